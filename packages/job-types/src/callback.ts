@@ -1,0 +1,37 @@
+/**
+ * `POST /functions/v1/job-callback`: what a worker reports about one job, and the headers that sign
+ * it (DESIGN.md section 4).
+ */
+import { z } from 'zod';
+
+export const CALLBACK_TIMESTAMP_HEADER = 'x-gpuq-timestamp';
+export const CALLBACK_SIGNATURE_HEADER = 'x-gpuq-signature';
+/** Signed requests older than this are refused (replay window). */
+export const CALLBACK_MAX_SKEW_SECONDS = 300;
+/** A job's callback credential lives this long after enqueue. */
+export const CALLBACK_TOKEN_TTL_SECONDS = 24 * 60 * 60;
+
+export const CallbackStatus = z.enum(['processing', 'completed', 'failed', 'cancelled']);
+export type CallbackStatus = z.infer<typeof CallbackStatus>;
+
+const StoragePath = z.string().min(1).max(1024);
+
+export const JobCallbackPayload = z
+  .object({
+    jobId: z.uuid(),
+    status: CallbackStatus,
+    /** BullMQ attempt (attemptsMade + 1 when it started). Older attempts are fenced off. */
+    attempt: z.number().int().positive().default(1),
+    workerId: z.string().min(1).max(200).optional(),
+    filePath: StoragePath.optional(),
+    outputUrl: StoragePath.optional(),
+    posterPath: StoragePath.optional(),
+    errorMessage: z.string().max(4000).optional(),
+    enhancedPrompt: z.string().max(8000).optional(),
+    imageUrls: z.array(StoragePath).max(16).optional(),
+    progress: z.number().min(0).max(1).optional(),
+    metadata: z.record(z.string(), z.unknown()).optional(),
+  })
+  .meta({ id: 'JobCallbackPayload' });
+export type JobCallbackPayload = z.infer<typeof JobCallbackPayload>;
+export type JobCallbackInput = z.input<typeof JobCallbackPayload>;

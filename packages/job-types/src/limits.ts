@@ -1,0 +1,11 @@
+/** Request limits of DESIGN.md section 2, shared by the API edge, the workers and the docs. */
+
+export const PROMPT_MAX_CHARS = 2000;
+export const SEED_MAX = 2 ** 32 - 1;
+export const SDXL_MAX_IMAGES = 6;
+
+/** Pixel-size bounds per model family: the latent grid forces a multiple (VAE x patch size). */
+export const SIZE_LIMITS = {
+  sdxl: { min: 256, max: 2048, multiple: 8 },
+  wan: { min: 256, max: 1280, multiple: 16 },
+} as const;
