@@ -28,22 +28,14 @@ export function createApp(deps: AppDeps): Hono {
   app.notFound(notFound);
   app.use('*', requestId());
   app.use('*', requestLog(deps.logger));
-  app.use(
-    '*',
-    cors({
-      origin: deps.corsOrigins.includes('*') ? '*' : deps.corsOrigins,
-      allowHeaders: [
-        'authorization',
-        'x-client-info',
-        'apikey',
-        'content-type',
-        'idempotency-key',
-        'x-region',
-      ],
-      allowMethods: ['GET', 'POST', 'PUT', 'DELETE', 'OPTIONS'],
-      maxAge: 600,
-    }),
-  );
+  // Browser APIs only: operator pages are same-origin and must not be readable cross-site.
+  const browserApi = cors({
+    origin: deps.corsOrigins.includes('*') ? '*' : deps.corsOrigins,
+    allowHeaders: ['authorization', 'x-client-info', 'apikey', 'content-type', 'idempotency-key', 'x-region'],
+    allowMethods: ['GET', 'POST', 'PUT', 'DELETE', 'OPTIONS'],
+    maxAge: 600,
+  });
+  for (const path of ['/functions/*', '/v1/*', '/rest/*', '/storage/*']) app.use(path, browserApi);
   app.use(
     '*',
     bodyLimit({
