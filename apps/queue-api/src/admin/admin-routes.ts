@@ -54,7 +54,15 @@ export function adminRoutes(queues: JobQueues, gate: AdminGateOptions): Hono {
 
   const board = new HonoAdapter(serveStatic).setBasePath(BULL_BOARD_PATH);
   createBullBoard({
-    queues: queues.all().map((queue) => new BullMQAdapter(queue)),
+    queues: queues.all().map((queue) => {
+      const adapter = new BullMQAdapter(queue);
+      // Operators need the job's inputs, not its callback credential.
+      adapter.setFormatter('data', (data: Record<string, unknown>) => ({
+        ...data,
+        callbackToken: '[redacted]',
+      }));
+      return adapter;
+    }),
     serverAdapter: board,
     options: { uiConfig: { boardTitle: 'gpuq queues' } },
   });
