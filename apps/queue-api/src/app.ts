@@ -10,6 +10,7 @@ import { requestId } from 'hono/request-id';
 import { errorHandler, notFound } from './http/error-handler.js';
 import { HttpError } from './http/http-error.js';
 import { requestLog } from './http/request-log.js';
+import type { ApiMetrics } from './metrics/metrics.js';
 import { healthRoutes, type ReadinessProbe } from './routes/health.js';
 import { openApiRoutes } from './routes/openapi.js';
 
@@ -18,6 +19,7 @@ export interface AppDeps {
   corsOrigins: string[];
   bodyLimitBytes: number;
   probes: ReadinessProbe[];
+  metrics?: ApiMetrics;
   /** Feature routes mounted at the root, in order (queue-job, jobs, task protocol, ...). */
   routes?: Hono[];
 }
@@ -28,6 +30,13 @@ export function createApp(deps: AppDeps): Hono {
   app.notFound(notFound);
   app.use('*', requestId());
   app.use('*', requestLog(deps.logger));
+  if (deps.metrics) {
+    const { metrics } = deps;
+    app.use('*', metrics.middleware());
+    app.get('/metrics', async (c) =>
+      c.text(await metrics.registry.metrics(), 200, { 'content-type': metrics.registry.contentType }),
+    );
+  }
   // Browser APIs only: operator pages are same-origin and must not be readable cross-site.
   const browserApi = cors({
     origin: deps.corsOrigins.includes('*') ? '*' : deps.corsOrigins,
