@@ -16,6 +16,7 @@ import { ObjectTooLarge } from '../errors/object-too-large.js';
 import { SignedUrlRejected } from '../errors/signed-url-rejected.js';
 import { StorageObjectNotFound } from '../errors/storage-object-not-found.js';
 import { UnsupportedContentType } from '../errors/unsupported-content-type.js';
+import { assertBucketName, assertOwnerPrefixedPath } from '../paths/storage-path.js';
 import { verifyUrlToken } from '../signing/url-token.js';
 import type { LocalFileStorage } from './local-file-storage.js';
 import { receiveUpload } from './receive-upload.js';
@@ -52,7 +53,7 @@ export function createStorageRoutes(options: StorageRoutesOptions): Hono {
   const app = new Hono();
 
   app.on(['GET', 'HEAD'], `/object/sign/${OBJECT}`, (c) => {
-    const { bucket, path } = c.req.param();
+    const { bucket, path } = checkedObject(c.req.param());
     const token = c.req.query('token');
     verifyUrlToken(secret, token, { method: 'GET', bucket, path }, now());
     const secondsLeft = Math.max(0, Number(token!.split('.')[1]) - Math.floor(now() / 1000));
@@ -65,7 +66,7 @@ export function createStorageRoutes(options: StorageRoutesOptions): Hono {
   });
 
   app.on(['GET', 'HEAD'], `/object/public/${OBJECT}`, (c) => {
-    const { bucket, path } = c.req.param();
+    const { bucket, path } = checkedObject(c.req.param());
     // Same answer as a missing object: a private bucket's contents are nobody's business.
     if (!publicBuckets.has(bucket)) throw new StorageObjectNotFound(bucket, path);
     const cacheControl = 'public, max-age=3600';
@@ -77,7 +78,7 @@ export function createStorageRoutes(options: StorageRoutesOptions): Hono {
   });
 
   app.put(`/object/upload/sign/${OBJECT}`, async (c) => {
-    const { bucket, path } = c.req.param();
+    const { bucket, path } = checkedObject(c.req.param());
     const boundContentType = c.req.query('contentType') || undefined;
     verifyUrlToken(
       secret,
@@ -96,6 +97,11 @@ export function createStorageRoutes(options: StorageRoutesOptions): Hono {
     return c.json(errorBody(code, status === 500 ? 'storage failed' : error.message), status);
   });
   return app;
+}
+
+/** Path rules first, so a traversal attempt is a 400 that says so, whatever its token. */
+function checkedObject(params: { bucket: string; path: string }) {
+  return { bucket: assertBucketName(params.bucket), path: assertOwnerPrefixedPath(params.path) };
 }
 
 function statusOf(error: Error): [ContentfulStatusCode, string] {

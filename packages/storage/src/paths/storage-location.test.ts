@@ -35,7 +35,10 @@ describe('normaliseStoragePath', () => {
 
   it('reads local signed, upload and public URLs, decoding each segment', () => {
     const signed = `http://127.0.0.1:8787/storage/v1/object/sign/video_fast/${alice}/my%20clip.mp4?token=v1.1.x`;
-    expect(parseStorageLocation(signed, options)).toEqual({ bucket: 'video_fast', path: `${alice}/my clip.mp4` });
+    expect(parseStorageLocation(signed, options)).toEqual({
+      bucket: 'video_fast',
+      path: `${alice}/my clip.mp4`,
+    });
     const upload = `http://127.0.0.1:8787/storage/v1/object/upload/sign/video_fast/${alice}/a.mp4?token=t`;
     expect(normaliseStoragePath(upload, options)).toBe(`${alice}/a.mp4`);
   });
