@@ -1,11 +1,16 @@
 /**
- * Supabase Storage through supabase-js: one bucket per job type (the routing catalog names them),
- * objects under `<userId>/...` as on the local backend, uploads as upserts (a retried job overwrites
- * its own output instead of failing), signed URLs from the Storage API. The key is the service-role
- * key: this runs in the api and on trusted workers, and the path rules stand in for RLS.
+ * Supabase Storage through supabase-js's storage client (storage-js): one bucket per job type (the
+ * routing catalog names them), objects under `<userId>/...` as on the local backend, uploads as
+ * upserts (a retried job overwrites its own output instead of failing), signed URLs from the Storage
+ * API. The key is the service-role key: this runs in the api and on trusted workers, and the path
+ * rules stand in for RLS.
+ *
+ * Why storage-js and not `createClient`: a full supabase-js client also builds the realtime client,
+ * which needs a native WebSocket that Node 20 (our minimum) lacks, and a GPU host needs none of
+ * auth or realtime. An app that already has a supabase-js client may pass it instead.
  */
 import { Readable } from 'node:stream';
-import { createClient, type SupabaseClient } from '@supabase/supabase-js';
+import { StorageClient } from '@supabase/storage-js';
 import { DEFAULT_CONTENT_TYPE } from '../content-type.js';
 import { ObjectTooLarge } from '../errors/object-too-large.js';
 import { assertBucketName, assertOwnerPrefixedPath } from '../paths/storage-path.js';
@@ -23,8 +28,10 @@ import { failure, unwrap } from './supabase-result.js';
 export interface SupabaseStorageOptions {
   /** The project URL (`SUPABASE_URL`); Storage is at `<url>/storage/v1`. */
   url: string;
-  /** The service-role key (`SUPABASE_SERVICE_ROLE_KEY`), sent as `apikey` and bearer token. */
+  /** The service-role key (`SUPABASE_SERVICE_ROLE_KEY`), sent as `apikey` (and as bearer token). */
   serviceRoleKey: string;
+  /** A supabase-js client to use instead of building a storage client (its `storage` is used). */
+  client?: { storage: StorageClient };
   /** `Cache-Control: max-age` of uploaded objects, in seconds. Default 3600 (storage-js's default). */
   cacheControlSeconds?: number;
   /** Clock in ms, for tests; default `Date.now`. */
@@ -36,15 +43,12 @@ export const SUPABASE_UPLOAD_URL_SECONDS = 2 * 60 * 60;
 
 export class SupabaseStorage implements Storage {
   readonly kind = 'supabase';
-  readonly #client: SupabaseClient;
+  readonly #client: StorageClient;
   readonly #cacheControl: string;
   readonly #now: () => number;
 
   constructor(options: SupabaseStorageOptions) {
-    this.#client = createClient(options.url, options.serviceRoleKey, {
-      // A server holds no user session: nothing to persist, refresh or read from a URL.
-      auth: { persistSession: false, autoRefreshToken: false, detectSessionInUrl: false },
-    });
+    this.#client = options.client?.storage ?? storageClient(options.url, options.serviceRoleKey);
     this.#cacheControl = String(options.cacheControlSeconds ?? 3600);
     this.#now = options.now ?? Date.now;
   }
@@ -137,8 +141,16 @@ export class SupabaseStorage implements Storage {
   }
 
   #bucket(bucket: string) {
-    return this.#client.storage.from(bucket);
+    return this.#client.from(bucket);
   }
+}
+
+/** The headers supabase-js sends: the key as `apikey`, and as bearer token unless it is a new-format key. */
+function storageClient(url: string, key: string): StorageClient {
+  const headers: Record<string, string> = { apikey: key };
+  // `sb_secret_` / `sb_publishable_` keys are not JWTs; Supabase refuses them as bearer tokens.
+  if (!/^sb_(secret|publishable)_/.test(key)) headers.Authorization = `Bearer ${key}`;
+  return new StorageClient(new URL('storage/v1', url.endsWith('/') ? url : `${url}/`).href, headers);
 }
 
 function check(bucket: string, path: string): void {
