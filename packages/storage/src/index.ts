@@ -1,4 +1,5 @@
 export * from './content-type.js';
+export * from './create-storage.js';
 export * from './errors/empty-upload.js';
 export * from './errors/invalid-storage-path.js';
 export * from './errors/object-too-large.js';
@@ -11,5 +12,7 @@ export * from './local/local-file-storage.js';
 export * from './local/storage-routes.js';
 export * from './paths/storage-location.js';
 export * from './paths/storage-path.js';
+export * from './signing/derive-secret.js';
 export * from './signing/url-token.js';
 export * from './storage.js';
+export * from './supabase/supabase-storage.js';

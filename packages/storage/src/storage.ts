@@ -75,6 +75,6 @@ export interface Storage {
 }
 
 /** Reads a whole stored object into memory (fine for images; stream videos instead). */
-export async function readAll(object: Pick<StoredObject, 'body'>): Promise<Uint8Array> {
+export async function readObjectBytes(object: Pick<StoredObject, 'body'>): Promise<Uint8Array> {
   return new Uint8Array(await new Response(object.body).arrayBuffer());
 }

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InvalidStoragePath } from '../errors/invalid-storage-path.js';
 import { ObjectTooLarge } from '../errors/object-too-large.js';
 import { StorageObjectNotFound } from '../errors/storage-object-not-found.js';
-import { readAll } from '../storage.js';
+import { readObjectBytes } from '../storage.js';
 import { LocalFileStorage, META_SUFFIX } from './local-file-storage.js';
 
 const alice = '0b5c6a3e-8f2d-4c1a-9e7b-1d2f3a4b5c6d';
@@ -28,7 +28,7 @@ describe('LocalFileStorage', () => {
 
     const object = await storage.get('image_fast', `${alice}/jobs/j1/out.png`);
     expect(object).toMatchObject({ size: 7, contentType: 'image/png' });
-    expect(await readAll(object)).toEqual(bytes);
+    expect(await readObjectBytes(object)).toEqual(bytes);
     expect(await storage.stat('image_fast', `${alice}/jobs/j1/out.png`)).toMatchObject({
       size: 7,
       contentType: 'image/png',
@@ -54,13 +54,17 @@ describe('LocalFileStorage', () => {
     expect((await storage.put('b', `${alice}/web.txt`, web, 'text/plain')).size).toBe(11);
     const node = Readable.from([Buffer.from('abc'), Buffer.from('def')]);
     expect((await storage.put('b', `${alice}/node.txt`, node, 'text/plain')).size).toBe(6);
-    expect(Buffer.from(await readAll(await storage.get('b', `${alice}/node.txt`))).toString()).toBe('abcdef');
+    expect(Buffer.from(await readObjectBytes(await storage.get('b', `${alice}/node.txt`))).toString()).toBe(
+      'abcdef',
+    );
   });
 
   it('replaces an object atomically and leaves no temp files', async () => {
     await storage.put('b', `${alice}/r.png`, new Uint8Array([1, 1]), 'image/png');
     await storage.put('b', `${alice}/r.png`, new Uint8Array([2, 2, 2]), 'image/png');
-    expect(await readAll(await storage.get('b', `${alice}/r.png`))).toEqual(new Uint8Array([2, 2, 2]));
+    expect(await readObjectBytes(await storage.get('b', `${alice}/r.png`))).toEqual(
+      new Uint8Array([2, 2, 2]),
+    );
     const names = await readdir(join(root, 'b', alice));
     expect(names.filter((name) => name.endsWith('.gpuq-tmp'))).toEqual([]);
   });
@@ -71,7 +75,7 @@ describe('LocalFileStorage', () => {
     await expect(
       storage.put('b', `${alice}/big.png`, chunks, 'image/png', { maxBytes: 1000 }),
     ).rejects.toBeInstanceOf(ObjectTooLarge);
-    expect(await readAll(await storage.get('b', `${alice}/big.png`))).toEqual(new Uint8Array([9]));
+    expect(await readObjectBytes(await storage.get('b', `${alice}/big.png`))).toEqual(new Uint8Array([9]));
     const names = await readdir(join(root, 'b', alice));
     expect(names.filter((name) => name.endsWith('.gpuq-tmp'))).toEqual([]);
   });

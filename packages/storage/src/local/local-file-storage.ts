@@ -32,8 +32,11 @@ export interface LocalFileStorageOptions {
   rootDir: string;
   /** Absolute URL where `createStorageRoutes` is mounted, e.g. `http://127.0.0.1:8787/storage/v1`. */
   baseUrl: string;
-  /** HMAC key of signed URLs; give the routes the same one. */
-  secret: string | Uint8Array;
+  /**
+   * HMAC key of signed URLs; give the routes the same one. Optional because only the api signs: a
+   * worker that writes files and reports their paths never holds it (then signing throws).
+   */
+  secret?: string | Uint8Array;
   /** Clock in ms, for tests; default `Date.now`. */
   now?: () => number;
 }
@@ -49,7 +52,7 @@ export class LocalFileStorage implements Storage {
   readonly kind = 'local';
   readonly rootDir: string;
   readonly baseUrl: string;
-  readonly #secret: string | Uint8Array;
+  readonly #secret: string | Uint8Array | undefined;
   readonly #now: () => number;
 
   constructor(options: LocalFileStorageOptions) {
@@ -119,7 +122,7 @@ export class LocalFileStorage implements Storage {
   async signedUrl(bucket: string, path: string, expiresInSeconds: number): Promise<string> {
     this.#file(bucket, path);
     const expiresAt = this.#expiry(expiresInSeconds);
-    const token = createUrlToken(this.#secret, { method: 'GET', bucket, path, expiresAt });
+    const token = createUrlToken(this.#signingKey('signedUrl'), { method: 'GET', bucket, path, expiresAt });
     return `${objectUrl(this.baseUrl, 'sign', bucket, path)}?token=${token}`;
   }
 
@@ -132,7 +135,8 @@ export class LocalFileStorage implements Storage {
     this.#file(bucket, path);
     const expiresAt = this.#expiry(expiresInSeconds);
     const { contentType } = options;
-    const token = createUrlToken(this.#secret, { method: 'PUT', bucket, path, expiresAt, contentType });
+    const key = this.#signingKey('signedUploadUrl');
+    const token = createUrlToken(key, { method: 'PUT', bucket, path, expiresAt, contentType });
     const query = new URLSearchParams({ token });
     if (contentType) query.set('contentType', contentType);
     const url = `${objectUrl(this.baseUrl, 'upload/sign', bucket, path)}?${query}`;
@@ -166,6 +170,16 @@ export class LocalFileStorage implements Storage {
       // A missing or broken meta file (a crash between the two renames) falls back to the extension.
     }
     return guessContentType(file);
+  }
+
+  #signingKey(operation: string): string | Uint8Array {
+    if (this.#secret === undefined) {
+      throw new StorageBackendError(
+        operation,
+        'no signing secret configured (only the api signs local URLs)',
+      );
+    }
+    return this.#secret;
   }
 
   #expiry(expiresInSeconds: number): number {

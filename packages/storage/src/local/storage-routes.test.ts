@@ -10,7 +10,7 @@ import { freePort } from '@gpuq/testing';
 import { type ServerType, serve } from '@hono/node-server';
 import { Hono } from 'hono';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { readAll } from '../storage.js';
+import { readObjectBytes } from '../storage.js';
 import { LocalFileStorage } from './local-file-storage.js';
 import { createStorageRoutes } from './storage-routes.js';
 
@@ -183,7 +183,7 @@ describe('signed PUT uploads', () => {
     });
     const stored = await storage.get('image_fast', `${alice}/tasks/t1/out.png`);
     expect(stored.contentType).toBe('image/png');
-    expect(await readAll(stored)).toEqual(png);
+    expect(await readObjectBytes(stored)).toEqual(png);
   });
 
   it('accepts a streamed (chunked) body of unknown length', async () => {

@@ -13,7 +13,7 @@ import { InvalidStoragePath } from '../errors/invalid-storage-path.js';
 import { ObjectTooLarge } from '../errors/object-too-large.js';
 import { StorageBackendError } from '../errors/storage-backend-error.js';
 import { StorageObjectNotFound } from '../errors/storage-object-not-found.js';
-import { readAll } from '../storage.js';
+import { readObjectBytes } from '../storage.js';
 import { SUPABASE_UPLOAD_URL_SECONDS, SupabaseStorage } from './supabase-storage.js';
 
 const alice = '0b5c6a3e-8f2d-4c1a-9e7b-1d2f3a4b5c6d';
@@ -91,7 +91,7 @@ describe('SupabaseStorage requests', () => {
     fake.requests.length = 0;
     const object = await storage.get('image_fast', `${alice}/a.png`);
     expect(object).toMatchObject({ size: 3, contentType: 'image/png' });
-    expect(await readAll(object)).toEqual(new Uint8Array([1, 2, 3]));
+    expect(await readObjectBytes(object)).toEqual(new Uint8Array([1, 2, 3]));
     const request = only();
     expect(request.method).toBe('GET');
     expect(request.path).toBe(`/storage/v1/object/image_fast/${alice}/a.png`);
