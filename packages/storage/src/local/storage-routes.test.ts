@@ -45,6 +45,8 @@ beforeAll(async () => {
   await storage.put('showcase', `${alice}/hero.png`, new Uint8Array([1, 2, 3]), 'image/png');
 });
 afterAll(async () => {
+  // fetch keeps connections alive; drop them so close() need not wait for their idle timeout.
+  (server as import('node:http').Server).closeAllConnections();
   await new Promise((closed) => server.close(closed));
   await rm(root, { recursive: true, force: true });
 });

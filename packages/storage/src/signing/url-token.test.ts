@@ -38,6 +38,15 @@ describe('url tokens', () => {
     expect(rejection(`${version}.${Number(expiry) + 3600}.${sig}`, action)).toBe('bad_signature');
   });
 
+  it('accept only the canonical spelling of the signature', () => {
+    // The last of 43 base64url characters holds 4 digest bits and 2 spare ones: flipping a spare bit
+    // decodes to the same digest, and must still be refused.
+    const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+    const last = token.at(-1)!;
+    const twin = alphabet[alphabet.indexOf(last) ^ 1]!;
+    expect(rejection(`${token.slice(0, -1)}${twin}`, action)).toBe('bad_signature');
+  });
+
   it('reject missing and malformed tokens', () => {
     expect(rejection(undefined, action)).toBe('missing');
     expect(rejection('nope', action)).toBe('malformed');

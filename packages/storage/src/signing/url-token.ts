@@ -51,8 +51,10 @@ export function verifyUrlToken(
   const match = /^v1\.(\d{1,12})\.([A-Za-z0-9_-]{43})$/.exec(token);
   if (!match) throw new SignedUrlRejected('malformed');
   const expiresAt = Number(match[1]);
-  const given = Buffer.from(match[2]!, 'base64url');
-  const expected = signature(secret, { ...action, expiresAt });
+  // Compare the encoded text, not decoded bytes: the last base64url character carries two spare
+  // bits, so several spellings decode to the same digest, and only the canonical one may pass.
+  const given = Buffer.from(match[2]!, 'ascii');
+  const expected = Buffer.from(signature(secret, { ...action, expiresAt }).toString('base64url'), 'ascii');
   // Compare before looking at the expiry, so a forged token is reported as forged.
   if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
     throw new SignedUrlRejected('bad_signature');
