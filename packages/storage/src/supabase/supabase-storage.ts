@@ -13,6 +13,7 @@ import { Readable } from 'node:stream';
 import { StorageClient } from '@supabase/storage-js';
 import { DEFAULT_CONTENT_TYPE } from '../content-type.js';
 import { ObjectTooLarge } from '../errors/object-too-large.js';
+import { StorageObjectNotFound } from '../errors/storage-object-not-found.js';
 import { assertBucketName, assertOwnerPrefixedPath } from '../paths/storage-path.js';
 import type {
   ObjectInfo,
@@ -67,6 +68,7 @@ export class SupabaseStorage implements Storage {
     return { bucket, path, size: counted.size(), contentType } satisfies ObjectInfo;
   }
 
+  /** Buffers the object (one request gives bytes, size and type); our outputs are a few MB. */
   async get(bucket: string, path: string): Promise<StoredObject> {
     check(bucket, path);
     const blob = unwrap('get', bucket, path, await this.#bucket(bucket).download(path));
@@ -81,10 +83,12 @@ export class SupabaseStorage implements Storage {
 
   async exists(bucket: string, path: string): Promise<boolean> {
     check(bucket, path);
+    // Not storage-js's own exists(): it throws on the legacy 400-with-"404" answer of older servers.
     const result = await this.#bucket(bucket).info(path);
     if (!result.error) return true;
-    if (failure('exists', bucket, path, result.error).name === 'StorageObjectNotFound') return false;
-    throw failure('exists', bucket, path, result.error);
+    const error = failure('exists', bucket, path, result.error);
+    if (error instanceof StorageObjectNotFound) return false;
+    throw error;
   }
 
   async stat(bucket: string, path: string): Promise<ObjectInfo> {
