@@ -1,6 +1,8 @@
 /**
  * The GET/HEAD answer for one stored file: its bytes or one range of them (video players seek with
- * `Range`), with Content-Type, Content-Length, Accept-Ranges and Last-Modified.
+ * `Range`), with Content-Type, Content-Length, Accept-Ranges, Last-Modified and an ETag. The ETag lets
+ * a browser revalidate (304) and makes `If-Range` safe: a player that resumes a file replaced since
+ * its first request gets the whole new file, not a splice of two.
  */
 import { Readable } from 'node:stream';
 import type { ReadableStream as NodeWebStream } from 'node:stream/web';
@@ -9,7 +11,7 @@ import type { LocalFileStorage } from './local-file-storage.js';
 
 export interface ServeObjectRequest {
   method: string;
-  rangeHeader: string | undefined;
+  headers: Headers;
   /** Cache-Control of the answer: a signed URL may be cached until it expires, no longer. */
   cacheControl: string;
 }
@@ -28,8 +30,16 @@ export async function serveObject(
     'X-Content-Type-Options': 'nosniff',
   });
   if (info.updatedAt) headers.set('Last-Modified', info.updatedAt.toUTCString());
+  // Weak: size and mtime, not a content hash (hashing a video per request is not worth it).
+  const etag = `W/"${info.size.toString(16)}-${(info.updatedAt?.getTime() ?? 0).toString(16)}"`;
+  headers.set('ETag', etag);
+  if (matches(request.headers.get('if-none-match'), etag))
+    return new Response(null, { status: 304, headers });
 
-  const range = parseByteRange(request.rangeHeader, info.size);
+  const ifRange = request.headers.get('if-range');
+  const rangeHeader =
+    ifRange === null || ifRange === etag ? (request.headers.get('range') ?? undefined) : undefined;
+  const range = parseByteRange(rangeHeader, info.size);
   if (range === 'unsatisfiable') {
     headers.set('Content-Range', `bytes */${info.size}`);
     headers.set('Content-Length', '0');
@@ -44,4 +54,9 @@ export async function serveObject(
   const stream = storage.createReadStream(bucket, path, range);
   const body = Readable.toWeb(stream) as NodeWebStream<Uint8Array> as unknown as ReadableStream<Uint8Array>;
   return new Response(body, { status, headers });
+}
+
+function matches(ifNoneMatch: string | null, etag: string): boolean {
+  if (!ifNoneMatch) return false;
+  return ifNoneMatch.trim() === '*' || ifNoneMatch.split(',').some((tag) => tag.trim() === etag);
 }

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from '@gpuq/testing';
 import { type ServerType, serve } from '@hono/node-server';
+import { StorageClient } from '@supabase/storage-js';
 import { Hono } from 'hono';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { readObjectBytes } from '../storage.js';
@@ -158,6 +159,20 @@ describe('Range requests (video seeking)', () => {
     expect(response.headers.get('content-range')).toBe(`bytes */${video.length}`);
   });
 
+  it('revalidates with the ETag, and ignores a Range whose If-Range names an older file', async () => {
+    const url = await storage.signedUrl('video_fast', `${alice}/clip.mp4`, 60);
+    const etag = (await fetch(url, { method: 'HEAD' })).headers.get('etag')!;
+    expect(etag).toMatch(/^W\/"[0-9a-f]+-[0-9a-f]+"$/);
+    expect((await fetch(url, { headers: { 'if-none-match': etag } })).status).toBe(304);
+
+    const current = await fetch(url, { headers: { range: 'bytes=0-9', 'if-range': etag } });
+    expect(current.status).toBe(206);
+    await current.arrayBuffer();
+    const stale = await fetch(url, { headers: { range: 'bytes=0-9', 'if-range': 'W/"0-0"' } });
+    expect(stale.status).toBe(200);
+    expect((await stale.arrayBuffer()).byteLength).toBe(video.length);
+  });
+
   it('serves the whole file for multiple ranges', async () => {
     const response = await ranged('bytes=0-1,5-6');
     expect(response.status).toBe(200);
@@ -291,6 +306,22 @@ describe('signed PUT uploads', () => {
     });
     expect(empty.status).toBe(400);
     expect(await storage.exists('image_fast', `${alice}/late.png`)).toBe(false);
+  });
+});
+
+describe('Supabase client compatibility', () => {
+  it("lets storage-js's uploadToSignedUrl upload through a local signed URL", async () => {
+    const upload = await storage.signedUploadUrl('image_fast', `${alice}/from-storage-js.png`, 600);
+    const token = new URL(upload.url).searchParams.get('token')!;
+    const client = new StorageClient(base, {});
+    const bytes = new Uint8Array([137, 80, 78, 71]);
+    const result = await client
+      .from('image_fast')
+      .uploadToSignedUrl(`${alice}/from-storage-js.png`, token, bytes, { contentType: 'image/png' });
+    expect(result.error).toBeNull();
+    expect(await readObjectBytes(await storage.get('image_fast', `${alice}/from-storage-js.png`))).toEqual(
+      bytes,
+    );
   });
 });
 

@@ -60,7 +60,7 @@ export function createStorageRoutes(options: StorageRoutesOptions): Hono {
     const cacheControl = `private, max-age=${secondsLeft}`;
     return serveObject(storage, bucket, path, {
       method: c.req.method,
-      rangeHeader: c.req.header('range'),
+      headers: c.req.raw.headers,
       cacheControl,
     });
   });
@@ -72,7 +72,7 @@ export function createStorageRoutes(options: StorageRoutesOptions): Hono {
     const cacheControl = 'public, max-age=3600';
     return serveObject(storage, bucket, path, {
       method: c.req.method,
-      rangeHeader: c.req.header('range'),
+      headers: c.req.raw.headers,
       cacheControl,
     });
   });
