@@ -1,0 +1,18 @@
+/** The functional suites on a real Postgres (a fresh database for this file). */
+import { afterAll, beforeAll } from 'vitest';
+import type { Database } from '../src/index.js';
+import { defineAccountScenarios } from './support/account-scenarios.js';
+import { type OpenedDatabase, openMigratedPostgres } from './support/databases.js';
+import { defineTaskScenarios } from './support/task-scenarios.js';
+
+let opened: OpenedDatabase;
+beforeAll(async () => {
+  opened = await openMigratedPostgres('functional');
+});
+afterAll(async () => {
+  await opened?.close();
+});
+
+const getDb = (): Database => opened.db;
+defineTaskScenarios('postgres', getDb);
+defineAccountScenarios('postgres', getDb);
