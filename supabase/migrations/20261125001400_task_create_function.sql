@@ -10,6 +10,8 @@
 --   (nothing is charged again). Errors:
 --   GQ002  the key exists with another request_hash (the api answers 422)
 --   GQ004  the project does not exist or is not the user's
+--   GQ003  a dependant_on id is not a task of this user (a dependency would otherwise let a
+--          user read another user's output through get_predecessor_output)
 --   GQ008  the user has no profile
 --   GQ001  the balance does not cover p_cost (nothing is written)
 --   23505  p_task_id is already taken
@@ -60,6 +62,13 @@ begin
 
   if not exists (select 1 from public.projects p where p.id = p_project_id and p.user_id = p_user_id) then
     raise exception 'project % not found for user %', p_project_id, p_user_id using errcode = 'GQ004';
+  end if;
+
+  if exists (
+    select 1 from pg_catalog.unnest(coalesce(p_dependant_on, '{}')) as dep(id)
+    where not exists (select 1 from public.tasks d where d.id = dep.id and d.user_id = p_user_id)
+  ) then
+    raise exception 'a dependency of the new task is not a task of user %', p_user_id using errcode = 'GQ003';
   end if;
 
   update public.profiles set credits = credits - p_cost

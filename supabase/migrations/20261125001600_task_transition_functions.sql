@@ -5,7 +5,8 @@
 -- task's fence is refused (GQ007) and a newer one moves the fence. p_user_id, when given (or
 -- forced by a signed-in caller), limits the call to that user's tasks. A repeat of the task's
 -- current state is a no-op that returns the task; a move out of a finished state or backwards
--- raises GQ005; an unknown (or out of scope) task raises GQ003.
+-- raises GQ005; an unknown (or out of scope) task raises GQ003; a report with p_attempt for a task
+-- that an HTTP worker holds raises GQ006.
 --
 -- public.complete_task(p_task_id, p_output_location = null, p_thumbnail_url = null,
 --                      p_result jsonb = null, p_attempt = null, p_user_id = null) -> public.tasks
@@ -35,6 +36,11 @@ begin
   for update;
   if not found then
     raise exception 'task % not found', p_task_id using errcode = 'GQ003';
+  end if;
+  -- A report carrying a BullMQ attempt for a task an HTTP worker holds comes from a job that
+  -- lost the claim: it must not finish someone else's work.
+  if p_attempt is not null and v_task.status = 'In Progress' and v_task.claimed_by = 'http' then
+    raise exception 'task % is claimed by an HTTP worker', p_task_id using errcode = 'GQ006';
   end if;
   if p_attempt is not null and p_attempt < v_task.bullmq_attempt then
     raise exception 'attempt % is older than attempt %', p_attempt, v_task.bullmq_attempt

@@ -21,8 +21,9 @@ as $$
 declare
   v_scope uuid := private.caller_scope(p_user_id);
   v_first uuid;
+  v_owner uuid;
 begin
-  select t.dependant_on[1] into v_first from public.tasks t
+  select t.dependant_on[1], t.user_id into v_first, v_owner from public.tasks t
   where t.id = p_task_id and (v_scope is null or t.user_id = v_scope);
   if not found then
     raise exception 'task % not found', p_task_id using errcode = 'GQ003';
@@ -33,7 +34,7 @@ begin
   return query
     select v_first, d.status, case when d.status = 'Complete' then d.output_location end
     from (select 1) as one
-    left join public.tasks d on d.id = v_first;
+    left join public.tasks d on d.id = v_first and d.user_id = v_owner;
 end
 $$;
 

@@ -85,15 +85,20 @@ describe('migrate on Postgres', () => {
     await expect(migrate(db, { migrationsDir: dir })).rejects.toThrow(/edited after it was applied/);
   });
 
-  it("keeps a Supabase project's own auth functions and roles", async () => {
+  it("keeps a Supabase project's own auth functions and roles, and fills its realtime publication", async () => {
     const db = await freshDatabase();
     // What Supabase provides before any migration of ours runs.
     await db.exec(`
       create schema auth;
       create table auth.users (id uuid primary key, email text);
       create function auth.uid() returns uuid language sql stable
-        as $$ select '00000000-0000-0000-0000-00000000abcd'::uuid $$;`);
+        as $$ select '00000000-0000-0000-0000-00000000abcd'::uuid $$;
+      create publication supabase_realtime;`);
     await migrate(db);
+    const published = await db.query<{ tablename: string }>(
+      "select tablename from pg_publication_tables where pubname = 'supabase_realtime' order by 1",
+    );
+    expect(published.rows.map((row) => row.tablename)).toEqual(['generations', 'images', 'tasks', 'videos']);
     const uid = await db.query<{ uid: string }>('select auth.uid() as uid');
     expect(uid.rows[0]?.uid).toBe('00000000-0000-0000-0000-00000000abcd');
     const roles = await db.query<{ rolname: string; rolbypassrls: boolean }>(

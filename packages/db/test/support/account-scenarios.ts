@@ -14,6 +14,7 @@ import {
   ensureDefaultProject,
   ensureProfile,
   findApiToken,
+  getProfile,
   getProject,
   grantAdmin,
   grantCredits,
@@ -41,6 +42,13 @@ export function defineAccountScenarios(engine: string, getDb: () => Database): v
       expect((await listLedger(db, { userId })).map((row) => [row.kind, row.amount])).toEqual([
         ['signup', 100],
       ]);
+    });
+
+    it('gives a user who signs up in auth.users a profile (the Supabase path)', async () => {
+      const db = getDb();
+      const userId = randomUUID();
+      await db.query('insert into auth.users (id, email) values ($1, $2)', [userId, 'new@example.com']);
+      expect(await getProfile(db, userId)).toMatchObject({ credits: 100, role: 'user' });
     });
 
     it('grants admin (creating the profile) and credits, never below zero', async () => {

@@ -132,6 +132,20 @@ export function defineTaskScenarios(engine: string, getDb: () => Database): void
       expect((await claimNextTask(db, { userId: user.userId }))?.id).toBe(second.id);
     });
 
+    it("refuses a dependency on another user's task (it would leak that task's output)", async () => {
+      const db = getDb();
+      const owner = await newUser(db);
+      const other = await newUser(db);
+      const foreign = (await createTask(db, { ...owner, taskType: 'travel_segment' })).task;
+      await expect(
+        createTask(db, { ...other, taskType: 'travel_segment', dependantOn: [foreign.id] }),
+      ).rejects.toBeInstanceOf(TaskNotFoundError);
+      await expect(
+        createTask(db, { ...other, taskType: 'travel_segment', dependantOn: [randomUUID()] }),
+      ).rejects.toBeInstanceOf(TaskNotFoundError);
+      expect((await getProfile(db, other.userId))?.credits).toBe(100);
+    });
+
     it('completes once: output, timing, settlement and one generation linked to its shot', async () => {
       const db = getDb();
       const user = await newUser(db);
@@ -278,6 +292,12 @@ export function defineTaskScenarios(engine: string, getDb: () => Database): void
       await claimNextTask(db, { userId: user.userId, workerId: 'headless-1' });
       await expect(claimTask(db, { taskId: protocol.id, workerId: 'sdxl-1' })).rejects.toBeInstanceOf(
         TaskClaimedElsewhereError,
+      );
+      await expect(completeTask(db, { taskId: protocol.id, attempt: 1 })).rejects.toBeInstanceOf(
+        TaskClaimedElsewhereError,
+      );
+      expect((await completeTask(db, { taskId: protocol.id, outputLocation: 'h.png' })).status).toBe(
+        'Complete',
       );
       await expect(claimTask(db, { taskId: randomUUID(), workerId: 'sdxl-1' })).rejects.toBeInstanceOf(
         TaskNotFoundError,
