@@ -2,6 +2,7 @@
 import { afterAll, beforeAll } from 'vitest';
 import type { Database } from '../src/index.js';
 import { defineAccountScenarios } from './support/account-scenarios.js';
+import { defineDatabaseScenarios } from './support/database-scenarios.js';
 import { type OpenedDatabase, openMigratedPostgres } from './support/databases.js';
 import { defineTaskScenarios } from './support/task-scenarios.js';
 
@@ -14,5 +15,6 @@ afterAll(async () => {
 });
 
 const getDb = (): Database => opened.db;
+defineDatabaseScenarios('postgres', getDb);
 defineTaskScenarios('postgres', getDb);
 defineAccountScenarios('postgres', getDb);

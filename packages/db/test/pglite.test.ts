@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appliedMigrations, type Database, migrate, openDatabase, readMigrationFiles } from '../src/index.js';
 import { defineAccountScenarios } from './support/account-scenarios.js';
+import { defineDatabaseScenarios } from './support/database-scenarios.js';
 import { defineTaskScenarios } from './support/task-scenarios.js';
 
 let dataDir: string;
@@ -41,5 +42,6 @@ describe('migrations on PGlite', () => {
 });
 
 const getDb = (): Database => db;
+defineDatabaseScenarios('pglite', getDb);
 defineTaskScenarios('pglite', getDb);
 defineAccountScenarios('pglite', getDb);

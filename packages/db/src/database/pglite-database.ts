@@ -15,7 +15,8 @@ type Client = PGlite | PGliteTransaction;
 
 async function run<Row>(client: Client, sql: string, params?: readonly unknown[]): Promise<QueryResult<Row>> {
   const result = await client.query<Row>(sql, params as unknown[] | undefined);
-  return { rows: result.rows, rowCount: result.affectedRows ?? result.rows.length };
+  // PGlite reports affectedRows 0 for a SELECT; rows returned count as well, as they do in pg.
+  return { rows: result.rows, rowCount: Math.max(result.rows.length, result.affectedRows ?? 0) };
 }
 
 function wrap(client: Client): Transaction {

@@ -144,3 +144,24 @@ export async function listQueuedJobTasks(
     [input.jobTypes, input.olderThanSeconds ?? 0, input.limit ?? 100],
   );
 }
+
+/**
+ * 1-based place of a Queued task among the Queued tasks of `taskTypes` (the types sharing its
+ * BullMQ queue), oldest first; null when the task is unknown or no longer Queued.
+ */
+export async function queuePosition(
+  db: Queryable,
+  input: { taskId: string; taskTypes: readonly string[] },
+): Promise<number | null> {
+  const [row] = await queryRows<{ position: number | null }>(
+    db,
+    `select case when t.status = 'Queued' then (
+              select count(*)::integer from public.tasks q
+               where q.status = 'Queued' and q.task_type = any ($2::text[])
+                 and (q.created_at, q.id) <= (t.created_at, t.id)
+            ) end as position
+       from public.tasks t where t.id = $1`,
+    [input.taskId, input.taskTypes],
+  );
+  return row?.position ?? null;
+}

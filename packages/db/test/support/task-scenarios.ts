@@ -25,6 +25,7 @@ import {
   listLedger,
   listTasks,
   ProjectNotFoundError,
+  queuePosition,
   requeueStaleTasks,
   StaleAttemptError,
   TaskClaimedElsewhereError,
@@ -394,6 +395,22 @@ export function defineTaskScenarios(engine: string, getDb: () => Database): void
       const third = await listTasks(db, { userId: user.userId, limit: 2, cursor: second.nextCursor });
       expect([...first.tasks, ...second.tasks, ...third.tasks].map((t) => t.id)).toEqual(ids.reverse());
       expect(third.nextCursor).toBeNull();
+    });
+
+    it('tells a queued task its place in its queue', async () => {
+      const db = getDb();
+      const user = await newUser(db, 100);
+      const queue = [`only_here_${randomUUID().slice(0, 8)}`];
+      const mark = (id: string) =>
+        db.query('update public.tasks set task_type = $2 where id = $1', [id, queue[0]]);
+      const first = (await createTask(db, { ...user, taskType: 'sdxl_image_fast' })).task;
+      const second = (await createTask(db, { ...user, taskType: 'sdxl_image_fast' })).task;
+      await mark(first.id);
+      await mark(second.id);
+      expect(await queuePosition(db, { taskId: second.id, taskTypes: queue })).toBe(2);
+      await claimTask(db, { taskId: first.id, workerId: 'sdxl-q' });
+      expect(await queuePosition(db, { taskId: second.id, taskTypes: queue })).toBe(1);
+      expect(await queuePosition(db, { taskId: first.id, taskTypes: queue })).toBeNull();
     });
 
     it('publishes task status changes on the task_status channel', async () => {
