@@ -14,7 +14,8 @@
 
 create schema if not exists private;
 revoke all on schema private from public;
-grant usage on schema private to anon, authenticated, service_role;
+-- Policies for signed-in users call helpers here, evaluated as the user: they need the schema.
+grant usage on schema private to authenticated, service_role;
 
 create function private.queue_job_types() returns text[]
 language sql immutable

@@ -22,6 +22,7 @@ create table public.credit_ledger (
 );
 
 create index credit_ledger_user_id_idx on public.credit_ledger (user_id, created_at);
+create index credit_ledger_task_id_idx on public.credit_ledger (task_id);
 create unique index credit_ledger_one_reservation_per_task
   on public.credit_ledger (task_id) where kind = 'reservation';
 create unique index credit_ledger_one_outcome_per_task
@@ -30,4 +31,5 @@ create unique index credit_ledger_one_outcome_per_task
 alter table public.credit_ledger enable row level security;
 
 revoke all on table public.credit_ledger from anon, authenticated;
+revoke all on sequence public.credit_ledger_id_seq from anon, authenticated;
 grant all on table public.credit_ledger to service_role;

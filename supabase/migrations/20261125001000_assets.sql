@@ -23,6 +23,7 @@ create table public.images (
 create index images_project_id_idx on public.images (project_id, created_at desc);
 create index images_user_id_idx on public.images (user_id);
 create index images_task_id_idx on public.images (task_id);
+create index images_generation_id_idx on public.images (generation_id);
 
 create table public.videos (
   id uuid primary key default gen_random_uuid(),
@@ -47,6 +48,7 @@ create table public.videos (
 create index videos_project_id_idx on public.videos (project_id, created_at desc);
 create index videos_user_id_idx on public.videos (user_id);
 create index videos_task_id_idx on public.videos (task_id);
+create index videos_generation_id_idx on public.videos (generation_id);
 
 alter table public.images enable row level security;
 alter table public.videos enable row level security;

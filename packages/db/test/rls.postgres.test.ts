@@ -344,6 +344,29 @@ describe('hardening, as Supabase advisors check it', () => {
     expect(rows.filter((row) => row.authenticated).map((row) => row.fn)).toEqual(['claim_next_task']);
   });
 
+  it('indexes every foreign key (policies and cascades look rows up by them)', async () => {
+    const { rows } = await db.query(
+      `select c.conrelid::regclass::text as tbl, a.attname as col
+         from pg_constraint c
+         join pg_attribute a on a.attrelid = c.conrelid and a.attnum = c.conkey[1]
+        where c.contype = 'f' and c.connamespace = 'public'::regnamespace
+          and not exists (
+            select 1 from pg_index i where i.indrelid = c.conrelid and i.indkey[0] = c.conkey[1]
+          )`,
+    );
+    expect(rows).toEqual([]);
+  });
+
+  it('grants anon nothing on any table or sequence in public', async () => {
+    const { rows } = await db.query(
+      `select c.relname from pg_class c
+        where c.relnamespace = 'public'::regnamespace and c.relkind in ('r', 'S', 'v')
+          and (has_table_privilege('anon', c.oid, 'select, insert, update, delete')
+               or (c.relkind = 'S' and has_sequence_privilege('anon', c.oid, 'usage')))`,
+    );
+    expect(rows).toEqual([]);
+  });
+
   it('has no view that runs with its owner’s rights', async () => {
     const { rows } = await db.query(
       `select c.relname from pg_class c join pg_namespace n on n.oid = c.relnamespace
