@@ -15,5 +15,6 @@ export * from './tasks/create-task.js';
 export * from './tasks/queries.js';
 export * from './tasks/recovery.js';
 export * from './tasks/task.js';
+export * from './tasks/task-events.js';
 export * from './tasks/transitions.js';
 export * from './tokens/api-tokens.js';

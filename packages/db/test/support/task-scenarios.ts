@@ -22,6 +22,7 @@ import {
   IdempotencyConflictError,
   InsufficientCreditsError,
   InvalidTransitionError,
+  listenTaskStatus,
   listLedger,
   listTasks,
   ProjectNotFoundError,
@@ -30,6 +31,7 @@ import {
   StaleAttemptError,
   TaskClaimedElsewhereError,
   TaskNotFoundError,
+  type TaskStatusEvent,
   updateTaskStatus,
   workerHeartbeat,
 } from '../../src/index.js';
@@ -416,14 +418,24 @@ export function defineTaskScenarios(engine: string, getDb: () => Database): void
     it('publishes task status changes on the task_status channel', async () => {
       const db = getDb();
       const user = await newUser(db);
-      const seen: Array<{ task_id: string; status: string }> = [];
-      const stop = await db.listen('task_status', (payload) => seen.push(JSON.parse(payload)));
+      const seen: TaskStatusEvent[] = [];
+      const stop = await listenTaskStatus(db, (event) => seen.push(event));
       try {
         const { task } = await createTask(db, { ...user, taskType: 'single_image' });
         await completeTask(db, { taskId: task.id, outputLocation: 'n.png' });
         await expect
-          .poll(() => seen.filter((event) => event.task_id === task.id).map((event) => event.status))
-          .toEqual(['Queued', 'Complete']);
+          .poll(() =>
+            seen.filter((event) => event.taskId === task.id).map((e) => [e.previousStatus, e.status]),
+          )
+          .toEqual([
+            [null, 'Queued'],
+            ['Queued', 'Complete'],
+          ]);
+        expect(seen.find((event) => event.taskId === task.id)).toMatchObject({
+          projectId: user.projectId,
+          userId: user.userId,
+          taskType: 'single_image',
+        });
       } finally {
         await stop();
       }
