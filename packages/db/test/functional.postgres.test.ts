@@ -5,6 +5,7 @@ import { defineAccountScenarios } from './support/account-scenarios.js';
 import { defineDatabaseScenarios } from './support/database-scenarios.js';
 import { type OpenedDatabase, openMigratedPostgres } from './support/databases.js';
 import { defineTaskScenarios } from './support/task-scenarios.js';
+import { defineWorkerScenarios } from './support/worker-scenarios.js';
 
 let opened: OpenedDatabase;
 beforeAll(async () => {
@@ -17,4 +18,5 @@ afterAll(async () => {
 const getDb = (): Database => opened.db;
 defineDatabaseScenarios('postgres', getDb);
 defineTaskScenarios('postgres', getDb);
+defineWorkerScenarios('postgres', getDb);
 defineAccountScenarios('postgres', getDb);

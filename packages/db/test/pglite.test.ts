@@ -11,6 +11,7 @@ import { appliedMigrations, type Database, migrate, openDatabase, readMigrationF
 import { defineAccountScenarios } from './support/account-scenarios.js';
 import { defineDatabaseScenarios } from './support/database-scenarios.js';
 import { defineTaskScenarios } from './support/task-scenarios.js';
+import { defineWorkerScenarios } from './support/worker-scenarios.js';
 
 let dataDir: string;
 let db: Database;
@@ -44,4 +45,5 @@ describe('migrations on PGlite', () => {
 const getDb = (): Database => db;
 defineDatabaseScenarios('pglite', getDb);
 defineTaskScenarios('pglite', getDb);
+defineWorkerScenarios('pglite', getDb);
 defineAccountScenarios('pglite', getDb);

@@ -69,10 +69,10 @@ export function defineAccountScenarios(engine: string, getDb: () => Database): v
       expect((await ensureDefaultProject(db, { userId: user.userId })).id).toBe(user.projectId);
       const project = await createProject(db, { userId: user.userId, name: 'Trailer' });
       expect(project).toMatchObject({ name: 'Trailer', isDefault: false });
-      expect((await listProjects(db, { userId: user.userId })).map((p) => p.id)).toEqual([
-        user.projectId,
-        project.id,
-      ]);
+      // Sorted: both rows may share a creation tick, and then their order is by id.
+      expect((await listProjects(db, { userId: user.userId })).map((p) => p.id).sort()).toEqual(
+        [user.projectId, project.id].sort(),
+      );
       expect(await getProject(db, { projectId: project.id, userId: other.userId })).toBeNull();
       expect(await renameProject(db, { projectId: project.id, userId: other.userId, name: 'x' })).toBeNull();
       expect(
