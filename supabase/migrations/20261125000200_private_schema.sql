@@ -73,3 +73,5 @@ end
 $$;
 
 revoke all on all functions in schema private from public;
+-- Functions added here later start closed too; each migration grants what its policies need.
+alter default privileges in schema private revoke execute on functions from public;

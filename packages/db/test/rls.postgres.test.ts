@@ -344,6 +344,17 @@ describe('hardening, as Supabase advisors check it', () => {
     expect(rows.filter((row) => row.authenticated).map((row) => row.fn)).toEqual(['claim_next_task']);
   });
 
+  it('lets users execute only the ownership checks their policies call in private', async () => {
+    const { rows } = await db.query<{ fn: string }>(
+      `select p.proname as fn from pg_proc p
+        where p.pronamespace = 'private'::regnamespace
+          and (has_function_privilege('anon', p.oid, 'execute')
+               or has_function_privilege('authenticated', p.oid, 'execute'))
+        order by 1`,
+    );
+    expect(rows.map((row) => row.fn)).toEqual(['owns_generation', 'owns_project', 'owns_shot']);
+  });
+
   it('indexes every foreign key (policies and cascades look rows up by them)', async () => {
     const { rows } = await db.query(
       `select c.conrelid::regclass::text as tbl, a.attname as col
