@@ -2,14 +2,13 @@
  * Builds the Hono app from its dependencies. No I/O happens here, so tests build the app with
  * real services of their own and call `app.request(...)` or serve it on a free port.
  */
+
+import { errorHandler, HttpError, notFound, requestLog } from '@gpuq/http';
 import type { Logger } from '@gpuq/logger';
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { cors } from 'hono/cors';
 import { requestId } from 'hono/request-id';
-import { errorHandler, notFound } from './http/error-handler.js';
-import { HttpError } from './http/http-error.js';
-import { requestLog } from './http/request-log.js';
 import type { ApiMetrics } from './metrics/metrics.js';
 import { healthRoutes, type ReadinessProbe } from './routes/health.js';
 import { openApiRoutes } from './routes/openapi.js';

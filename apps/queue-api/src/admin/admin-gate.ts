@@ -6,9 +6,9 @@
  * removing jobs.
  */
 import { constantTimeEqual } from '@gpuq/callback/signing';
+import { HttpError } from '@gpuq/http';
 import type { MiddlewareHandler } from 'hono';
 import { getCookie } from 'hono/cookie';
-import { HttpError } from '../http/http-error.js';
 import { ADMIN_COOKIE, verifyAdminSession } from './admin-session.js';
 
 export interface AdminGateOptions {

@@ -1,11 +1,13 @@
 import type { Logger } from '@gpuq/logger';
 import type { ErrorHandler, NotFoundHandler } from 'hono';
 import { HTTPException } from 'hono/http-exception';
+import { httpErrorFromDatabase } from './database-errors.js';
 import { HttpError } from './http-error.js';
 
 /** Maps every thrown error to the API's error body, once, for the whole app. */
 export function errorHandler(logger: Logger): ErrorHandler {
-  return function handleError(error, c) {
+  return function handleError(thrown, c) {
+    const error = httpErrorFromDatabase(thrown) ?? thrown;
     if (error instanceof HttpError) {
       for (const [name, value] of Object.entries(error.options.headers ?? {})) c.header(name, value);
       return c.json(error.body, error.status);

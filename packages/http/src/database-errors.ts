@@ -1,0 +1,32 @@
+/** The data layer's typed errors as HTTP answers, decided once for every service. */
+import {
+  DatabaseError,
+  IdempotencyConflictError,
+  InsufficientCreditsError,
+  InvalidTransitionError,
+  PermissionDeniedError,
+  ProjectNotFoundError,
+  StaleAttemptError,
+  TaskClaimedElsewhereError,
+  TaskNotFoundError,
+} from '@gpuq/db';
+import { HttpError } from './http-error.js';
+
+export function httpErrorFromDatabase(error: unknown): HttpError | null {
+  if (!(error instanceof DatabaseError)) return null;
+  const wrap = (status: 402 | 403 | 404 | 409 | 422, code: HttpError['code']) =>
+    new HttpError(status, code, error.message, { cause: error });
+  if (error instanceof InsufficientCreditsError) return wrap(402, 'insufficient_credits');
+  if (error instanceof IdempotencyConflictError) return wrap(422, 'idempotency_mismatch');
+  if (error instanceof TaskNotFoundError) return wrap(404, 'not_found');
+  if (error instanceof ProjectNotFoundError) return wrap(403, 'forbidden');
+  if (error instanceof PermissionDeniedError) return wrap(403, 'forbidden');
+  if (
+    error instanceof InvalidTransitionError ||
+    error instanceof TaskClaimedElsewhereError ||
+    error instanceof StaleAttemptError
+  ) {
+    return wrap(409, 'conflict');
+  }
+  return null;
+}
