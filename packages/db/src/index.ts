@@ -18,3 +18,4 @@ export * from './tasks/task.js';
 export * from './tasks/task-events.js';
 export * from './tasks/transitions.js';
 export * from './tokens/api-tokens.js';
+export * from './tasks/job-record.js';

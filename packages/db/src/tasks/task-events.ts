@@ -13,6 +13,8 @@ export interface TaskStatusEvent {
   status: TaskStatus;
   /** Null for a new task. */
   previousStatus: TaskStatus | null;
+  /** 0..1 while running; null before the first progress report. */
+  progress: number | null;
   taskType: string;
   projectId: string;
   userId: string;
@@ -23,6 +25,7 @@ interface Payload {
   task_id: string;
   status: TaskStatus;
   previous_status: TaskStatus | null;
+  progress?: number | null;
   task_type: string;
   project_id: string;
   user_id: string;
