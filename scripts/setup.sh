@@ -26,6 +26,7 @@ declare -A PROVIDER=(
   [cmake]=cmake
   [g++]=g++
   [make]=make
+  [ffmpeg]=ffmpeg # @gpuq/media: H.264 encode (libx264) and ffprobe
 )
 missing=()
 for command in "${!PROVIDER[@]}"; do

@@ -63,12 +63,26 @@ describe('PromptEnhancer on the tiny model', () => {
     }
   });
 
-  it("throws EnhancementAbortedError when the caller's signal fires", async () => {
+  it('runs the chat template embedded in the GGUF, on the CPU as asked', () => {
+    expect(enhancer.info).toMatchObject({ chatFormat: 'ChatML', gpu: false, contextSize: 2048 });
+  });
+
+  it("throws EnhancementAbortedError when the caller's signal fires, before or during generation", async () => {
     const controller = new AbortController();
     controller.abort(new Error('job cancelled'));
     await expect(enhancer.enhance('a cat', { signal: controller.signal })).rejects.toBeInstanceOf(
       EnhancementAbortedError,
     );
+
+    const long = await PromptEnhancer.load({ ...CPU, modelPath, maxTokens: 3000, contextSize: 4096 });
+    try {
+      const during = new AbortController();
+      const pending = long.enhance('a cat', { signal: during.signal, seed: 3 });
+      setTimeout(() => during.abort(new Error('job cancelled')), 20);
+      await expect(pending).rejects.toBeInstanceOf(EnhancementAbortedError);
+    } finally {
+      await long.dispose();
+    }
   });
 
   it('rejects an empty prompt and one that leaves no room in the context', async () => {
