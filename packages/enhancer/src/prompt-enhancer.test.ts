@@ -5,13 +5,16 @@
 import { copyFile, mkdtemp, readFile, rm, truncate, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { resolveChatWrapper } from 'node-llama-cpp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EnhancementAbortedError } from './errors/enhancement-aborted-error.js';
 import { EnhancerError } from './errors/enhancer-error.js';
 import { InvalidPromptError } from './errors/invalid-prompt-error.js';
 import { ModelInvalidError } from './errors/model-invalid-error.js';
 import { ModelNotFoundError } from './errors/model-not-found-error.js';
+import { getLlamaRuntime } from './llama-runtime.js';
 import { PromptEnhancer } from './prompt-enhancer.js';
+import { buildEnhancerMessages, renderChatMl } from './prompt-template.js';
 import { ensureTinyModel } from './tiny-model-file.js';
 
 // One thread: ggml's worker threads spin, which crawls on a shared two-core CI box.
@@ -65,6 +68,27 @@ describe('PromptEnhancer on the tiny model', () => {
 
   it('runs the chat template embedded in the GGUF, on the CPU as asked', () => {
     expect(enhancer.info).toMatchObject({ chatFormat: 'ChatML', gpu: false, contextSize: 2048 });
+  });
+
+  it("renders our messages through the model's own template into the ChatML we document", async () => {
+    const llama = await getLlamaRuntime(false);
+    const model = await llama.loadModel({ modelPath });
+    try {
+      const messages = buildEnhancerMessages('a fox in the snow', 'video');
+      const { contextText } = resolveChatWrapper(model).generateContextState({
+        chatHistory: [
+          { type: 'system', text: messages.system },
+          { type: 'user', text: messages.user },
+          { type: 'model', response: [] },
+        ],
+      });
+      expect(contextText.toString()).toContain(renderChatMl(messages));
+      expect(model.detokenize(contextText.tokenize(model.tokenizer), true)).toContain(
+        'user\nRewrite this prompt:\na fox in the snow',
+      );
+    } finally {
+      await model.dispose();
+    }
   });
 
   it("throws EnhancementAbortedError when the caller's signal fires, before or during generation", async () => {

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { type TinyModelOptions, tinyModelBytes } from './gguf/tiny-model.js';
 
 /** Bump when the generator's output changes, so old cached files are not reused. */
-const FORMAT_REVISION = 1;
+const FORMAT_REVISION = 2;
 
 export async function ensureTinyModel(dir: string, options: TinyModelOptions = {}): Promise<string> {
   const path = join(dir, `tiny-enhancer-r${FORMAT_REVISION}-seed${options.seed ?? 1}.gguf`);

@@ -108,6 +108,8 @@ export function buildTinyModel(options: TinyModelOptions = {}): GgufFile {
       ['tokenizer.ggml.eos_token_id', gguf.u32(vocab.ids.eos)],
       ['tokenizer.ggml.add_bos_token', gguf.bool(false)],
       ['tokenizer.ggml.add_eos_token', gguf.bool(false)],
+      // No SentencePiece dummy space: after `<|im_start|>` the role reads `system`, not ` system`.
+      ['tokenizer.ggml.add_space_prefix', gguf.bool(false)],
       ['tokenizer.chat_template', gguf.str(CHATML_TEMPLATE)],
     ],
     tensors,
