@@ -104,6 +104,9 @@ describe('stitchVideos', () => {
     );
     await expect(stitchVideos(segments, out, { overlaps: [1, -1] })).rejects.toThrow(/integers >= 0/);
     await expect(stitchVideos([], out)).rejects.toThrow(/zero segments/);
+    await expect(stitchVideos([segments[0]!, join(dir, 'missing.mp4')], out)).rejects.toThrow(
+      /segment 1 .*missing\.mp4\) cannot be read/,
+    );
 
     const other = join(dir, 'other-size.mp4');
     await encodeMp4(gradientFrames({ width: 64, height: 32 }, 4), { width: 64, height: 32, fps: 16 }, other);

@@ -6,6 +6,8 @@
  * can gain or lose a frame, while counting frames here makes the length exact by construction.
  */
 
+import { constants } from 'node:fs';
+import { access } from 'node:fs/promises';
 import { blendFrames, crossfadeWeight } from './crossfade.js';
 import { decodeFrames } from './decode-frames.js';
 import { type EncodedVideo, type EncodeMp4Options, encodeMp4 } from './encode-mp4.js';
@@ -30,6 +32,7 @@ export async function stitchVideos(
 ): Promise<StitchedVideo> {
   if (segments.length === 0) throw new InvalidMediaInputError('cannot stitch zero segments');
   const overlaps = resolveOverlaps(segments.length, options.overlaps ?? 0);
+  await Promise.all(segments.map(assertReadable));
   const probes = await Promise.all(segments.map((path) => probeVideo(path, options)));
   const format = commonFormat(segments, probes);
   probes.forEach((probe, i) => {
@@ -48,6 +51,13 @@ export async function stitchVideos(
     options,
   );
   return { ...encoded, segmentFrames: probes.map((probe) => probe.frameCount), overlaps };
+}
+
+/** A missing segment is bad input (a broken chain), not an ffprobe failure worth retrying. */
+async function assertReadable(path: string, index: number): Promise<void> {
+  await access(path, constants.R_OK).catch((cause: unknown) => {
+    throw new InvalidMediaInputError(`segment ${index} (${path}) cannot be read`, { cause });
+  });
 }
 
 function resolveOverlaps(count: number, overlaps: number | readonly number[]): number[] {
