@@ -20,7 +20,7 @@ import { EnhancementAbortedError } from './errors/enhancement-aborted-error.js';
 import { EnhancementTimeoutError } from './errors/enhancement-timeout-error.js';
 import { InvalidPromptError } from './errors/invalid-prompt-error.js';
 import { ModelInvalidError } from './errors/model-invalid-error.js';
-import { type EnhancerGpu, getLlamaRuntime } from './llama-runtime.js';
+import { type EnhancerGpu, getLlamaRuntime, llamaErrorMark, llamaErrorsSince } from './llama-runtime.js';
 import { buildEnhancerMessages, type EnhanceTarget } from './prompt-template.js';
 
 export interface PromptEnhancerOptions {
@@ -102,10 +102,11 @@ export class PromptEnhancer {
     const resolved: ResolvedOptions = { ...DEFAULTS, threads, ...options };
     await checkModelFile(resolved.modelPath);
     const llama = await getLlamaRuntime(resolved.gpu);
+    const mark = llamaErrorMark();
     const model = await llama
       .loadModel({ modelPath: resolved.modelPath, gpuLayers: resolved.gpu === false ? 0 : 'auto' })
-      .catch((cause: unknown) => {
-        throw new ModelInvalidError(resolved.modelPath, errorText(cause), { cause });
+      .catch(async (cause: unknown) => {
+        throw new ModelInvalidError(resolved.modelPath, await loadFailureReason(mark, cause), { cause });
       });
     try {
       const context = await model.createContext({
@@ -192,6 +193,13 @@ export class PromptEnhancer {
   }
 }
 
-function errorText(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
+/**
+ * llama.cpp's log names the problem (e.g. a tensor past the end of a truncated file) where the
+ * thrown error only says "Failed to load model". Its lines reach JS through a thread-safe callback
+ * that can run after the rejection, so give them a moment first; a load failure is rare.
+ */
+async function loadFailureReason(mark: number, cause: unknown): Promise<string> {
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  const lines = llamaErrorsSince(mark).map((line) => line.replace(/^\w+: /, ''));
+  return lines.length > 0 ? lines.join('; ') : cause instanceof Error ? cause.message : String(cause);
 }
