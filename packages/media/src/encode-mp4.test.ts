@@ -95,6 +95,11 @@ describe('encodeMp4', () => {
     );
   });
 
+  it('encodes a single frame (the image job types) as a one-frame video', async () => {
+    const result = await encodeMp4(gradientFrames(FORMAT, 1), FORMAT, join(dir, 'one.mp4'));
+    expect((await probeVideo(result.path, { countFrames: true })).frameCount).toBe(1);
+  });
+
   it('rejects zero frames with NoFramesError, from an array or a stream, leaving no file', async () => {
     const out = join(dir, 'empty.mp4');
     await expect(encodeMp4([], FORMAT, out)).rejects.toBeInstanceOf(NoFramesError);
