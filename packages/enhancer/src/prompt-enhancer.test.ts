@@ -28,7 +28,8 @@ describe('PromptEnhancer on the tiny model', () => {
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'enhancer-'));
     modelPath = await ensureTinyModel(dir);
-    enhancer = await PromptEnhancer.load({ ...CPU, modelPath, maxTokens: 48, maxChars: 200 });
+    // `timeoutMs: undefined` (an unset env value) must keep the default, not disable the bound.
+    enhancer = await PromptEnhancer.load({ ...CPU, modelPath, maxTokens: 48, maxChars: 200, timeoutMs: undefined });
   });
   afterAll(async () => {
     await enhancer?.dispose();

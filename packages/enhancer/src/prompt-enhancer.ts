@@ -99,7 +99,9 @@ export class PromptEnhancer {
   /** Checks the file, loads the model and allocates its context; typed errors for a bad file. */
   static async load(options: PromptEnhancerOptions): Promise<PromptEnhancer> {
     const threads = Math.max(1, Math.floor(availableParallelism() / 2));
-    const resolved: ResolvedOptions = { ...DEFAULTS, threads, ...options };
+    // Drop explicit undefineds (typical of env-derived options) so they do not erase defaults.
+    const given = Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined));
+    const resolved = { ...DEFAULTS, threads, ...given } as ResolvedOptions;
     await checkModelFile(resolved.modelPath);
     const llama = await getLlamaRuntime(resolved.gpu);
     const mark = llamaErrorMark();
