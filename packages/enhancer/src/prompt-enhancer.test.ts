@@ -29,7 +29,13 @@ describe('PromptEnhancer on the tiny model', () => {
     dir = await mkdtemp(join(tmpdir(), 'enhancer-'));
     modelPath = await ensureTinyModel(dir);
     // `timeoutMs: undefined` (an unset env value) must keep the default, not disable the bound.
-    enhancer = await PromptEnhancer.load({ ...CPU, modelPath, maxTokens: 48, maxChars: 200, timeoutMs: undefined });
+    enhancer = await PromptEnhancer.load({
+      ...CPU,
+      modelPath,
+      maxTokens: 48,
+      maxChars: 200,
+      timeoutMs: undefined,
+    });
   });
   afterAll(async () => {
     await enhancer?.dispose();
