@@ -27,7 +27,7 @@ declare -A PROVIDER=(
   [g++]=g++
   [make]=make
   [ccache]=ccache
-  [ffmpeg]=ffmpeg
+  [ffmpeg]=ffmpeg # @gpuq/media: H.264 encode (libx264) and ffprobe
   [ffprobe]=ffmpeg
   [chromium]=chromium
 )
