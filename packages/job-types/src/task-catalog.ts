@@ -14,27 +14,38 @@ export const TaskSpec = z.object({
   credits: z.number().int().nonnegative(),
   /** Completing it creates a `generations` row (intermediate segments do not). */
   producesGeneration: z.boolean(),
+  /** Storage bucket of its outputs. */
+  bucket: z.string(),
+  /** What its result is. */
+  output: z.enum(['image', 'video']),
 });
 export type TaskSpec = z.infer<typeof TaskSpec>;
 
+const wanTravel = (credits: number, producesGeneration: boolean) =>
+  ({
+    family: 'wan',
+    queue: 'wan_queue',
+    runType: 'gpu',
+    credits,
+    producesGeneration,
+    bucket: 'travel',
+    output: 'video',
+  }) as const;
+
 export const PROTOCOL_TASK_CATALOG = {
-  single_image: { family: 'sdxl', queue: 'sdxl_queue', runType: 'gpu', credits: 1, producesGeneration: true },
+  single_image: {
+    family: 'sdxl',
+    queue: 'sdxl_queue',
+    runType: 'gpu',
+    credits: 1,
+    producesGeneration: true,
+    bucket: 'single_image',
+    output: 'image',
+  },
   // The orchestrator only expands into segments and a stitch; those carry the cost.
-  travel_orchestrator: {
-    family: 'wan',
-    queue: 'wan_queue',
-    runType: 'gpu',
-    credits: 0,
-    producesGeneration: false,
-  },
-  travel_segment: {
-    family: 'wan',
-    queue: 'wan_queue',
-    runType: 'gpu',
-    credits: 5,
-    producesGeneration: false,
-  },
-  travel_stitch: { family: 'wan', queue: 'wan_queue', runType: 'gpu', credits: 1, producesGeneration: true },
+  travel_orchestrator: wanTravel(0, false),
+  travel_segment: wanTravel(5, false),
+  travel_stitch: wanTravel(1, true),
 } as const satisfies Record<ProtocolTaskType, TaskSpec>;
 
 /** The spec of any task type, queue-job types included (they are all GPU work that yields output). */
@@ -47,6 +58,8 @@ export function taskSpec(taskType: TaskType): TaskSpec {
       runType: 'gpu',
       credits: job.credits,
       producesGeneration: true,
+      bucket: job.bucket,
+      output: job.output,
     };
   }
   return PROTOCOL_TASK_CATALOG[taskType];

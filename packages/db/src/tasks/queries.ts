@@ -17,6 +17,15 @@ export async function getTask(
   return task ?? null;
 }
 
+/**
+ * The task, locked until the transaction ends: concurrent reports about one task (a retried
+ * callback racing its original) then apply one after the other, never both.
+ */
+export async function lockTask(tx: Queryable, taskId: string): Promise<Task | null> {
+  const [task] = await queryCamel<Task>(tx, 'select * from public.tasks where id = $1 for update', [taskId]);
+  return task ?? null;
+}
+
 export interface ListTasksInput {
   /** A user's tasks; null: everyone's (the service role). */
   userId?: string | null;

@@ -43,6 +43,7 @@ export async function listenTaskStatus(
       taskId: payload.task_id,
       status: payload.status,
       previousStatus: payload.previous_status,
+      progress: payload.progress ?? null,
       taskType: payload.task_type,
       projectId: payload.project_id,
       userId: payload.user_id,

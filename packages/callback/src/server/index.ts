@@ -1,0 +1,3 @@
+export * from './apply-callback.js';
+export * from './callback-app.js';
+export * from './callback-outputs.js';

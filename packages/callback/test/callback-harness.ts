@@ -1,0 +1,132 @@
+/**
+ * A real job-callback service for tests: its own Postgres database (migrated), the Hono app served
+ * over HTTP on a free port, and helpers that create tasks the way queue-api does.
+ */
+import { randomUUID } from 'node:crypto';
+import {
+  createTask,
+  type Database,
+  ensureDefaultProject,
+  ensureProfile,
+  getProfile,
+  listLedger,
+  migrate,
+  openDatabase,
+  type Task,
+} from '@gpuq/db';
+import {
+  JOB_CATALOG,
+  type JobType,
+  QueueJobRequest,
+  resolveGenerationParams,
+  type TaskType,
+} from '@gpuq/job-types';
+import { createLogger } from '@gpuq/logger';
+import { createTestDatabase, freePort, type TestDatabase } from '@gpuq/testing';
+import { type ServerType, serve } from '@hono/node-server';
+import { createCallbackApp } from '../src/server/callback-app.js';
+import { issueCallbackCredential } from '../src/signing/callback-credential.js';
+
+export const CALLBACK_SECRET = 'callback-secret-for-tests-0123456789';
+
+export interface Harness {
+  db: Database;
+  url: string;
+  port: number;
+  userId: string;
+  projectId: string;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  close(): Promise<void>;
+  createJob(
+    jobType: TaskType,
+    params?: Record<string, unknown>,
+  ): Promise<{ task: Task; credential: JobCredential }>;
+  credits(): Promise<number>;
+  ledger(taskId: string): Promise<string[]>;
+  count(table: string, taskId: string): Promise<number>;
+}
+
+export interface JobCredential {
+  taskId: string;
+  callbackToken: string;
+  callbackExpiresAt: number;
+}
+
+export async function startHarness(): Promise<Harness> {
+  const testDb: TestDatabase = await createTestDatabase('callback');
+  const db = await openDatabase({ url: testDb.url, poolSize: 8 });
+  await migrate(db);
+  const userId = randomUUID();
+  await ensureProfile(db, { userId, signupCredits: 100 });
+  const project = await ensureDefaultProject(db, { userId });
+  const port = await freePort();
+  const app = createCallbackApp({
+    db,
+    callbackSecret: CALLBACK_SECRET,
+    logger: createLogger({ name: 'callback-test', level: 'silent' }),
+    storageBaseUrls: [`http://127.0.0.1:${port}/storage/v1`],
+  });
+  let server: ServerType | undefined;
+  const harness: Harness = {
+    db,
+    port,
+    url: `http://127.0.0.1:${port}/functions/v1/job-callback`,
+    userId,
+    projectId: project.id,
+    async start() {
+      await new Promise<void>((resolve) => {
+        server = serve({ fetch: app.fetch, port, hostname: '127.0.0.1' }, () => resolve());
+      });
+    },
+    async stop() {
+      const running = server;
+      server = undefined;
+      if (running) await new Promise((resolve) => running.close(resolve));
+    },
+    async close() {
+      await harness.stop();
+      await db.close();
+      await testDb.drop();
+    },
+    async createJob(taskType, params) {
+      const generation = (JOB_CATALOG as Record<string, unknown>)[taskType]
+        ? resolveGenerationParams(
+            QueueJobRequest.parse({ jobType: taskType, metadata: { prompt: 'a lighthouse' } }),
+            () => 42,
+          )
+        : {};
+      const { task } = await createTask(db, {
+        userId,
+        projectId: project.id,
+        taskType,
+        params: { ...generation, ...params },
+        cost: JOB_CATALOG[taskType as JobType]?.credits,
+      });
+      const credential = issueCallbackCredential(CALLBACK_SECRET, task.id);
+      return {
+        task,
+        credential: {
+          taskId: task.id,
+          callbackToken: credential.token,
+          callbackExpiresAt: credential.expiresAt,
+        },
+      };
+    },
+    async credits() {
+      return (await getProfile(db, userId))!.credits;
+    },
+    async ledger(taskId) {
+      return (await listLedger(db, { userId, taskId })).map((entry) => `${entry.kind}:${entry.amount}`);
+    },
+    async count(table, taskId) {
+      const { rows } = await db.query<{ n: number }>(
+        `select count(*)::int as n from public.${table} where task_id = $1`,
+        [taskId],
+      );
+      return rows[0]!.n;
+    },
+  };
+  await harness.start();
+  return harness;
+}
