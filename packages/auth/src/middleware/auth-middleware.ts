@@ -2,7 +2,7 @@
  * Hono middleware that authenticates every request it sees and puts the principal on the context
  * as `principal`. Create the authenticator once at boot: it holds the JWKS cache.
  */
-import type { MiddlewareHandler } from 'hono';
+import type { Context, MiddlewareHandler } from 'hono';
 import type { Authenticator } from '../authenticator.js';
 import { extractBearerToken } from '../bearer.js';
 import type { Principal } from '../principal.js';
@@ -23,6 +23,11 @@ export interface AuthMiddlewareOptions {
    * that need it (GET /v1/events) should turn it on.
    */
   allowQueryToken?: boolean;
+  /**
+   * Where else a token may come from when the request sends no Authorization header, e.g. an
+   * HttpOnly session cookie set by a sign-in step (Bull Board in a browser). Default: nowhere.
+   */
+  fallbackToken?: (c: Context) => string | undefined;
 }
 
 export function authMiddleware(options: AuthMiddlewareOptions): MiddlewareHandler<AuthEnv> {
@@ -30,10 +35,11 @@ export function authMiddleware(options: AuthMiddlewareOptions): MiddlewareHandle
   return async function authMiddleware(c, next) {
     // CORS preflights carry no credentials by design; the guards still refuse them a principal.
     if (c.req.method === 'OPTIONS') return next();
-    const token = extractBearerToken({
-      authorization: c.req.header('authorization'),
-      queryToken: allowQueryToken ? c.req.query('access_token') : undefined,
-    });
+    const token =
+      extractBearerToken({
+        authorization: c.req.header('authorization'),
+        queryToken: allowQueryToken ? c.req.query('access_token') : undefined,
+      }) ?? options.fallbackToken?.(c);
     c.set('principal', await options.authenticator.authenticate(token));
     await next();
   };

@@ -1,10 +1,11 @@
 /** requireUser / requireService / requireAdmin through a real Hono app. */
 import { Hono } from 'hono';
+import { getCookie } from 'hono/cookie';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createAuthenticator } from '../authenticator.js';
 import { signDevJwt } from '../jwt/sign-dev-jwt.js';
 import { type AuthEnv, authMiddleware } from './auth-middleware.js';
-import { getUser, requireAdmin, requireService, requireUser } from './guards.js';
+import { getPrincipal, getUser, requireAdmin, requireService, requireUser } from './guards.js';
 
 const SECRET = 'guards-test-secret-guards-test-secret';
 const SERVICE_KEY = 'guards-service-key';
@@ -15,6 +16,7 @@ const USER = '00000000-0000-4000-8000-00000000000b';
 type AppEnv = { Variables: AuthEnv['Variables'] & { requestId: string } };
 
 let app: Hono<AppEnv>;
+let cookieApp: Hono<AuthEnv>;
 const adminChecks: string[] = [];
 
 beforeAll(() => {
@@ -28,6 +30,12 @@ beforeAll(() => {
   app.get('/user', requireUser(), (c) => c.json({ userId: getUser(c).userId, requestId: c.var.requestId }));
   app.get('/service', requireService(), (c) => c.text('ok'));
   app.on('OPTIONS', '/user', requireUser(), (c) => c.text('ok'));
+  app.get('/admin-broken', requireAdmin({ isAdmin: () => Promise.reject(new Error('db down')) }), (c) =>
+    c.text('ok'),
+  );
+  cookieApp = new Hono<AuthEnv>();
+  cookieApp.use('*', authMiddleware({ authenticator, fallbackToken: (c) => getCookie(c, 'session') }));
+  cookieApp.get('/', (c) => c.json(getPrincipal(c)));
   app.get(
     '/admin',
     requireAdmin({
@@ -65,6 +73,20 @@ describe('guards', () => {
     expect((await app.request('/admin', { headers: await bearer(USER) })).status).toBe(403);
     expect((await app.request('/admin', { headers: service })).status).toBe(200);
     expect(adminChecks).toEqual([ADMIN, USER]);
+  });
+
+  it('requireAdmin answers 503, not 403, when the admin check itself fails', async () => {
+    const res = await app.request('/admin-broken', { headers: await bearer(USER) });
+    expect(res.status).toBe(503);
+    expect(res.headers.get('retry-after')).toBe('5');
+  });
+
+  it('a fallback token source (a session cookie) is used only without an Authorization header', async () => {
+    const token = await signDevJwt({ secret: SECRET, userId: USER });
+    const viaCookie = await cookieApp.request('/', { headers: { cookie: `session=${token}` } });
+    expect(await viaCookie.json()).toEqual({ kind: 'user', userId: USER, role: 'authenticated', via: 'jwt' });
+    const headerWins = await cookieApp.request('/', { headers: { cookie: `session=${token}`, ...service } });
+    expect(await headerWins.json()).toEqual({ kind: 'service' });
   });
 
   it('a CORS preflight passes the middleware but gets no principal', async () => {

@@ -4,6 +4,7 @@
  */
 import type { Context, MiddlewareHandler } from 'hono';
 import { AuthError } from '../errors/auth-error.js';
+import { AuthUnavailableError } from '../errors/auth-unavailable-error.js';
 import { ForbiddenError } from '../errors/forbidden-error.js';
 import type { Principal, UserPrincipal } from '../principal.js';
 import type { AuthEnv } from './auth-middleware.js';
@@ -46,8 +47,17 @@ export function requireAdmin(options: RequireAdminOptions): MiddlewareHandler<Au
   const allowService = options.allowService ?? true;
   return async function requireAdmin(c, next) {
     const principal = getPrincipal(c);
-    const admin = principal.kind === 'service' ? allowService : await options.isAdmin(principal.userId);
+    const admin = principal.kind === 'service' ? allowService : await checkAdmin(options, principal.userId);
     if (!admin) throw new ForbiddenError('admins only');
     await next();
   };
+}
+
+// A failing check (Postgres down) is a 503 like the other lookups auth depends on, never a 403.
+async function checkAdmin(options: RequireAdminOptions, userId: string): Promise<boolean> {
+  try {
+    return await options.isAdmin(userId);
+  } catch (error) {
+    throw new AuthUnavailableError('the admin check could not be made', { cause: error });
+  }
 }
