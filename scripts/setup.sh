@@ -26,6 +26,10 @@ declare -A PROVIDER=(
   [cmake]=cmake
   [g++]=g++
   [make]=make
+  [ccache]=ccache
+  [ffmpeg]=ffmpeg
+  [ffprobe]=ffmpeg
+  [chromium]=chromium
 )
 missing=()
 for command in "${!PROVIDER[@]}"; do

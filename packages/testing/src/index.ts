@@ -1,3 +1,4 @@
+export * from './child-process.js';
 export * from './redis-server.js';
 export * from './services.js';
 export * from './test-database.js';

@@ -47,6 +47,20 @@ async function waitForPort(port: number, timeoutMs: number): Promise<void> {
   throw new Error(`redis-server did not open port ${port} within ${timeoutMs} ms`);
 }
 
+/** An open port is not a ready server: while it replays its append-only file Redis answers LOADING. */
+async function waitForPong(port: number, timeoutMs: number): Promise<void> {
+  const { execFile } = await import('node:child_process');
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const reply = await new Promise<string>((resolve) => {
+      execFile('redis-cli', ['-p', String(port), 'ping'], (error, stdout) => resolve(error ? '' : stdout));
+    });
+    if (reply.includes('PONG')) return;
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  throw new Error(`redis-server on port ${port} did not answer PONG within ${timeoutMs} ms`);
+}
+
 export async function startPrivateRedis(options: { appendOnly?: boolean } = {}): Promise<PrivateRedis> {
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'gpuq-redis-'));
@@ -73,6 +87,7 @@ export async function startPrivateRedis(options: { appendOnly?: boolean } = {}):
     async start() {
       child = spawn('redis-server', args, { stdio: 'ignore' });
       await waitForPort(port, 10_000);
+      await waitForPong(port, 10_000);
     },
     async stop() {
       const running = child;

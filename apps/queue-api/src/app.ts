@@ -1,0 +1,65 @@
+/**
+ * Builds the Hono app from its dependencies. No I/O happens here, so tests build the app with
+ * real services of their own and call `app.request(...)` or serve it on a free port.
+ */
+import type { Logger } from '@gpuq/logger';
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { cors } from 'hono/cors';
+import { requestId } from 'hono/request-id';
+import { errorHandler, notFound } from './http/error-handler.js';
+import { HttpError } from './http/http-error.js';
+import { requestLog } from './http/request-log.js';
+import type { ApiMetrics } from './metrics/metrics.js';
+import { healthRoutes, type ReadinessProbe } from './routes/health.js';
+import { openApiRoutes } from './routes/openapi.js';
+
+export interface AppDeps {
+  logger: Logger;
+  corsOrigins: string[];
+  bodyLimitBytes: number;
+  probes: ReadinessProbe[];
+  metrics?: ApiMetrics;
+  /** Feature routes mounted at the root, in order (queue-job, jobs, task protocol, ...). */
+  routes?: Hono[];
+}
+
+export function createApp(deps: AppDeps): Hono {
+  const app = new Hono();
+  app.onError(errorHandler(deps.logger));
+  app.notFound(notFound);
+  app.use('*', requestId());
+  app.use('*', requestLog(deps.logger));
+  if (deps.metrics) {
+    const { metrics } = deps;
+    app.use('*', metrics.middleware());
+    app.get('/metrics', async (c) =>
+      c.text(await metrics.registry.metrics(), 200, { 'content-type': metrics.registry.contentType }),
+    );
+  }
+  // Browser APIs only: operator pages are same-origin and must not be readable cross-site.
+  const browserApi = cors({
+    origin: deps.corsOrigins.includes('*') ? '*' : deps.corsOrigins,
+    allowHeaders: ['authorization', 'x-client-info', 'apikey', 'content-type', 'idempotency-key', 'x-region'],
+    allowMethods: ['GET', 'POST', 'PUT', 'DELETE', 'OPTIONS'],
+    maxAge: 600,
+  });
+  for (const path of ['/functions/*', '/v1/*', '/rest/*', '/storage/*']) app.use(path, browserApi);
+  app.use(
+    '*',
+    bodyLimit({
+      maxSize: deps.bodyLimitBytes,
+      onError: () => {
+        throw new HttpError(
+          413,
+          'payload_too_large',
+          `request body is larger than ${deps.bodyLimitBytes} bytes`,
+        );
+      },
+    }),
+  );
+  app.route('/', healthRoutes(deps.probes));
+  app.route('/', openApiRoutes());
+  for (const routes of deps.routes ?? []) app.route('/', routes);
+  return app;
+}

@@ -1,0 +1,42 @@
+import { ConfigError } from '@gpuq/config';
+import { describe, expect, it } from 'vitest';
+import { loadApiEnv } from './env.js';
+
+describe('queue-api settings', () => {
+  it('runs on defaults in development, generating the secrets it needs', () => {
+    const env = loadApiEnv({});
+    expect(env.PORT).toBe(8787);
+    expect(env.QUEUE_PREFIX).toBe('{gpuq}');
+    expect(env.secrets.callbackSecret.generated).toBe(true);
+    expect(env.corsOrigins).toEqual(['*']);
+  });
+
+  it('refuses to start in production without its secrets, naming each', () => {
+    expect(() => loadApiEnv({ NODE_ENV: 'production' })).toThrow(ConfigError);
+    try {
+      loadApiEnv({ NODE_ENV: 'production' });
+    } catch (error) {
+      const message = (error as ConfigError).message;
+      for (const name of ['SUPABASE_JWT_SECRET', 'SUPABASE_SERVICE_ROLE_KEY', 'CALLBACK_SECRET'])
+        expect(message).toContain(name);
+    }
+  });
+
+  it('names malformed settings', () => {
+    expect(() => loadApiEnv({ PORT: 'x', REDIS_URL: 'localhost:6379' })).toThrow(/PORT[\s\S]*REDIS_URL/);
+    expect(() => loadApiEnv({ UPSTASH_REDIS_REST_URL: 'https://u.example' })).toThrow(/set both or neither/);
+  });
+
+  it('allows no browser origin in production unless configured', () => {
+    const secrets = {
+      SUPABASE_JWT_SECRET: 's'.repeat(32),
+      SUPABASE_SERVICE_ROLE_KEY: 'k'.repeat(32),
+      CALLBACK_SECRET: 'c'.repeat(32),
+    };
+    expect(loadApiEnv({ NODE_ENV: 'production', ...secrets }).corsOrigins).toEqual([]);
+    expect(
+      loadApiEnv({ NODE_ENV: 'production', CORS_ORIGINS: 'https://a.example, https://b.example', ...secrets })
+        .corsOrigins,
+    ).toEqual(['https://a.example', 'https://b.example']);
+  });
+});

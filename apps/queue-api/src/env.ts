@@ -1,0 +1,111 @@
+/**
+ * queue-api settings (DESIGN.md section 8), parsed once at start-up. In production a missing
+ * secret is a start-up error; in development it is generated and reported, so the local start
+ * command works on a fresh machine.
+ */
+import {
+  ConfigError,
+  type Env,
+  Flag,
+  NodeEnv,
+  Port,
+  PositiveInt,
+  PostgresUrl,
+  parseEnv,
+  QueuePrefix,
+  RedisUrl,
+  type ResolvedSecret,
+  resolveSecret,
+} from '@gpuq/config';
+import { z } from 'zod';
+
+const Schema = z.object({
+  NODE_ENV: NodeEnv,
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** queue-api port. */
+  PORT: Port.default(8787),
+  /** Redis for BullMQ. */
+  REDIS_URL: RedisUrl,
+  /** BullMQ key prefix; a {hash tag} for Redis Cluster. */
+  QUEUE_PREFIX: QueuePrefix,
+  /** Postgres; unset means embedded PGlite under GPUQ_DATA_DIR. */
+  DATABASE_URL: PostgresUrl.optional(),
+  /** Local state: PGlite files, local storage. */
+  GPUQ_DATA_DIR: z.string().default('./.data'),
+  /** A Supabase project: storage, JWKS and the JWT issuer. */
+  SUPABASE_URL: z.url().optional(),
+  /** Accepted as `apikey` from frontends; grants nothing. */
+  SUPABASE_ANON_KEY: z.string().optional(),
+  /** HS256 secret of user JWTs (aud `authenticated`). */
+  SUPABASE_JWT_SECRET: z.string().min(16).optional(),
+  /** The service-role key. */
+  SUPABASE_SERVICE_ROLE_KEY: z.string().min(16).optional(),
+  /** Derives each job's callback credential; never on GPU hosts. */
+  CALLBACK_SECRET: z.string().min(16).optional(),
+  /** Bull Board sign-in by basic auth (an admin's JWT works too). */
+  GPUQ_ADMIN_USER: z.string().min(1).optional(),
+  GPUQ_ADMIN_PASSWORD: z.string().min(8).optional(),
+  /** Allowed browser origins, comma-separated; `*` in development, none in production by default. */
+  CORS_ORIGINS: z.string().optional(),
+  /** Per-user queue-job requests per minute. */
+  RATE_LIMIT_PER_MIN: PositiveInt.default(60),
+  /** Per-user jobs not yet finished. */
+  MAX_JOBS_IN_FLIGHT: PositiveInt.default(10),
+  /** The rate limiter over Upstash's REST protocol instead of REDIS_URL. */
+  UPSTASH_REDIS_REST_URL: z.url().optional(),
+  UPSTASH_REDIS_REST_TOKEN: z.string().optional(),
+  /** Request body limit. */
+  BODY_LIMIT_BYTES: PositiveInt.default(65_536),
+  /** Largest base64 file accepted by complete-task. */
+  UPLOAD_BASE64_MAX_BYTES: PositiveInt.default(2 * 1024 * 1024),
+  /** Attempts before a job lands failed. */
+  JOB_MAX_ATTEMPTS: PositiveInt.default(3),
+  /** Heartbeat timeout of HTTP-claimed tasks. */
+  TASK_HEARTBEAT_TIMEOUT_S: PositiveInt.default(1800),
+  /** How long generate-admin-image waits for its image. */
+  ADMIN_IMAGE_WAIT_S: PositiveInt.default(60),
+  /** Credits of a profile when its user is first seen. */
+  GPUQ_SIGNUP_CREDITS: z.coerce.number().int().nonnegative().default(100),
+  /** Serve Bull Board at /admin/queues. */
+  BULL_BOARD: Flag.default(true),
+});
+
+export type ApiEnv = Omit<
+  z.infer<typeof Schema>,
+  'SUPABASE_JWT_SECRET' | 'SUPABASE_SERVICE_ROLE_KEY' | 'CALLBACK_SECRET' | 'CORS_ORIGINS'
+> & {
+  secrets: { jwtSecret: ResolvedSecret; serviceRoleKey: ResolvedSecret; callbackSecret: ResolvedSecret };
+  corsOrigins: string[];
+};
+
+export function loadApiEnv(env: Env): ApiEnv {
+  const parsed = parseEnv('queue-api', Schema, env);
+  const production = parsed.NODE_ENV === 'production';
+  const problems: string[] = [];
+  const secrets = {
+    jwtSecret: resolveSecret('SUPABASE_JWT_SECRET', parsed.SUPABASE_JWT_SECRET, production, problems),
+    serviceRoleKey: resolveSecret(
+      'SUPABASE_SERVICE_ROLE_KEY',
+      parsed.SUPABASE_SERVICE_ROLE_KEY,
+      production,
+      problems,
+    ),
+    callbackSecret: resolveSecret('CALLBACK_SECRET', parsed.CALLBACK_SECRET, production, problems),
+  };
+  if (Boolean(parsed.UPSTASH_REDIS_REST_URL) !== Boolean(parsed.UPSTASH_REDIS_REST_TOKEN)) {
+    problems.push('UPSTASH_REDIS_REST_URL and UPSTASH_REDIS_REST_TOKEN: set both or neither');
+  }
+  if (Boolean(parsed.GPUQ_ADMIN_USER) !== Boolean(parsed.GPUQ_ADMIN_PASSWORD)) {
+    problems.push('GPUQ_ADMIN_USER and GPUQ_ADMIN_PASSWORD: set both or neither');
+  }
+  if (problems.length > 0) throw new ConfigError('queue-api', problems);
+  const { SUPABASE_JWT_SECRET, SUPABASE_SERVICE_ROLE_KEY, CALLBACK_SECRET, CORS_ORIGINS, ...rest } = parsed;
+  const corsOrigins = CORS_ORIGINS
+    ? CORS_ORIGINS.split(',')
+        .map((origin) => origin.trim())
+        .filter(Boolean)
+    : production
+      ? []
+      : ['*'];
+  return { ...rest, secrets, corsOrigins };
+}

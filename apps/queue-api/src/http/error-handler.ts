@@ -1,0 +1,29 @@
+import type { Logger } from '@gpuq/logger';
+import type { ErrorHandler, NotFoundHandler } from 'hono';
+import { HTTPException } from 'hono/http-exception';
+import { HttpError } from './http-error.js';
+
+/** Maps every thrown error to the API's error body, once, for the whole app. */
+export function errorHandler(logger: Logger): ErrorHandler {
+  return function handleError(error, c) {
+    if (error instanceof HttpError) {
+      for (const [name, value] of Object.entries(error.options.headers ?? {})) c.header(name, value);
+      return c.json(error.body, error.status);
+    }
+    if (error instanceof HTTPException) {
+      // Hono's own middleware (body limit, malformed JSON) throws these.
+      const code =
+        error.status === 413
+          ? 'payload_too_large'
+          : error.status === 401
+            ? 'unauthorized'
+            : 'invalid_request';
+      return c.json({ error: { code, message: error.message || 'request rejected' } }, error.status);
+    }
+    logger.error({ err: error, path: c.req.path, requestId: c.get('requestId' as never) }, 'unhandled error');
+    return c.json({ error: { code: 'internal', message: 'internal error' } }, 500);
+  };
+}
+
+export const notFound: NotFoundHandler = (c) =>
+  c.json({ error: { code: 'not_found', message: `no route for ${c.req.method} ${c.req.path}` } }, 404);

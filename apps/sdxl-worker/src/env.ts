@@ -1,0 +1,14 @@
+/** sdxl-worker settings: the shared worker settings plus the SDXL checkpoint folder. */
+import { type Env, parseEnv } from '@gpuq/config';
+import { SharedWorkerSettings } from '@gpuq/worker-runtime';
+import { z } from 'zod';
+
+const Schema = SharedWorkerSettings.extend({
+  /** A diffusers-layout SDXL checkpoint; unset: the generated tiny checkpoint (with a warning). */
+  SDXL_MODEL_DIR: z.string().optional(),
+});
+export type SdxlWorkerSettings = z.infer<typeof Schema>;
+
+export function loadSdxlWorkerSettings(env: Env): SdxlWorkerSettings {
+  return parseEnv('sdxl-worker', Schema, env);
+}

@@ -1,0 +1,16 @@
+/** wan-worker settings: the shared worker settings plus the WAN 2.1 checkpoint folder and the 7B enhancer model. */
+import { type Env, parseEnv } from '@gpuq/config';
+import { SharedWorkerSettings } from '@gpuq/worker-runtime';
+import { z } from 'zod';
+
+const Schema = SharedWorkerSettings.extend({
+  /** A diffusers-layout WAN 2.1 checkpoint; unset: the generated tiny checkpoint (with a warning). */
+  WAN_MODEL_DIR: z.string().optional(),
+  /** A GGUF file of the 7B prompt enhancer; unset: the generated tiny GGUF (with a warning). */
+  LLM_MODEL_PATH: z.string().optional(),
+});
+export type WanWorkerSettings = z.infer<typeof Schema>;
+
+export function loadWanWorkerSettings(env: Env): WanWorkerSettings {
+  return parseEnv('wan-worker', Schema, env);
+}

@@ -1,0 +1,3 @@
+export * from './callback-client.js';
+export * from './errors.js';
+export * from './retry-delay.js';

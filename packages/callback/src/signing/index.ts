@@ -1,0 +1,2 @@
+export * from './callback-credential.js';
+export * from './request-signature.js';

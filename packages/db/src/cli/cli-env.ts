@@ -1,0 +1,26 @@
+/**
+ * Settings of the db command-line tools, parsed once: where the database is (DATABASE_URL, else
+ * embedded PGlite under GPUQ_DATA_DIR) and the sign-up credits of a profile they create.
+ */
+import { PositiveInt, PostgresUrl, parseEnv } from '@gpuq/config';
+import { z } from 'zod';
+
+const CliEnv = z.object({
+  /** Postgres (a Supabase connection string works); unset: embedded PGlite. */
+  DATABASE_URL: PostgresUrl.optional(),
+  /** Local state; PGlite files live in <dir>/pglite. */
+  GPUQ_DATA_DIR: z.string().default('./.data'),
+  /** Credits of a profile created by admin:grant for a user not seen before. */
+  GPUQ_SIGNUP_CREDITS: PositiveInt.default(100),
+});
+export type CliEnv = z.infer<typeof CliEnv>;
+
+export function parseCliEnv(env: NodeJS.ProcessEnv): CliEnv {
+  return parseEnv('gpuq-db', CliEnv, env);
+}
+
+export function describeTarget(env: CliEnv): string {
+  if (!env.DATABASE_URL) return `embedded PGlite in ${env.GPUQ_DATA_DIR}/pglite`;
+  const url = new URL(env.DATABASE_URL);
+  return `postgres ${url.host}${url.pathname}`;
+}

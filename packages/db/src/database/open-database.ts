@@ -1,0 +1,29 @@
+/** Picks the engine the way DESIGN.md section 7 says: DATABASE_URL if given, else embedded PGlite. */
+import { join } from 'node:path';
+import type { Database } from './database.js';
+import { createPGliteDatabase } from './pglite-database.js';
+import { createPostgresDatabase } from './postgres-database.js';
+
+export interface OpenDatabaseOptions {
+  /** A postgres:// URL (DATABASE_URL). Unset: embedded PGlite under `dataDir`. */
+  url?: string | undefined;
+  /** GPUQ_DATA_DIR; PGlite keeps its files in `<dataDir>/pglite`. Default './.data'. */
+  dataDir?: string | undefined;
+  /** Postgres pool size. Default 10. */
+  poolSize?: number | undefined;
+  applicationName?: string | undefined;
+}
+
+export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<Database> {
+  if (options.url) {
+    return createPostgresDatabase({
+      url: options.url,
+      ...(options.poolSize === undefined ? {} : { poolSize: options.poolSize }),
+      ...(options.applicationName === undefined ? {} : { applicationName: options.applicationName }),
+    });
+  }
+  const dataDir = options.dataDir ?? './.data';
+  return createPGliteDatabase({
+    dataDir: dataDir.startsWith('memory://') ? dataDir : join(dataDir, 'pglite'),
+  });
+}

@@ -1,0 +1,40 @@
+/**
+ * Turns what the driver threw into this package's errors: the SQLSTATEs our SQL functions raise
+ * (class GQ, documented in the migrations' headers) become their named classes, anything else a
+ * DatabaseError carrying the code. The original error is always the cause.
+ */
+import { DatabaseError } from './database-error.js';
+import { IdempotencyConflictError } from './idempotency-conflict-error.js';
+import { InsufficientCreditsError } from './insufficient-credits-error.js';
+import { InvalidTransitionError } from './invalid-transition-error.js';
+import { PermissionDeniedError } from './permission-denied-error.js';
+import { ProfileNotFoundError } from './profile-not-found-error.js';
+import { ProjectNotFoundError } from './project-not-found-error.js';
+import { StaleAttemptError } from './stale-attempt-error.js';
+import { TaskClaimedElsewhereError } from './task-claimed-elsewhere-error.js';
+import { TaskNotFoundError } from './task-not-found-error.js';
+
+type ErrorClass = new (message: string, options: { cause?: unknown; code?: string }) => DatabaseError;
+
+const BY_CODE: Record<string, ErrorClass> = {
+  GQ001: InsufficientCreditsError,
+  GQ002: IdempotencyConflictError,
+  GQ003: TaskNotFoundError,
+  GQ004: ProjectNotFoundError,
+  GQ005: InvalidTransitionError,
+  GQ006: TaskClaimedElsewhereError,
+  GQ007: StaleAttemptError,
+  GQ008: ProfileNotFoundError,
+  '42501': PermissionDeniedError,
+};
+
+export function mapDatabaseError(error: unknown): DatabaseError {
+  if (error instanceof DatabaseError) return error;
+  const code =
+    typeof error === 'object' && error !== null && 'code' in error && typeof error.code === 'string'
+      ? error.code
+      : undefined;
+  const message = error instanceof Error ? error.message : String(error);
+  const ErrorType = (code && BY_CODE[code]) || DatabaseError;
+  return new ErrorType(message, { cause: error, code });
+}

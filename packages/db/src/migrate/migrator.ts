@@ -1,0 +1,103 @@
+/**
+ * The project's own migrator: applies each pending migration file once, in version order, each in
+ * its own transaction, and records it in `gpuq_migrations.applied` (version, name, checksum, when).
+ *
+ * A transaction-scoped advisory lock serialises migrators, so several api instances starting at
+ * once apply each file exactly once; the "already applied?" check is made under that lock. An
+ * applied file whose checksum changed is refused: migrations are append-only, a fix is a new file.
+ */
+import type { Database } from '../database/database.js';
+import { MigrationError } from '../errors/migration-error.js';
+import { DEFAULT_MIGRATIONS_DIR, type MigrationFile, readMigrationFiles } from './migration-files.js';
+
+export interface MigrateOptions {
+  /** Folder of `<version>_<name>.sql` files. Default: the repository's supabase/migrations. */
+  migrationsDir?: string;
+  /** Called after each file is applied (start-up logging). */
+  onApplied?: (migration: { version: string; name: string; ms: number }) => void;
+}
+
+export interface MigrateReport {
+  applied: string[];
+  /** Versions found already applied. */
+  skipped: string[];
+}
+
+// Any constant works; this one spells "gpuq" so it is recognisable in pg_locks.
+const LOCK_KEY = 0x67707571;
+
+const TRACKING_TABLE = `
+  create schema if not exists gpuq_migrations;
+  revoke all on schema gpuq_migrations from public;
+  create table if not exists gpuq_migrations.applied (
+    version text primary key,
+    name text not null,
+    checksum text not null,
+    applied_at timestamptz not null default now()
+  );`;
+
+async function applyOne(db: Database, file: MigrationFile): Promise<'applied' | 'skipped'> {
+  return db.transaction(async (tx) => {
+    await tx.query('select pg_advisory_xact_lock($1)', [LOCK_KEY]);
+    const { rows } = await tx.query<{ checksum: string }>(
+      'select checksum from gpuq_migrations.applied where version = $1',
+      [file.version],
+    );
+    const recorded = rows[0];
+    if (recorded) {
+      if (recorded.checksum !== file.checksum) {
+        throw new MigrationError(
+          `migration ${file.version}_${file.name} was edited after it was applied; add a new migration instead`,
+          file.version,
+        );
+      }
+      return 'skipped';
+    }
+    await tx.exec(file.sql);
+    await tx.query('insert into gpuq_migrations.applied (version, name, checksum) values ($1, $2, $3)', [
+      file.version,
+      file.name,
+      file.checksum,
+    ]);
+    return 'applied';
+  });
+}
+
+export async function migrate(db: Database, options: MigrateOptions = {}): Promise<MigrateReport> {
+  const files = await readMigrationFiles(options.migrationsDir ?? DEFAULT_MIGRATIONS_DIR);
+  await db.transaction(async (tx) => {
+    await tx.query('select pg_advisory_xact_lock($1)', [LOCK_KEY]);
+    await tx.exec(TRACKING_TABLE);
+  });
+  const report: MigrateReport = { applied: [], skipped: [] };
+  for (const file of files) {
+    const started = performance.now();
+    let outcome: 'applied' | 'skipped';
+    try {
+      outcome = await applyOne(db, file);
+    } catch (error) {
+      if (error instanceof MigrationError) throw error;
+      const code = (error as { code?: unknown }).code;
+      throw new MigrationError(
+        `migration ${file.version}_${file.name} failed and was rolled back: ${(error as Error).message}`,
+        file.version,
+        { cause: error, code: typeof code === 'string' ? code : undefined },
+      );
+    }
+    report[outcome].push(file.version);
+    if (outcome === 'applied') {
+      options.onApplied?.({ version: file.version, name: file.name, ms: performance.now() - started });
+    }
+  }
+  return report;
+}
+
+/** What the tracking table says was applied, oldest first. */
+export async function appliedMigrations(
+  db: Database,
+): Promise<Array<{ version: string; name: string; appliedAt: Date }>> {
+  const { rows } = await db.query<{ version: string; name: string; applied_at: Date }>(
+    `select version, name, applied_at from gpuq_migrations.applied order by version`,
+  );
+  return rows.map((row) => ({ version: row.version, name: row.name, appliedAt: row.applied_at }));
+}

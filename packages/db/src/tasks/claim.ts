@@ -1,0 +1,47 @@
+/**
+ * The one way work starts: the HTTP pull-worker's claim of the oldest claimable task, and the
+ * BullMQ worker's claim of its own job's task by id (DESIGN.md sections 4 and 5).
+ */
+import type { RunType } from '@gpuq/job-types';
+import type { Queryable } from '../database/database.js';
+import { queryCamel, queryOne } from '../database/run-query.js';
+import { TASK_COLUMNS, type Task } from './task.js';
+
+export interface ClaimNextTaskInput {
+  /** Registered on first sight. */
+  workerId?: string | null;
+  runType?: RunType | null;
+  /** Only this user's tasks (a user token); null or absent: everyone's (the service). */
+  userId?: string | null;
+}
+
+/** Claims over HTTP (claimed_by 'http'); null when nothing is claimable. */
+export async function claimNextTask(db: Queryable, input: ClaimNextTaskInput = {}): Promise<Task | null> {
+  const [task] = await queryCamel<Task>(
+    db,
+    `select ${TASK_COLUMNS} from public.claim_next_task($1, $2, $3) t`,
+    [input.workerId ?? null, input.runType ?? null, input.userId ?? null],
+  );
+  return task ?? null;
+}
+
+export interface ClaimTaskInput {
+  taskId: string;
+  workerId: string;
+  /** BullMQ's attemptsMade + 1. Default 1. */
+  attempt?: number;
+}
+
+/**
+ * Claims a task by id for BullMQ (claimed_by 'bullmq'). Repeating the same attempt's claim is a
+ * no-op; a newer attempt takes the task over.
+ * @throws TaskNotFoundError, TaskClaimedElsewhereError (held over HTTP: drop the job),
+ *   StaleAttemptError, InvalidTransitionError (already finished)
+ */
+export async function claimTask(db: Queryable, input: ClaimTaskInput): Promise<Task> {
+  return queryOne<Task>(db, `select ${TASK_COLUMNS} from public.claim_task($1, $2, $3) t`, [
+    input.taskId,
+    input.workerId,
+    input.attempt ?? 1,
+  ]);
+}

@@ -1,0 +1,167 @@
+/** Reads over tasks: one task, a user's job list, and what pull-workers ask about neighbours. */
+import type { RunType, TaskStatus } from '@gpuq/job-types';
+import type { Queryable } from '../database/database.js';
+import { queryCamel, queryRows } from '../database/run-query.js';
+import type { Task } from './task.js';
+
+/** The task, or null when unknown or (with `userId`) not that user's. */
+export async function getTask(
+  db: Queryable,
+  input: { taskId: string; userId?: string | null },
+): Promise<Task | null> {
+  const [task] = await queryCamel<Task>(
+    db,
+    'select * from public.tasks where id = $1 and ($2::uuid is null or user_id = $2::uuid)',
+    [input.taskId, input.userId ?? null],
+  );
+  return task ?? null;
+}
+
+export interface ListTasksInput {
+  /** A user's tasks; null: everyone's (the service role). */
+  userId?: string | null;
+  status?: TaskStatus | null;
+  projectId?: string | null;
+  /** The `nextCursor` of the previous page. */
+  cursor?: string | null;
+  /** 1..100. Default 20. */
+  limit?: number;
+}
+
+export interface TaskPage {
+  tasks: Task[];
+  /** Opaque; null on the last page. */
+  nextCursor: string | null;
+}
+
+// Keyset pagination on (created_at, id), newest first: stable while new tasks arrive. The cursor
+// names the page's last task and its position is read back from the row, because a JS Date would
+// drop created_at's microseconds.
+function encodeCursor(task: Task): string {
+  return Buffer.from(task.id).toString('base64url');
+}
+
+function decodeCursor(cursor: string | null | undefined): string | null {
+  return cursor ? Buffer.from(cursor, 'base64url').toString('utf8') : null;
+}
+
+export async function listTasks(db: Queryable, input: ListTasksInput = {}): Promise<TaskPage> {
+  const limit = Math.min(Math.max(input.limit ?? 20, 1), 100);
+  const cursorId = decodeCursor(input.cursor);
+  const tasks = await queryCamel<Task>(
+    db,
+    `select * from public.tasks
+      where ($1::uuid is null or user_id = $1::uuid)
+        and ($2::public.task_status is null or status = $2::public.task_status)
+        and ($3::uuid is null or project_id = $3::uuid)
+        and ($4::uuid is null or (created_at, id) < (select c.created_at, c.id from public.tasks c where c.id = $4::uuid))
+      order by created_at desc, id desc
+      limit $5`,
+    [input.userId ?? null, input.status ?? null, input.projectId ?? null, cursorId, limit + 1],
+  );
+  const page = tasks.slice(0, limit);
+  const last = page.at(-1);
+  return { tasks: page, nextCursor: tasks.length > limit && last ? encodeCursor(last) : null };
+}
+
+/** A user's tasks not yet finished (MAX_JOBS_IN_FLIGHT). */
+export async function countTasksInFlight(db: Queryable, userId: string): Promise<number> {
+  const [row] = await queryRows<{ count: number }>(
+    db,
+    `select count(*)::integer as count from public.tasks
+      where user_id = $1 and status in ('Queued', 'In Progress')`,
+    [userId],
+  );
+  return row?.count ?? 0;
+}
+
+export interface PredecessorOutput {
+  predecessorId: string;
+  predecessorStatus: TaskStatus | null;
+  /** Null until the predecessor is Complete. */
+  outputLocation: string | null;
+}
+
+/** The first dependency's output; null when the task has none. @throws TaskNotFoundError */
+export async function getPredecessorOutput(
+  db: Queryable,
+  input: { taskId: string; userId?: string | null },
+): Promise<PredecessorOutput | null> {
+  const [row] = await queryCamel<PredecessorOutput>(
+    db,
+    'select * from public.get_predecessor_output($1, $2)',
+    [input.taskId, input.userId ?? null],
+  );
+  return row ?? null;
+}
+
+export interface CompletedSegment {
+  segmentIndex: number;
+  outputLocation: string | null;
+}
+
+/** Complete travel segments of one orchestrator run, by segment index. */
+export async function getCompletedSegments(
+  db: Queryable,
+  input: { runId: string; projectId?: string | null; userId?: string | null },
+): Promise<CompletedSegment[]> {
+  return queryCamel<CompletedSegment>(db, 'select * from public.get_completed_segments($1, $2, $3)', [
+    input.runId,
+    input.projectId ?? null,
+    input.userId ?? null,
+  ]);
+}
+
+export interface TaskCounts {
+  queued: number;
+  inProgress: number;
+}
+
+/** Claimable (protocol) work for pull-workers; inProgress is 0 unless includeActive. */
+export async function countTasks(
+  db: Queryable,
+  input: { runType?: RunType | null; includeActive?: boolean; userId?: string | null } = {},
+): Promise<TaskCounts> {
+  const [row] = await queryCamel<TaskCounts>(db, 'select * from public.task_counts($1, $2, $3)', [
+    input.runType ?? null,
+    input.includeActive ?? true,
+    input.userId ?? null,
+  ]);
+  return row ?? { queued: 0, inProgress: 0 };
+}
+
+/** Queued queue-job tasks older than `olderThanSeconds`: the reconciler re-enqueues them. */
+export async function listQueuedJobTasks(
+  db: Queryable,
+  input: { jobTypes: readonly string[]; olderThanSeconds?: number; limit?: number },
+): Promise<Task[]> {
+  return queryCamel<Task>(
+    db,
+    `select * from public.tasks
+      where status = 'Queued' and task_type = any ($1::text[])
+        and created_at < now() - make_interval(secs => $2)
+      order by created_at limit $3`,
+    [input.jobTypes, input.olderThanSeconds ?? 0, input.limit ?? 100],
+  );
+}
+
+/**
+ * 1-based place of a Queued task among the Queued tasks of `taskTypes` (the types sharing its
+ * BullMQ queue), oldest first; null when the task is unknown or no longer Queued.
+ */
+export async function queuePosition(
+  db: Queryable,
+  input: { taskId: string; taskTypes: readonly string[] },
+): Promise<number | null> {
+  const [row] = await queryRows<{ position: number | null }>(
+    db,
+    `select case when t.status = 'Queued' then (
+              select count(*)::integer from public.tasks q
+               where q.status = 'Queued' and q.task_type = any ($2::text[])
+                 and (q.created_at, q.id) <= (t.created_at, t.id)
+            ) end as position
+       from public.tasks t where t.id = $1`,
+    [input.taskId, input.taskTypes],
+  );
+  return row?.position ?? null;
+}

@@ -1,0 +1,136 @@
+/**
+ * Races that only a real Postgres with separate connections can stage (PGlite is one connection):
+ * concurrent HTTP claims, concurrent credit reservations, and a doubled Complete.
+ * Each racer is its own pool of connections, started together behind one barrier.
+ */
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  claimNextTask,
+  completeTask,
+  createTask,
+  type Database,
+  getProfile,
+  InsufficientCreditsError,
+  listLedger,
+  openDatabase,
+  type Task,
+} from '../src/index.js';
+import { newUser, type OpenedDatabase, openMigratedPostgres } from './support/databases.js';
+
+// Ten backends race; more would only queue on the two CI cores.
+const CONNECTIONS = 10;
+
+let opened: OpenedDatabase;
+let racers: Database;
+
+beforeAll(async () => {
+  opened = await openMigratedPostgres('concurrency', 2);
+  racers = await openDatabase({ url: opened.url, poolSize: CONNECTIONS });
+  // Open every racing connection up front, so the race measures claims rather than connects.
+  await Promise.all(Array.from({ length: CONNECTIONS }, () => racers.query('select pg_sleep(0.05)')));
+});
+
+afterAll(async () => {
+  await racers?.close();
+  await opened?.close();
+});
+
+/** Measured numbers go to the test output (the lead quotes them). */
+function report(line: string): void {
+  process.stdout.write(`  [measured] ${line}\n`);
+}
+
+/** Runs `count` calls at once and reports how long the whole race took. */
+async function race<T>(count: number, call: (index: number) => Promise<T>) {
+  const started = performance.now();
+  const outcomes = await Promise.allSettled(Array.from({ length: count }, (_, index) => call(index)));
+  return { outcomes, ms: Math.round(performance.now() - started) };
+}
+
+describe('concurrency on Postgres', () => {
+  it('hands 20 claimable tasks to 50 concurrent claimers exactly once each, never a gated one', async () => {
+    const db = opened.db;
+    const user = await newUser(db, 1000);
+    const claimable = new Set<string>();
+    for (let i = 0; i < 20; i++)
+      claimable.add((await createTask(db, { ...user, taskType: 'single_image' })).task.id);
+    // Gated behind a queue-job task, which the HTTP claim never hands out, so it never completes.
+    const blocker = (await createTask(db, { ...user, taskType: 'sdxl_image_fast' })).task;
+    const gated = new Set<string>();
+    for (let i = 0; i < 5; i++) {
+      gated.add(
+        (await createTask(db, { ...user, taskType: 'travel_segment', dependantOn: [blocker.id] })).task.id,
+      );
+    }
+
+    const { outcomes, ms } = await race(50, (index) =>
+      claimNextTask(racers, { workerId: `racer-${index % 7}`, userId: user.userId }),
+    );
+    expect(outcomes.filter((outcome) => outcome.status === 'rejected')).toEqual([]);
+    const ids = outcomes
+      .map((outcome) => (outcome.status === 'fulfilled' ? outcome.value : null))
+      .filter((task): task is Task => task !== null)
+      .map((task) => task.id);
+
+    expect(ids).toHaveLength(20);
+    expect(new Set(ids)).toEqual(claimable);
+    expect(ids.some((id) => gated.has(id))).toBe(false);
+    const rows = await db.query<{ status: string; n: number }>(
+      `select status::text, count(*)::int as n from public.tasks where user_id = $1 group by 1 order by 1`,
+      [user.userId],
+    );
+    expect(rows.rows).toEqual([
+      { status: 'In Progress', n: 20 },
+      { status: 'Queued', n: 6 },
+    ]);
+    report(`50 concurrent claims over 20 tasks on ${CONNECTIONS} connections: ${ms} ms`);
+  });
+
+  it('lets exactly 10 of 100 concurrent reservations through a balance that covers 10', async () => {
+    const db = opened.db;
+    const user = await newUser(db, 10);
+    const { outcomes, ms } = await race(100, () => createTask(racers, { ...user, taskType: 'single_image' }));
+    const succeeded = outcomes.filter((outcome) => outcome.status === 'fulfilled');
+    const refused = outcomes.filter(
+      (outcome) => outcome.status === 'rejected' && outcome.reason instanceof InsufficientCreditsError,
+    );
+    expect(succeeded).toHaveLength(10);
+    expect(refused).toHaveLength(90);
+    expect((await getProfile(db, user.userId))?.credits).toBe(0);
+    const ledger = await listLedger(db, { userId: user.userId });
+    const reservations = ledger.filter((row) => row.kind === 'reservation');
+    expect(reservations).toHaveLength(10);
+    expect(ledger.reduce((sum, row) => sum + row.amount, 0)).toBe(0);
+    expect(reservations.reduce((sum, row) => sum + row.amount, 0)).toBe(0 - 10);
+    expect(ledger.every((row) => row.balanceAfter >= 0)).toBe(true);
+    report(`100 concurrent reservations against a balance of 10 on ${CONNECTIONS} connections: ${ms} ms`);
+  });
+
+  it('creates one generation and one settlement when Complete is written twice at once', async () => {
+    const db = opened.db;
+    const user = await newUser(db, 10);
+    const { task } = await createTask(db, { ...user, taskType: 'sdxl_image_fast' });
+    const { outcomes } = await race(10, (index) =>
+      completeTask(racers, { taskId: task.id, outputLocation: `${user.userId}/${index}.png` }),
+    );
+    expect(outcomes.every((outcome) => outcome.status === 'fulfilled')).toBe(true);
+    const generations = await db.query('select id from public.generations where task_id = $1', [task.id]);
+    expect(generations.rows).toHaveLength(1);
+    const kinds = (await listLedger(db, { userId: user.userId, taskId: task.id })).map((row) => row.kind);
+    expect(kinds).toEqual(['reservation', 'settlement']);
+  });
+
+  it('creates one task for one idempotency key sent 20 times at once, charging once', async () => {
+    const db = opened.db;
+    const user = await newUser(db, 10);
+    const key = randomUUID();
+    const { outcomes } = await race(20, () =>
+      createTask(racers, { ...user, taskType: 'single_image', idempotencyKey: key, requestHash: 'same' }),
+    );
+    const results = outcomes.map((outcome) => (outcome.status === 'fulfilled' ? outcome.value : null));
+    expect(results.filter((result) => result?.created)).toHaveLength(1);
+    expect(new Set(results.map((result) => result?.task.id)).size).toBe(1);
+    expect((await getProfile(db, user.userId))?.credits).toBe(9);
+  });
+});

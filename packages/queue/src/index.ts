@@ -1,0 +1,3 @@
+export * from './job-options.js';
+export * from './job-queues.js';
+export * from './redis-connection.js';

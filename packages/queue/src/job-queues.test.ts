@@ -1,0 +1,87 @@
+import { randomUUID } from 'node:crypto';
+import {
+  JOB_CATALOG,
+  JobType,
+  type QueueJobData,
+  QueueJobRequest,
+  resolveGenerationParams,
+} from '@gpuq/job-types';
+import { startPrivateRedis, TEST_REDIS_URL, uniqueQueuePrefix } from '@gpuq/testing';
+import { afterAll, describe, expect, it } from 'vitest';
+import { JobQueues } from './job-queues.js';
+import { createRedis, evictionPolicy } from './redis-connection.js';
+
+function jobData(jobType: JobType): QueueJobData {
+  const taskId = randomUUID();
+  return {
+    taskId,
+    taskType: jobType,
+    userId: randomUUID(),
+    projectId: randomUUID(),
+    generation: resolveGenerationParams(
+      QueueJobRequest.parse({ jobType, metadata: { prompt: 'a fox' } }),
+      () => 7,
+    ),
+    params: {},
+    bucket: JOB_CATALOG[jobType].bucket,
+    callbackToken: 'token',
+    callbackExpiresAt: Math.floor(Date.now() / 1000) + 3600,
+  };
+}
+
+describe('JobQueues on a real Redis', () => {
+  const redis = createRedis({ url: TEST_REDIS_URL, role: 'producer', name: 'queue-test' });
+  const prefix = uniqueQueuePrefix('queue');
+  const queues = new JobQueues({ connection: redis, prefix });
+
+  afterAll(async () => {
+    for (const queue of queues.all()) await queue.obliterate({ force: true });
+    await queues.close();
+    redis.disconnect();
+  });
+
+  it.each(JobType.options)('puts a %s job on its queue under the task id', async (jobType) => {
+    const data = jobData(jobType);
+    const queueName = JOB_CATALOG[jobType].queue;
+    await queues.enqueue(queueName, data);
+    const job = await queues.queue(queueName).getJob(data.taskId);
+    expect(job?.data).toEqual(data);
+    expect(job?.opts.attempts).toBe(3);
+    const other = queueName === 'sdxl_queue' ? 'wan_queue' : 'sdxl_queue';
+    expect(await queues.queue(other).getJob(data.taskId)).toBeUndefined();
+  });
+
+  it('adds nothing when the same task is enqueued twice', async () => {
+    const data = jobData('video_fast');
+    const before = await queues.length('wan_queue');
+    await queues.enqueue('wan_queue', data);
+    await queues.enqueue('wan_queue', { ...data, bucket: 'changed' });
+    expect(await queues.length('wan_queue')).toBe(before + 1);
+    expect((await queues.queue('wan_queue').getJob(data.taskId))?.data.bucket).toBe('video_fast');
+  });
+
+  it('keeps its keys under the hash-tagged prefix', async () => {
+    const keys = await redis.keys(`${prefix}:sdxl_queue:*`);
+    expect(keys.length).toBeGreaterThan(0);
+  });
+
+  it('reads the eviction policy BullMQ depends on', async () => {
+    expect(typeof (await evictionPolicy(redis))).toBe('string');
+  });
+});
+
+describe('a producer whose Redis is down', () => {
+  it('fails the enqueue promptly instead of waiting for Redis to return', async () => {
+    const server = await startPrivateRedis();
+    const redis = createRedis({ url: server.url, role: 'producer' });
+    const queues = new JobQueues({ connection: redis, prefix: uniqueQueuePrefix('down') });
+    await queues.queue('sdxl_queue').waitUntilReady();
+    await server.stop();
+    const started = Date.now();
+    await expect(queues.enqueue('sdxl_queue', jobData('sdxl_image_fast'))).rejects.toThrow();
+    // Bounded by the test timeout; the elapsed time is logged, not asserted (machines are noisy).
+    console.warn(`enqueue failed after ${Date.now() - started} ms with Redis down`);
+    redis.disconnect();
+    await server.destroy();
+  });
+});

@@ -1,0 +1,52 @@
+/**
+ * The producer side of the two queues. One instance per API process; queue names come from the
+ * routing catalog, and every job carries the data schema of @gpuq/job-types.
+ */
+import { type QueueJobData, QueueName } from '@gpuq/job-types';
+import { type Job, Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { type JobOptionsConfig, jobOptions } from './job-options.js';
+
+export type GpuqQueue = Queue<QueueJobData, unknown, string>;
+export type GpuqJob = Job<QueueJobData, unknown, string>;
+
+export interface JobQueuesOptions {
+  connection: Redis;
+  /** BullMQ key prefix, a hash tag by default so a queue's keys share one cluster slot. */
+  prefix: string;
+}
+
+export class JobQueues {
+  readonly byName: Record<QueueName, GpuqQueue>;
+
+  constructor(options: JobQueuesOptions) {
+    const make = (name: QueueName): GpuqQueue =>
+      new Queue<QueueJobData, unknown, string>(name, {
+        connection: options.connection,
+        prefix: options.prefix,
+      });
+    this.byName = { sdxl_queue: make('sdxl_queue'), wan_queue: make('wan_queue') };
+  }
+
+  queue(name: QueueName): GpuqQueue {
+    return this.byName[name];
+  }
+
+  all(): GpuqQueue[] {
+    return QueueName.options.map((name) => this.byName[name]);
+  }
+
+  /** Adds the task's job; a job with that id already present is returned unchanged. */
+  async enqueue(queue: QueueName, data: QueueJobData, config?: JobOptionsConfig): Promise<GpuqJob> {
+    return this.queue(queue).add(data.taskType, data, jobOptions(data.taskId, config));
+  }
+
+  /** Jobs not yet finished: waiting, prioritized, delayed and active. */
+  async length(queue: QueueName): Promise<number> {
+    return this.queue(queue).getJobCountByTypes('waiting', 'prioritized', 'delayed', 'active');
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.all().map((queue) => queue.close()));
+  }
+}

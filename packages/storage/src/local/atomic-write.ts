@@ -1,0 +1,41 @@
+/**
+ * Writes a file so that readers see the old content or the new, never a part: the bytes go to a temp
+ * file in the same folder (same filesystem, so rename is atomic), are flushed, and the temp file is
+ * renamed over the target. A failure or a size overrun removes the temp file.
+ */
+import { randomUUID } from 'node:crypto';
+import { mkdir, open, rename, rm } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { ObjectTooLarge } from '../errors/object-too-large.js';
+
+/** Temp files end with this; the local store refuses object names that do, so none can collide. */
+export const TEMP_SUFFIX = '.gpuq-tmp';
+
+export async function writeFileAtomic(
+  target: string,
+  source: Uint8Array | AsyncIterable<Uint8Array>,
+  maxBytes = Number.POSITIVE_INFINITY,
+): Promise<number> {
+  const folder = dirname(target);
+  await mkdir(folder, { recursive: true });
+  const temp = join(folder, `.${basename(target)}.${randomUUID()}${TEMP_SUFFIX}`);
+  const handle = await open(temp, 'wx');
+  let size = 0;
+  try {
+    const chunks = source instanceof Uint8Array ? [source] : source;
+    for await (const chunk of chunks) {
+      size += chunk.byteLength;
+      if (size > maxBytes) throw new ObjectTooLarge(maxBytes);
+      await handle.write(chunk);
+    }
+    // Flush before the rename: otherwise a crash could leave the new name pointing at missing data.
+    await handle.sync();
+    await handle.close();
+    await rename(temp, target);
+    return size;
+  } catch (error) {
+    await handle.close().catch(() => undefined);
+    await rm(temp, { force: true });
+    throw error;
+  }
+}

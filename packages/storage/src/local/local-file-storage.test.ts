@@ -1,0 +1,146 @@
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { InvalidStoragePath } from '../errors/invalid-storage-path.js';
+import { ObjectTooLarge } from '../errors/object-too-large.js';
+import { StorageObjectNotFound } from '../errors/storage-object-not-found.js';
+import { readObjectBytes } from '../storage.js';
+import { LocalFileStorage, META_SUFFIX } from './local-file-storage.js';
+
+const alice = '0b5c6a3e-8f2d-4c1a-9e7b-1d2f3a4b5c6d';
+let root: string;
+let storage: LocalFileStorage;
+
+beforeAll(async () => {
+  root = await mkdtemp(join(tmpdir(), 'gpuq-storage-'));
+  storage = new LocalFileStorage({ rootDir: root, baseUrl: 'http://127.0.0.1:1/storage/v1/', secret: 's' });
+});
+afterAll(() => rm(root, { recursive: true, force: true }));
+
+describe('LocalFileStorage', () => {
+  it('puts bytes under <root>/<bucket>/<path> and reads them back with their content type', async () => {
+    const bytes = new Uint8Array([137, 80, 78, 71, 1, 2, 3]);
+    const info = await storage.put('image_fast', `${alice}/jobs/j1/out.png`, bytes, 'image/png');
+    expect(info).toMatchObject({ size: 7, contentType: 'image/png' });
+    expect(await readFile(join(root, 'image_fast', alice, 'jobs/j1/out.png'))).toEqual(Buffer.from(bytes));
+
+    const object = await storage.get('image_fast', `${alice}/jobs/j1/out.png`);
+    expect(object).toMatchObject({ size: 7, contentType: 'image/png' });
+    expect(await readObjectBytes(object)).toEqual(bytes);
+    expect(await storage.stat('image_fast', `${alice}/jobs/j1/out.png`)).toMatchObject({
+      size: 7,
+      contentType: 'image/png',
+      updatedAt: expect.any(Date),
+    });
+  });
+
+  it('keeps the content type beside the file, not guessed from the name', async () => {
+    await storage.put('b', `${alice}/clip.bin`, new Uint8Array([1]), 'video/mp4');
+    expect((await storage.stat('b', `${alice}/clip.bin`)).contentType).toBe('video/mp4');
+    const meta = JSON.parse(await readFile(join(root, 'b', alice, `clip.bin${META_SUFFIX}`), 'utf8'));
+    expect(meta).toEqual({ contentType: 'video/mp4' });
+  });
+
+  it('falls back to the extension when the meta file is missing', async () => {
+    await storage.put('b', `${alice}/a.mp4`, new Uint8Array([1]), 'video/mp4');
+    await rm(join(root, 'b', alice, `a.mp4${META_SUFFIX}`));
+    expect((await storage.stat('b', `${alice}/a.mp4`)).contentType).toBe('video/mp4');
+  });
+
+  it('streams web and Node streams in', async () => {
+    const web = new Blob(['hello ', 'world']).stream();
+    expect((await storage.put('b', `${alice}/web.txt`, web, 'text/plain')).size).toBe(11);
+    const node = Readable.from([Buffer.from('abc'), Buffer.from('def')]);
+    expect((await storage.put('b', `${alice}/node.txt`, node, 'text/plain')).size).toBe(6);
+    expect(Buffer.from(await readObjectBytes(await storage.get('b', `${alice}/node.txt`))).toString()).toBe(
+      'abcdef',
+    );
+  });
+
+  it('replaces an object atomically and leaves no temp files', async () => {
+    await storage.put('b', `${alice}/r.png`, new Uint8Array([1, 1]), 'image/png');
+    await storage.put('b', `${alice}/r.png`, new Uint8Array([2, 2, 2]), 'image/png');
+    expect(await readObjectBytes(await storage.get('b', `${alice}/r.png`))).toEqual(
+      new Uint8Array([2, 2, 2]),
+    );
+    const names = await readdir(join(root, 'b', alice));
+    expect(names.filter((name) => name.endsWith('.gpuq-tmp'))).toEqual([]);
+  });
+
+  it('refuses a body past maxBytes, keeps the old object and removes the temp file', async () => {
+    await storage.put('b', `${alice}/big.png`, new Uint8Array([9]), 'image/png');
+    const chunks = Readable.from([Buffer.alloc(600), Buffer.alloc(600)]);
+    await expect(
+      storage.put('b', `${alice}/big.png`, chunks, 'image/png', { maxBytes: 1000 }),
+    ).rejects.toBeInstanceOf(ObjectTooLarge);
+    expect(await readObjectBytes(await storage.get('b', `${alice}/big.png`))).toEqual(new Uint8Array([9]));
+    const names = await readdir(join(root, 'b', alice));
+    expect(names.filter((name) => name.endsWith('.gpuq-tmp'))).toEqual([]);
+  });
+
+  it('reports missing objects: exists false, stat and get StorageObjectNotFound, delete harmless', async () => {
+    expect(await storage.exists('b', `${alice}/none.png`)).toBe(false);
+    await expect(storage.stat('b', `${alice}/none.png`)).rejects.toBeInstanceOf(StorageObjectNotFound);
+    await expect(storage.get('b', `${alice}/none/x.png`)).rejects.toBeInstanceOf(StorageObjectNotFound);
+    await storage.delete('b', `${alice}/none.png`);
+  });
+
+  it('deletes an object and its meta file', async () => {
+    await storage.put('b', `${alice}/d.png`, new Uint8Array([1]), 'image/png');
+    expect(await storage.exists('b', `${alice}/d.png`)).toBe(true);
+    await storage.delete('b', `${alice}/d.png`);
+    expect(await storage.exists('b', `${alice}/d.png`)).toBe(false);
+    const names = await readdir(join(root, 'b', alice));
+    expect(names.filter((name) => name.startsWith('d.png'))).toEqual([]);
+  });
+
+  it('does not treat a folder as an object', async () => {
+    expect(await storage.exists('b', alice.concat('/jobs'))).toBe(false);
+  });
+
+  it.each([
+    ['../escape.png', 'dot_segment'],
+    [`${alice}/../../escape.png`, 'dot_segment'],
+    [`/${alice}/x.png`, 'absolute'],
+    [`${alice}\\x.png`, 'backslash'],
+    [`${alice}/x\u0000.png`, 'nul_or_control'],
+    [`${alice}//x.png`, 'empty_segment'],
+    [`${alice}/x.png${META_SUFFIX}`, 'reserved_name'],
+    [`${alice}/.x.png.1.gpuq-tmp`, 'reserved_name'],
+    ['shared/x.png', 'missing_owner'],
+  ])('refuses %j before touching the disk (%s)', async (path, reason) => {
+    const attempt = storage.put('b', path, new Uint8Array([1]), 'image/png');
+    await expect(attempt).rejects.toBeInstanceOf(InvalidStoragePath);
+    await expect(attempt).rejects.toMatchObject({ reason });
+    await expect(storage.exists('b', path)).rejects.toBeInstanceOf(InvalidStoragePath);
+  });
+
+  it('refuses bucket names that could leave the root', async () => {
+    await expect(storage.put('..', `${alice}/x.png`, new Uint8Array([1]), 'image/png')).rejects.toMatchObject(
+      {
+        reason: 'bad_bucket',
+      },
+    );
+  });
+
+  it('never follows a file outside the root even if one is planted next to it', async () => {
+    await writeFile(join(root, 'outside.png'), 'secret');
+    await expect(storage.get('b', `${alice}/../../outside.png`)).rejects.toBeInstanceOf(InvalidStoragePath);
+  });
+
+  it('builds URLs in the routes shape with encoded segments', async () => {
+    expect(storage.publicUrl('b', `${alice}/a b.png`)).toBe(
+      `http://127.0.0.1:1/storage/v1/object/public/b/${alice}/a%20b.png`,
+    );
+    const signed = new URL(await storage.signedUrl('b', `${alice}/a.png`, 60));
+    expect(signed.pathname).toBe(`/storage/v1/object/sign/b/${alice}/a.png`);
+    expect(signed.searchParams.get('token')).toMatch(/^v1\.\d+\.[\w-]{43}$/);
+    const upload = await storage.signedUploadUrl('b', `${alice}/a.mp4`, 600, { contentType: 'video/mp4' });
+    expect(new URL(upload.url).pathname).toBe(`/storage/v1/object/upload/sign/b/${alice}/a.mp4`);
+    expect(new URL(upload.url).searchParams.get('contentType')).toBe('video/mp4');
+    expect(upload.expiresAt.getTime()).toBeGreaterThan(Date.now() + 590_000);
+    await expect(storage.signedUrl('b', `${alice}/a.png`, 0)).rejects.toBeInstanceOf(RangeError);
+  });
+});

@@ -1,0 +1,89 @@
+/**
+ * One GPU worker process's BullMQ loop. BullMQ blocks on Redis for the next job (no polling of
+ * our own: the family's idle block time is `drainDelay`), renews the job's lock while the event
+ * loop is free (inference runs off the loop), and hands a stalled job to another worker when a
+ * process dies. A model-specific `process` function is all a worker app adds.
+ */
+import { familyOfQueue, MODEL_FAMILIES, type QueueJobData, type QueueName } from '@gpuq/job-types';
+import type { Logger } from '@gpuq/logger';
+import { createRedis, type GpuqJob } from '@gpuq/queue';
+import { Worker } from 'bullmq';
+
+export interface JobContext {
+  /** Aborted when the job is cancelled or the worker shuts down past its grace period. */
+  signal: AbortSignal;
+  logger: Logger;
+  workerId: string;
+}
+
+export type ProcessJob = (job: GpuqJob, context: JobContext) => Promise<unknown>;
+
+export interface GpuWorkerOptions {
+  queue: QueueName;
+  redisUrl: string;
+  prefix: string;
+  workerId: string;
+  process: ProcessJob;
+  logger: Logger;
+  /** Jobs at once in this process. Default 1 (one job per GPU). */
+  concurrency?: number;
+  /** Lease length: a job whose lock is not renewed for this long is taken for dead. Default 60 s. */
+  lockDurationMs?: number;
+  /** How often stalled jobs are looked for. Default 30 s. */
+  stalledIntervalMs?: number;
+  /** Expired leases tolerated before the job fails for good. Default 2. */
+  maxStalledCount?: number;
+}
+
+export interface GpuWorker {
+  readonly worker: Worker<QueueJobData, unknown, string>;
+  /** Stops taking jobs, lets the running ones finish for up to `graceMs`, then aborts them. */
+  close(graceMs?: number): Promise<void>;
+}
+
+export function startGpuWorker(options: GpuWorkerOptions): GpuWorker {
+  const connection = createRedis({ url: options.redisUrl, role: 'worker', name: options.workerId });
+  const family = familyOfQueue(options.queue);
+  const worker = new Worker<QueueJobData, unknown, string>(
+    options.queue,
+    async (job, _token, signal) => {
+      const logger = options.logger.child({
+        jobId: job.id,
+        taskType: job.data.taskType,
+        attempt: job.attemptsMade + 1,
+      });
+      const abort = signal ?? new AbortController().signal;
+      logger.info('job started');
+      return options.process(job, { signal: abort, logger, workerId: options.workerId });
+    },
+    {
+      connection,
+      prefix: options.prefix,
+      concurrency: options.concurrency ?? 1,
+      drainDelay: MODEL_FAMILIES[family].idleBlockSeconds,
+      lockDuration: options.lockDurationMs ?? 60_000,
+      stalledInterval: options.stalledIntervalMs ?? 30_000,
+      maxStalledCount: options.maxStalledCount ?? 2,
+      name: options.workerId,
+    },
+  );
+  worker.on('completed', (job) => options.logger.info({ jobId: job.id }, 'job completed'));
+  worker.on('failed', (job, error) =>
+    options.logger.warn({ jobId: job?.id, err: error.message }, 'job failed'),
+  );
+  worker.on('error', (error) => options.logger.error({ err: error.message }, 'worker error'));
+
+  return {
+    worker,
+    async close(graceMs = 30_000) {
+      const closing = worker.close();
+      const timer = setTimeout(() => worker.cancelAllJobs('worker shutting down'), graceMs);
+      try {
+        await closing;
+      } finally {
+        clearTimeout(timer);
+        connection.disconnect();
+      }
+    },
+  };
+}

@@ -1,0 +1,3 @@
+export * from './gpu-worker.js';
+export * from './run-worker-process.js';
+export * from './worker-env.js';

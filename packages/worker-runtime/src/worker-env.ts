@@ -1,0 +1,27 @@
+/**
+ * Settings both worker fleets share (DESIGN.md section 8). A GPU host holds no service key and no
+ * callback secret: each job carries its own callback credential.
+ */
+import { hostname } from 'node:os';
+import { Device, PositiveInt, QueuePrefix, RedisUrl } from '@gpuq/config';
+import { z } from 'zod';
+
+export const SharedWorkerSettings = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Redis for BullMQ. */
+  REDIS_URL: RedisUrl,
+  /** BullMQ key prefix; must match the api's. */
+  QUEUE_PREFIX: QueuePrefix,
+  /** Where callbacks are posted. */
+  CALLBACK_URL: z.url().default('http://127.0.0.1:8787/functions/v1/job-callback'),
+  /** A stable id for this worker; default derived from the host name and process id. */
+  WORKER_ID: z.string().min(1).max(200).default(`${hostname()}-${process.pid}`),
+  /** Jobs at once per worker process. */
+  WORKER_CONCURRENCY: PositiveInt.default(1),
+  /** `cuda`, `cpu` or `auto`. */
+  GPUQ_DEVICE: Device,
+  /** Local state: generated tiny checkpoints, local storage. */
+  GPUQ_DATA_DIR: z.string().default('./.data'),
+});
+export type SharedWorkerSettings = z.infer<typeof SharedWorkerSettings>;
