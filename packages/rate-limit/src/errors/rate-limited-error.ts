@@ -2,8 +2,8 @@
  * A caller over its limit: HTTP 429 with `Retry-After`. The app maps it to the project's error
  * body in its one onError (this package does not depend on the web framework).
  */
-import type { RateLimitDecision } from '../rate-limit-decision.js';
-import { rateLimitHeaders } from '../rate-limit-decision.js';
+import type { ApiErrorBody } from '@gpuq/job-types';
+import { type RateLimitDecision, rateLimitHeaders, retryAfterSeconds } from '../rate-limit-decision.js';
 
 export class RateLimitedError extends Error {
   override readonly name = 'RateLimitedError';
@@ -13,7 +13,7 @@ export class RateLimitedError extends Error {
 
   constructor(decision: RateLimitDecision) {
     super(
-      `rate limit of ${decision.limit} requests per window reached; retry in ${Math.ceil(decision.retryAfterMs / 1000)} s`,
+      `rate limit of ${decision.limit} requests per window reached; retry in ${retryAfterSeconds(decision)} s`,
     );
     this.decision = decision;
   }
@@ -21,5 +21,17 @@ export class RateLimitedError extends Error {
   /** `Retry-After` and the RateLimit-* headers for the 429 answer. */
   headers(): Record<string, string> {
     return rateLimitHeaders(this.decision);
+  }
+
+  toBody(): ApiErrorBody {
+    return { error: { code: this.code, message: this.message } };
+  }
+
+  /** The whole 429 answer, for an onError that maps errors to responses. */
+  getResponse(): Response {
+    return new Response(JSON.stringify(this.toBody()), {
+      status: this.status,
+      headers: { 'content-type': 'application/json; charset=utf-8', ...this.headers() },
+    });
   }
 }
