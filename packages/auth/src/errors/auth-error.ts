@@ -1,0 +1,34 @@
+/** 401: no credentials, or credentials that prove nothing (bad, expired, revoked, unknown). */
+import { AuthHttpError } from './auth-http-error.js';
+
+/** Why authentication failed, for logs and metrics; clients see only the message. */
+export type AuthFailureReason =
+  | 'missing'
+  | 'malformed'
+  | 'anon_key'
+  | 'algorithm'
+  | 'signature'
+  | 'expired'
+  | 'not_yet_valid'
+  | 'claims'
+  | 'unknown_key'
+  | 'unknown_token'
+  | 'revoked';
+
+export class AuthError extends AuthHttpError {
+  override readonly name = 'AuthError';
+  readonly code = 'unauthorized' as const;
+  readonly reason: AuthFailureReason;
+
+  constructor(reason: AuthFailureReason, message: string, options: { cause?: unknown } = {}) {
+    super(401, message, options);
+    this.reason = reason;
+  }
+
+  // RFC 6750: a request without a token gets the bare challenge, a bad token gets invalid_token.
+  override headers(): Record<string, string> {
+    const challenge =
+      this.reason === 'missing' ? 'Bearer realm="gpuq"' : 'Bearer realm="gpuq", error="invalid_token"';
+    return { 'www-authenticate': challenge };
+  }
+}
