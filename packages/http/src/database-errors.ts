@@ -30,3 +30,29 @@ export function httpErrorFromDatabase(error: unknown): HttpError | null {
   }
   return null;
 }
+
+const CONNECTION_FAILURES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  '57P01',
+  '57P02',
+  '57P03',
+]);
+
+/** A database or Redis that cannot be reached: 503, so clients retry (nothing was committed). */
+export function unavailableError(error: unknown): HttpError | null {
+  let current: unknown = error;
+  for (let depth = 0; depth < 4 && current; depth += 1) {
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === 'string' && (CONNECTION_FAILURES.has(code) || code.startsWith('08'))) {
+      return new HttpError(503, 'unavailable', 'a backing service is unavailable; retry shortly', {
+        headers: { 'retry-after': '5' },
+        cause: error,
+      });
+    }
+    current = (current as { cause?: unknown }).cause;
+  }
+  return null;
+}

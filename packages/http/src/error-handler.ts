@@ -1,7 +1,7 @@
 import type { Logger } from '@gpuq/logger';
 import type { ErrorHandler, NotFoundHandler } from 'hono';
 import { HTTPException } from 'hono/http-exception';
-import { httpErrorFromDatabase } from './database-errors.js';
+import { httpErrorFromDatabase, unavailableError } from './database-errors.js';
 import { HttpError } from './http-error.js';
 
 /** Maps every thrown error to the API's error body, once, for the whole app. */
@@ -13,7 +13,10 @@ export function errorHandler(logger: Logger): ErrorHandler {
       return c.json(error.body, error.status);
     }
     if (error instanceof HTTPException) {
-      // Hono's own middleware (body limit, malformed JSON) throws these.
+      // Errors of our packages (auth, rate limit) render their own JSON body and headers.
+      const response = error.getResponse();
+      if (response.headers.get('content-type')?.includes('application/json')) return response;
+      // Hono's own middleware (body limit, malformed JSON) throws plain ones.
       const code =
         error.status === 413
           ? 'payload_too_large'
@@ -22,6 +25,8 @@ export function errorHandler(logger: Logger): ErrorHandler {
             : 'invalid_request';
       return c.json({ error: { code, message: error.message || 'request rejected' } }, error.status);
     }
+    const unavailable = unavailableError(thrown);
+    if (unavailable) return c.json(unavailable.body, unavailable.status, { 'retry-after': '5' });
     logger.error({ err: error, path: c.req.path, requestId: c.get('requestId' as never) }, 'unhandled error');
     return c.json({ error: { code: 'internal', message: 'internal error' } }, 500);
   };
