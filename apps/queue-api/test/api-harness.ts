@@ -36,21 +36,25 @@ export interface ApiHarness {
   close(): Promise<void>;
 }
 
+/** `overrides` are settings; `DATABASE_URL_VIA_PROXY: <port>` routes Postgres through a test proxy. */
 export async function startApi(overrides: Record<string, string> = {}): Promise<ApiHarness> {
   const database: TestDatabase = await createTestDatabase('api');
   const dataDir = mkdtempSync(join(tmpdir(), 'gpuq-api-'));
   const port = await freePort();
+  const { DATABASE_URL_VIA_PROXY: proxyPort, ...settings } = overrides;
+  const databaseUrl = new URL(database.url);
+  if (proxyPort) databaseUrl.port = proxyPort;
   const env = loadApiEnv({
     ...SECRETS,
     NODE_ENV: 'test',
     LOG_LEVEL: 'silent',
     PORT: String(port),
-    DATABASE_URL: database.url,
+    DATABASE_URL: databaseUrl.toString(),
     REDIS_URL: TEST_REDIS_URL,
     QUEUE_PREFIX: uniqueQueuePrefix('api'),
     GPUQ_DATA_DIR: dataDir,
     CORS_ORIGINS: 'https://app.example',
-    ...overrides,
+    ...settings,
   });
   const services = await openServices(env, createLogger({ name: 'api-test', level: 'silent' }));
   const app = buildApp(services);
