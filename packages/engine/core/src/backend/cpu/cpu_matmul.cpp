@@ -1,0 +1,76 @@
+// Linear layers and convolutions: both reduce to sgemm.
+#include <cstring>
+
+#include "backend/cpu/cpu_backend.h"
+#include "backend/cpu/gemm.h"
+#include "util/error.h"
+
+namespace gpuq {
+
+Tensor CpuBackend::linear(const Tensor& x, const Tensor& w, const Tensor* b) {
+  int64_t k = x.dim(-1);
+  check(w.ndim() == 2 && w.dim(1) == k, ErrorCode::InvalidArgument,
+        "linear: input " + shape_str(x.shape()) + " vs weight " + shape_str(w.shape()));
+  int64_t n = w.dim(0);
+  int64_t m = x.numel() / k;
+  Shape out_shape = x.shape();
+  out_shape.back() = n;
+  Tensor y = Tensor::empty(out_shape);
+  float* yp = y.f32();
+  if (b) {
+    // Preload the bias and accumulate with beta = 1: one pass over y instead of two.
+    const float* bp = b->f32();
+    for (int64_t i = 0; i < m; ++i) std::memcpy(yp + i * n, bp, static_cast<size_t>(n) * 4);
+  }
+  sgemm(false, true, m, n, k, 1.0f, x.f32(), k, w.f32(), k, b ? 1.0f : 0.0f, yp, n, *pool_);
+  return y;
+}
+
+Tensor CpuBackend::conv2d(const Tensor& x, const Tensor& w, const Tensor* b, int stride, int pad) {
+  check(x.ndim() == 4 && w.ndim() == 4 && x.dim(1) == w.dim(1), ErrorCode::InvalidArgument,
+        "conv2d: input " + shape_str(x.shape()) + " vs weight " + shape_str(w.shape()));
+  const int64_t batch = x.dim(0), cin = x.dim(1), h = x.dim(2), wd = x.dim(3);
+  const int64_t cout = w.dim(0), kh = w.dim(2), kw = w.dim(3);
+  const int64_t oh = (h + 2 * pad - kh) / stride + 1, ow = (wd + 2 * pad - kw) / stride + 1;
+  Tensor y = Tensor::empty({batch, cout, oh, ow});
+  const int64_t ohw = oh * ow, ckk = cin * kh * kw;
+  const bool pointwise = kh == 1 && kw == 1 && stride == 1 && pad == 0;
+  // im2col buffer [Cin*kh*kw, OH*OW], reused across the batch.
+  std::vector<float> col(pointwise ? 0 : static_cast<size_t>(ckk * ohw));
+  for (int64_t n = 0; n < batch; ++n) {
+    const float* xin = x.f32() + n * cin * h * wd;
+    float* yout = y.f32() + n * cout * ohw;
+    const float* bmat = xin;
+    if (!pointwise) {
+      pool_->parallel_for(ckk, [&](int64_t r0, int64_t r1) {
+        for (int64_t r = r0; r < r1; ++r) {
+          int64_t c = r / (kh * kw), ki = (r / kw) % kh, kj = r % kw;
+          float* dst = col.data() + r * ohw;
+          const float* src = xin + c * h * wd;
+          for (int64_t oy = 0; oy < oh; ++oy) {
+            int64_t iy = oy * stride - pad + ki;
+            float* drow = dst + oy * ow;
+            if (iy < 0 || iy >= h) {
+              std::memset(drow, 0, static_cast<size_t>(ow) * 4);
+              continue;
+            }
+            const float* srow = src + iy * wd;
+            for (int64_t ox = 0; ox < ow; ++ox) {
+              int64_t ix = ox * stride - pad + kj;
+              drow[ox] = (ix >= 0 && ix < wd) ? srow[ix] : 0.0f;
+            }
+          }
+        }
+      });
+      bmat = col.data();
+    }
+    if (b) {
+      const float* bp = b->f32();
+      for (int64_t c = 0; c < cout; ++c) std::fill(yout + c * ohw, yout + (c + 1) * ohw, bp[c]);
+    }
+    sgemm(false, false, cout, ohw, ckk, 1.0f, w.f32(), ckk, bmat, ohw, b ? 1.0f : 0.0f, yout, ohw, *pool_);
+  }
+  return y;
+}
+
+}  // namespace gpuq
