@@ -40,8 +40,10 @@ std::unique_ptr<SdxlPipeline> SdxlPipeline::load(const std::string& dir, std::sh
 }
 
 PromptEmbeds SdxlPipeline::encode_prompt(const std::vector<int64_t>& ids_1, const std::vector<int64_t>& ids_2) const {
-  ClipOutput o1 = te1_->encode(ids_1, 1);
-  ClipOutput o2 = te2_->encode(ids_2, 1);
+  return assemble_prompt(te1_->encode(ids_1, 1), te2_->encode(ids_2, 1));
+}
+
+PromptEmbeds SdxlPipeline::assemble_prompt(const ClipOutput& o1, const ClipOutput& o2) const {
   const Tensor& h1 = o1.hidden_states[o1.hidden_states.size() - 2];
   const Tensor& h2 = o2.hidden_states[o2.hidden_states.size() - 2];
   check(h1.dim(1) == h2.dim(1), ErrorCode::InvalidArgument, "both encoders need the same number of tokens");

@@ -61,6 +61,8 @@ class SdxlPipeline {
   int64_t vae_scale_factor() const { return vae_->config().scale_factor(); }
 
   PromptEmbeds encode_prompt(const std::vector<int64_t>& ids_1, const std::vector<int64_t>& ids_2) const;
+  // The assembly step alone, from both encoders' outputs (for stage-by-stage callers).
+  PromptEmbeds assemble_prompt(const ClipOutput& o1, const ClipOutput& o2) const;
   // [1, 6] float: original (h, w), crop (top, left), target (h, w).
   static Tensor add_time_ids(const int64_t original[2], const int64_t crop[2], const int64_t target[2]);
   SchedulerConfig resolve_scheduler(const std::string& name) const;
