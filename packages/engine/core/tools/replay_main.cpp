@@ -2,6 +2,8 @@
 // have no Node.js). Prints the worst error per tensor; exit 0 when all match, 1 on any miss,
 // 2 on a usage or load error.
 #include <cstdio>
+
+#include "backend/cpu/blas_tuning.h"
 #include <cstdlib>
 
 #include "replay/replay.h"
@@ -9,6 +11,7 @@
 #include "util/thread_pool.h"
 
 int main(int argc, char** argv) {
+  gpuq::tune_blas_or_reexec(argv);
   if (argc != 3) {
     std::fprintf(stderr, "usage: %s <fixture-dir> <out-dir>\n", argv[0]);
     return 2;

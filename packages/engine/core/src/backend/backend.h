@@ -6,6 +6,7 @@
 // Errors: Error(InvalidArgument) on shape mismatches, Error(OutOfMemory) on allocation failure.
 #pragma once
 
+#include <map>
 #include <memory>
 #include <string>
 
@@ -14,6 +15,13 @@
 namespace gpuq {
 
 enum class Activation { SiLU, GeluErf, GeluTanh, QuickGelu };
+
+// Time and arithmetic per op family, for the benchmark's roofline report.
+struct OpStat {
+  int64_t calls = 0;
+  double seconds = 0;
+  double flops = 0;  // multiply-adds count 2; only matrix products and attention are counted
+};
 
 class Backend {
  public:
@@ -52,6 +60,15 @@ class Backend {
   virtual Tensor concat_dim1(const Tensor& a, const Tensor& b) = 0;
   virtual Tensor nchw_to_nlc(const Tensor& x) = 0;  // [B, C, H, W] -> [B, H*W, C]
   virtual Tensor nlc_to_nchw(const Tensor& x, int64_t h, int64_t w) = 0;
+
+  // Profiling (off by default; a few clock reads per op when on).
+  void set_profiling(bool on) { profiling_ = on; }
+  const std::map<std::string, OpStat>& profile() const { return profile_; }
+  void reset_profile() { profile_.clear(); }
+
+ protected:
+  bool profiling_ = false;
+  std::map<std::string, OpStat> profile_;
 };
 
 // GPUQ_DEVICE semantics: "cpu" always works; "cuda" throws Error(Unsupported) until the CUDA

@@ -21,10 +21,13 @@ struct TinyCheckpointOptions {
 
 void write_tiny_sdxl_checkpoint(const std::string& dir, const TinyCheckpointOptions& options = {});
 
-// Random weights for a parameter list: matrices and convolutions ~ N(0, 1/fan_in), norm weights
-// 1 + 0.1 N(0,1), biases 0.02 N(0,1). Deterministic per seed. Layers are filled in parallel.
+// Random weights for a parameter list, uniform with the variance of: matrices and convolutions
+// N(0, 1/fan_in), norm weights 1 + 0.1 N(0,1), biases 0.02 N(0,1). Deterministic per seed and
+// name; layers are filled in parallel.
 std::map<std::string, Tensor> random_weights(const ParamSpecs& specs, uint64_t seed);
 
+// The tiny checkpoint's UNet config.json (diffusers' SDXL test model).
+std::string tiny_unet_config_json();
 // SDXL base 1.0's UNet config.json (2.6B parameters), for the full-size benchmark.
 std::string sdxl_base_unet_config_json();
 

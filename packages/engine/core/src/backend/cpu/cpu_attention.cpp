@@ -13,6 +13,7 @@ namespace gpuq {
 
 Tensor CpuBackend::attention(const Tensor& q, const Tensor& k, const Tensor& v, int heads, float scale,
                              bool causal) {
+  Scope scope_(*this, "attention", 4.0 * static_cast<double>(q.numel()) * static_cast<double>(k.dim(1)));
   check(q.ndim() == 3 && k.ndim() == 3 && v.ndim() == 3 && q.dim(0) == k.dim(0) && k.dim(1) == v.dim(1) &&
             q.dim(2) == k.dim(2) && k.dim(2) == v.dim(2) && q.dim(2) % heads == 0,
         ErrorCode::InvalidArgument,

@@ -2,6 +2,7 @@
 // everything else parallelised over a ThreadPool. Each op family lives in its own .cpp.
 #pragma once
 
+#include <chrono>
 #include <memory>
 
 #include "backend/backend.h"
@@ -37,6 +38,27 @@ class CpuBackend final : public Backend {
   ThreadPool& pool() { return *pool_; }
 
  private:
+  // Adds the elapsed time of its scope to profile_[name] when profiling is on.
+  class Scope {
+   public:
+    Scope(CpuBackend& be, const char* name, double flops) : be_(be), name_(name), flops_(flops) {
+      if (be_.profiling_) start_ = std::chrono::steady_clock::now();
+    }
+    ~Scope() {
+      if (!be_.profiling_) return;
+      OpStat& s = be_.profile_[name_];
+      ++s.calls;
+      s.flops += flops_;
+      s.seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
+    }
+
+   private:
+    CpuBackend& be_;
+    const char* name_;
+    double flops_;
+    std::chrono::steady_clock::time_point start_;
+  };
+
   std::unique_ptr<ThreadPool> pool_;
 };
 

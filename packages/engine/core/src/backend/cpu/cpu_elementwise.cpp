@@ -24,6 +24,7 @@ std::string CpuBackend::name() const {
 }
 
 Tensor CpuBackend::activation(const Tensor& x, Activation act) {
+  Scope scope_(*this, "activation", 0);
   Tensor y = Tensor::empty(x.shape());
   const float* in = x.f32();
   float* out = y.f32();
@@ -45,6 +46,7 @@ Tensor CpuBackend::activation(const Tensor& x, Activation act) {
 }
 
 Tensor CpuBackend::geglu(const Tensor& x) {
+  Scope scope_(*this, "geglu", 0);
   const int64_t two_n = x.dim(-1), n = two_n / 2, rows = x.numel() / two_n;
   Shape s = x.shape();
   s.back() = n;
@@ -64,6 +66,7 @@ Tensor CpuBackend::geglu(const Tensor& x) {
 Tensor CpuBackend::add(const Tensor& a, const Tensor& b) { return axpby(1.0f, a, 1.0f, b); }
 
 Tensor CpuBackend::axpby(float alpha, const Tensor& a, float beta, const Tensor& b) {
+  Scope scope_(*this, "elementwise", 0);
   check(a.shape() == b.shape(), ErrorCode::InvalidArgument,
         "elementwise: " + shape_str(a.shape()) + " vs " + shape_str(b.shape()));
   Tensor y = Tensor::empty(a.shape());
@@ -80,6 +83,7 @@ Tensor CpuBackend::axpby(float alpha, const Tensor& a, float beta, const Tensor&
 }
 
 Tensor CpuBackend::add_channel_bias(const Tensor& x, const Tensor& v) {
+  Scope scope_(*this, "elementwise", 0);
   const int64_t batch = x.dim(0), channels = x.dim(1), spatial = x.numel() / (batch * channels);
   check(v.numel() == batch * channels, ErrorCode::InvalidArgument,
         "add_channel_bias: " + shape_str(x.shape()) + " + " + shape_str(v.shape()));
@@ -95,6 +99,7 @@ Tensor CpuBackend::add_channel_bias(const Tensor& x, const Tensor& v) {
 }
 
 Tensor CpuBackend::upsample_nearest2x(const Tensor& x) {
+  Scope scope_(*this, "layout", 0);
   const int64_t planes = x.dim(0) * x.dim(1), h = x.dim(2), w = x.dim(3);
   Tensor y = Tensor::empty({x.dim(0), x.dim(1), 2 * h, 2 * w});
   const float* in = x.f32();
@@ -111,6 +116,7 @@ Tensor CpuBackend::upsample_nearest2x(const Tensor& x) {
 }
 
 Tensor CpuBackend::concat_dim1(const Tensor& a, const Tensor& b) {
+  Scope scope_(*this, "layout", 0);
   check(a.dim(0) == b.dim(0) && a.ndim() == b.ndim(), ErrorCode::InvalidArgument,
         "concat: " + shape_str(a.shape()) + " with " + shape_str(b.shape()));
   const int64_t batch = a.dim(0), sa = a.numel() / batch, sb = b.numel() / batch;
@@ -125,6 +131,7 @@ Tensor CpuBackend::concat_dim1(const Tensor& a, const Tensor& b) {
 }
 
 Tensor CpuBackend::nchw_to_nlc(const Tensor& x) {
+  Scope scope_(*this, "layout", 0);
   const int64_t batch = x.dim(0), c = x.dim(1), hw = x.dim(2) * x.dim(3);
   Tensor y = Tensor::empty({batch, hw, c});
   const float* in = x.f32();
@@ -139,6 +146,7 @@ Tensor CpuBackend::nchw_to_nlc(const Tensor& x) {
 }
 
 Tensor CpuBackend::nlc_to_nchw(const Tensor& x, int64_t h, int64_t w) {
+  Scope scope_(*this, "layout", 0);
   const int64_t batch = x.dim(0), hw = x.dim(1), c = x.dim(2);
   check(hw == h * w, ErrorCode::InvalidArgument, "nlc_to_nchw: " + shape_str(x.shape()));
   Tensor y = Tensor::empty({batch, c, h, w});

@@ -8,6 +8,7 @@
 namespace gpuq {
 
 Tensor CpuBackend::linear(const Tensor& x, const Tensor& w, const Tensor* b) {
+  Scope scope_(*this, "linear", 2.0 * static_cast<double>(x.numel()) * static_cast<double>(w.dim(0)));
   int64_t k = x.dim(-1);
   check(w.ndim() == 2 && w.dim(1) == k, ErrorCode::InvalidArgument,
         "linear: input " + shape_str(x.shape()) + " vs weight " + shape_str(w.shape()));
@@ -27,6 +28,7 @@ Tensor CpuBackend::linear(const Tensor& x, const Tensor& w, const Tensor* b) {
 }
 
 Tensor CpuBackend::conv2d(const Tensor& x, const Tensor& w, const Tensor* b, int stride, int pad) {
+  Scope scope_(*this, "conv2d", 2.0 * static_cast<double>(x.dim(0)) * static_cast<double>(w.numel()) * static_cast<double>((x.dim(2) + 2 * pad - w.dim(2)) / stride + 1) * static_cast<double>((x.dim(3) + 2 * pad - w.dim(3)) / stride + 1));
   check(x.ndim() == 4 && w.ndim() == 4 && x.dim(1) == w.dim(1), ErrorCode::InvalidArgument,
         "conv2d: input " + shape_str(x.shape()) + " vs weight " + shape_str(w.shape()));
   const int64_t batch = x.dim(0), cin = x.dim(1), h = x.dim(2), wd = x.dim(3);

@@ -9,6 +9,7 @@ namespace gpuq {
 
 Tensor CpuBackend::group_norm(const Tensor& x, int groups, const Tensor& gamma, const Tensor& beta, float eps,
                               bool silu) {
+  Scope scope_(*this, "group_norm", 0);
   check(x.ndim() >= 2 && x.dim(1) % groups == 0, ErrorCode::InvalidArgument,
         "group_norm: " + std::to_string(groups) + " groups for input " + shape_str(x.shape()));
   const int64_t batch = x.dim(0), channels = x.dim(1);
@@ -50,6 +51,7 @@ Tensor CpuBackend::group_norm(const Tensor& x, int groups, const Tensor& gamma, 
 }
 
 Tensor CpuBackend::layer_norm(const Tensor& x, const Tensor& gamma, const Tensor* beta, float eps) {
+  Scope scope_(*this, "layer_norm", 0);
   const int64_t c = x.dim(-1), rows = x.numel() / c;
   check(gamma.numel() == c, ErrorCode::InvalidArgument, "layer_norm: gamma size vs " + shape_str(x.shape()));
   Tensor y = Tensor::empty(x.shape());
