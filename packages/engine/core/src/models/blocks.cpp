@@ -33,8 +33,16 @@ Tensor attention_module(const BlockContext& c, const std::string& prefix, const 
   const std::string p = prefix + ".";
   const Tensor& kv_in = context.defined() ? context : x;
   Tensor q = c.be.linear(x, c.get(p + "to_q.weight"), c.find(p + "to_q.bias"));
-  Tensor k = c.be.linear(kv_in, c.get(p + "to_k.weight"), c.find(p + "to_k.bias"));
-  Tensor v = c.be.linear(kv_in, c.get(p + "to_v.weight"), c.find(p + "to_v.bias"));
+  Tensor k, v;
+  auto* cached = context.defined() && c.kv_cache ? &c.kv_cache->kv[prefix] : nullptr;
+  if (cached && cached->first.defined()) {
+    k = cached->first;
+    v = cached->second;
+  } else {
+    k = c.be.linear(kv_in, c.get(p + "to_k.weight"), c.find(p + "to_k.bias"));
+    v = c.be.linear(kv_in, c.get(p + "to_v.weight"), c.find(p + "to_v.bias"));
+    if (cached) *cached = {k, v};
+  }
   float scale = 1.0f / std::sqrt(static_cast<float>(q.dim(-1) / heads));
   Tensor a = c.be.attention(q, k, v, static_cast<int>(heads), scale, false);
   return c.be.linear(a, c.get(p + "to_out.0.weight"), c.find(p + "to_out.0.bias"));

@@ -37,7 +37,7 @@ Tensor UNet::time_embedding(const UNetInputs& in, const BlockContext& c) const {
 }
 
 Tensor UNet::forward(const UNetInputs& in, Trace* trace) const {
-  BlockContext c{be_, weights_, trace};
+  BlockContext c{be_, weights_, trace, in.kv_cache};
   check(in.sample.ndim() == 4 && in.sample.dim(1) == cfg_.in_channels, ErrorCode::InvalidArgument,
         "UNet: sample " + shape_str(in.sample.shape()) + " does not have " + std::to_string(cfg_.in_channels) +
             " channels");

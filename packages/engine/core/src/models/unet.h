@@ -18,6 +18,8 @@ struct UNetInputs {
   Tensor encoder_hidden_states;
   Tensor text_embeds;
   Tensor time_ids;
+  // Optional: reuse cross-attention keys/values across calls with the same encoder_hidden_states.
+  CrossAttentionCache* kv_cache = nullptr;
 };
 
 class UNet {

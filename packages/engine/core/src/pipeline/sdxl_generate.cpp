@@ -60,6 +60,8 @@ GenerateResult SdxlPipeline::generate(const GenerateRequest& req, const Generate
   in.encoder_hidden_states = be_->upload(cfg ? cat0(neg.embeds, pos.embeds) : pos.embeds);
   in.text_embeds = be_->upload(cfg ? cat0(neg.pooled, pos.pooled) : pos.pooled);
   in.time_ids = be_->upload(cfg ? cat0(time_ids, time_ids) : time_ids);
+  CrossAttentionCache kv_cache;  // the context is fixed for the whole loop
+  in.kv_cache = &kv_cache;
 
   Scheduler sched(resolve_scheduler(req.scheduler), req.steps);
   const int64_t steps = sched.steps();

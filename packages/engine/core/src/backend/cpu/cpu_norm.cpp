@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "backend/cpu/cpu_backend.h"
+#include "backend/cpu/fast_math.h"
 #include "util/error.h"
 
 namespace gpuq {
@@ -42,7 +43,7 @@ Tensor CpuBackend::group_norm(const Tensor& x, int groups, const Tensor& gamma, 
         float* d = dst + c * spatial;
         for (int64_t j = 0; j < spatial; ++j) {
           float v = s[j] * scale + shift;
-          d[j] = silu ? v / (1.0f + std::exp(-v)) : v;
+          d[j] = silu ? fast::silu(v) : v;
         }
       }
     }

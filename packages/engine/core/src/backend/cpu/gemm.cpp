@@ -15,15 +15,49 @@ namespace gpuq {
 
 #ifdef GPUQ_WITH_OPENBLAS
 
-void sgemm(bool trans_a, bool trans_b, int64_t m, int64_t n, int64_t k, float alpha, const float* a, int64_t lda,
-           const float* b, int64_t ldb, float beta, float* c, int64_t ldc, ThreadPool&) {
+void sgemm_serial(bool trans_a, bool trans_b, int64_t m, int64_t n, int64_t k, float alpha, const float* a,
+                  int64_t lda, const float* b, int64_t ldb, float beta, float* c, int64_t ldc) {
   if (m == 0 || n == 0) return;
   cblas_sgemm(CblasRowMajor, trans_a ? CblasTrans : CblasNoTrans, trans_b ? CblasTrans : CblasNoTrans,
               static_cast<int>(m), static_cast<int>(n), static_cast<int>(k), alpha, a, static_cast<int>(lda), b,
               static_cast<int>(ldb), beta, c, static_cast<int>(ldc));
 }
+
+// OpenBLAS runs single-threaded (see sgemm_set_threads) and the product is split over our own
+// pool: one set of threads for every op, so no BLAS workers spin while the pool runs norms and
+// attention, and independent small products (attention heads) can run side by side.
+void sgemm(bool trans_a, bool trans_b, int64_t m, int64_t n, int64_t k, float alpha, const float* a, int64_t lda,
+           const float* b, int64_t ldb, float beta, float* c, int64_t ldc, ThreadPool& pool) {
+  const int64_t threads = pool.size();
+  if (threads == 1 || 2.0 * m * n * k < 4e6) {
+    sgemm_serial(trans_a, trans_b, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+    return;
+  }
+  if (m >= n) {
+    const int64_t chunk = (m + threads - 1) / threads;
+    pool.parallel_for(threads, [&](int64_t t0, int64_t t1) {
+      for (int64_t t = t0; t < t1; ++t) {
+        int64_t i0 = t * chunk, rows = std::min(m, i0 + chunk) - i0;
+        if (rows <= 0) continue;
+        sgemm_serial(trans_a, trans_b, rows, n, k, alpha, trans_a ? a + i0 : a + i0 * lda, lda, b, ldb, beta,
+                     c + i0 * ldc, ldc);
+      }
+    });
+  } else {
+    // Column slices in multiples of 16 floats keep each thread's C stores on its own cache lines.
+    const int64_t chunk = ((n + threads - 1) / threads + 15) / 16 * 16;
+    pool.parallel_for(threads, [&](int64_t t0, int64_t t1) {
+      for (int64_t t = t0; t < t1; ++t) {
+        int64_t j0 = t * chunk, cols = std::min(n, j0 + chunk) - j0;
+        if (cols <= 0) continue;
+        sgemm_serial(trans_a, trans_b, m, cols, k, alpha, a, lda, trans_b ? b + j0 * ldb : b + j0, ldb, beta, c + j0,
+                     ldc);
+      }
+    });
+  }
+}
 const char* sgemm_impl_name() { return "openblas"; }
-void sgemm_set_threads(int threads) { openblas_set_num_threads(threads); }
+void sgemm_set_threads(int) { openblas_set_num_threads(1); }
 
 #else
 
@@ -70,6 +104,11 @@ void sgemm(bool trans_a, bool trans_b, int64_t m, int64_t n, int64_t k, float al
           4);
     }
   }
+}
+void sgemm_serial(bool trans_a, bool trans_b, int64_t m, int64_t n, int64_t k, float alpha, const float* a,
+                  int64_t lda, const float* b, int64_t ldb, float beta, float* c, int64_t ldc) {
+  static ThreadPool single(1);
+  sgemm(trans_a, trans_b, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, single);
 }
 const char* sgemm_impl_name() { return "builtin"; }
 void sgemm_set_threads(int) {}
