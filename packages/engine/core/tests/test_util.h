@@ -9,6 +9,7 @@
 
 #include "io/manifest.h"
 #include "io/safetensors.h"
+#include "util/error.h"
 #include "models/weights.h"
 #include "util/thread_pool.h"
 
