@@ -1,5 +1,5 @@
-// Module registration for gpuq_engine.node: load(), createScheduler via NativeScheduler, the
-// error codes, and build information. All computation lives in core/; the workers in *_worker.cpp.
+// Module registration for gpuq_engine.node: load(), replay(), makeTinyCheckpoint(), the
+// NativePipeline / NativeScheduler classes and build information. All computation lives in core/; the workers in *_worker.cpp.
 #include <napi.h>
 
 #include "backend/cpu/gemm.h"
@@ -31,6 +31,14 @@ Napi::Value replay(const Napi::CallbackInfo& info) {
                       string_prop(opts, "device", "auto"), threads > 0 ? threads : default_thread_count());
 }
 
+Napi::Value make_tiny_checkpoint(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (info.Length() < 1 || !info[0].IsString())
+    throw Napi::TypeError::New(env, "makeTinyCheckpoint(dir, seed): dir must be a string");
+  uint64_t seed = info.Length() > 1 && info[1].IsNumber() ? static_cast<uint64_t>(info[1].As<Napi::Number>().Int64Value()) : 0;
+  return start_tiny_checkpoint(env, info[0].As<Napi::String>().Utf8Value(), seed);
+}
+
 Napi::Object init(Napi::Env env, Napi::Object exports) {
   Napi::Function pipeline = define_native_pipeline(env);
   env.SetInstanceData(new Napi::FunctionReference(Napi::Persistent(pipeline)));
@@ -38,6 +46,7 @@ Napi::Object init(Napi::Env env, Napi::Object exports) {
   exports.Set("NativeScheduler", define_native_scheduler(env));
   exports.Set("load", Napi::Function::New(env, load, "load"));
   exports.Set("replay", Napi::Function::New(env, replay, "replay"));
+  exports.Set("makeTinyCheckpoint", Napi::Function::New(env, make_tiny_checkpoint, "makeTinyCheckpoint"));
   Napi::Object build = Napi::Object::New(env);
   build.Set("sgemm", sgemm_impl_name());
   build.Set("cuda", false);

@@ -32,6 +32,7 @@ Napi::Promise start_vae(Napi::Env env, std::shared_ptr<PipelineHandle> h, Tensor
 // `on_progress` may be undefined; `cancel` is polled before each step.
 Napi::Promise start_generate(Napi::Env env, std::shared_ptr<PipelineHandle> h, GenerateRequest req,
                              Napi::Value on_progress, std::shared_ptr<std::atomic<bool>> cancel);
+Napi::Promise start_tiny_checkpoint(Napi::Env env, const std::string& dir, uint64_t seed);
 Napi::Promise start_replay(Napi::Env env, const std::string& fixture_dir, const std::string& out_dir,
                            const std::string& device, int threads);
 

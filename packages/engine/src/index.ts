@@ -18,4 +18,5 @@ export {
   type UNetInputs,
 } from './sdxl-engine.js';
 export { checkTensor, numel, type TensorF32 } from './tensor.js';
+export { createTinyCheckpoint } from './tiny-checkpoint.js';
 export { ClipTokenizer, type ClipTokenizerOptions } from './tokenizer/clip-tokenizer.js';
