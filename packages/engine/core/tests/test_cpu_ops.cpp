@@ -71,6 +71,14 @@ int main() {
       Tensor x = seeded_normal({3, 5, 9, 7}, 1), w = seeded_normal({6, 5, k, k}, 2), b = seeded_normal({6}, 3);
       CHECK(max_diff(be.conv2d(x, w, &b, s, p), naive_conv(x, w, b, s, p)) < 1e-4);
     }
+    // banded path: a cap of 200 floats forces 2-row bands (and single rows when ow is wide)
+    for (int64_t batch : {1, 2}) {
+      Tensor x = seeded_normal({batch, 2, 9, 7}, 21), w = seeded_normal({3, 2, 3, 3}, 22), b = seeded_normal({3}, 23);
+      be.set_im2col_cap(200);
+      Tensor banded = be.conv2d(x, w, &b, 1, 1);
+      be.set_im2col_cap(int64_t{64} << 20);
+      CHECK(max_diff(banded, naive_conv(x, w, b, 1, 1)) < 1e-4);
+    }
     // linear with and without bias, 3-d input
     Tensor x = seeded_normal({2, 7, 33}, 4), w = seeded_normal({19, 33}, 5), b = seeded_normal({19}, 6);
     Tensor y = be.linear(x, w, &b), y0 = be.linear(x, w, nullptr);

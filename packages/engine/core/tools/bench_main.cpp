@@ -49,7 +49,7 @@ double sgemm_rate(int64_t m, int64_t n, int64_t k, ThreadPool& pool) {
 
 struct StepResult {
   std::string name;
-  double params = 0, seconds = 0, gflop = 0, load_seconds = 0;
+  double params = 0, seconds = 0, mean_seconds = 0, gflop = 0, load_seconds = 0;
   double first_seconds = 0;  // first step of a generation: cross-attention K/V not cached yet
   std::map<std::string, OpStat> ops;
 };
@@ -87,7 +87,9 @@ StepResult bench_unet(const std::string& name, const std::string& config_json, i
   for (int i = 0; i < runs; ++i) {
     auto t = Clock::now();
     unet.forward(in);
-    r.seconds = std::min(r.seconds, seconds_since(t));
+    double dt = seconds_since(t);
+    r.seconds = std::min(r.seconds, dt);
+    r.mean_seconds += dt / runs;
   }
   be.set_profiling(false);
   r.ops = be.profile();
@@ -103,13 +105,15 @@ StepResult bench_unet(const std::string& name, const std::string& config_json, i
 void print(const StepResult& r, double roof) {
   std::printf("\n%s: %.0fM params (built in %.1f s)\n", r.name.c_str(), r.params / 1e6, r.load_seconds);
   std::printf("  first step (batch 2, computes cross-attention K/V): %.3f s\n", r.first_seconds);
-  std::printf("  UNet step (batch 2, K/V cached as in a generation): %.3f s, %.1f GFLOP, %.1f GFLOP/s (%.0f%% of sgemm)\n",
-              r.seconds, r.gflop, r.gflop / r.seconds, 100.0 * r.gflop / r.seconds / roof);
+  std::printf("  UNet step (batch 2, K/V cached as in a generation): best %.3f s (mean %.3f s), %.1f GFLOP, "
+              "%.1f GFLOP/s (%.0f%% of sgemm)\n",
+              r.seconds, r.mean_seconds, r.gflop, r.gflop / r.seconds, 100.0 * r.gflop / r.seconds / roof);
+  std::printf("  per op family, mean over the timed steps:\n");
   std::printf("  %-12s %8s %9s %7s %10s %8s\n", "op", "calls", "seconds", "share", "GFLOP/s", "of roof");
   for (const auto& [op, s] : r.ops) {
     double rate = s.seconds > 0 ? s.flops / s.seconds / 1e9 : 0;
     std::printf("  %-12s %8lld %9.3f %6.1f%% %10.1f %7.0f%%\n", op.c_str(), static_cast<long long>(s.calls), s.seconds,
-                100.0 * s.seconds / r.seconds, rate, s.flops > 0 ? 100.0 * rate / roof : 0.0);
+                100.0 * s.seconds / r.mean_seconds, rate, s.flops > 0 ? 100.0 * rate / roof : 0.0);
   }
 }
 
@@ -121,7 +125,8 @@ std::string to_json(const std::vector<StepResult>& results, double roof, int thr
   for (size_t i = 0; i < results.size(); ++i) {
     const auto& r = results[i];
     o << (i ? ", " : "") << "{\"name\": \"" << r.name << "\", \"params\": " << r.params
-      << ", \"first_step_seconds\": " << r.first_seconds << ", \"step_seconds\": " << r.seconds << ", \"gflop\": " << r.gflop << ", \"ops\": {";
+      << ", \"first_step_seconds\": " << r.first_seconds << ", \"step_seconds\": " << r.seconds
+      << ", \"step_mean_seconds\": " << r.mean_seconds << ", \"gflop\": " << r.gflop << ", \"ops\": {";
     bool first = true;
     for (const auto& [op, s] : r.ops) {
       o << (first ? "" : ", ") << "\"" << op << "\": {\"seconds\": " << s.seconds << ", \"gflop\": " << s.flops / 1e9
@@ -166,18 +171,15 @@ int main(int argc, char** argv) {
   }
   std::vector<StepResult> results;
   results.push_back(bench_unet("tiny (diffusers SDXL test config)", tiny_unet_config_json(), latent, std::max(runs, 5), be));
-  print(results.back(), roof);
-  if (!tiny_only) {
+  if (!tiny_only)
     results.push_back(bench_unet("SDXL base 1.0 shape, random fp32 weights", sdxl_base_unet_config_json(), latent, runs, be));
-    print(results.back(), roof);
-  }
   // The sgemm rate again after the steps: load on a shared machine varies, so the roofline is
   // the best rate seen in the run.
   double after = sgemm_rate(2048, 2048, 2048, be.pool());
-  if (after > roof) {
-    std::printf("\nsgemm 2048^3 after the steps: %.1f GFLOP/s (new roofline; re-read the %% columns against it)\n", after);
-    roof = after;
-  }
+  std::printf("sgemm 2048x2048x2048 after the steps: %.1f GFLOP/s\n", after);
+  roof = std::max(roof, after);
+  std::printf("roofline (best sgemm rate of the run): %.1f GFLOP/s\n", roof);
+  for (const auto& r : results) print(r, roof);
   std::printf("\npeak RSS: %.0f MiB\n", peak_rss_mib());
   if (!json_path.empty()) {
     std::ofstream(json_path) << to_json(results, roof, threads, latent);

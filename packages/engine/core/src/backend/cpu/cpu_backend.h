@@ -36,6 +36,8 @@ class CpuBackend final : public Backend {
   Tensor nlc_to_nchw(const Tensor& x, int64_t h, int64_t w) override;
 
   ThreadPool& pool() { return *pool_; }
+  // Tests shrink this to reach the banded convolution path with small tensors.
+  void set_im2col_cap(int64_t floats) { im2col_cap_ = floats; }
 
  private:
   // Adds the elapsed time of its scope to profile_[name] when profiling is on.
@@ -60,6 +62,9 @@ class CpuBackend final : public Backend {
   };
 
   std::unique_ptr<ThreadPool> pool_;
+  // im2col buffers stay below 64 Mi floats (256 MiB): SDXL's VAE at 1024x1024 would otherwise
+  // need 4.7 GB for one 128-channel 3x3 convolution; larger outputs go in bands of rows.
+  int64_t im2col_cap_ = int64_t{64} << 20;
 };
 
 }  // namespace gpuq

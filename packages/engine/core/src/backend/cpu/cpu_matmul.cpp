@@ -29,66 +29,92 @@ Tensor CpuBackend::linear(const Tensor& x, const Tensor& w, const Tensor* b) {
   return y;
 }
 
-Tensor CpuBackend::conv2d(const Tensor& x, const Tensor& w, const Tensor* b, int stride, int pad) {
-  Scope scope_(*this, "conv2d", 2.0 * static_cast<double>(x.dim(0)) * static_cast<double>(w.numel()) * static_cast<double>((x.dim(2) + 2 * pad - w.dim(2)) / stride + 1) * static_cast<double>((x.dim(3) + 2 * pad - w.dim(3)) / stride + 1));
-  check(x.ndim() == 4 && w.ndim() == 4 && x.dim(1) == w.dim(1), ErrorCode::InvalidArgument,
-        "conv2d: input " + shape_str(x.shape()) + " vs weight " + shape_str(w.shape()));
-  const int64_t batch = x.dim(0), cin = x.dim(1), h = x.dim(2), wd = x.dim(3);
-  const int64_t cout = w.dim(0), kh = w.dim(2), kw = w.dim(3);
-  const int64_t oh = (h + 2 * pad - kh) / stride + 1, ow = (wd + 2 * pad - kw) / stride + 1;
-  Tensor y = Tensor::empty({batch, cout, oh, ow});
-  const int64_t ohw = oh * ow, ckk = cin * kh * kw;
-  // Images per product: the whole batch in one im2col matrix [Cin*kh*kw, B*OH*OW] makes low
-  // resolutions (8x8 at SDXL's innermost level) one wide product instead of B narrow ones; the
-  // buffer is capped at ~256 MiB, beyond which images go one (or a few) at a time.
-  const int64_t per_image = ckk * ohw;
-  const int64_t group = std::max<int64_t>(1, std::min<int64_t>(batch, (int64_t{64} << 20) / std::max<int64_t>(1, per_image)));
-  std::vector<float> col(static_cast<size_t>(group * per_image));
-  std::vector<float> wide(group > 1 ? static_cast<size_t>(cout * group * ohw) : 0);
-  for (int64_t n0 = 0; n0 < batch; n0 += group) {
-    const int64_t g = std::min(group, batch - n0), cols = g * ohw;
-    pool_->parallel_for(ckk * g, [&](int64_t r0, int64_t r1) {
-      for (int64_t rr = r0; rr < r1; ++rr) {
-        const int64_t r = rr % ckk, img = rr / ckk;
+namespace {
+
+// Writes the im2col rows of image `img` for output rows [oy0, oy0 + rows) into dst: row r of the
+// [Cin*kh*kw, ld] matrix gets rows*ow values starting at column `col0`.
+struct Im2col {
+  const float* x;
+  int64_t cin, h, w, kh, kw, stride, pad, oh, ow;
+
+  void fill(int64_t img, int64_t oy0, int64_t rows, float* dst, int64_t ld, int64_t col0, ThreadPool& pool) const {
+    const int64_t ckk = cin * kh * kw;
+    pool.parallel_for(ckk, [&](int64_t r0, int64_t r1) {
+      for (int64_t r = r0; r < r1; ++r) {
         const int64_t c = r / (kh * kw), ki = (r / kw) % kh, kj = r % kw;
-        float* dst = col.data() + r * cols + img * ohw;
-        const float* src = x.f32() + ((n0 + img) * cin + c) * h * wd;
-        for (int64_t oy = 0; oy < oh; ++oy) {
+        const float* src = x + (img * cin + c) * h * w;
+        float* out = dst + r * ld + col0;
+        for (int64_t oy = oy0; oy < oy0 + rows; ++oy) {
           const int64_t iy = oy * stride - pad + ki;
-          float* drow = dst + oy * ow;
+          float* drow = out + (oy - oy0) * ow;
           if (iy < 0 || iy >= h) {
             std::memset(drow, 0, static_cast<size_t>(ow) * 4);
             continue;
           }
-          const float* srow = src + iy * wd;
+          const float* srow = src + iy * w;
           if (stride == 1 && kw == 1 && pad == 0) {
             std::memcpy(drow, srow, static_cast<size_t>(ow) * 4);
             continue;
           }
           for (int64_t ox = 0; ox < ow; ++ox) {
             const int64_t ix = ox * stride - pad + kj;
-            drow[ox] = (ix >= 0 && ix < wd) ? srow[ix] : 0.0f;
+            drow[ox] = (ix >= 0 && ix < w) ? srow[ix] : 0.0f;
           }
         }
       }
     });
-    float* dst = g > 1 ? wide.data() : y.f32() + n0 * cout * ohw;
-    if (b) {
-      const float* bp = b->f32();
-      for (int64_t c = 0; c < cout; ++c) std::fill(dst + c * cols, dst + (c + 1) * cols, bp[c]);
-    }
-    sgemm(false, false, cout, cols, ckk, 1.0f, w.f32(), ckk, col.data(), cols, b ? 1.0f : 0.0f, dst, cols, *pool_);
-    if (g > 1) {
-      // [Cout, g, OHW] -> [g, Cout, OHW]
-      pool_->parallel_for(g * cout, [&](int64_t i0, int64_t i1) {
-        for (int64_t i = i0; i < i1; ++i) {
-          const int64_t img = i / cout, c = i % cout;
-          std::memcpy(y.f32() + ((n0 + img) * cout + c) * ohw, wide.data() + c * cols + img * ohw,
-                      static_cast<size_t>(ohw) * 4);
-        }
-      });
-    }
   }
+};
+
+}  // namespace
+
+Tensor CpuBackend::conv2d(const Tensor& x, const Tensor& w, const Tensor* b, int stride, int pad) {
+  check(x.ndim() == 4 && w.ndim() == 4 && x.dim(1) == w.dim(1), ErrorCode::InvalidArgument,
+        "conv2d: input " + shape_str(x.shape()) + " vs weight " + shape_str(w.shape()));
+  const int64_t batch = x.dim(0), cin = x.dim(1), h = x.dim(2), wd = x.dim(3);
+  const int64_t cout = w.dim(0), kh = w.dim(2), kw = w.dim(3);
+  const int64_t oh = (h + 2 * pad - kh) / stride + 1, ow = (wd + 2 * pad - kw) / stride + 1;
+  const int64_t ohw = oh * ow, ckk = cin * kh * kw;
+  Scope scope_(*this, "conv2d", 2.0 * static_cast<double>(batch * cout * ohw) * static_cast<double>(ckk));
+  Tensor y = Tensor::empty({batch, cout, oh, ow});
+  const Im2col im{x.f32(), cin, h, wd, kh, kw, stride, pad, oh, ow};
+  const int64_t max_cols = std::max<int64_t>(ow, im2col_cap_ / std::max<int64_t>(1, ckk));
+  auto bias_fill = [&](float* dst, int64_t ld, int64_t cols) {
+    if (!b) return;
+    const float* bp = b->f32();
+    for (int64_t c = 0; c < cout; ++c) std::fill(dst + c * ld, dst + c * ld + cols, bp[c]);
+  };
+
+  if (batch > 1 && batch * ohw <= max_cols) {
+    // Small images: the whole batch as one wide product [Cout, B*OH*OW] (8x8 at SDXL's innermost
+    // level would otherwise be B narrow products), then [Cout, B, OHW] -> [B, Cout, OHW].
+    const int64_t cols = batch * ohw;
+    std::vector<float> col(static_cast<size_t>(ckk * cols)), wide(static_cast<size_t>(cout * cols));
+    for (int64_t n = 0; n < batch; ++n) im.fill(n, 0, oh, col.data(), cols, n * ohw, *pool_);
+    bias_fill(wide.data(), cols, cols);
+    sgemm(false, false, cout, cols, ckk, 1.0f, w.f32(), ckk, col.data(), cols, b ? 1.0f : 0.0f, wide.data(), cols,
+          *pool_);
+    pool_->parallel_for(batch * cout, [&](int64_t i0, int64_t i1) {
+      for (int64_t i = i0; i < i1; ++i) {
+        const int64_t n = i / cout, c = i % cout;
+        std::memcpy(y.f32() + (n * cout + c) * ohw, wide.data() + c * cols + n * ohw, static_cast<size_t>(ohw) * 4);
+      }
+    });
+    return y;
+  }
+
+  // Otherwise image by image, in bands of output rows whose im2col fits the cap; each band's
+  // product writes straight into the output (leading dimension OH*OW).
+  const int64_t band = std::max<int64_t>(1, std::min(oh, max_cols / ow));
+  std::vector<float> col(static_cast<size_t>(ckk * band * ow));
+  for (int64_t n = 0; n < batch; ++n)
+    for (int64_t oy0 = 0; oy0 < oh; oy0 += band) {
+      const int64_t rows = std::min(band, oh - oy0), cols = rows * ow;
+      im.fill(n, oy0, rows, col.data(), cols, 0, *pool_);
+      float* dst = y.f32() + n * cout * ohw + oy0 * ow;
+      bias_fill(dst, ohw, cols);
+      sgemm(false, false, cout, cols, ckk, 1.0f, w.f32(), ckk, col.data(), cols, b ? 1.0f : 0.0f, dst, ohw, *pool_);
+    }
   return y;
 }
 
