@@ -16,11 +16,18 @@ if (!existsSync(bin)) {
   console.error('[engine] build/gpuq_bench missing: run `pnpm --filter @gpuq/engine build` first');
   process.exit(1);
 }
-const args = ['--latent', process.env.GPUQ_BENCH_LATENT ?? '32', '--runs', process.env.GPUQ_BENCH_RUNS ?? '2'];
+const args = [
+  '--latent',
+  process.env.GPUQ_BENCH_LATENT ?? '32',
+  '--runs',
+  process.env.GPUQ_BENCH_RUNS ?? '2',
+];
 const needGiB = 11;
 if (process.env.GPUQ_BENCH_TINY_ONLY === '1' || freemem() < needGiB * 2 ** 30) {
   if (process.env.GPUQ_BENCH_TINY_ONLY !== '1') {
-    console.warn(`[engine] only ${(freemem() / 2 ** 30).toFixed(1)} GiB free (< ${needGiB}): skipping the full-size UNet`);
+    console.warn(
+      `[engine] only ${(freemem() / 2 ** 30).toFixed(1)} GiB free (< ${needGiB}): skipping the full-size UNet`,
+    );
   }
   args.push('--tiny-only');
 }
