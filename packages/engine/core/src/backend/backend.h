@@ -9,6 +9,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "tensor/tensor.h"
 
@@ -58,6 +59,9 @@ class Backend {
   virtual Tensor upsample_nearest2x(const Tensor& x) = 0;
   // Concatenate on dim 1 (channels for NCHW, features for [B, C]).
   virtual Tensor concat_dim1(const Tensor& a, const Tensor& b) = 0;
+  // Rows of `table` [V, C] picked by ids -> [ids.size(), C]; throws InvalidArgument on an id
+  // outside [0, V). Keeps token lookups on the device (a CLIP table is 250 MB).
+  virtual Tensor embedding(const Tensor& table, const std::vector<int64_t>& ids) = 0;
   virtual Tensor nchw_to_nlc(const Tensor& x) = 0;  // [B, C, H, W] -> [B, H*W, C]
   virtual Tensor nlc_to_nchw(const Tensor& x, int64_t h, int64_t w) = 0;
 

@@ -61,23 +61,18 @@ ClipOutput ClipTextEncoder::encode(const std::vector<int64_t>& ids, int64_t batc
   check(len <= cfg_.max_positions, ErrorCode::InvalidArgument,
         "CLIP: " + std::to_string(len) + " tokens exceed max_position_embeddings " +
             std::to_string(cfg_.max_positions));
-  // The lookup runs on the host: embedding tables are small and this is once per prompt.
-  Tensor tok = be_.download(weights_.get("text_model.embeddings.token_embedding.weight"));
-  Tensor pos = be_.download(weights_.get("text_model.embeddings.position_embedding.weight"));
-  const int64_t vocab = tok.dim(0);
-  Tensor x = Tensor::empty({batch, len, hid});
-  for (int64_t b = 0; b < batch; ++b)
-    for (int64_t t = 0; t < len; ++t) {
-      int64_t id = ids[b * len + t];
-      check(id >= 0 && id < vocab, ErrorCode::InvalidArgument,
-            "CLIP: token id " + std::to_string(id) + " outside vocabulary of " + std::to_string(vocab));
-      float* dst = x.f32() + (b * len + t) * hid;
-      const float* te = tok.f32() + id * hid;
-      const float* pe = pos.f32() + t * hid;
-      for (int64_t c = 0; c < hid; ++c) dst[c] = te[c] + pe[c];
-    }
+  std::vector<int64_t> positions(static_cast<size_t>(batch * len));
+  for (int64_t i = 0; i < batch * len; ++i) positions[i] = i % len;
+  Tensor x;
+  try {
+    x = be_.add(be_.embedding(weights_.get("text_model.embeddings.token_embedding.weight"), ids),
+                be_.embedding(weights_.get("text_model.embeddings.position_embedding.weight"), positions));
+  } catch (const Error& e) {
+    throw Error(e.code(), std::string("CLIP: ") + e.what());
+  }
+  x = x.reshape({batch, len, hid});
   ClipOutput out;
-  out.hidden_states.push_back(be_.upload(x));
+  out.hidden_states.push_back(x);
   for (int i = 0; i < cfg_.layers; ++i) out.hidden_states.push_back(layer(out.hidden_states.back(), i));
   out.last_hidden_state = be_.layer_norm(out.hidden_states.back(),
                                          weights_.get("text_model.final_layer_norm.weight"),

@@ -32,6 +32,7 @@ class CpuBackend final : public Backend {
   Tensor add_channel_bias(const Tensor& x, const Tensor& v) override;
   Tensor upsample_nearest2x(const Tensor& x) override;
   Tensor concat_dim1(const Tensor& a, const Tensor& b) override;
+  Tensor embedding(const Tensor& table, const std::vector<int64_t>& ids) override;
   Tensor nchw_to_nlc(const Tensor& x) override;
   Tensor nlc_to_nchw(const Tensor& x, int64_t h, int64_t w) override;
 

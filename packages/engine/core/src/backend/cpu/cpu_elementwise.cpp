@@ -135,6 +135,17 @@ Tensor CpuBackend::concat_dim1(const Tensor& a, const Tensor& b) {
   return y;
 }
 
+Tensor CpuBackend::embedding(const Tensor& table, const std::vector<int64_t>& ids) {
+  const int64_t vocab = table.dim(0), c = table.dim(1), n = static_cast<int64_t>(ids.size());
+  Tensor y = Tensor::empty({n, c});
+  for (int64_t i = 0; i < n; ++i) {
+    check(ids[i] >= 0 && ids[i] < vocab, ErrorCode::InvalidArgument,
+          "token id " + std::to_string(ids[i]) + " outside vocabulary of " + std::to_string(vocab));
+    std::memcpy(y.f32() + i * c, table.f32() + ids[i] * c, static_cast<size_t>(c) * 4);
+  }
+  return y;
+}
+
 Tensor CpuBackend::nchw_to_nlc(const Tensor& x) {
   Scope scope_(*this, "layout", 0);
   const int64_t batch = x.dim(0), c = x.dim(1), hw = x.dim(2) * x.dim(3);
