@@ -159,6 +159,13 @@ export class SdxlEngine {
     const native = this.nativeRequest(request);
     const { signal, onProgress } = options;
     if (signal?.aborted) throw new EngineError('GPUQ_CANCELLED', 'generation aborted before it started');
+    // Progress arrives through its own native queue, which libuv may service after the
+    // completion callback; `lastReported` lets the result wait for the final step's event, so a
+    // listener always sees every step before the Promise resolves.
+    let markReported: () => void = () => {};
+    const lastReported = new Promise<void>((resolve) => {
+      markReported = resolve;
+    });
     const progress = onProgress
       ? (step: number, total: number) => {
           try {
@@ -166,6 +173,7 @@ export class SdxlEngine {
           } catch {
             // A failing listener must not break the generation it observes.
           }
+          if (step === total) markReported();
         }
       : undefined;
     const run = this.pipe.generate(native, progress);
@@ -173,6 +181,7 @@ export class SdxlEngine {
     signal?.addEventListener('abort', onAbort, { once: true });
     try {
       const r = await run.promise;
+      if (progress) await lastReported;
       const [, height, width] = r.imageU8.shape as [number, number, number, number];
       return {
         width,
