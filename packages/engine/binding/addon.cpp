@@ -2,9 +2,10 @@
 // NativePipeline / NativeScheduler classes and build information. All computation lives in core/; the workers in *_worker.cpp.
 #include <napi.h>
 
+#include <thread>
+
 #include "backend/cpu/gemm.h"
 #include "convert.h"
-#include "util/thread_pool.h"
 #include "workers.h"
 
 namespace gpuq::binding {
@@ -18,17 +19,21 @@ Napi::Value load(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   if (info.Length() < 1 || !info[0].IsString()) throw Napi::TypeError::New(env, "load(dir, options): dir must be a string");
   Napi::Object opts = info.Length() > 1 && info[1].IsObject() ? info[1].As<Napi::Object>() : Napi::Object::New(env);
+  // The TS wrapper always passes threads; the hardware count is only a fallback (the addon reads
+  // no environment variables: configuration arrives as options).
   int threads = static_cast<int>(number_prop(opts, "threads", 0));
+  int hw = static_cast<int>(std::thread::hardware_concurrency());
   return start_load(env, info[0].As<Napi::String>().Utf8Value(), string_prop(opts, "device", "auto"),
-                    threads > 0 ? threads : default_thread_count());
+                    threads > 0 ? threads : (hw > 0 ? hw : 1));
 }
 
 Napi::Value replay(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   Napi::Object opts = info.Length() > 2 && info[2].IsObject() ? info[2].As<Napi::Object>() : Napi::Object::New(env);
   int threads = static_cast<int>(number_prop(opts, "threads", 0));
+  int hw = static_cast<int>(std::thread::hardware_concurrency());
   return start_replay(env, info[0].As<Napi::String>().Utf8Value(), info[1].As<Napi::String>().Utf8Value(),
-                      string_prop(opts, "device", "auto"), threads > 0 ? threads : default_thread_count());
+                      string_prop(opts, "device", "auto"), threads > 0 ? threads : (hw > 0 ? hw : 1));
 }
 
 Napi::Value make_tiny_checkpoint(const Napi::CallbackInfo& info) {
@@ -50,7 +55,7 @@ Napi::Object init(Napi::Env env, Napi::Object exports) {
   Napi::Object build = Napi::Object::New(env);
   build.Set("sgemm", sgemm_impl_name());
   build.Set("cuda", false);
-  build.Set("defaultThreads", default_thread_count());
+  build.Set("hardwareThreads", static_cast<double>(std::thread::hardware_concurrency()));
   exports.Set("build", build);
   return exports;
 }

@@ -97,7 +97,7 @@ export interface NativeAddon {
   ): Promise<{ pipeline: string; rows: ReplayRow[]; ok: boolean; text: string }>;
   makeTinyCheckpoint(dir: string, seed: number): Promise<string>;
   NativeScheduler: new (configJson: string, name: string, steps: number) => NativeScheduler;
-  build: { sgemm: string; cuda: boolean; defaultThreads: number };
+  build: { sgemm: string; cuda: boolean; hardwareThreads: number };
 }
 
 let cached: NativeAddon | undefined;

@@ -6,6 +6,7 @@
  */
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { EngineError } from './engine-error.js';
 import {
@@ -27,7 +28,7 @@ import { ClipTokenizer } from './tokenizer/clip-tokenizer.js';
 export interface LoadOptions {
   /** "auto" (default), "cpu" or "cuda" (needs a CUDA build). */
   readonly device?: 'auto' | 'cpu' | 'cuda';
-  /** CPU threads; default: the machine's cores. */
+  /** CPU threads; default: os.availableParallelism(). */
   readonly threads?: number;
 }
 
@@ -71,7 +72,10 @@ export class SdxlEngine {
     if (options.threads !== undefined) checkPositiveInt(options.threads, 'threads', 1024);
     let pipe: NativePipeline;
     try {
-      pipe = await native().load(dir, { device: options.device ?? 'auto', threads: options.threads ?? 0 });
+      pipe = await native().load(dir, {
+        device: options.device ?? 'auto',
+        threads: options.threads ?? availableParallelism(),
+      });
     } catch (err) {
       throw EngineError.fromNative(err, `load ${dir}`);
     }
