@@ -69,10 +69,17 @@ export function startGpuWorker(options: GpuWorkerOptions): GpuWorker {
     },
   );
   // Cancellation from the api reaches the process running the job, on whichever host.
-  const subscriber = createRedis({ url: options.redisUrl, role: 'worker', name: `${options.workerId}:cancel` });
+  const subscriber = createRedis({
+    url: options.redisUrl,
+    role: 'worker',
+    name: `${options.workerId}:cancel`,
+  });
   const listening = onCancel(subscriber, options.prefix, (jobId) => {
-    if (worker.cancelJob(jobId, CANCELLED_BY_USER)) options.logger.info({ jobId }, 'cancelling the running job');
-  }).catch((error: unknown) => options.logger.error({ err: (error as Error).message }, 'cannot listen for cancellations'));
+    if (worker.cancelJob(jobId, CANCELLED_BY_USER))
+      options.logger.info({ jobId }, 'cancelling the running job');
+  }).catch((error: unknown) =>
+    options.logger.error({ err: (error as Error).message }, 'cannot listen for cancellations'),
+  );
   worker.on('completed', (job) => options.logger.info({ jobId: job.id }, 'job completed'));
   worker.on('failed', (job, error) =>
     options.logger.warn({ jobId: job?.id, err: error.message }, 'job failed'),

@@ -61,9 +61,11 @@ export function jobProcessor(deps: LifecycleDeps) {
       const now = Date.now();
       if (now - lastProgressAt < (deps.progressIntervalMs ?? 1_000) || fraction >= 1) return;
       lastProgressAt = now;
-      deps.callbacks.send(job.data, { status: 'processing', ...report, progress: fraction }).catch((error: unknown) => {
-        logger.debug({ err: (error as Error).message }, 'progress callback not delivered');
-      });
+      deps.callbacks
+        .send(job.data, { status: 'processing', ...report, progress: fraction })
+        .catch((error: unknown) => {
+          logger.debug({ err: (error as Error).message }, 'progress callback not delivered');
+        });
     };
 
     let result: Awaited<ReturnType<GenerationModel['run']>>;
@@ -82,9 +84,11 @@ export function jobProcessor(deps: LifecycleDeps) {
       const message = (error as Error).message || String(error);
       const final = error instanceof UnrecoverableError || attempt >= (job.opts.attempts ?? 1);
       if (final) {
-        await deps.callbacks.send(job.data, { status: 'failed', ...report, errorMessage: message }).catch((reportError: unknown) => {
-          logger.error({ err: (reportError as Error).message }, 'could not report the failure');
-        });
+        await deps.callbacks
+          .send(job.data, { status: 'failed', ...report, errorMessage: message })
+          .catch((reportError: unknown) => {
+            logger.error({ err: (reportError as Error).message }, 'could not report the failure');
+          });
       }
       throw error;
     }

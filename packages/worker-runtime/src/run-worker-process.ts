@@ -47,7 +47,8 @@ export async function runWorkerProcess<Settings extends SharedWorkerSettings>(
     model,
     callbacks: createCallbackClient({
       url: settings.CALLBACK_URL,
-      onRetry: ({ attempt, reason }) => logger.warn({ attempt, reason }, 'callback not delivered yet; retrying'),
+      onRetry: ({ attempt, reason }) =>
+        logger.warn({ attempt, reason }, 'callback not delivered yet; retrying'),
     }),
     // Workers on the api's machine share its storage folder; remote fleets use Supabase Storage.
     storage: new LocalFileStorage({
@@ -66,6 +67,8 @@ export async function runWorkerProcess<Settings extends SharedWorkerSettings>(
     prefix: settings.QUEUE_PREFIX,
     workerId: settings.WORKER_ID,
     concurrency: settings.WORKER_CONCURRENCY,
+    lockDurationMs: settings.WORKER_LEASE_MS,
+    stalledIntervalMs: Math.max(1_000, Math.floor(settings.WORKER_LEASE_MS / 2)),
     process: processJob,
     logger,
   });

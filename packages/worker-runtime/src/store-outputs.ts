@@ -11,7 +11,11 @@ export interface StoredFile {
   path: string;
 }
 
-export async function storeOutputs(storage: Storage, job: QueueJobData, files: readonly GeneratedFile[]): Promise<StoredFile[]> {
+export async function storeOutputs(
+  storage: Storage,
+  job: QueueJobData,
+  files: readonly GeneratedFile[],
+): Promise<StoredFile[]> {
   const stored: StoredFile[] = [];
   for (const file of files) {
     const path = ownerPath(job.userId, job.taskId, file.filename);
@@ -29,6 +33,7 @@ export function callbackOutputs(files: readonly StoredFile[]): {
 } {
   const videos = files.filter((file) => file.kind === 'video');
   const poster = files.find((file) => file.kind === 'poster');
-  if (videos.length > 0) return { outputUrl: videos[0]!.path, ...(poster ? { posterPath: poster.path } : {}) };
+  if (videos.length > 0)
+    return { outputUrl: videos[0]!.path, ...(poster ? { posterPath: poster.path } : {}) };
   return { imageUrls: files.filter((file) => file.kind === 'image').map((file) => file.path) };
 }
