@@ -33,6 +33,8 @@ export interface ApiHarness {
   app: Hono;
   token(userId: string, options?: { expiresIn?: number | string; role?: string }): Promise<string>;
   request(path: string, init?: RequestInit & { token?: string; json?: unknown }): Promise<Response>;
+  /** Stops the api as a process exit would (server and connections), waits, and starts it again. */
+  restart(downMs: number): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -56,13 +58,16 @@ export async function startApi(overrides: Record<string, string> = {}): Promise<
     CORS_ORIGINS: 'https://app.example',
     ...settings,
   });
-  const services = await openServices(env, createLogger({ name: 'api-test', level: 'silent' }));
-  const app = buildApp(services);
-  const server: ServerType = await new Promise((resolve) => {
-    const started = serve({ fetch: app.fetch, port, hostname: '127.0.0.1' }, () => resolve(started));
-  });
+  const logger = createLogger({ name: 'api-test', level: 'silent' });
+  const listen = (app: Hono): Promise<ServerType> =>
+    new Promise((resolve) => {
+      const started = serve({ fetch: app.fetch, port, hostname: '127.0.0.1' }, () => resolve(started));
+    });
+  let services = await openServices(env, logger);
+  let app = buildApp(services);
+  let server = await listen(app);
   const url = `http://127.0.0.1:${port}`;
-  return {
+  const harness: ApiHarness = {
     url,
     env,
     services,
@@ -89,6 +94,19 @@ export async function startApi(overrides: Record<string, string> = {}): Promise<
         method: init.method ?? (body ? 'POST' : 'GET'),
       });
     },
+    async restart(downMs) {
+      await new Promise((resolve) => {
+        server.close(resolve);
+        (server as { closeAllConnections?: () => void }).closeAllConnections?.();
+      });
+      await services.close();
+      await new Promise((resolve) => setTimeout(resolve, downMs));
+      services = await openServices(env, logger);
+      app = buildApp(services);
+      server = await listen(app);
+      harness.services = services;
+      harness.app = app;
+    },
     async close() {
       await new Promise((resolve) => server.close(resolve));
       for (const queue of services.queues.all()) await queue.obliterate({ force: true }).catch(() => {});
@@ -97,4 +115,5 @@ export async function startApi(overrides: Record<string, string> = {}): Promise<
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
+  return harness;
 }
