@@ -5,22 +5,13 @@
  */
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
+import { JobType } from '../packages/job-types/dist/index.js';
 import { devUserToken } from './lib/dev-token.mjs';
 import { createJobTable } from './lib/job-table.mjs';
 import { startStack } from './lib/stack.mjs';
 
-const JOB_TYPES = [
-  'sdxl_image_fast',
-  'sdxl_image_high',
-  'image_fast',
-  'image_high',
-  'video_fast',
-  'video_high',
-  'image7b_fast_enhanced',
-  'image7b_high_enhanced',
-  'video7b_fast_enhanced',
-  'video7b_high_enhanced',
-];
+// The ten job types, from the routing catalog itself (built by `turbo run build` before this runs).
+const JOB_TYPES = JobType.options;
 const TIMEOUT_MS = Number(process.env.DEMO_TIMEOUT_S ?? 600) * 1000;
 const TERMINAL = new Set(['completed', 'failed', 'cancelled']);
 

@@ -33,6 +33,8 @@ export interface ApiHarness {
   app: Hono;
   token(userId: string, options?: { expiresIn?: number | string; role?: string }): Promise<string>;
   request(path: string, init?: RequestInit & { token?: string; json?: unknown }): Promise<Response>;
+  /** Settings for a worker process that serves this api (same Redis prefix, storage, callback URL). */
+  workerEnv(workerId: string, extra?: Record<string, string>): Record<string, string>;
   /** Stops the api as a process exit would (server and connections), waits, and starts it again. */
   restart(downMs: number): Promise<void>;
   close(): Promise<void>;
@@ -93,6 +95,17 @@ export async function startApi(overrides: Record<string, string> = {}): Promise<
         body,
         method: init.method ?? (body ? 'POST' : 'GET'),
       });
+    },
+    workerEnv(workerId, extra = {}) {
+      return {
+        REDIS_URL: env.REDIS_URL,
+        QUEUE_PREFIX: env.QUEUE_PREFIX,
+        CALLBACK_URL: `${url}/functions/v1/job-callback`,
+        GPUQ_DATA_DIR: env.GPUQ_DATA_DIR,
+        GPUQ_DEVICE: 'cpu',
+        WORKER_ID: workerId,
+        ...extra,
+      };
     },
     async restart(downMs) {
       await new Promise((resolve) => {

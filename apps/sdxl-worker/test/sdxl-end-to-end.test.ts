@@ -14,15 +14,7 @@ let api: ApiHarness;
 const workers: RunningProcess[] = [];
 
 function startWorker(id: string, extra: Record<string, string> = {}): RunningProcess {
-  const worker = runTsEntry('src/main.ts', {
-    REDIS_URL: TEST_REDIS_URL,
-    QUEUE_PREFIX: api.env.QUEUE_PREFIX,
-    CALLBACK_URL: `${api.url}/functions/v1/job-callback`,
-    GPUQ_DATA_DIR: api.env.GPUQ_DATA_DIR,
-    GPUQ_DEVICE: 'cpu',
-    WORKER_ID: id,
-    ...extra,
-  });
+  const worker = runTsEntry('src/main.ts', api.workerEnv(id, extra));
   workers.push(worker);
   return worker;
 }

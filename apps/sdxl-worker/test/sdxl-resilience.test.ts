@@ -14,16 +14,8 @@ let api: ApiHarness;
 let workers: RunningProcess[] = [];
 
 function startWorker(id: string): RunningProcess {
-  const worker = runTsEntry('src/main.ts', {
-    REDIS_URL: TEST_REDIS_URL,
-    QUEUE_PREFIX: api.env.QUEUE_PREFIX,
-    CALLBACK_URL: `${api.url}/functions/v1/job-callback`,
-    GPUQ_DATA_DIR: api.env.GPUQ_DATA_DIR,
-    GPUQ_DEVICE: 'cpu',
-    WORKER_ID: id,
-    // A short lease so a killed worker's job is noticed within seconds, not a minute.
-    WORKER_LEASE_MS: '2000',
-  });
+  // A short lease so a killed worker's job is noticed within seconds, not a minute.
+  const worker = runTsEntry('src/main.ts', api.workerEnv(id, { WORKER_LEASE_MS: '2000' }));
   workers.push(worker);
   return worker;
 }

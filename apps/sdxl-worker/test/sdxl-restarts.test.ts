@@ -25,14 +25,7 @@ afterEach(async () => {
 async function setUp(): Promise<{ api: ApiHarness; token: string; userId: string }> {
   redis = await startPrivateRedis({ appendOnly: true });
   api = await startApi({ REDIS_URL: redis.url, MAX_JOBS_IN_FLIGHT: '50' });
-  worker = runTsEntry('src/main.ts', {
-    REDIS_URL: redis.url,
-    QUEUE_PREFIX: api.env.QUEUE_PREFIX,
-    CALLBACK_URL: `${api.url}/functions/v1/job-callback`,
-    GPUQ_DATA_DIR: api.env.GPUQ_DATA_DIR,
-    GPUQ_DEVICE: 'cpu',
-    WORKER_ID: 'sdxl-restarts',
-  });
+  worker = runTsEntry('src/main.ts', api.workerEnv('sdxl-restarts'));
   await worker.waitFor('worker started', 120_000);
   const userId = randomUUID();
   return { api, token: await api.token(userId), userId };

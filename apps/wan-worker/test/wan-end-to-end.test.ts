@@ -16,14 +16,7 @@ let worker: RunningProcess;
 
 beforeAll(async () => {
   api = await startApi({ MAX_JOBS_IN_FLIGHT: '50', RATE_LIMIT_PER_MIN: '1000' });
-  worker = runTsEntry('src/main.ts', {
-    REDIS_URL: TEST_REDIS_URL,
-    QUEUE_PREFIX: api.env.QUEUE_PREFIX,
-    CALLBACK_URL: `${api.url}/functions/v1/job-callback`,
-    GPUQ_DATA_DIR: api.env.GPUQ_DATA_DIR,
-    GPUQ_DEVICE: 'cpu',
-    WORKER_ID: 'wan-e2e',
-  });
+  worker = runTsEntry('src/main.ts', api.workerEnv('wan-e2e'));
   await worker.waitFor('worker started', 120_000);
 }, 180_000);
 

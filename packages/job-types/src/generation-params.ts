@@ -3,30 +3,20 @@
  * Resolved once at the API so the job data in Redis is complete and a replay is exact.
  */
 import { z } from 'zod';
-import { JOB_CATALOG } from './catalog.js';
+import { GenerationPreset, JOB_CATALOG } from './catalog.js';
 import { JobType } from './job-type.js';
 import { defaultNegativePrompt, Prompt, type QueueJobRequest, requestedImages, Seed } from './queue-job.js';
-import { SchedulerName } from './scheduler.js';
 
-export const GenerationParams = z
-  .object({
-    jobType: JobType,
-    prompt: Prompt,
-    negativePrompt: Prompt,
-    seed: Seed,
-    width: z.number().int().positive(),
-    height: z.number().int().positive(),
-    frames: z.number().int().positive(),
-    fps: z.number().int().positive().nullable(),
-    steps: z.number().int().positive(),
-    scheduler: SchedulerName,
-    guidanceScale: z.number().positive(),
-    flowShift: z.number().positive().nullable(),
-    numImages: z.number().int().positive(),
-    enhancePrompt: z.boolean(),
-    referenceImageUrl: z.string().nullable(),
-  })
-  .meta({ id: 'GenerationParams' });
+/** The preset's fields (size, frames, steps, scheduler, guidance) plus what the request chose. */
+export const GenerationParams = GenerationPreset.extend({
+  jobType: JobType,
+  prompt: Prompt,
+  negativePrompt: Prompt,
+  seed: Seed,
+  numImages: z.number().int().positive(),
+  enhancePrompt: z.boolean(),
+  referenceImageUrl: z.string().nullable(),
+}).meta({ id: 'GenerationParams' });
 export type GenerationParams = z.infer<typeof GenerationParams>;
 
 /** `randomSeed` is asked only when the request names no seed. */
