@@ -38,6 +38,15 @@ export function completeTaskRoutes(app: Hono<AuthEnv>, ctx: RouteContext): void 
       if (task.status === 'Failed' || task.status === 'Cancelled') {
         throw new HttpError(409, 'conflict', `task ${task.id} is already ${task.status}`);
       }
+      if (task.status === 'Complete') {
+        // A retried completion (the worker lost our answer): the first result stands, nothing is stored.
+        return c.json({
+          success: true,
+          public_url: task.outputLocation,
+          thumbnail_url: task.thumbnailUrl,
+          message: 'Task was already complete',
+        } satisfies CompleteTaskResponse);
+      }
       const output = await resolveOutput(ctx, task, body);
       await completeWithOutput(ctx, scope, task, output);
       ctx.logger.info({ taskId: task.id, outputLocation: output.outputLocation }, 'task completed over http');
