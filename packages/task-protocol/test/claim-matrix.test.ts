@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { createTask } from '@gpuq/db';
 import { ClaimedTask, TaskCountsResponse } from '@gpuq/job-types';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { type Harness, SERVICE_KEY, startHarness, type TestUser } from './harness.js';
+import { type Harness, json, SERVICE_KEY, startHarness, type TestUser } from './harness.js';
 
 let h: Harness;
 
@@ -48,7 +48,7 @@ describe('claim-next-task', () => {
     const taskId = await create(h.alice, 'a red fox');
     const res = await claim(h.alice.pat, { worker_id: 'gpu-alice-1', run_type: 'gpu' });
     expect(res.status).toBe(200);
-    const claimed = ClaimedTask.parse(await res.json());
+    const claimed = ClaimedTask.parse(await json(res));
     expect(claimed).toEqual({
       task_id: taskId,
       params: { prompt: 'a red fox' },
@@ -70,7 +70,7 @@ describe('claim-next-task', () => {
     const first = await create(h.bob, 'bob first');
     await create(h.alice, 'alice second');
     await create(h.bob, 'bob third');
-    const claimed = ClaimedTask.parse(await (await claim(SERVICE_KEY, { worker_id: 'svc-1' })).json());
+    const claimed = ClaimedTask.parse(await json(await claim(SERVICE_KEY, { worker_id: 'svc-1' })));
     expect(claimed.task_id).toBe(first);
   });
 
@@ -84,19 +84,19 @@ describe('claim-next-task', () => {
       params: { prompt: 'bullmq only' },
     });
     const counts = TaskCountsResponse.parse(
-      await (
-        await h.post('/functions/v1/task-counts', h.alice.pat, { run_type: 'gpu', include_active: true })
-      ).json(),
+      await json(
+        await h.post('/functions/v1/task-counts', h.alice.pat, { run_type: 'gpu', include_active: true }),
+      ),
     );
     expect(counts.totals).toMatchObject({ queued: 2, queued_only: 1, blocked_by_deps: 1, in_progress: 0 });
-    expect(ClaimedTask.parse(await (await claim(h.alice.pat)).json()).task_id).toBe(parent);
+    expect(ClaimedTask.parse(await json(await claim(h.alice.pat))).task_id).toBe(parent);
     expect((await claim(h.alice.pat)).status).toBe(204);
     await h.post('/functions/v1/update-task-status', h.alice.pat, {
       task_id: parent,
       status: 'Complete',
       output_location: 'https://cdn.example.com/parent.png',
     });
-    expect(ClaimedTask.parse(await (await claim(h.alice.pat)).json()).task_id).toBe(child);
+    expect(ClaimedTask.parse(await json(await claim(h.alice.pat))).task_id).toBe(child);
     expect((await claim(SERVICE_KEY)).status).toBe(204);
   });
 
@@ -107,7 +107,7 @@ describe('claim-next-task', () => {
       claim(h.alice.pat, { worker_id: 'w-a' }),
       claim(SERVICE_KEY, { worker_id: 'w-b' }),
     ]);
-    const ids = [ClaimedTask.parse(await a.json()).task_id, ClaimedTask.parse(await b.json()).task_id];
+    const ids = [ClaimedTask.parse(await json(a)).task_id, ClaimedTask.parse(await json(b)).task_id];
     expect(new Set(ids).size).toBe(2);
   });
 
@@ -121,7 +121,7 @@ describe('claim-next-task', () => {
     const ms = performance.now() - started;
     const claimed: string[] = [];
     for (const res of answers) {
-      if (res.status === 200) claimed.push(ClaimedTask.parse(await res.json()).task_id);
+      if (res.status === 200) claimed.push(ClaimedTask.parse(await json(res)).task_id);
       else expect(res.status).toBe(204);
     }
     expect(claimed).toHaveLength(10);

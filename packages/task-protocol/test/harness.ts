@@ -29,7 +29,7 @@ import { Hono } from 'hono';
 import { type TaskProtocolDeps, type TaskProtocolSettings, taskProtocolRoutes } from '../src/index.js';
 
 export const SERVICE_KEY = 'service-role-key-for-protocol-tests';
-const JWT_SECRET = 'jwt-secret-for-protocol-tests-0123456789';
+export const JWT_SECRET = 'jwt-secret-for-protocol-tests-0123456789';
 const STORAGE_SECRET = 'storage-secret-for-protocol-tests';
 
 export interface TestUser {
@@ -158,3 +158,11 @@ export const PNG_1X1 = Buffer.from(
   'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8DwHwAFBQIAX8jx0gAAAABJRU5ErkJggg==',
   'base64',
 );
+
+// biome-ignore lint/suspicious/noExplicitAny: answers are checked field by field by the assertions
+export type Json = any;
+
+/** The JSON body of an answer, loosely typed for assertions. */
+export async function json(res: Response): Promise<Json> {
+  return res.json();
+}

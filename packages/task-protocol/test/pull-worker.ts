@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { encodeMp4 } from '@gpuq/media';
 import { expect } from 'vitest';
 import { runTravelStitch } from '../src/index.js';
-import type { Harness } from './harness.js';
+import { type Harness, json } from './harness.js';
 
 export interface PullWorkerOptions {
   h: Harness;
@@ -63,7 +63,7 @@ export async function runPullWorker(options: PullWorkerOptions): Promise<string[
       await new Promise((resolve) => setTimeout(resolve, 30));
       continue;
     }
-    const claimed = (await res.json()) as {
+    const claimed = (await json(res)) as {
       task_id: string;
       task_type: string;
       params: Record<string, unknown>;
@@ -75,9 +75,9 @@ export async function runPullWorker(options: PullWorkerOptions): Promise<string[
     }
     const index = claimed.params.segment_index as number;
     if ((await options.onSegment?.(claimed.task_id, index)) === 'stop') continue;
-    const predecessor = await (
-      await h.post('/functions/v1/get-predecessor-output', token, { task_id: claimed.task_id })
-    ).json();
+    const predecessor = await json(
+      await h.post('/functions/v1/get-predecessor-output', token, { task_id: claimed.task_id }),
+    );
     if (index > 0) {
       // Its last frames would guide this segment: the previous video must be there to read.
       expect(predecessor.output_location).toMatch(/travel\.mp4$|segment\.mp4$/);

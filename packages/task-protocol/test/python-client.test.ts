@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Harness, PNG_1X1, SERVICE_KEY, startHarness } from './harness.js';
+import { type Harness, json, PNG_1X1, SERVICE_KEY, startHarness } from './harness.js';
 
 let h: Harness;
 const WORKER = 'gpu-20250723_221138-afa8403b';
@@ -41,11 +41,11 @@ async function addTask(prompt: string, dependantOn: string | null): Promise<stri
 }
 
 async function claimOne(): Promise<{ task_id: string; params: Record<string, unknown> }> {
-  const counts = await (await edge('task-counts', { run_type: 'gpu', include_active: true })).json();
+  const counts = await json(await edge('task-counts', { run_type: 'gpu', include_active: true }));
   expect(counts.totals.queued_only).toBeGreaterThan(0);
   const resp = await edge('claim-next-task', { worker_id: WORKER, run_type: 'gpu' });
   expect(resp.status).toBe(200);
-  return resp.json();
+  return json(resp);
 }
 
 describe('a Headless-style pull-worker', () => {
@@ -65,7 +65,7 @@ describe('a Headless-style pull-worker', () => {
       filename: 'lighthouse.png',
     });
     expect(resp.status).toBe(200);
-    const answer = await resp.json();
+    const answer = await json(resp);
     expect(answer).toMatchObject({ success: true, message: expect.any(String) });
     firstUrl = answer.public_url;
     expect(firstUrl).toBe(
@@ -85,17 +85,17 @@ describe('a Headless-style pull-worker', () => {
   it('reads the predecessor output, then completes through a signed upload (storage_path mode)', async () => {
     const claimed = await claimOne();
     expect(claimed.task_id).toBe(second);
-    const predecessor = await (await edge('get-predecessor-output', { task_id: second })).json();
+    const predecessor = await json(await edge('get-predecessor-output', { task_id: second }));
     expect(predecessor).toEqual({ predecessor_id: first, output_location: firstUrl });
 
-    const upload = await (
+    const upload = await json(
       await edge('generate-upload-url', {
         task_id: second,
         filename: 'night.png',
         content_type: 'image/png',
         generate_thumbnail_url: true,
-      })
-    ).json();
+      }),
+    );
     expect(upload.storage_path).toBe(`${h.alice.userId}/tasks/${second}/night.png`);
     const put = await fetch(upload.upload_url, {
       method: 'PUT',
@@ -116,7 +116,7 @@ describe('a Headless-style pull-worker', () => {
       thumbnail_storage_path: upload.thumbnail_storage_path,
     });
     expect(resp.status).toBe(200);
-    const answer = await resp.json();
+    const answer = await json(resp);
     expect(answer.public_url).toContain(`/tasks/${second}/night.png`);
     expect(answer.thumbnail_url).toContain(upload.thumbnail_storage_path);
     expect((await h.task(second)).status).toBe('Complete');
@@ -139,7 +139,7 @@ describe('a Headless-style pull-worker', () => {
       output_location: 'Upload failed: [EDGE_FAIL:complete_task:HTTP_404]',
     });
     expect(failed.status).toBe(200);
-    expect(await failed.json()).toMatchObject({ success: true, task_id: third, status: 'Failed' });
+    expect(await json(failed)).toMatchObject({ success: true, task_id: third, status: 'Failed' });
     expect(await h.task(third)).toMatchObject({
       status: 'Failed',
       errorMessage: 'Upload failed: [EDGE_FAIL:complete_task:HTTP_404]',
@@ -156,7 +156,7 @@ describe('a Headless-style pull-worker', () => {
       filename: 'big.png',
     });
     expect(big.status).toBe(413);
-    expect((await big.json()).error).toMatchObject({ code: 'payload_too_large', field: 'file_data' });
+    expect((await json(big)).error).toMatchObject({ code: 'payload_too_large', field: 'file_data' });
     const html = await edge('complete_task', {
       task_id: fourth,
       file_data: Buffer.from('<html><script>alert(1)</script></html>').toString('base64'),
@@ -189,7 +189,7 @@ describe('a Headless-style pull-worker', () => {
       }),
     });
     expect(resp.status).toBe(200);
-    expect(await resp.json()).toEqual({
+    expect(await json(resp)).toEqual({
       success: true,
       worker_id: WORKER,
       task_heartbeat: true,

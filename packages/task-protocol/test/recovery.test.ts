@@ -9,7 +9,7 @@ import { completeTask, type Task } from '@gpuq/db';
 import { createLogger } from '@gpuq/logger';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startDependencyDispatcher, startStaleTaskReaper } from '../src/index.js';
-import { type Harness, PNG_1X1, SERVICE_KEY, startHarness } from './harness.js';
+import { type Harness, json, PNG_1X1, SERVICE_KEY, startHarness } from './harness.js';
 
 let h: Harness;
 const logger = createLogger({ name: 'recovery-test', level: 'silent' });
@@ -39,9 +39,7 @@ async function create(dependantOn: string[] = []): Promise<string> {
 }
 
 const claim = async (workerId: string) =>
-  (
-    await h.post('/functions/v1/claim-next-task', SERVICE_KEY, { worker_id: workerId, run_type: 'gpu' })
-  ).json();
+  json(await h.post('/functions/v1/claim-next-task', SERVICE_KEY, { worker_id: workerId, run_type: 'gpu' }));
 
 describe('stale HTTP claims', () => {
   it('requeues the task of a worker that died after claiming; another worker completes it once', async () => {

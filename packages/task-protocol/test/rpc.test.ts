@@ -4,7 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Harness, SERVICE_KEY, startHarness } from './harness.js';
+import { type Harness, json, SERVICE_KEY, startHarness } from './harness.js';
 
 let h: Harness;
 
@@ -40,7 +40,7 @@ describe('rpc allow-list', () => {
     async (name) => {
       const res = await rpc(name, {});
       expect(res.status).toBe(404);
-      const body = await res.json();
+      const body = await json(res);
       expectPostgrestShape(body);
       expect(body.code).toBe('PGRST202');
     },
@@ -50,7 +50,7 @@ describe('rpc allow-list', () => {
     const taskId = await create();
     const res = await rpc('func_claim_available_task', { worker_id_param: 'rpc-worker' }, h.alice.jwt);
     expect(res.status).toBe(200);
-    const rows = await res.json();
+    const rows = await json(res);
     expect(rows).toEqual([
       expect.objectContaining({
         id: taskId,
@@ -60,16 +60,14 @@ describe('rpc allow-list', () => {
       }),
     ]);
     expect(rows[0].task_data).toEqual({ prompt: 'an owl' });
-    expect(await (await rpc('func_claim_available_task', { worker_id_param: 'rpc-worker' })).json()).toEqual(
-      [],
-    );
+    expect(await json(await rpc('func_claim_available_task', { worker_id_param: 'rpc-worker' }))).toEqual([]);
     expect(
-      await (
+      await json(
         await rpc('complete_task_with_timing', {
           p_task_id: taskId,
           p_output_location: 'https://cdn.example.com/owl.png',
-        })
-      ).json(),
+        }),
+      ),
     ).toBe(true);
     expect(await h.task(taskId)).toMatchObject({
       status: 'Complete',
@@ -80,22 +78,20 @@ describe('rpc allow-list', () => {
   it('func_mark_task_failed (both signatures) and func_update_task_status fail with the message and refund', async () => {
     const before = await h.credits(h.alice.userId);
     const [a, b, c] = [await create(), await create(), await create()];
-    expect(await (await rpc('func_mark_task_failed', { p_task_id: a, p_error_message: 'OOM' })).json()).toBe(
+    expect(await json(await rpc('func_mark_task_failed', { p_task_id: a, p_error_message: 'OOM' }))).toBe(
       true,
     );
     expect(
-      await (
-        await rpc('func_mark_task_failed', { task_id_param: b, error_message_param: 'bad input' })
-      ).json(),
+      await json(await rpc('func_mark_task_failed', { task_id_param: b, error_message_param: 'bad input' })),
     ).toBe(true);
     expect(
-      await (
+      await json(
         await rpc('func_update_task_status', {
           p_task_id: c,
           p_status: 'Failed',
           p_output_location: 'worker crashed',
-        })
-      ).json(),
+        }),
+      ),
     ).toBe(true);
     expect((await h.task(a)).errorMessage).toBe('OOM');
     expect((await h.task(b)).errorMessage).toBe('bad input');
@@ -103,7 +99,7 @@ describe('rpc allow-list', () => {
     expect(await h.credits(h.alice.userId)).toBe(before);
     // An unknown task is "no row updated".
     expect(
-      await (await rpc('func_mark_task_failed', { p_task_id: randomUUID(), p_error_message: 'x' })).json(),
+      await json(await rpc('func_mark_task_failed', { p_task_id: randomUUID(), p_error_message: 'x' })),
     ).toBe(false);
   });
 
@@ -131,7 +127,7 @@ describe('rpc allow-list', () => {
     ]);
     for (const [res, status, code] of cases) {
       expect(res.status).toBe(status);
-      const body = await res.json();
+      const body = await json(res);
       expectPostgrestShape(body);
       expect(body.code).toBe(code);
     }
