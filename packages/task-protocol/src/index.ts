@@ -12,4 +12,5 @@ export * from './settings.js';
 export * from './task-protocol-routes.js';
 export * from './travel/plan-travel.js';
 export * from './travel/run-travel-stitch.js';
+export * from './travel/stitch-inputs.js';
 export * from './travel/stitch-travel-segments.js';

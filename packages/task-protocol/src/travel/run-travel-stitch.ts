@@ -6,14 +6,13 @@
  * the travel and refunds what did not run.
  */
 import { failTask, getTask, type Task } from '@gpuq/db';
-import { TravelStitchParams } from '@gpuq/job-types';
 import type { Logger } from '@gpuq/logger';
 import type { Storage } from '@gpuq/storage';
 import { completeWithOutput } from '../actions/complete.js';
 import { TravelStitchError } from '../errors/travel-stitch-error.js';
 import { outputUrl } from '../output/output-url.js';
 import { resolveSettings, type TaskProtocolDeps } from '../settings.js';
-import { segmentOutputs } from './segment-outputs.js';
+import { travelStitchInputs } from './stitch-inputs.js';
 import { stitchTravelSegments } from './stitch-travel-segments.js';
 
 export interface RunTravelStitchDeps extends Pick<TaskProtocolDeps, 'db' | 'enqueue' | 'settings'> {
@@ -41,15 +40,14 @@ export async function runTravelStitch(
     );
   }
   try {
-    const params = TravelStitchParams.parse(task.params);
-    const segments = await segmentOutputs(deps.db, task, params.segment_task_ids, settings.storageBaseUrls);
+    const { segments, overlaps } = await travelStitchInputs(deps.db, task, settings.storageBaseUrls);
     const stitched = await stitchTravelSegments({
       storage: deps.storage,
       userId: task.userId,
       taskId: task.id,
       bucket: segments[0]!.bucket,
       segments,
-      overlaps: params.frame_overlaps,
+      overlaps,
       ...(deps.tmpDir ? { tmpDir: deps.tmpDir } : {}),
     });
     const { video, poster } = stitched;
