@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { listTravelTasks, type Task } from '@gpuq/db';
+import { cancelTask, claimTask, failTask, listTravelTasks, type Task } from '@gpuq/db';
 import { type QueueJobData, type TaskType, taskSpec } from '@gpuq/job-types';
 import { probeVideo } from '@gpuq/media';
 import { createRedis, JobQueues } from '@gpuq/queue';
@@ -163,5 +163,24 @@ describe('travel orchestration', () => {
     expect(s2!.errorMessage).toBe(orchestrator.errorMessage);
     // Segment 0 ran and is paid; segments 1, 2 and the stitch are refunded.
     expect(await h.credits(h.bob.userId)).toBe(before - 5);
+  });
+
+  it('stops the travel whichever path finished a task: a BullMQ callback failing a segment, a user cancelling', async () => {
+    const failedTravel = await createTravel(h.bob, [9, 9], [2]);
+    const [f0, , fStitch] = await listTravelTasks(h.db, failedTravel);
+    // What the job-callback service does for a BullMQ worker: claim by id, then fail.
+    await claimTask(h.db, { taskId: f0!.id, workerId: 'wan-worker-1', attempt: 1 });
+    await failTask(h.db, { taskId: f0!.id, errorMessage: 'model load failed', attempt: 1 });
+    expect((await h.task(fStitch!.id)).status).toBe('Failed');
+    expect((await h.task(failedTravel)).errorMessage).toMatch(
+      /^travel stopped: travel_segment 0 .* failed: model load failed$/,
+    );
+
+    const before = await h.credits(h.bob.userId);
+    const cancelledTravel = await createTravel(h.bob, [9, 9], [2]);
+    await cancelTask(h.db, { taskId: cancelledTravel, reason: 'changed my mind', userId: h.bob.userId });
+    const tasks = await listTravelTasks(h.db, cancelledTravel);
+    expect(tasks.map((task) => task.status)).toEqual(['Cancelled', 'Cancelled', 'Cancelled']);
+    expect(await h.credits(h.bob.userId)).toBe(before);
   });
 });
