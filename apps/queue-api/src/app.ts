@@ -5,7 +5,7 @@
 
 import { errorHandler, HttpError, notFound, requestLog } from '@gpuq/http';
 import type { Logger } from '@gpuq/logger';
-import { Hono } from 'hono';
+import { Hono, type MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { cors } from 'hono/cors';
 import { requestId } from 'hono/request-id';
@@ -19,8 +19,11 @@ export interface AppDeps {
   bodyLimitBytes: number;
   probes: ReadinessProbe[];
   metrics?: ApiMetrics;
+  /** Middleware for path patterns, applied before any feature route (authentication). */
+  beforeRoutes?: Array<[path: string, handler: MiddlewareHandler]>;
   /** Feature routes mounted at the root, in order (queue-job, jobs, task protocol, ...). */
-  routes?: Hono[];
+  // biome-ignore lint/suspicious/noExplicitAny: feature apps declare their own context variables.
+  routes?: Hono<any>[];
 }
 
 export function createApp(deps: AppDeps): Hono {
@@ -57,6 +60,7 @@ export function createApp(deps: AppDeps): Hono {
       },
     }),
   );
+  for (const [path, handler] of deps.beforeRoutes ?? []) app.use(path, handler);
   app.route('/', healthRoutes(deps.probes));
   app.route('/', openApiRoutes());
   for (const routes of deps.routes ?? []) app.route('/', routes);

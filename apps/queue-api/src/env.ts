@@ -30,6 +30,8 @@ const Schema = z.object({
   QUEUE_PREFIX: QueuePrefix,
   /** Postgres; unset means embedded PGlite under GPUQ_DATA_DIR. */
   DATABASE_URL: PostgresUrl.optional(),
+  /** The api's public base URL (signed storage URLs point here); default http://127.0.0.1:PORT. */
+  GPUQ_PUBLIC_URL: z.url().optional(),
   /** Local state: PGlite files, local storage. */
   GPUQ_DATA_DIR: z.string().default('./.data'),
   /** A Supabase project: storage, JWKS and the JWT issuer. */
@@ -76,6 +78,7 @@ export type ApiEnv = Omit<
 > & {
   secrets: { jwtSecret: ResolvedSecret; serviceRoleKey: ResolvedSecret; callbackSecret: ResolvedSecret };
   corsOrigins: string[];
+  publicUrl: string;
 };
 
 export function loadApiEnv(env: Env): ApiEnv {
@@ -107,5 +110,6 @@ export function loadApiEnv(env: Env): ApiEnv {
     : production
       ? []
       : ['*'];
-  return { ...rest, secrets, corsOrigins };
+  const publicUrl = (rest.GPUQ_PUBLIC_URL ?? `http://127.0.0.1:${rest.PORT}`).replace(/\/+$/, '');
+  return { ...rest, secrets, corsOrigins, publicUrl };
 }

@@ -1,12 +1,12 @@
 /** Starts queue-api with the settings of its environment (DESIGN.md section 8). */
-
 import { ConfigError } from '@gpuq/config';
 import { createLogger } from '@gpuq/logger';
-import { createRedis, evictionPolicy } from '@gpuq/queue';
+import { evictionPolicy } from '@gpuq/queue';
 import { serve } from '@hono/node-server';
-import { createApp } from './app.js';
+import { buildApp } from './build-app.js';
 import { loadApiEnv } from './env.js';
-import { redisProbe } from './routes/health.js';
+import { startReconciler } from './jobs/reconciler.js';
+import { openServices } from './services.js';
 
 async function main(): Promise<void> {
   const env = loadApiEnv(process.env);
@@ -15,9 +15,8 @@ async function main(): Promise<void> {
     if (secret.generated)
       logger.warn({ setting: name }, 'secret not set: generated a development value for this run');
   }
-  const redis = createRedis({ url: env.REDIS_URL, role: 'producer', name: 'queue-api' });
-  redis.on('error', (error) => logger.warn({ err: error.message }, 'redis connection error'));
-  evictionPolicy(redis)
+  const services = await openServices(env, logger);
+  evictionPolicy(services.redis)
     .then((policy) => {
       if (policy !== 'noeviction') {
         logger.error(
@@ -28,24 +27,25 @@ async function main(): Promise<void> {
     })
     .catch(() => logger.warn('could not read the Redis eviction policy at start-up'));
 
-  const app = createApp({
-    logger,
-    corsOrigins: env.corsOrigins,
-    bodyLimitBytes: env.BODY_LIMIT_BYTES,
-    probes: [redisProbe(redis)],
-  });
+  const app = buildApp(services);
+  const stopReconciler = startReconciler(services);
   const server = serve({ fetch: app.fetch, port: env.PORT }, (info) => {
-    logger.info({ port: info.port }, 'queue-api listening');
+    logger.info(
+      { port: info.port, database: services.db.kind, storage: services.storage.kind },
+      'queue-api listening',
+    );
   });
-  const shutdown = () => {
-    logger.info('shutting down');
+  const shutdown = (signal: string) => {
+    logger.info({ signal }, 'shutting down');
+    stopReconciler();
     server.close(() => {
-      redis.disconnect();
-      process.exit(0);
+      void services.close().finally(() => process.exit(0));
     });
+    // Open event streams keep connections alive; do not wait on them forever.
+    setTimeout(() => process.exit(0), 5_000).unref();
   };
-  process.once('SIGTERM', shutdown);
-  process.once('SIGINT', shutdown);
+  process.once('SIGTERM', () => shutdown('SIGTERM'));
+  process.once('SIGINT', () => shutdown('SIGINT'));
 }
 
 main().catch((error: unknown) => {

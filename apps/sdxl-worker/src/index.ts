@@ -1,2 +1,3 @@
 export * from './env.js';
-export * from './process-sdxl-job.js';
+export * from './model-profile.js';
+export * from './sdxl-model.js';

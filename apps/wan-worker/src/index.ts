@@ -1,2 +1,2 @@
 export * from './env.js';
-export * from './process-wan-job.js';
+export * from './wan-model.js';

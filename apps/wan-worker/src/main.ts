@@ -1,10 +1,10 @@
 import { runWorkerProcess } from '@gpuq/worker-runtime';
 import { loadWanWorkerSettings } from './env.js';
-import { prepareWan } from './process-wan-job.js';
+import { loadWanModel } from './wan-model.js';
 
 await runWorkerProcess({
   name: 'wan-worker',
   queue: 'wan_queue',
   loadSettings: loadWanWorkerSettings,
-  prepare: prepareWan,
+  prepare: loadWanModel,
 });

@@ -1,4 +1,5 @@
 import type { Logger } from '@gpuq/logger';
+import { RateLimitedError } from '@gpuq/rate-limit';
 import type { ErrorHandler, NotFoundHandler } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { httpErrorFromDatabase, unavailableError } from './database-errors.js';
@@ -11,6 +12,9 @@ export function errorHandler(logger: Logger): ErrorHandler {
     if (error instanceof HttpError) {
       for (const [name, value] of Object.entries(error.options.headers ?? {})) c.header(name, value);
       return c.json(error.body, error.status);
+    }
+    if (error instanceof RateLimitedError) {
+      return c.json(error.toBody(), 429, error.headers());
     }
     if (error instanceof HTTPException) {
       // Errors of our packages (auth, rate limit) render their own JSON body and headers.

@@ -7,14 +7,19 @@ import type { Context } from 'hono';
 import type { z } from 'zod';
 import { HttpError } from './http-error.js';
 
-export async function readJson(c: Context): Promise<unknown> {
-  const text = await c.req.text();
-  if (text.trim() === '') return {};
+/** The raw body and its JSON value (an empty body reads as `{}`). */
+export async function readJsonText(c: Context): Promise<{ raw: string; body: unknown }> {
+  const raw = await c.req.text();
+  if (raw.trim() === '') return { raw, body: {} };
   try {
-    return JSON.parse(text);
+    return { raw, body: JSON.parse(raw) };
   } catch (cause) {
     throw new HttpError(400, 'invalid_request', 'request body is not valid JSON', { cause });
   }
+}
+
+export async function readJson(c: Context): Promise<unknown> {
+  return (await readJsonText(c)).body;
 }
 
 export async function parseJsonBody<Schema extends z.ZodType>(
@@ -22,6 +27,14 @@ export async function parseJsonBody<Schema extends z.ZodType>(
   schema: Schema,
 ): Promise<z.infer<Schema>> {
   const result = schema.safeParse(await readJson(c));
+  if (result.success) return result.data;
+  const { error } = describeValidationError(result.error);
+  throw new HttpError(400, 'invalid_request', error.message, error.field ? { field: error.field } : {});
+}
+
+/** The query string, validated: 400 naming the parameter. */
+export function parseQuery<Schema extends z.ZodType>(c: Context, schema: Schema): z.infer<Schema> {
+  const result = schema.safeParse(c.req.query());
   if (result.success) return result.data;
   const { error } = describeValidationError(result.error);
   throw new HttpError(400, 'invalid_request', error.message, error.field ? { field: error.field } : {});

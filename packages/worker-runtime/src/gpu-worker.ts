@@ -6,8 +6,9 @@
  */
 import { familyOfQueue, MODEL_FAMILIES, type QueueJobData, type QueueName } from '@gpuq/job-types';
 import type { Logger } from '@gpuq/logger';
-import { createRedis, type GpuqJob } from '@gpuq/queue';
+import { createRedis, type GpuqJob, onCancel } from '@gpuq/queue';
 import { Worker } from 'bullmq';
+import { CANCELLED_BY_USER, SHUTTING_DOWN } from './job-lifecycle.js';
 
 export interface JobContext {
   /** Aborted when the job is cancelled or the worker shuts down past its grace period. */
@@ -67,6 +68,18 @@ export function startGpuWorker(options: GpuWorkerOptions): GpuWorker {
       name: options.workerId,
     },
   );
+  // Cancellation from the api reaches the process running the job, on whichever host.
+  const subscriber = createRedis({
+    url: options.redisUrl,
+    role: 'worker',
+    name: `${options.workerId}:cancel`,
+  });
+  const listening = onCancel(subscriber, options.prefix, (jobId) => {
+    if (worker.cancelJob(jobId, CANCELLED_BY_USER))
+      options.logger.info({ jobId }, 'cancelling the running job');
+  }).catch((error: unknown) =>
+    options.logger.error({ err: (error as Error).message }, 'cannot listen for cancellations'),
+  );
   worker.on('completed', (job) => options.logger.info({ jobId: job.id }, 'job completed'));
   worker.on('failed', (job, error) =>
     options.logger.warn({ jobId: job?.id, err: error.message }, 'job failed'),
@@ -77,11 +90,13 @@ export function startGpuWorker(options: GpuWorkerOptions): GpuWorker {
     worker,
     async close(graceMs = 30_000) {
       const closing = worker.close();
-      const timer = setTimeout(() => worker.cancelAllJobs('worker shutting down'), graceMs);
+      const timer = setTimeout(() => worker.cancelAllJobs(SHUTTING_DOWN), graceMs);
       try {
         await closing;
       } finally {
         clearTimeout(timer);
+        await listening;
+        subscriber.disconnect();
         connection.disconnect();
       }
     },

@@ -3,18 +3,23 @@
  * with its name), start the BullMQ loop, and on SIGTERM/SIGINT stop taking jobs, give the running
  * one a grace period, then exit 0.
  */
+import { join } from 'node:path';
+import { createCallbackClient } from '@gpuq/callback/client';
 import { ConfigError, type Env } from '@gpuq/config';
 import type { QueueName } from '@gpuq/job-types';
 import { createLogger, type Logger } from '@gpuq/logger';
-import { type ProcessJob, startGpuWorker } from './gpu-worker.js';
+import { LocalFileStorage } from '@gpuq/storage';
+import type { GenerationModel } from './generation-model.js';
+import { startGpuWorker } from './gpu-worker.js';
+import { jobProcessor } from './job-lifecycle.js';
 import type { SharedWorkerSettings } from './worker-env.js';
 
 export interface WorkerProcessOptions<Settings extends SharedWorkerSettings> {
   name: string;
   queue: QueueName;
   loadSettings(env: Env): Settings;
-  /** Loads the model once and returns the per-job function. */
-  prepare(settings: Settings, logger: Logger): Promise<ProcessJob>;
+  /** Loads the model once. */
+  prepare(settings: Settings, logger: Logger): Promise<GenerationModel>;
   /** How long a running job may take to finish after SIGTERM. Default 30 s. */
   shutdownGraceMs?: number;
 }
@@ -35,23 +40,45 @@ export async function runWorkerProcess<Settings extends SharedWorkerSettings>(
   const logger = createLogger({ name: options.name, level: settings.LOG_LEVEL }).child({
     workerId: settings.WORKER_ID,
   });
-  const processJob = await options.prepare(settings, logger);
+  const model = await options.prepare(settings, logger);
+  logger.info({ model: model.description }, 'model loaded');
+  let exitCode = 0;
+  const processJob = jobProcessor({
+    model,
+    callbacks: createCallbackClient({
+      url: settings.CALLBACK_URL,
+      onRetry: ({ attempt, reason }) =>
+        logger.warn({ attempt, reason }, 'callback not delivered yet; retrying'),
+    }),
+    // Workers on the api's machine share its storage folder; remote fleets use Supabase Storage.
+    storage: new LocalFileStorage({
+      rootDir: join(settings.GPUQ_DATA_DIR, 'storage'),
+      baseUrl: `${new URL(settings.CALLBACK_URL).origin}/storage/v1`,
+    }),
+    onDeviceLost: (error) => {
+      logger.fatal({ err: error.message }, 'device lost: handing the job back and exiting for a restart');
+      exitCode = 3;
+      void stop('device lost');
+    },
+  });
   const worker = startGpuWorker({
     queue: options.queue,
     redisUrl: settings.REDIS_URL,
     prefix: settings.QUEUE_PREFIX,
     workerId: settings.WORKER_ID,
     concurrency: settings.WORKER_CONCURRENCY,
+    lockDurationMs: settings.WORKER_LEASE_MS,
+    stalledIntervalMs: Math.max(1_000, Math.floor(settings.WORKER_LEASE_MS / 2)),
     process: processJob,
     logger,
   });
   logger.info({ queue: options.queue, concurrency: settings.WORKER_CONCURRENCY }, 'worker started');
-  const stop = async (signal: string) => {
+  async function stop(signal: string) {
     logger.info({ signal }, 'stopping: no new jobs, finishing the running one');
     await worker.close(options.shutdownGraceMs ?? 30_000);
     logger.info('stopped');
-    process.exit(0);
-  };
+    process.exit(exitCode);
+  }
   process.once('SIGTERM', () => void stop('SIGTERM'));
   process.once('SIGINT', () => void stop('SIGINT'));
 }

@@ -19,6 +19,8 @@ export const SharedWorkerSettings = z.object({
   WORKER_ID: z.string().min(1).max(200).default(`${hostname()}-${process.pid}`),
   /** Jobs at once per worker process. */
   WORKER_CONCURRENCY: PositiveInt.default(1),
+  /** Lease of a running job: a worker that stops renewing it for this long is taken for dead. */
+  WORKER_LEASE_MS: PositiveInt.default(60_000),
   /** `cuda`, `cpu` or `auto`. */
   GPUQ_DEVICE: Device,
   /** Local state: generated tiny checkpoints, local storage. */

@@ -174,3 +174,39 @@ export async function queuePosition(
   );
   return row?.position ?? null;
 }
+
+/**
+ * Mean run time of the most recent finished tasks of one type (claim to completion), or null
+ * before any has finished: the ETA's unit, learned from this fleet rather than guessed.
+ */
+export async function recentDurationSeconds(
+  db: Queryable,
+  input: { taskType: string; sample?: number },
+): Promise<number | null> {
+  const [row] = await queryRows<{ seconds: number | null }>(
+    db,
+    `select avg(extract(epoch from (r.generation_processed_at - r.generation_started_at)))::float8 as seconds
+       from (select generation_processed_at, generation_started_at from public.tasks
+              where task_type = $1 and status = 'Complete'
+                and generation_started_at is not null and generation_processed_at is not null
+              order by generation_processed_at desc limit $2) r`,
+    [input.taskType, input.sample ?? 20],
+  );
+  return row?.seconds ?? null;
+}
+
+export interface UnfinishedWork {
+  taskType: string;
+  /** Outputs still to make: SDXL jobs count their images. */
+  outputs: number;
+}
+
+/** Queued and running work by task type: the autoscaler's backlog, in outputs. */
+export async function unfinishedWork(db: Queryable): Promise<UnfinishedWork[]> {
+  return queryCamel<UnfinishedWork>(
+    db,
+    `select task_type, sum(case when jsonb_typeof(params->'numImages') = 'number'
+                                then (params->>'numImages')::integer else 1 end)::integer as outputs
+       from public.tasks where status in ('Queued', 'In Progress') group by task_type`,
+  );
+}

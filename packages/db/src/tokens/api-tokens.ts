@@ -52,6 +52,21 @@ export async function findApiToken(db: Queryable, rawToken: string): Promise<Api
   return record ?? null;
 }
 
+/**
+ * The token stored under a SHA-256 digest, revoked or not (the caller tells the two apart), and
+ * stamps its use when it is live. For authenticators that hash the presented token themselves.
+ */
+export async function findApiTokenByHash(db: Queryable, tokenHash: string): Promise<ApiToken | null> {
+  const [record] = await queryCamel<ApiToken>(
+    db,
+    `update public.user_api_tokens
+        set last_used_at = case when revoked_at is null then now() else last_used_at end
+      where token_hash = $1 returning ${COLUMNS}`,
+    [tokenHash],
+  );
+  return record ?? null;
+}
+
 export async function listApiTokens(db: Queryable, userId: string): Promise<ApiToken[]> {
   return queryCamel<ApiToken>(
     db,

@@ -1,0 +1,87 @@
+/**
+ * queue-api's full route table over its services: the shell (health, docs, metrics), the
+ * job-callback service, storage, the authenticated API, and the operator pages.
+ */
+import { authMiddleware } from '@gpuq/auth';
+import { CALLBACK_PATH, createCallbackApp } from '@gpuq/callback/server';
+import { createStorageRoutes, LocalFileStorage } from '@gpuq/storage';
+import { Hono, type MiddlewareHandler } from 'hono';
+import { adminRoutes } from './admin/admin-routes.js';
+import { createApp } from './app.js';
+import { accountRoutes } from './routes/account.js';
+import { adminImageRoutes } from './routes/admin-image.js';
+import { eventRoutes } from './routes/events.js';
+import { redisProbe } from './routes/health.js';
+import { jobRoutes } from './routes/jobs.js';
+import { queueJobRoutes } from './routes/queue-job.js';
+import type { ApiServices } from './services.js';
+
+export const STORAGE_PATH = '/storage/v1';
+
+export function buildApp(services: ApiServices, extraRoutes: Hono[] = []): Hono {
+  const { env, logger, db } = services;
+  const callback = createCallbackApp({
+    db,
+    callbackSecret: env.secrets.callbackSecret.value,
+    logger,
+    storageBaseUrls: [`${env.publicUrl}${STORAGE_PATH}`],
+    present: services.present,
+    onApplied: ({ task, changed }, payload) => {
+      if (changed && payload.status !== 'processing') {
+        services.metrics.jobOutcomes.inc({ job_type: task.taskType, outcome: payload.status });
+      }
+    },
+  });
+  const authenticate = authMiddleware({ authenticator: services.authenticator });
+  const authenticateEvents = authMiddleware({ authenticator: services.authenticator, allowQueryToken: true });
+  // Every API route but the callback (signed per job) and the event stream (own allowance).
+  const apiAuth: MiddlewareHandler = (c, next) =>
+    c.req.path === CALLBACK_PATH
+      ? next()
+      : c.req.path === '/v1/events'
+        ? authenticateEvents(c, next)
+        : authenticate(c, next);
+
+  const routes: Hono[] = [callback];
+  if (services.storage instanceof LocalFileStorage) {
+    const storageRoutes = createStorageRoutes({ storage: services.storage, secret: services.storageSecret });
+    routes.push(mountAt(STORAGE_PATH, storageRoutes));
+  }
+  const app = createApp({
+    logger,
+    corsOrigins: env.corsOrigins,
+    bodyLimitBytes: env.BODY_LIMIT_BYTES,
+    probes: [
+      redisProbe(services.redis),
+      { name: 'postgres', check: async () => void (await db.query('select 1')) },
+    ],
+    metrics: services.metrics,
+    beforeRoutes: [
+      ['/functions/v1/*', apiAuth],
+      ['/v1/*', apiAuth],
+    ],
+    routes: [
+      ...routes,
+      queueJobRoutes(services),
+      jobRoutes(services),
+      accountRoutes(services),
+      eventRoutes(services),
+      adminImageRoutes(services),
+      adminRoutes(services.queues, {
+        sessionSecret: env.secrets.callbackSecret.value,
+        basic:
+          env.GPUQ_ADMIN_USER && env.GPUQ_ADMIN_PASSWORD
+            ? { user: env.GPUQ_ADMIN_USER, password: env.GPUQ_ADMIN_PASSWORD }
+            : undefined,
+        adminFromBearer: services.adminFromToken,
+      }),
+      ...extraRoutes,
+    ],
+  });
+  return app;
+}
+
+/** A feature app that expects its own base path, mounted there. */
+function mountAt(path: string, sub: Hono): Hono {
+  return new Hono().route(path, sub);
+}

@@ -1,0 +1,93 @@
+/**
+ * `POST /functions/v1/generate-admin-image` (DESIGN.md section 3): admins only, checked before the
+ * body is read. Queues a real SDXL job first in line and free of charge, then waits for it (on
+ * the task status broadcast, not by polling) up to ADMIN_IMAGE_WAIT_S: 200 with the image in the
+ * seed's shape once it completes, else 202 with the job to follow.
+ */
+import { getUser, requireAdmin } from '@gpuq/auth';
+import { getProfile, getTask, listenTaskStatus } from '@gpuq/db';
+import { HttpError, parseJsonBody } from '@gpuq/http';
+import { type JobRecord, Prompt, QueueJobRequest } from '@gpuq/job-types';
+import { Hono } from 'hono';
+import { z } from 'zod';
+import type { ApiHonoEnv } from '../hono-env.js';
+import { submitJob } from '../jobs/submit-job.js';
+import type { ApiServices } from '../services.js';
+
+const AdminImageRequest = z.object({
+  prompt: Prompt.refine((text) => text.trim().length > 0, 'must not be empty'),
+  mode: z.enum(['fast', 'high']).default('fast'),
+  metadata: z.record(z.string(), z.unknown()).optional(),
+});
+
+async function waitForFinish(services: ApiServices, taskId: string, timeoutMs: number): Promise<void> {
+  let stop: (() => Promise<void>) | undefined;
+  try {
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, timeoutMs);
+      const done = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+      void listenTaskStatus(services.db, (event) => {
+        if (event.taskId === taskId && ['Complete', 'Failed', 'Cancelled'].includes(event.status)) done();
+      }).then(async (unlisten) => {
+        stop = unlisten;
+        // It may have finished before the listener was in place.
+        const task = await getTask(services.db, { taskId });
+        if (task && task.status !== 'Queued' && task.status !== 'In Progress') done();
+      });
+    });
+  } finally {
+    await stop?.();
+  }
+}
+
+export function adminImageRoutes(services: ApiServices): Hono<ApiHonoEnv> {
+  const app = new Hono<ApiHonoEnv>();
+  const isAdmin = async (userId: string) => (await getProfile(services.db, userId))?.role === 'admin';
+  // The image belongs to the admin who asked, so the service role (no user) is not enough here.
+  app.post(
+    '/functions/v1/generate-admin-image',
+    requireAdmin({ isAdmin, allowService: false }),
+    async (c) => {
+      const user = getUser(c);
+      const body = await parseJsonBody(c, AdminImageRequest);
+      const request = QueueJobRequest.parse({
+        jobType: body.mode === 'high' ? 'sdxl_image_high' : 'sdxl_image_fast',
+        metadata: { ...body.metadata, prompt: body.prompt },
+      });
+      const { task } = await submitJob(services, {
+        userId: user.userId,
+        request,
+        rawBody: JSON.stringify(body),
+        privileged: true,
+      });
+      await waitForFinish(services, task.id, services.env.ADMIN_IMAGE_WAIT_S * 1000);
+      const finished = (await getTask(services.db, { taskId: task.id })) ?? task;
+      const job: JobRecord = await services.present(finished);
+      if (job.status === 'failed' || job.status === 'cancelled') {
+        throw new HttpError(
+          502,
+          'internal',
+          `the admin image job ${job.status}: ${job.error ?? 'no reason given'}`,
+        );
+      }
+      if (job.status !== 'completed') return c.json({ success: true, job }, 202);
+      const url = job.outputs.find((output) => output.kind === 'image')?.url ?? null;
+      return c.json({
+        success: true,
+        image: {
+          id: job.id,
+          url,
+          thumbnail_url: url,
+          prompt: body.prompt,
+          mode: body.mode,
+          timestamp: job.finishedAt,
+          metadata: { ...body.metadata, jobType: request.jobType, seed: finished.params.seed },
+        },
+      });
+    },
+  );
+  return app;
+}

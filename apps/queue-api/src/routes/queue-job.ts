@@ -1,0 +1,75 @@
+/**
+ * `POST /functions/v1/queue-job` (DESIGN.md section 3) and `POST /functions/v1/calculate-task-cost`,
+ * which prices the same body without queuing it.
+ */
+import { getUser } from '@gpuq/auth';
+import { HttpError, readJsonText } from '@gpuq/http';
+import {
+  creditCost,
+  describeValidationError,
+  ignoredMetadataKeys,
+  JOB_CATALOG,
+  QueueJobRequest,
+  type QueueJobResponse,
+} from '@gpuq/job-types';
+import { Hono } from 'hono';
+import type { ApiHonoEnv } from '../hono-env.js';
+import { submitJob } from '../jobs/submit-job.js';
+import type { ApiServices } from '../services.js';
+
+const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,200}$/;
+
+function parseRequest(body: unknown): QueueJobRequest {
+  const result = QueueJobRequest.safeParse(body);
+  if (result.success) return result.data;
+  const { error } = describeValidationError(result.error);
+  throw new HttpError(400, 'invalid_request', error.message, error.field ? { field: error.field } : {});
+}
+
+export function queueJobRoutes(services: ApiServices): Hono<ApiHonoEnv> {
+  const app = new Hono<ApiHonoEnv>();
+
+  app.post('/functions/v1/queue-job', async (c) => {
+    const user = getUser(c);
+    const { raw, body } = await readJsonText(c);
+    const request = parseRequest(body);
+    const idempotencyKey = c.req.header('idempotency-key');
+    if (idempotencyKey !== undefined && !IDEMPOTENCY_KEY.test(idempotencyKey)) {
+      throw new HttpError(400, 'invalid_request', 'Idempotency-Key must be 1-200 visible ASCII characters');
+    }
+    c.set('userId', user.userId);
+    const result = await submitJob(services, { userId: user.userId, request, rawBody: raw, idempotencyKey });
+    c.set('jobId', result.task.id);
+    if (result.created) services.metrics.jobOutcomes.inc({ job_type: request.jobType, outcome: 'queued' });
+    const spec = JOB_CATALOG[request.jobType];
+    const queueLength = await services.queues.length(spec.queue).catch(() => 0);
+    const body200: QueueJobResponse = {
+      success: true,
+      job: await services.present(result.task),
+      message: !result.created
+        ? 'Job already queued for this Idempotency-Key'
+        : result.enqueued
+          ? 'Job queued'
+          : 'Job accepted; it will be queued as soon as the queue is reachable',
+      queueLength,
+      modelVariant: spec.modelVariant,
+      debug: {
+        userId: user.userId,
+        hasPrompt: Boolean(request.metadata?.prompt),
+        redisConfigured: result.enqueued,
+        timestamp: new Date().toISOString(),
+        ignored: ignoredMetadataKeys(request),
+      },
+    };
+    return c.json(body200, result.enqueued ? 200 : 202);
+  });
+
+  app.post('/functions/v1/calculate-task-cost', async (c) => {
+    getUser(c);
+    const { body } = await readJsonText(c);
+    const request = parseRequest(body);
+    return c.json({ jobType: request.jobType, credits: creditCost(request) });
+  });
+
+  return app;
+}

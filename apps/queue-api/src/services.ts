@@ -1,0 +1,113 @@
+/**
+ * The composition root: every long-lived service queue-api holds, built once from its settings.
+ * Nothing else in the app constructs connections; routes receive what they use.
+ */
+import { join } from 'node:path';
+import { type Authenticator, createAuthenticator } from '@gpuq/auth';
+import { type Database, findApiTokenByHash, getProfile, migrate, openDatabase } from '@gpuq/db';
+import type { Logger } from '@gpuq/logger';
+import { createRedis, JobQueues, whenReady } from '@gpuq/queue';
+import { createRateLimitStore, RateLimiter } from '@gpuq/rate-limit';
+import { createStorage, deriveStorageUrlSecret, type Storage } from '@gpuq/storage';
+import type { Redis } from 'ioredis';
+import type { ApiEnv } from './env.js';
+import { TaskEventHub } from './events/task-event-hub.js';
+import { jobPresenter, type PresentJob } from './jobs/job-presenter.js';
+import { backlogSeconds } from './metrics/backlog.js';
+import { ApiMetrics } from './metrics/metrics.js';
+
+export interface ApiServices {
+  env: ApiEnv;
+  logger: Logger;
+  db: Database;
+  redis: Redis;
+  queues: JobQueues;
+  storage: Storage;
+  storageSecret: Uint8Array;
+  authenticator: Authenticator;
+  limiter: RateLimiter;
+  metrics: ApiMetrics;
+  present: PresentJob;
+  events: TaskEventHub;
+  /** The user's id when the token is an admin's (or 'service' for the service role), else null. */
+  adminFromToken(token: string): Promise<string | null>;
+  close(): Promise<void>;
+}
+
+export async function openServices(env: ApiEnv, logger: Logger): Promise<ApiServices> {
+  const db = await openDatabase({ url: env.DATABASE_URL, dataDir: env.GPUQ_DATA_DIR });
+  const report = await migrate(db);
+  if (report.applied.length > 0) logger.info({ applied: report.applied.length }, 'database migrated');
+
+  const redis = createRedis({ url: env.REDIS_URL, role: 'producer', name: 'queue-api' });
+  redis.on('error', (error) => logger.warn({ err: error.message }, 'redis connection error'));
+  await whenReady(redis, 5_000).catch(() =>
+    logger.error('Redis is not reachable at start-up; jobs wait for the reconciler'),
+  );
+  const queues = new JobQueues({ connection: redis, prefix: env.QUEUE_PREFIX });
+
+  const storageSecret = deriveStorageUrlSecret(env.secrets.callbackSecret.value);
+  const storage =
+    env.SUPABASE_URL && !env.secrets.serviceRoleKey.generated
+      ? createStorage({
+          backend: 'supabase',
+          url: env.SUPABASE_URL,
+          serviceRoleKey: env.secrets.serviceRoleKey.value,
+        })
+      : createStorage({
+          backend: 'local',
+          rootDir: join(env.GPUQ_DATA_DIR, 'storage'),
+          baseUrl: `${env.publicUrl}/storage/v1`,
+          secret: storageSecret,
+        });
+
+  const authenticator = createAuthenticator({
+    serviceRoleKey: env.secrets.serviceRoleKey.value,
+    jwtSecret: env.secrets.jwtSecret.value,
+    supabaseUrl: env.SUPABASE_URL,
+    anonKey: env.SUPABASE_ANON_KEY,
+    lookupPersonalAccessToken: (hash) => findApiTokenByHash(db, hash),
+  });
+  const rateLimitStore = createRateLimitStore({
+    redisUrl: env.REDIS_URL,
+    upstashUrl: env.UPSTASH_REDIS_REST_URL,
+    upstashToken: env.UPSTASH_REDIS_REST_TOKEN,
+  });
+  const limiter = new RateLimiter({
+    store: rateLimitStore,
+    limit: env.RATE_LIMIT_PER_MIN,
+    logger,
+  });
+  const metrics = new ApiMetrics({ queues, backlogSeconds: () => backlogSeconds(db) });
+  const present = jobPresenter({ db, storage });
+  const events = new TaskEventHub(db, present, logger);
+  await events.start();
+
+  return {
+    env,
+    logger,
+    db,
+    redis,
+    queues,
+    storage,
+    storageSecret,
+    authenticator,
+    limiter,
+    metrics,
+    present,
+    events,
+    async adminFromToken(token) {
+      const principal = await authenticator.authenticate(token).catch(() => null);
+      if (!principal) return null;
+      if (principal.kind === 'service') return 'service';
+      return (await getProfile(db, principal.userId))?.role === 'admin' ? principal.userId : null;
+    },
+    async close() {
+      await events.close();
+      await queues.close();
+      await rateLimitStore.close();
+      redis.disconnect();
+      await db.close();
+    },
+  };
+}

@@ -1,0 +1,100 @@
+/**
+ * A real queue-api for tests: its own Postgres database, a unique BullMQ prefix on the real Redis
+ * (or a private redis-server), real storage in a temp dir, served over HTTP on a free port.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { signDevJwt } from '@gpuq/auth';
+import { createLogger } from '@gpuq/logger';
+import {
+  createTestDatabase,
+  freePort,
+  TEST_REDIS_URL,
+  type TestDatabase,
+  uniqueQueuePrefix,
+} from '@gpuq/testing';
+import { type ServerType, serve } from '@hono/node-server';
+import type { Hono } from 'hono';
+import { buildApp } from '../src/build-app.js';
+import { type ApiEnv, loadApiEnv } from '../src/env.js';
+import { type ApiServices, openServices } from '../src/services.js';
+
+export const SECRETS = {
+  SUPABASE_JWT_SECRET: 'jwt-secret-for-tests-0123456789abcdef',
+  SUPABASE_SERVICE_ROLE_KEY: 'service-role-key-for-tests-0123456789',
+  CALLBACK_SECRET: 'callback-secret-for-tests-0123456789',
+};
+
+export interface ApiHarness {
+  url: string;
+  env: ApiEnv;
+  services: ApiServices;
+  app: Hono;
+  token(userId: string, options?: { expiresIn?: number | string; role?: string }): Promise<string>;
+  request(path: string, init?: RequestInit & { token?: string; json?: unknown }): Promise<Response>;
+  close(): Promise<void>;
+}
+
+/** `overrides` are settings; `DATABASE_URL_VIA_PROXY: <port>` routes Postgres through a test proxy. */
+export async function startApi(overrides: Record<string, string> = {}): Promise<ApiHarness> {
+  const database: TestDatabase = await createTestDatabase('api');
+  const dataDir = mkdtempSync(join(tmpdir(), 'gpuq-api-'));
+  const port = await freePort();
+  const { DATABASE_URL_VIA_PROXY: proxyPort, ...settings } = overrides;
+  const databaseUrl = new URL(database.url);
+  if (proxyPort) databaseUrl.port = proxyPort;
+  const env = loadApiEnv({
+    ...SECRETS,
+    NODE_ENV: 'test',
+    LOG_LEVEL: 'silent',
+    PORT: String(port),
+    DATABASE_URL: databaseUrl.toString(),
+    REDIS_URL: TEST_REDIS_URL,
+    QUEUE_PREFIX: uniqueQueuePrefix('api'),
+    GPUQ_DATA_DIR: dataDir,
+    CORS_ORIGINS: 'https://app.example',
+    ...settings,
+  });
+  const services = await openServices(env, createLogger({ name: 'api-test', level: 'silent' }));
+  const app = buildApp(services);
+  const server: ServerType = await new Promise((resolve) => {
+    const started = serve({ fetch: app.fetch, port, hostname: '127.0.0.1' }, () => resolve(started));
+  });
+  const url = `http://127.0.0.1:${port}`;
+  return {
+    url,
+    env,
+    services,
+    app,
+    token: (userId, options = {}) =>
+      signDevJwt({
+        secret: SECRETS.SUPABASE_JWT_SECRET,
+        userId,
+        expiresIn: options.expiresIn,
+        role: options.role,
+      }),
+    request(path, init = {}) {
+      const headers = new Headers(init.headers);
+      if (init.token) headers.set('authorization', `Bearer ${init.token}`);
+      let body = init.body;
+      if (init.json !== undefined) {
+        headers.set('content-type', 'application/json');
+        body = JSON.stringify(init.json);
+      }
+      return fetch(`${url}${path}`, {
+        ...init,
+        headers,
+        body,
+        method: init.method ?? (body ? 'POST' : 'GET'),
+      });
+    },
+    async close() {
+      await new Promise((resolve) => server.close(resolve));
+      for (const queue of services.queues.all()) await queue.obliterate({ force: true }).catch(() => {});
+      await services.close();
+      await database.drop();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}

@@ -1,0 +1,79 @@
+/**
+ * queue-job while a backing service is down. Redis stopped after the commit: 202, never a hang,
+ * and the reconciler enqueues every accepted task exactly once when Redis is back. Postgres
+ * unreachable: 503 with Retry-After, nothing committed.
+ */
+import { randomUUID } from 'node:crypto';
+import { startPrivateRedis, startTcpProxy, TEST_DATABASE_URL } from '@gpuq/testing';
+import { describe, expect, it } from 'vitest';
+import { reconcileOnce } from '../src/jobs/reconciler.js';
+import { startApi } from './api-harness.js';
+
+describe('Redis down during queue-job', () => {
+  it('answers 202 promptly and the reconciler enqueues each accepted task once Redis is back', async () => {
+    const redis = await startPrivateRedis({ appendOnly: true });
+    const api = await startApi({ REDIS_URL: redis.url });
+    try {
+      const token = await api.token(randomUUID());
+      await redis.stop();
+      const ids: string[] = [];
+      for (let i = 0; i < 5; i += 1) {
+        const started = Date.now();
+        const response = await api.request('/functions/v1/queue-job', {
+          token,
+          json: { jobType: 'image_fast' },
+        });
+        expect(response.status).toBe(202);
+        const body = (await response.json()) as {
+          job: { id: string; status: string };
+          debug: { redisConfigured: boolean };
+        };
+        expect(body.job.status).toBe('queued');
+        expect(body.debug.redisConfigured).toBe(false);
+        ids.push(body.job.id);
+        // Logged for the record; the suite's timeout is the bound that matters.
+        console.warn(`queue-job answered in ${Date.now() - started} ms with Redis down`);
+      }
+      await redis.start();
+      await expect.poll(() => api.services.redis.status, { timeout: 10_000 }).toBe('ready');
+      const first = await reconcileOnce(api.services, 0);
+      expect(first.enqueued).toBe(5);
+      const second = await reconcileOnce(api.services, 0);
+      expect(second.enqueued).toBe(0);
+      const queue = api.services.queues.queue('wan_queue');
+      for (const id of ids) expect((await queue.getJob(id))?.data.taskId).toBe(id);
+      expect(await queue.count()).toBe(5);
+    } finally {
+      await api.close().catch(() => {});
+      await redis.destroy();
+    }
+  }, 60_000);
+});
+
+describe('Postgres unreachable during queue-job', () => {
+  it('answers 503 with Retry-After and commits nothing', async () => {
+    const target = new URL(TEST_DATABASE_URL);
+    const proxy = await startTcpProxy({ host: target.hostname, port: Number(target.port || 5432) });
+    // The harness makes the database; route the api's connections through the proxy.
+    const api = await startApi({ DATABASE_URL_VIA_PROXY: String(proxy.port) });
+    try {
+      const token = await api.token(randomUUID());
+      await proxy.cut();
+      const response = await api.request('/functions/v1/queue-job', {
+        token,
+        json: { jobType: 'image_fast' },
+      });
+      expect(response.status).toBe(503);
+      expect(response.headers.get('retry-after')).toBeTruthy();
+      expect(await response.json()).toMatchObject({ error: { code: 'unavailable' } });
+      await proxy.restore();
+      const { rows } = await api.services.db.query<{ n: number }>(
+        'select count(*)::int as n from public.tasks',
+      );
+      expect(rows[0]!.n).toBe(0);
+    } finally {
+      await proxy.close();
+      await api.close().catch(() => {});
+    }
+  }, 60_000);
+});

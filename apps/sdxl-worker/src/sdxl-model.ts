@@ -1,0 +1,98 @@
+/**
+ * The SDXL fleet's model: the native engine's SDXL pipeline, loaded once. Each job makes
+ * `numImages` PNGs with consecutive seeds, reporting progress per denoising step across them.
+ */
+import { existsSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import {
+  createTinyCheckpoint,
+  EngineError,
+  type SchedulerName as EngineScheduler,
+  SdxlEngine,
+} from '@gpuq/engine';
+import type { SchedulerName } from '@gpuq/job-types';
+import type { Logger } from '@gpuq/logger';
+import { DeviceLostError, type GenerationModel } from '@gpuq/worker-runtime';
+import { UnrecoverableError } from 'bullmq';
+import type { SdxlWorkerSettings } from './env.js';
+import { type ModelProfile, REAL_PROFILE, TINY_PROFILE } from './model-profile.js';
+
+const SCHEDULERS: Partial<Record<SchedulerName, EngineScheduler>> = {
+  euler: 'euler',
+  euler_a: 'euler_ancestral',
+  dpmpp_2m_karras: 'dpmpp_2m_karras',
+};
+
+/**
+ * Engine errors that retrying cannot help: bad input, a missing or unsupported model, and out of
+ * memory (the same job on the same card would run out again; the worker itself stays up).
+ */
+const FINAL = new Set([
+  'GPUQ_INVALID_ARGUMENT',
+  'GPUQ_NOT_FOUND',
+  'GPUQ_BAD_FORMAT',
+  'GPUQ_UNSUPPORTED',
+  'GPUQ_OUT_OF_MEMORY',
+]);
+/** A poisoned device context (the CUDA backend's code for illegal address / ECC errors). */
+const DEVICE_LOST = 'GPUQ_DEVICE_LOST';
+
+export async function loadSdxlModel(settings: SdxlWorkerSettings, logger: Logger): Promise<GenerationModel> {
+  let dir = settings.SDXL_MODEL_DIR;
+  let profile: ModelProfile = REAL_PROFILE;
+  if (!dir) {
+    dir = join(settings.GPUQ_DATA_DIR, 'models', 'sdxl-tiny');
+    if (!existsSync(join(dir, 'model_index.json'))) {
+      await mkdir(join(settings.GPUQ_DATA_DIR, 'models'), { recursive: true });
+      await createTinyCheckpoint(dir);
+    }
+    profile = TINY_PROFILE;
+    logger.warn({ dir }, 'SDXL_MODEL_DIR not set: running the generated tiny random-weight checkpoint');
+  }
+  const device = settings.GPUQ_DEVICE;
+  const engine = await SdxlEngine.load(dir, { device });
+  return {
+    description: `SDXL ${dir} (${profile.name}, ${device})`,
+    async run(job, { signal, onProgress }) {
+      const params = job.generation;
+      if (!params) throw new UnrecoverableError(`${job.taskType} carries no generation parameters`);
+      const scheduler = SCHEDULERS[params.scheduler];
+      if (!scheduler) throw new UnrecoverableError(`scheduler ${params.scheduler} is not an SDXL scheduler`);
+      const size = profile.size(params.width, params.height);
+      const files = [];
+      for (let index = 0; index < params.numImages; index += 1) {
+        try {
+          const result = await engine.generate(
+            {
+              prompt: params.prompt,
+              negativePrompt: params.negativePrompt,
+              ...size,
+              steps: params.steps,
+              guidanceScale: params.guidanceScale,
+              scheduler,
+              seed: (params.seed + index) % 2 ** 32,
+            },
+            {
+              signal,
+              onProgress: ({ step, total }) => onProgress((index + step / total) / params.numImages),
+            },
+          );
+          files.push({
+            kind: 'image' as const,
+            filename: `image-${index}.png`,
+            contentType: 'image/png',
+            bytes: result.png,
+          });
+        } catch (error) {
+          if (error instanceof EngineError && FINAL.has(error.code))
+            throw new UnrecoverableError(error.message);
+          if (error instanceof EngineError && (error.code as string) === DEVICE_LOST)
+            throw new DeviceLostError(error.message);
+          throw error;
+        }
+      }
+      return { files };
+    },
+  };
+}

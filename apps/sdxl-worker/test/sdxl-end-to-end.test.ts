@@ -1,0 +1,109 @@
+/**
+ * The SDXL fleet end to end, all real: queue-job over HTTP → Redis → this worker process running
+ * the native engine on the generated tiny checkpoint → files in storage → signed callback →
+ * Postgres (task, images, generation, credits) → the output served back over a signed URL.
+ */
+import { randomUUID } from 'node:crypto';
+import { getProfile, listLedger } from '@gpuq/db';
+import type { JobRecord } from '@gpuq/job-types';
+import { type ApiHarness, startApi } from '@gpuq/queue-api/testing';
+import { type RunningProcess, runTsEntry, TEST_REDIS_URL } from '@gpuq/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+let api: ApiHarness;
+const workers: RunningProcess[] = [];
+
+function startWorker(id: string, extra: Record<string, string> = {}): RunningProcess {
+  const worker = runTsEntry('src/main.ts', {
+    REDIS_URL: TEST_REDIS_URL,
+    QUEUE_PREFIX: api.env.QUEUE_PREFIX,
+    CALLBACK_URL: `${api.url}/functions/v1/job-callback`,
+    GPUQ_DATA_DIR: api.env.GPUQ_DATA_DIR,
+    GPUQ_DEVICE: 'cpu',
+    WORKER_ID: id,
+    ...extra,
+  });
+  workers.push(worker);
+  return worker;
+}
+
+async function queue(token: string, body: unknown): Promise<string> {
+  const response = await api.request('/functions/v1/queue-job', { token, json: body });
+  expect(response.status).toBe(200);
+  return ((await response.json()) as { job: { id: string } }).job.id;
+}
+
+async function job(token: string, id: string): Promise<JobRecord> {
+  return ((await (await api.request(`/v1/jobs/${id}`, { token })).json()) as { job: JobRecord }).job;
+}
+
+async function finished(token: string, id: string, timeout = 90_000): Promise<JobRecord> {
+  await expect
+    .poll(async () => (await job(token, id)).status, { timeout, interval: 200 })
+    .toMatch(/completed|failed|cancelled/);
+  return job(token, id);
+}
+
+function pngSize(bytes: Uint8Array): { width: number; height: number } {
+  expect(Buffer.from(bytes.subarray(0, 8)).toString('hex')).toBe('89504e470d0a1a0a');
+  const view = Buffer.from(bytes);
+  return { width: view.readUInt32BE(16), height: view.readUInt32BE(20) };
+}
+
+beforeAll(async () => {
+  api = await startApi({ MAX_JOBS_IN_FLIGHT: '50', RATE_LIMIT_PER_MIN: '1000' });
+  await startWorker('sdxl-e2e-1').waitFor('worker started', 120_000);
+}, 180_000);
+
+afterAll(async () => {
+  for (const worker of workers) if (worker.child.exitCode === null) worker.child.kill('SIGKILL');
+  await api?.close();
+});
+
+describe('sdxl-worker end to end', () => {
+  it.each([
+    ['sdxl_image_fast', 2],
+    ['sdxl_image_high', 1],
+  ] as const)(
+    '%s: %i PNG(s) stored, recorded, settled and served',
+    async (jobType, numImages) => {
+      const userId = randomUUID();
+      const token = await api.token(userId);
+      const id = await queue(token, {
+        jobType,
+        metadata: { prompt: 'a red fox in the snow', seed: 11, numImages },
+      });
+      const done = await finished(token, id);
+      expect(done.status, done.error ?? '').toBe('completed');
+      expect(done.outputs).toHaveLength(numImages);
+      for (const output of done.outputs) {
+        const response = await fetch(output.url);
+        expect(response.status).toBe(200);
+        expect(response.headers.get('content-type')).toBe('image/png');
+        expect(pngSize(new Uint8Array(await response.arrayBuffer()))).toEqual({ width: 64, height: 64 });
+      }
+      const { rows } = await api.services.db.query<{ images: number; generations: number }>(
+        `select (select count(*)::int from public.images where task_id = $1) as images,
+              (select count(*)::int from public.generations where task_id = $1) as generations`,
+        [id],
+      );
+      expect(rows[0]).toEqual({ images: numImages, generations: 1 });
+      const cost = jobType === 'sdxl_image_fast' ? numImages : 2 * numImages;
+      expect((await getProfile(api.services.db, userId))?.credits).toBe(100 - cost);
+      expect((await listLedger(api.services.db, { userId, taskId: id })).map((entry) => entry.kind)).toEqual([
+        'reservation',
+        'settlement',
+      ]);
+    },
+    120_000,
+  );
+
+  it('makes the same image from the same seed', async () => {
+    const token = await api.token(randomUUID());
+    const body = { jobType: 'sdxl_image_fast', metadata: { prompt: 'a lighthouse', seed: 5 } };
+    const [a, b] = [await queue(token, body), await queue(token, body)];
+    const bytes = async (id: string) =>
+      Buffer.from(await (await fetch((await finished(token, id)).outputs[0]!.url)).arrayBuffer());
+    expect((await bytes(a)).equals(await bytes(b))).toBe(true);
+  }, 120_000);
+});

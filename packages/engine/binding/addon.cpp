@@ -1,0 +1,68 @@
+// Module registration for gpuq_engine.node: load(), replay(), makeTinyCheckpoint(), the
+// NativePipeline / NativeScheduler classes and build information. All computation lives in core/; the workers in *_worker.cpp.
+#include <napi.h>
+
+#include <thread>
+
+#include "backend/cpu/gemm.h"
+#include "convert.h"
+#include "workers.h"
+
+namespace gpuq::binding {
+
+Napi::Function define_native_pipeline(Napi::Env env);
+Napi::Function define_native_scheduler(Napi::Env env);
+
+namespace {
+
+Napi::Value load(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (info.Length() < 1 || !info[0].IsString()) throw Napi::TypeError::New(env, "load(dir, options): dir must be a string");
+  Napi::Object opts = info.Length() > 1 && info[1].IsObject() ? info[1].As<Napi::Object>() : Napi::Object::New(env);
+  // The TS wrapper always passes threads; the hardware count is only a fallback (the addon reads
+  // no environment variables: configuration arrives as options).
+  int threads = static_cast<int>(number_prop(opts, "threads", 0));
+  int hw = static_cast<int>(std::thread::hardware_concurrency());
+  return start_load(env, info[0].As<Napi::String>().Utf8Value(), string_prop(opts, "device", "auto"),
+                    threads > 0 ? threads : (hw > 0 ? hw : 1));
+}
+
+Napi::Value replay(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  Napi::Object opts = info.Length() > 2 && info[2].IsObject() ? info[2].As<Napi::Object>() : Napi::Object::New(env);
+  int threads = static_cast<int>(number_prop(opts, "threads", 0));
+  int hw = static_cast<int>(std::thread::hardware_concurrency());
+  return start_replay(env, info[0].As<Napi::String>().Utf8Value(), info[1].As<Napi::String>().Utf8Value(),
+                      string_prop(opts, "device", "auto"), threads > 0 ? threads : (hw > 0 ? hw : 1));
+}
+
+Napi::Value make_tiny_checkpoint(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (info.Length() < 1 || !info[0].IsString())
+    throw Napi::TypeError::New(env, "makeTinyCheckpoint(dir, seed): dir must be a string");
+  uint64_t seed = info.Length() > 1 && info[1].IsNumber() ? static_cast<uint64_t>(info[1].As<Napi::Number>().Int64Value()) : 0;
+  return start_tiny_checkpoint(env, info[0].As<Napi::String>().Utf8Value(), seed);
+}
+
+Napi::Object init(Napi::Env env, Napi::Object exports) {
+  Napi::Function pipeline = define_native_pipeline(env);
+  env.SetInstanceData(new Napi::FunctionReference(Napi::Persistent(pipeline)));
+  exports.Set("NativePipeline", pipeline);
+  exports.Set("NativeScheduler", define_native_scheduler(env));
+  exports.Set("load", Napi::Function::New(env, load, "load"));
+  exports.Set("replay", Napi::Function::New(env, replay, "replay"));
+  exports.Set("makeTinyCheckpoint", Napi::Function::New(env, make_tiny_checkpoint, "makeTinyCheckpoint"));
+  Napi::Object build = Napi::Object::New(env);
+  build.Set("sgemm", sgemm_impl_name());
+  build.Set("cuda", false);
+  build.Set("hardwareThreads", static_cast<double>(std::thread::hardware_concurrency()));
+  exports.Set("build", build);
+  return exports;
+}
+
+}  // namespace
+}  // namespace gpuq::binding
+
+static Napi::Object InitGpuqEngine(Napi::Env env, Napi::Object exports) { return gpuq::binding::init(env, exports); }
+
+NODE_API_MODULE(gpuq_engine, InitGpuqEngine)

@@ -1,0 +1,33 @@
+// load(dir, { device, threads }): reads and maps a diffusers SDXL folder off the main thread.
+#include "promise_worker.h"
+#include "workers.h"
+
+namespace gpuq::binding {
+
+namespace {
+class LoadWorker final : public PromiseWorker {
+ public:
+  LoadWorker(Napi::Env env, std::string dir, std::string device, int threads)
+      : PromiseWorker(env), dir_(std::move(dir)), device_(std::move(device)), threads_(threads) {}
+
+ private:
+  void Run() override {
+    handle_ = std::make_shared<PipelineHandle>();
+    handle_->pipe = SdxlPipeline::load(dir_, make_backend(device_, threads_));
+  }
+  Napi::Value Result(Napi::Env env) override { return wrap_pipeline(env, handle_); }
+
+  std::string dir_, device_;
+  int threads_;
+  std::shared_ptr<PipelineHandle> handle_;
+};
+}  // namespace
+
+Napi::Promise start_load(Napi::Env env, const std::string& dir, const std::string& device, int threads) {
+  auto* w = new LoadWorker(env, dir, device, threads);
+  Napi::Promise p = w->promise();
+  w->Queue();
+  return p;
+}
+
+}  // namespace gpuq::binding

@@ -1,0 +1,39 @@
+// The binding's operations, one AsyncWorker each (files *_worker.cpp). Each start_* function
+// runs on the main thread with arguments already converted to core types, queues the worker and
+// returns its Promise.
+#pragma once
+
+#include <napi.h>
+
+#include <atomic>
+#include <memory>
+#include <mutex>
+#include <string>
+
+#include "pipeline/sdxl.h"
+
+namespace gpuq::binding {
+
+// A loaded pipeline shared by its JS wrapper and any running worker; the mutex serialises
+// operations (the CPU backend's thread pool runs one op at a time).
+struct PipelineHandle {
+  std::unique_ptr<SdxlPipeline> pipe;
+  std::mutex mu;
+};
+
+// Wraps a handle in a JS NativePipeline object (pipeline_wrap.cpp).
+Napi::Object wrap_pipeline(Napi::Env env, std::shared_ptr<PipelineHandle> handle);
+
+Napi::Promise start_load(Napi::Env env, const std::string& dir, const std::string& device, int threads);
+Napi::Promise start_encode_text(Napi::Env env, std::shared_ptr<PipelineHandle> h, std::vector<int64_t> ids1,
+                                std::vector<int64_t> ids2);
+Napi::Promise start_unet(Napi::Env env, std::shared_ptr<PipelineHandle> h, UNetInputs in, bool trace);
+Napi::Promise start_vae(Napi::Env env, std::shared_ptr<PipelineHandle> h, Tensor z, bool trace);
+// `on_progress` may be undefined; `cancel` is polled before each step.
+Napi::Promise start_generate(Napi::Env env, std::shared_ptr<PipelineHandle> h, GenerateRequest req,
+                             Napi::Value on_progress, std::shared_ptr<std::atomic<bool>> cancel);
+Napi::Promise start_tiny_checkpoint(Napi::Env env, const std::string& dir, uint64_t seed);
+Napi::Promise start_replay(Napi::Env env, const std::string& fixture_dir, const std::string& out_dir,
+                           const std::string& device, int threads);
+
+}  // namespace gpuq::binding

@@ -1,0 +1,82 @@
+// The compute interface every model runs on. Model code (CLIP, UNet, VAE) only calls these
+// operations and never touches tensor memory directly, so the CUDA backend (Engine III) slots in
+// by implementing this class; tensors it returns live on its device.
+// Conventions: activations are NCHW (images) or [B, L, C] (sequences), weights use PyTorch
+// layouts (Linear [out, in], Conv2d [out, in, kh, kw]). All ops return new tensors.
+// Errors: Error(InvalidArgument) on shape mismatches, Error(OutOfMemory) on allocation failure.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "tensor/tensor.h"
+
+namespace gpuq {
+
+enum class Activation { SiLU, GeluErf, GeluTanh, QuickGelu };
+
+// Time and arithmetic per op family, for the benchmark's roofline report.
+struct OpStat {
+  int64_t calls = 0;
+  double seconds = 0;
+  double flops = 0;  // multiply-adds count 2; only matrix products and attention are counted
+};
+
+class Backend {
+ public:
+  virtual ~Backend() = default;
+  virtual std::string name() const = 0;
+  virtual Device device() const = 0;
+
+  // Weights and inputs enter through upload (fp32 on CPU; a device copy on CUDA), results leave
+  // through download (always a CPU fp32 tensor).
+  virtual Tensor upload(const Tensor& host) = 0;
+  virtual Tensor download(const Tensor& t) = 0;
+
+  // y[..., N] = x[..., K] · wᵀ (+ b). w: [N, K].
+  virtual Tensor linear(const Tensor& x, const Tensor& w, const Tensor* b) = 0;
+  // NCHW convolution, groups 1, square stride/padding. w: [Cout, Cin, kh, kw].
+  virtual Tensor conv2d(const Tensor& x, const Tensor& w, const Tensor* b, int stride, int pad) = 0;
+  // GroupNorm over NCHW with per-channel affine, optionally followed by SiLU (fused: saves a pass).
+  virtual Tensor group_norm(const Tensor& x, int groups, const Tensor& gamma, const Tensor& beta, float eps,
+                            bool silu) = 0;
+  // LayerNorm over the last dim; beta may be null.
+  virtual Tensor layer_norm(const Tensor& x, const Tensor& gamma, const Tensor* beta, float eps) = 0;
+  // Multi-head attention on packed heads: q [B, Lq, H*D], k and v [B, Lk, H*D] -> [B, Lq, H*D].
+  // softmax(q kᵀ · scale, with keys after the query masked when causal) · v.
+  virtual Tensor attention(const Tensor& q, const Tensor& k, const Tensor& v, int heads, float scale,
+                           bool causal) = 0;
+  virtual Tensor activation(const Tensor& x, Activation act) = 0;
+  // x [..., 2N] -> x[..., :N] * gelu_erf(x[..., N:]) (diffusers' GEGLU chunk order).
+  virtual Tensor geglu(const Tensor& x) = 0;
+  virtual Tensor add(const Tensor& a, const Tensor& b) = 0;
+  // a + s * b, elementwise on equal shapes (CFG, residual scaling).
+  virtual Tensor axpby(float alpha, const Tensor& a, float beta, const Tensor& b) = 0;
+  // x [B, C, H, W] + v [B, C] broadcast over H, W (the timestep embedding in every resnet).
+  virtual Tensor add_channel_bias(const Tensor& x, const Tensor& v) = 0;
+  virtual Tensor upsample_nearest2x(const Tensor& x) = 0;
+  // Concatenate on dim 1 (channels for NCHW, features for [B, C]).
+  virtual Tensor concat_dim1(const Tensor& a, const Tensor& b) = 0;
+  // Rows of `table` [V, C] picked by ids -> [ids.size(), C]; throws InvalidArgument on an id
+  // outside [0, V). Keeps token lookups on the device (a CLIP table is 250 MB).
+  virtual Tensor embedding(const Tensor& table, const std::vector<int64_t>& ids) = 0;
+  virtual Tensor nchw_to_nlc(const Tensor& x) = 0;  // [B, C, H, W] -> [B, H*W, C]
+  virtual Tensor nlc_to_nchw(const Tensor& x, int64_t h, int64_t w) = 0;
+
+  // Profiling (off by default; a few clock reads per op when on).
+  void set_profiling(bool on) { profiling_ = on; }
+  const std::map<std::string, OpStat>& profile() const { return profile_; }
+  void reset_profile() { profile_.clear(); }
+
+ protected:
+  bool profiling_ = false;
+  std::map<std::string, OpStat> profile_;
+};
+
+// GPUQ_DEVICE semantics: "cpu" always works; "cuda" throws Error(Unsupported) until the CUDA
+// backend is built in; "auto" picks CUDA when built and a device is present, else CPU.
+std::shared_ptr<Backend> make_backend(const std::string& device, int threads);
+
+}  // namespace gpuq

@@ -1,0 +1,15 @@
+// 8-bit RGB PNG files for the replay's image comparison (zlib does the deflate).
+// encode: [H, W, 3] uint8 -> file. decode: 8-bit gray / RGB / RGBA, non-interlaced -> RGB.
+// Errors: NotFound (cannot open/create), BadFormat (not a PNG this reader handles).
+#pragma once
+
+#include <string>
+
+#include "tensor/tensor.h"
+
+namespace gpuq {
+
+void write_png_rgb(const std::string& path, const Tensor& hwc_u8);
+Tensor read_png_rgb(const std::string& path);  // [H, W, 3] uint8
+
+}  // namespace gpuq

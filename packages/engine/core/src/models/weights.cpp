@@ -1,0 +1,87 @@
+#include "models/weights.h"
+
+#include <dirent.h>
+#include <sys/stat.h>
+
+#include <algorithm>
+
+#include "util/error.h"
+
+namespace gpuq {
+
+bool is_dir(const std::string& path) {
+  struct stat st {};
+  return stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode);
+}
+bool is_file(const std::string& path) {
+  struct stat st {};
+  return stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode);
+}
+
+std::vector<std::string> list_dir(const std::string& dir) {
+  std::vector<std::string> out;
+  DIR* d = opendir(dir.c_str());
+  if (!d) return out;
+  while (dirent* e = readdir(d)) {
+    std::string n = e->d_name;
+    if (n != "." && n != "..") out.push_back(n);
+  }
+  closedir(d);
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+namespace {
+bool ends_with(const std::string& s, const std::string& suffix) {
+  return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+}  // namespace
+
+Weights Weights::load(const std::string& dir, Backend& backend) {
+  check(is_dir(dir), ErrorCode::NotFound, "checkpoint component folder not found: " + dir);
+  Weights w;
+  w.dir_ = dir;
+  if (is_file(dir + "/config.json")) w.config_ = json::parse_file(dir + "/config.json");
+  std::vector<std::string> files;
+  std::vector<std::string> variants;
+  for (const auto& name : list_dir(dir)) {
+    if (!ends_with(name, ".safetensors")) continue;
+    // "model.fp16.safetensors" style variants are a fallback when no plain file exists.
+    bool variant = name.find(".fp16.") != std::string::npos || name.find(".bf16.") != std::string::npos;
+    (variant ? variants : files).push_back(name);
+  }
+  if (files.empty()) files = variants;
+  check(!files.empty(), ErrorCode::NotFound, "no .safetensors weights in " + dir);
+  for (const auto& name : files) {
+    SafeTensorsFile f = SafeTensorsFile::open(dir + "/" + name);
+    for (const auto& tname : f.names()) w.tensors_[tname] = backend.upload(f.get(tname));
+  }
+  return w;
+}
+
+Weights Weights::from_tensors(std::map<std::string, Tensor> tensors, json::Value config, Backend& backend) {
+  Weights w;
+  w.config_ = std::move(config);
+  for (auto& [name, t] : tensors) w.tensors_[name] = backend.upload(t);
+  return w;
+}
+
+const Tensor& Weights::get(const std::string& name) const {
+  auto it = tensors_.find(name);
+  if (it == tensors_.end())
+    throw Error(ErrorCode::NotFound, "weight " + name + " missing" + (dir_.empty() ? "" : " in " + dir_));
+  return it->second;
+}
+
+const Tensor* Weights::find(const std::string& name) const {
+  auto it = tensors_.find(name);
+  return it == tensors_.end() ? nullptr : &it->second;
+}
+
+size_t Weights::bytes() const {
+  size_t n = 0;
+  for (const auto& kv : tensors_) n += kv.second.nbytes();
+  return n;
+}
+
+}  // namespace gpuq

@@ -1,0 +1,87 @@
+// The SDXL text-to-image pipeline (StableDiffusionXLPipeline semantics) over a diffusers folder:
+// prompt assembly from both CLIP encoders, size conditioning (add_time_ids), the denoising loop
+// with classifier-free guidance, and the VAE decode. Every stage is also exposed on its own so
+// reference runs can be replayed stage by stage.
+// Errors: NotFound (missing component), InvalidArgument (bad request), Cancelled (the cancel
+// callback returned true between steps).
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "models/clip.h"
+#include "models/unet.h"
+#include "models/vae.h"
+#include "sched/scheduler.h"
+
+namespace gpuq {
+
+struct PromptEmbeds {
+  Tensor embeds;  // [1, L, D1 + D2]: concat of each encoder's second-to-last hidden state
+  Tensor pooled;  // [1, P]: text_encoder_2's projected pooled output
+};
+
+struct GenerateRequest {
+  // Token ids, one row of max_position_embeddings (77) per encoder. Negative empty = no negative
+  // prompt (zero embeddings when the checkpoint sets force_zeros_for_empty_prompt).
+  std::vector<int64_t> prompt_ids_1, prompt_ids_2, negative_ids_1, negative_ids_2;
+  int64_t height = 1024, width = 1024, steps = 30;
+  float guidance_scale = 5.0f;
+  std::string scheduler;  // "" = the checkpoint's scheduler, else a SchedulerConfig::named name
+  // Size conditioning; zeros mean the defaults (height, width) / (0, 0) / (height, width).
+  int64_t original_size[2] = {0, 0}, crops_coords_top_left[2] = {0, 0}, target_size[2] = {0, 0};
+  uint64_t seed = 0;
+  Tensor initial_latents;          // optional [1, C, h, w], unit variance (before init_noise_sigma)
+  std::vector<Tensor> step_noise;  // optional, one per step, for ancestral samplers
+};
+
+struct GenerateHooks {
+  std::function<void(int64_t step, int64_t total)> on_step;  // after each step
+  std::function<bool()> cancelled;                            // polled before each step
+};
+
+struct GenerateResult {
+  Tensor latents;     // final latents [1, C, h, w]
+  Tensor image;       // [1, H, W, 3] float in [0, 1]
+  Tensor image_u8;    // [1, H, W, 3] uint8
+};
+
+class SdxlPipeline {
+ public:
+  static std::unique_ptr<SdxlPipeline> load(const std::string& dir, std::shared_ptr<Backend> backend);
+
+  Backend& backend() { return *be_; }
+  const ClipTextEncoder& text_encoder_1() const { return *te1_; }
+  const ClipTextEncoder& text_encoder_2() const { return *te2_; }
+  const UNet& unet() const { return *unet_; }
+  const VaeDecoder& vae() const { return *vae_; }
+  const SchedulerConfig& scheduler_config() const { return sched_cfg_; }
+  bool force_zeros_for_empty_prompt() const { return force_zeros_; }
+  int64_t vae_scale_factor() const { return vae_->config().scale_factor(); }
+
+  PromptEmbeds encode_prompt(const std::vector<int64_t>& ids_1, const std::vector<int64_t>& ids_2) const;
+  // The assembly step alone, from both encoders' outputs (for stage-by-stage callers).
+  PromptEmbeds assemble_prompt(const ClipOutput& o1, const ClipOutput& o2) const;
+  // [1, 6] float: original (h, w), crop (top, left), target (h, w).
+  static Tensor add_time_ids(const int64_t original[2], const int64_t crop[2], const int64_t target[2]);
+  SchedulerConfig resolve_scheduler(const std::string& name) const;
+
+  // Runs the whole loop. With `trace`, records the loop's tensors under the fixtures' names
+  // (timesteps, sigmas, latents_scaled, step<i>.*, vae_input, image_np, image_uint8).
+  GenerateResult generate(const GenerateRequest& req, const GenerateHooks& hooks, Trace* trace = nullptr);
+
+ private:
+  std::shared_ptr<Backend> be_;
+  std::unique_ptr<ClipTextEncoder> te1_, te2_;
+  std::unique_ptr<UNet> unet_;
+  std::unique_ptr<VaeDecoder> vae_;
+  SchedulerConfig sched_cfg_;
+  bool force_zeros_ = true;
+};
+
+// Draws N(0, 1) values from a seeded 64-bit Mersenne Twister with Box-Muller: deterministic per
+// seed and platform-independent (not PyTorch's stream; give explicit latents to match PyTorch).
+Tensor seeded_normal(const Shape& shape, uint64_t seed);
+
+}  // namespace gpuq

@@ -1,0 +1,22 @@
+export { EngineError } from './engine-error.js';
+export { ENGINE_ERROR_CODES, type EngineErrorCode, isEngineErrorCode } from './error-codes.js';
+export type {
+  GenerateOptions,
+  GenerateProgress,
+  GenerateRequest,
+  GenerateResult,
+  TokenIds,
+} from './generate-request.js';
+export { native, type ReplayRow } from './native.js';
+export { decodePng, encodePng } from './png.js';
+export { SCHEDULER_NAMES, Scheduler, type SchedulerName, type SchedulerTables } from './scheduler.js';
+export {
+  type ClipEncoderOutput,
+  type LoadOptions,
+  SdxlEngine,
+  type TextEncoding,
+  type UNetInputs,
+} from './sdxl-engine.js';
+export { checkTensor, numel, type TensorF32 } from './tensor.js';
+export { createTinyCheckpoint } from './tiny-checkpoint.js';
+export { ClipTokenizer, type ClipTokenizerOptions } from './tokenizer/clip-tokenizer.js';

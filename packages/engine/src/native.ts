@@ -1,0 +1,141 @@
+/**
+ * Loads the compiled addon (build/gpuq_engine.node) once. The types here mirror what
+ * binding/*.cpp exports; the public API wraps them in sdxl-engine.ts.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { EngineError } from './engine-error.js';
+import type { TensorF32 } from './tensor.js';
+
+export interface NativeTensor {
+  data: Float32Array | Uint8Array | Float64Array;
+  shape: number[];
+}
+
+export interface NativeClipOutput {
+  hiddenStates: TensorF32[];
+  lastHiddenState: TensorF32;
+  pooled: TensorF32;
+  textEmbeds?: TensorF32;
+}
+
+export interface NativePipeline {
+  info(): {
+    backend: string;
+    vaeScaleFactor: number;
+    latentChannels: number;
+    maxTokens: number;
+    vaeScalingFactor: number;
+    forceZerosForEmptyPrompt: boolean;
+    weightBytes: number;
+  };
+  encodeText(
+    ids1: Int32Array,
+    ids2: Int32Array,
+  ): Promise<{
+    promptEmbeds: TensorF32;
+    pooledPromptEmbeds: TensorF32;
+    textEncoder1: NativeClipOutput;
+    textEncoder2: NativeClipOutput;
+  }>;
+  unetForward(inputs: {
+    sample: TensorF32;
+    timestep: number;
+    encoderHiddenStates: TensorF32;
+    textEmbeds?: TensorF32;
+    timeIds?: TensorF32;
+    trace?: boolean;
+  }): Promise<{ noisePred: TensorF32; trace?: Record<string, NativeTensor> }>;
+  vaeDecode(
+    z: TensorF32,
+    trace: boolean,
+  ): Promise<{ image: TensorF32; trace?: Record<string, NativeTensor> }>;
+  generate(
+    request: Record<string, unknown>,
+    onProgress: ((step: number, total: number) => void) | undefined,
+  ): {
+    promise: Promise<{
+      latents: TensorF32;
+      image: TensorF32;
+      imageU8: { data: Uint8Array; shape: number[] };
+    }>;
+    cancel(): void;
+  };
+}
+
+export interface NativeScheduler {
+  tables(): {
+    timesteps: Float64Array;
+    sigmas: Float32Array;
+    integerTimesteps: boolean;
+    initNoiseSigma: number;
+    needsNoise: boolean;
+  };
+  inputScale(step: number): number;
+  step(modelOutput: TensorF32, step: number, sample: TensorF32, noise?: TensorF32): TensorF32;
+}
+
+export interface ReplayRow {
+  file: string;
+  name: string;
+  compared: boolean;
+  pass: boolean;
+  maxAbs: number;
+  worstRatio: number;
+  differing: number;
+  note: string;
+}
+
+export interface NativeAddon {
+  load(dir: string, options: { device?: string; threads?: number }): Promise<NativePipeline>;
+  replay(
+    fixtureDir: string,
+    outDir: string,
+    options: { device?: string; threads?: number },
+  ): Promise<{ pipeline: string; rows: ReplayRow[]; ok: boolean; text: string }>;
+  makeTinyCheckpoint(dir: string, seed: number): Promise<string>;
+  NativeScheduler: new (configJson: string, name: string, steps: number) => NativeScheduler;
+  build: { sgemm: string; cuda: boolean; hardwareThreads: number };
+}
+
+let cached: NativeAddon | undefined;
+
+/**
+ * Debian's OpenBLAS 0.3.21 does not recognise AMD Zen 4 and uses its AVX2 kernels; on AVX-512
+ * CPUs its SkylakeX kernels are 1.5-2x faster. OpenBLAS reads OPENBLAS_CORETYPE once, when the
+ * addon (linked to it) is loaded, so it is set here first unless the user chose a value.
+ */
+function tuneBlas(): void {
+  if (process.env.OPENBLAS_CORETYPE || process.platform !== 'linux' || process.arch !== 'x64') return;
+  try {
+    const flags = readFileSync('/proc/cpuinfo', 'utf8').match(/^flags\s*:(.*)$/m)?.[1] ?? '';
+    if (/\bavx512f\b/.test(flags) && /\bavx512bw\b/.test(flags)) process.env.OPENBLAS_CORETYPE = 'SkylakeX';
+  } catch {
+    // no /proc: keep OpenBLAS's own choice
+  }
+}
+
+/** The addon, loaded on first use; one helpful error when the binary is missing or broken. */
+export function native(): NativeAddon {
+  if (cached) return cached;
+  const here = dirname(fileURLToPath(import.meta.url));
+  const path = join(here, '..', 'build', 'gpuq_engine.node');
+  if (!existsSync(path)) {
+    throw new EngineError(
+      'GPUQ_ADDON_LOAD',
+      `native addon not built (${path} missing): run \`pnpm --filter @gpuq/engine build\` ` +
+        '(needs cmake, g++ and, for speed, libopenblas-dev)',
+    );
+  }
+  tuneBlas();
+  try {
+    cached = createRequire(import.meta.url)(path) as NativeAddon;
+  } catch (err) {
+    throw new EngineError('GPUQ_ADDON_LOAD', `cannot load ${path}: ${(err as Error).message}`, {
+      cause: err,
+    });
+  }
+  return cached;
+}

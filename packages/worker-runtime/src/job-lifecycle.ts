@@ -1,0 +1,105 @@
+/**
+ * One job from a worker's point of view (DESIGN.md sections 4 and 5):
+ * 1. `processing` callback = the claim. 409 (an HTTP worker holds it, it is finished or
+ *    cancelled, or a newer attempt took over) means drop the job and do nothing.
+ * 2. Run the model with progress (BullMQ progress every step, a callback at most once a second).
+ * 3. Store the files under the owner's prefix and report `completed`.
+ * Failures: bad input (UnrecoverableError) or the last attempt → `failed` (refunded); otherwise
+ * the error goes back to BullMQ, which retries, and the next attempt's claim fences this one off.
+ * Cancellation aborts between steps and ends quietly (the api already marked the task).
+ * Shutdown past the grace period hands the job back to the queue.
+ */
+import { type CallbackClient, CallbackRejectedError } from '@gpuq/callback/client';
+import type { GpuqJob } from '@gpuq/queue';
+import type { Storage } from '@gpuq/storage';
+import { UnrecoverableError } from 'bullmq';
+import { DeviceLostError, type GenerationModel } from './generation-model.js';
+import type { JobContext } from './gpu-worker.js';
+import { callbackOutputs, storeOutputs } from './store-outputs.js';
+
+export const CANCELLED_BY_USER = 'cancelled';
+export const SHUTTING_DOWN = 'worker shutting down';
+
+export interface LifecycleDeps {
+  model: GenerationModel;
+  callbacks: CallbackClient;
+  storage: Storage;
+  /** Called after a DeviceLostError was handed back: the process should exit non-zero. */
+  onDeviceLost(error: DeviceLostError): void;
+  /** Minimum interval between progress callbacks. Default 1 s. */
+  progressIntervalMs?: number;
+}
+
+export type JobOutcome =
+  | { outcome: 'completed'; paths: string[] }
+  | { outcome: 'dropped'; reason: string }
+  | { outcome: 'cancelled' };
+
+/** BullMQ counts a lease lost to a crash in attemptsStarted; the fence must see it too. */
+export function attemptOf(job: GpuqJob): number {
+  return Math.max(job.attemptsStarted, job.attemptsMade + 1);
+}
+
+export function jobProcessor(deps: LifecycleDeps) {
+  return async function processJob(job: GpuqJob, context: JobContext): Promise<JobOutcome> {
+    const { signal, logger, workerId } = context;
+    const attempt = attemptOf(job);
+    const report = { attempt, workerId };
+    try {
+      await deps.callbacks.send(job.data, { status: 'processing', ...report });
+    } catch (error) {
+      if (error instanceof CallbackRejectedError && error.isConflict) {
+        logger.warn({ body: error.body }, 'task is held elsewhere, finished or cancelled: dropping the job');
+        return { outcome: 'dropped', reason: JSON.stringify(error.body) };
+      }
+      throw error;
+    }
+
+    let lastProgressAt = 0;
+    const onProgress = (fraction: number) => {
+      void job.updateProgress(Math.round(fraction * 1000) / 10).catch(() => {});
+      const now = Date.now();
+      if (now - lastProgressAt < (deps.progressIntervalMs ?? 1_000) || fraction >= 1) return;
+      lastProgressAt = now;
+      deps.callbacks
+        .send(job.data, { status: 'processing', ...report, progress: fraction })
+        .catch((error: unknown) => {
+          logger.debug({ err: (error as Error).message }, 'progress callback not delivered');
+        });
+    };
+
+    let result: Awaited<ReturnType<GenerationModel['run']>>;
+    try {
+      result = await deps.model.run(job.data, { signal, onProgress, logger });
+    } catch (error) {
+      if (signal.aborted && signal.reason !== SHUTTING_DOWN) {
+        logger.info('job cancelled between steps');
+        return { outcome: 'cancelled' };
+      }
+      if (signal.aborted || error instanceof DeviceLostError) {
+        // Handed back: BullMQ retries it on a worker whose device is healthy.
+        if (error instanceof DeviceLostError) deps.onDeviceLost(error);
+        throw error;
+      }
+      const message = (error as Error).message || String(error);
+      const final = error instanceof UnrecoverableError || attempt >= (job.opts.attempts ?? 1);
+      if (final) {
+        await deps.callbacks
+          .send(job.data, { status: 'failed', ...report, errorMessage: message })
+          .catch((reportError: unknown) => {
+            logger.error({ err: (reportError as Error).message }, 'could not report the failure');
+          });
+      }
+      throw error;
+    }
+
+    const stored = await storeOutputs(deps.storage, job.data, result.files);
+    await deps.callbacks.send(job.data, {
+      status: 'completed',
+      ...report,
+      ...callbackOutputs(stored),
+      ...(result.enhancedPrompt ? { enhancedPrompt: result.enhancedPrompt } : {}),
+    });
+    return { outcome: 'completed', paths: stored.map((file) => file.path) };
+  };
+}

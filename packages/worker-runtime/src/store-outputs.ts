@@ -1,0 +1,39 @@
+/**
+ * Writes a job's files under its owner's prefix: `<userId>/<taskId>/<filename>` in the job's
+ * bucket. The callback then reports these paths, which the service checks against the owner.
+ */
+import type { QueueJobData } from '@gpuq/job-types';
+import { ownerPath, type Storage } from '@gpuq/storage';
+import type { GeneratedFile } from './generation-model.js';
+
+export interface StoredFile {
+  kind: GeneratedFile['kind'];
+  path: string;
+}
+
+export async function storeOutputs(
+  storage: Storage,
+  job: QueueJobData,
+  files: readonly GeneratedFile[],
+): Promise<StoredFile[]> {
+  const stored: StoredFile[] = [];
+  for (const file of files) {
+    const path = ownerPath(job.userId, job.taskId, file.filename);
+    await storage.put(job.bucket, path, file.bytes, file.contentType);
+    stored.push({ kind: file.kind, path });
+  }
+  return stored;
+}
+
+/** The callback fields for stored files: SDXL-style `imageUrls`, or WAN-style `outputUrl` + poster. */
+export function callbackOutputs(files: readonly StoredFile[]): {
+  imageUrls?: string[];
+  outputUrl?: string;
+  posterPath?: string;
+} {
+  const videos = files.filter((file) => file.kind === 'video');
+  const poster = files.find((file) => file.kind === 'poster');
+  if (videos.length > 0)
+    return { outputUrl: videos[0]!.path, ...(poster ? { posterPath: poster.path } : {}) };
+  return { imageUrls: files.filter((file) => file.kind === 'image').map((file) => file.path) };
+}
