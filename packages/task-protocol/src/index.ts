@@ -3,6 +3,7 @@ export * from './errors/output-rejected-error.js';
 export * from './errors/travel-stitch-error.js';
 export * from './functions/complete-task.js';
 export * from './output/sniff-media-type.js';
+export * from './recovery/background.js';
 export * from './recovery/dependency-dispatcher.js';
 export * from './recovery/stale-task-reaper.js';
 export * from './rpc/postgrest-error.js';

@@ -8,7 +8,11 @@ import { randomUUID } from 'node:crypto';
 import { completeTask, type Task } from '@gpuq/db';
 import { createLogger } from '@gpuq/logger';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startDependencyDispatcher, startStaleTaskReaper } from '../src/index.js';
+import {
+  startDependencyDispatcher,
+  startStaleTaskReaper,
+  startTaskProtocolBackground,
+} from '../src/index.js';
 import { type Harness, json, PNG_1X1, SERVICE_KEY, startHarness } from './harness.js';
 
 let h: Harness;
@@ -152,6 +156,25 @@ describe('dependency dispatcher', () => {
       expect(enqueued).toEqual([parent, child]);
     } finally {
       await dispatcher.stop();
+    }
+  });
+});
+
+describe('startTaskProtocolBackground', () => {
+  it('runs the reaper on the protocol settings (TASK_HEARTBEAT_TIMEOUT_S) without being asked', async () => {
+    const taskId = await create();
+    const background = await startTaskProtocolBackground({
+      db: h.db,
+      logger,
+      settings: { heartbeatTimeoutSeconds: 1, maxAttempts: 3 },
+      reaperIntervalMs: 200,
+    });
+    try {
+      await claim('silent');
+      for (let i = 0; i < 40 && (await h.task(taskId)).status !== 'Queued'; i += 1) await sleep(100);
+      expect(await h.task(taskId)).toMatchObject({ status: 'Queued', attempts: 1 });
+    } finally {
+      await background.stop();
     }
   });
 });
