@@ -124,11 +124,28 @@ export const SCHEMA_EXAMPLES: Record<string, unknown> = {
   CompleteTaskResponse: {
     success: true,
     public_url: 'http://localhost/storage/out.png',
+    thumbnail_url: null,
     message: 'Task completed',
   },
   UpdateTaskStatusRequest: { task_id: taskId, status: 'Failed', output_location: 'CUDA out of memory' },
   TaskCountsRequest: { run_type: 'gpu', include_active: true },
-  TaskCountsResponse: { totals: { queued: 3, in_progress: 1 } },
+  UpdateTaskStatusResponse: {
+    success: true,
+    task_id: taskId,
+    status: 'Failed',
+    message: "Task status updated to 'Failed'",
+  },
+  TaskCountsResponse: {
+    totals: {
+      queued: 3,
+      in_progress: 1,
+      queued_only: 2,
+      eligible_queued: 2,
+      active_only: 1,
+      queued_plus_active: 4,
+      blocked_by_deps: 1,
+    },
+  },
   GenerateUploadUrlRequest: { task_id: taskId, filename: 'segment.mp4', content_type: 'video/mp4' },
   GenerateUploadUrlResponse: {
     upload_url: 'http://localhost/upload?sig=1',

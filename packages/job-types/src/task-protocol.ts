@@ -8,10 +8,13 @@ import { ProtocolTaskType, RunType } from './job-type.js';
 import { TaskStatus } from './status.js';
 
 const TaskId = z.uuid();
-/** One id or an array of ids, always handled as an array. */
+/**
+ * One id, an array of ids, or null (the Headless worker sends `"dependant_on": null` when a task
+ * has none), always handled as an array.
+ */
 const DependantOn = z
-  .union([TaskId, z.array(TaskId).max(100)])
-  .transform((value) => (Array.isArray(value) ? value : [value]));
+  .union([TaskId, z.array(TaskId).max(100), z.null()])
+  .transform((value) => (value === null ? [] : Array.isArray(value) ? value : [value]));
 
 export const CreateTaskRequest = z
   .looseObject({
@@ -47,13 +50,24 @@ const Filename = z
   .regex(/^[^/\\]+$/, 'must be a file name without folders');
 
 /** Three ways to hand in a result: inline file, a path uploaded earlier, or an external URL. */
-export const CompleteTaskWithFile = z.looseObject({
-  task_id: TaskId,
-  file_data: Base64,
-  filename: Filename,
-  first_frame_data: Base64.optional(),
-  first_frame_filename: Filename.optional(),
-});
+export const CompleteTaskWithFile = z
+  .looseObject({
+    task_id: TaskId,
+    file_data: Base64,
+    filename: Filename,
+    /** A video's first frame, stored as its thumbnail. */
+    first_frame_data: Base64.optional(),
+    first_frame_filename: Filename.optional(),
+  })
+  .refine((body) => (body.first_frame_data === undefined) === (body.first_frame_filename === undefined), {
+    message: 'first_frame_data and first_frame_filename come together',
+    path: ['first_frame_filename'],
+  });
+/**
+ * A file already in storage: `<userId>/tasks/<taskId>/<file>` uploaded through
+ * generate-upload-url, or (the "reference" mode) any other object of the owner, e.g. an
+ * orchestrator pointing at its last segment's output.
+ */
 export const CompleteTaskWithStoragePath = z.looseObject({
   task_id: TaskId,
   storage_path: z.string().min(1).max(1024),
@@ -70,7 +84,13 @@ export const CompleteTaskRequest = z
 export type CompleteTaskRequest = z.infer<typeof CompleteTaskRequest>;
 
 export const CompleteTaskResponse = z
-  .object({ success: z.boolean(), public_url: z.string().nullable(), message: z.string() })
+  .object({
+    success: z.boolean(),
+    public_url: z.string().nullable(),
+    /** The stored first frame (videos) or the image itself; null when there is none. */
+    thumbnail_url: z.string().nullable(),
+    message: z.string(),
+  })
   .meta({ id: 'CompleteTaskResponse' });
 export type CompleteTaskResponse = z.infer<typeof CompleteTaskResponse>;
 
@@ -81,18 +101,39 @@ export const UpdateTaskStatusRequest = z
     /** For `Failed` the worker puts its error message here. */
     output_location: z.string().max(4096).optional(),
     thumbnail_url: z.string().max(4096).optional(),
+    /** Sent with In Progress once the model is loaded: billing time starts now. */
+    reset_generation_started_at: z.boolean().optional(),
   })
   .meta({ id: 'UpdateTaskStatusRequest' });
 export type UpdateTaskStatusRequest = z.infer<typeof UpdateTaskStatusRequest>;
+
+export const UpdateTaskStatusResponse = z
+  .object({ success: z.boolean(), task_id: TaskId, status: TaskStatus, message: z.string() })
+  .meta({ id: 'UpdateTaskStatusResponse' });
+export type UpdateTaskStatusResponse = z.infer<typeof UpdateTaskStatusResponse>;
 
 export const TaskCountsRequest = z
   .looseObject({ run_type: RunType.optional(), include_active: z.boolean().optional() })
   .meta({ id: 'TaskCountsRequest' });
 export type TaskCountsRequest = z.infer<typeof TaskCountsRequest>;
 
+const Count = z.number().int().nonnegative();
+
+/**
+ * `queued` / `in_progress` as DESIGN.md names them, and the names the current Headless worker
+ * reads: it skips claiming when `queued_only` (tasks claimable now) is 0.
+ */
 export const TaskCountsResponse = z
   .object({
-    totals: z.object({ queued: z.number().int().nonnegative(), in_progress: z.number().int().nonnegative() }),
+    totals: z.object({
+      queued: Count,
+      in_progress: Count,
+      queued_only: Count,
+      eligible_queued: Count,
+      active_only: Count,
+      queued_plus_active: Count,
+      blocked_by_deps: Count,
+    }),
   })
   .meta({ id: 'TaskCountsResponse' });
 export type TaskCountsResponse = z.infer<typeof TaskCountsResponse>;

@@ -1,0 +1,63 @@
+/**
+ * POST /functions/v1/generate-upload-url `{ task_id, filename, content_type,
+ * generate_thumbnail_url? }` → signed PUT URLs under `<userId>/tasks/<taskId>/` for files too
+ * big for base64. The worker PUTs the bytes with that Content-Type, then completes the task with
+ * `{ task_id, storage_path, thumbnail_storage_path? }`.
+ */
+import { randomBytes } from 'node:crypto';
+import type { AuthEnv } from '@gpuq/auth';
+import { HttpError, parseJsonBody } from '@gpuq/http';
+import {
+  GenerateUploadUrlRequest,
+  type GenerateUploadUrlResponse,
+  type TaskType,
+  taskSpec,
+} from '@gpuq/job-types';
+import { isAllowedContentType, ownerPath } from '@gpuq/storage';
+import type { Hono } from 'hono';
+import { callerScope, taskInScope } from '../scope.js';
+import type { RouteContext } from '../settings.js';
+
+export function generateUploadUrlRoute(app: Hono<AuthEnv>, ctx: RouteContext): void {
+  app.post('/generate-upload-url', async (c) => {
+    const scope = callerScope(c);
+    const body = await parseJsonBody(c, GenerateUploadUrlRequest);
+    const task = await taskInScope(ctx.db, scope, body.task_id);
+    if (task.status === 'Complete' || task.status === 'Failed' || task.status === 'Cancelled') {
+      throw new HttpError(409, 'conflict', `task ${task.id} is already ${task.status}`);
+    }
+    if (!isAllowedContentType(body.content_type, ctx.settings.allowedContentTypes)) {
+      throw new HttpError(
+        415,
+        'invalid_request',
+        `content_type: ${body.content_type} is not an image or video type`,
+        {
+          field: 'content_type',
+        },
+      );
+    }
+    const bucket = taskSpec(task.taskType as TaskType).bucket;
+    const ttl = ctx.settings.uploadUrlTtlSeconds;
+    const upload = await ctx.storage.signedUploadUrl(
+      bucket,
+      ownerPath(task.userId, 'tasks', task.id, body.filename),
+      ttl,
+      {
+        contentType: body.content_type,
+      },
+    );
+    const answer: GenerateUploadUrlResponse = { upload_url: upload.url, storage_path: upload.path };
+    if (body.generate_thumbnail_url) {
+      const name = `thumb_${Date.now()}_${randomBytes(3).toString('hex')}.jpg`;
+      const thumb = await ctx.storage.signedUploadUrl(
+        bucket,
+        ownerPath(task.userId, 'tasks', task.id, 'thumbnails', name),
+        ttl,
+        { contentType: 'image/jpeg' },
+      );
+      answer.thumbnail_upload_url = thumb.url;
+      answer.thumbnail_storage_path = thumb.path;
+    }
+    return c.json(answer);
+  });
+}

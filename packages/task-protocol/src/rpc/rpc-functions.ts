@@ -1,0 +1,130 @@
+/**
+ * The rpc allow-list: the functions of the seed's reference that the Headless worker (and older
+ * workers) call over supabase-js `.rpc()`, with their parameter names and answers. Each runs
+ * through the same data layer and scoping as the edge functions; nothing else in the database
+ * is reachable over `/rest/v1/rpc`.
+ */
+import { claimNextTask, getTask, type Task, workerHeartbeat } from '@gpuq/db';
+import { HttpError } from '@gpuq/http';
+import { TaskStatus } from '@gpuq/job-types';
+import { z } from 'zod';
+import { applyStatusUpdate } from '../actions/update-status.js';
+import type { Scope } from '../scope.js';
+import type { RouteContext } from '../settings.js';
+
+export interface RpcFunction {
+  args: z.ZodType<Record<string, unknown>>;
+  run(ctx: RouteContext, scope: Scope, args: never): Promise<unknown>;
+}
+
+const TaskIdText = z.string().uuid();
+
+/**
+ * The boolean rpcs answered "rows updated > 0": an unknown task is `false`, as a PostgREST update
+ * that matched nothing. Someone else's task is refused (403), as on every other endpoint.
+ */
+async function scopedTask(ctx: RouteContext, scope: Scope, taskId: string): Promise<Task | null> {
+  const task = await getTask(ctx.db, { taskId });
+  if (task && scope.userId !== null && task.userId !== scope.userId) {
+    throw new HttpError(403, 'forbidden', `permission denied: task ${taskId} is not in your projects`);
+  }
+  return task;
+}
+
+function serviceOnly(scope: Scope, name: string): void {
+  if (scope.userId !== null) throw new HttpError(403, 'forbidden', `permission denied for function ${name}`);
+}
+
+const fn = <Args extends Record<string, unknown>>(
+  args: z.ZodType<Args>,
+  run: (ctx: RouteContext, scope: Scope, args: Args) => Promise<unknown>,
+): RpcFunction => ({ args, run: run as RpcFunction['run'] });
+
+const markFailed = fn(
+  z.union([
+    z.looseObject({ p_task_id: TaskIdText, p_error_message: z.string().max(4000).nullish() }),
+    z.looseObject({ task_id_param: TaskIdText, error_message_param: z.string().max(4000).nullish() }),
+  ]),
+  async (ctx, scope, args) => {
+    const taskId = 'p_task_id' in args ? args.p_task_id : args.task_id_param;
+    const message = 'p_task_id' in args ? args.p_error_message : args.error_message_param;
+    const task = await scopedTask(ctx, scope, taskId as string);
+    if (!task) return false;
+    await applyStatusUpdate(ctx, scope, task, {
+      status: 'Failed',
+      message: (message as string | null) ?? null,
+    });
+    return true;
+  },
+);
+
+export const RPC_FUNCTIONS: Record<string, RpcFunction> = {
+  func_claim_available_task: fn(
+    z.looseObject({ worker_id_param: z.string().min(1).max(200) }),
+    async (ctx, scope, args) => {
+      const task = await claimNextTask(ctx.db, { workerId: args.worker_id_param, userId: scope.userId });
+      if (!task) return [];
+      return [
+        {
+          id: task.id,
+          status: task.status,
+          attempts: task.attempts,
+          worker_id: task.workerId,
+          generation_started_at: task.generationStartedAt,
+          task_data: task.params,
+          created_at: task.createdAt,
+          task_type: task.taskType,
+        },
+      ];
+    },
+  ),
+  func_update_task_status: fn(
+    z.looseObject({
+      p_task_id: TaskIdText,
+      p_status: TaskStatus,
+      p_table_name: z.literal('tasks').optional(),
+      p_output_location: z.string().max(4096).nullish(),
+    }),
+    async (ctx, scope, args) => {
+      const task = await scopedTask(ctx, scope, args.p_task_id);
+      if (!task) return false;
+      await applyStatusUpdate(ctx, scope, task, {
+        status: args.p_status,
+        message: args.p_output_location ?? null,
+      });
+      return true;
+    },
+  ),
+  complete_task_with_timing: fn(
+    z.looseObject({ p_task_id: TaskIdText, p_output_location: z.string().min(1).max(4096) }),
+    async (ctx, scope, args) => {
+      const task = await scopedTask(ctx, scope, args.p_task_id);
+      if (!task) return false;
+      await applyStatusUpdate(ctx, scope, task, { status: 'Complete', message: args.p_output_location });
+      return true;
+    },
+  ),
+  func_mark_task_failed: markFailed,
+  func_worker_heartbeat_with_logs: fn(
+    z.looseObject({
+      worker_id_param: z.string().min(1).max(200),
+      vram_total_mb_param: z.number().int().nullish(),
+      vram_used_mb_param: z.number().int().nullish(),
+      logs_param: z.array(z.unknown()).nullish(),
+      current_task_id_param: TaskIdText.nullish(),
+      status_param: z.string().max(50).nullish(),
+    }),
+    async (ctx, scope, args) => {
+      // Workers are fleet state: the heartbeat guardian sends the service key (as `apikey`).
+      serviceOnly(scope, 'func_worker_heartbeat_with_logs');
+      return workerHeartbeat(ctx.db, {
+        workerId: args.worker_id_param,
+        vramTotalMb: args.vram_total_mb_param ?? null,
+        vramUsedMb: args.vram_used_mb_param ?? null,
+        logs: args.logs_param ?? [],
+        currentTaskId: args.current_task_id_param ?? null,
+        status: args.status_param ?? 'active',
+      });
+    },
+  ),
+};

@@ -1,0 +1,72 @@
+/**
+ * What the task protocol can be tuned by, with the defaults of DESIGN.md section 8. The api maps
+ * its environment variables onto these once at start-up; this package never reads process.env.
+ */
+import type { Authenticator } from '@gpuq/auth';
+import type { Database, Task } from '@gpuq/db';
+import type { Logger } from '@gpuq/logger';
+import type { Storage } from '@gpuq/storage';
+
+export interface TaskProtocolSettings {
+  /** UPLOAD_BASE64_MAX_BYTES: largest decoded file complete-task takes inline. Default 2 MiB. */
+  uploadBase64MaxBytes?: number;
+  /** Lifetime of generate-upload-url's signed PUT URLs, in seconds. Default 3600. */
+  uploadUrlTtlSeconds?: number;
+  /**
+   * How a stored output is recorded in `output_location` and answered as `public_url`: `public`
+   * (default, the seed's behaviour: serve the task buckets publicly) or `signed` (a GET URL that
+   * works for `signedUrlTtlSeconds`).
+   */
+  outputUrls?: 'public' | 'signed';
+  /** Lifetime of signed output URLs, in seconds. Default 7 days. */
+  signedUrlTtlSeconds?: number;
+  /** Base URLs of this system's storage (`…/storage/v1`): reported URLs are read back as paths. */
+  storageBaseUrls?: readonly string[];
+  /** Content types a completed file may have. Default images and videos. */
+  allowedContentTypes?: readonly string[];
+  /** TASK_HEARTBEAT_TIMEOUT_S, for the stale-claim reaper. Default 1800. */
+  heartbeatTimeoutSeconds?: number;
+  /** JOB_MAX_ATTEMPTS, for the stale-claim reaper. Default 3. */
+  maxAttempts?: number;
+}
+
+export type ResolvedSettings = Required<TaskProtocolSettings>;
+
+export const DEFAULT_SETTINGS: ResolvedSettings = {
+  uploadBase64MaxBytes: 2 * 1024 * 1024,
+  uploadUrlTtlSeconds: 3600,
+  outputUrls: 'public',
+  signedUrlTtlSeconds: 7 * 24 * 3600,
+  storageBaseUrls: [],
+  allowedContentTypes: ['image/*', 'video/*'],
+  heartbeatTimeoutSeconds: 1800,
+  maxAttempts: 3,
+};
+
+export function resolveSettings(settings: TaskProtocolSettings = {}): ResolvedSettings {
+  const defined = Object.fromEntries(Object.entries(settings).filter(([, value]) => value !== undefined));
+  return { ...DEFAULT_SETTINGS, ...defined };
+}
+
+export interface TaskProtocolDeps {
+  db: Database;
+  storage: Storage;
+  logger: Logger;
+  /**
+   * Puts a claimable protocol task on our own BullMQ fleet (queue-api builds the job data and
+   * callback credential). Called only once every dependency of the task is Complete. Absent:
+   * protocol tasks are served to pull-workers only.
+   */
+  enqueue?: (task: Task) => Promise<void>;
+  /**
+   * Authenticates requests that reach these routes without a principal (always the rpc routes,
+   * whose errors must be PostgREST-shaped; the functions when the app mounted no authMiddleware).
+   */
+  authenticator?: Authenticator;
+  settings?: TaskProtocolSettings;
+}
+
+/** The deps every route handler uses, settings resolved once. */
+export interface RouteContext extends Omit<TaskProtocolDeps, 'settings'> {
+  settings: ResolvedSettings;
+}
