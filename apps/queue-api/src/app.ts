@@ -17,6 +17,8 @@ export interface AppDeps {
   logger: Logger;
   corsOrigins: string[];
   bodyLimitBytes: number;
+  /** Paths that apply a body limit of their own (complete-task takes base64 files). */
+  bodyLimitExempt?: readonly string[];
   probes: ReadinessProbe[];
   metrics?: ApiMetrics;
   /** Middleware for path patterns, applied before any feature route (authentication). */
@@ -47,19 +49,17 @@ export function createApp(deps: AppDeps): Hono {
     maxAge: 600,
   });
   for (const path of ['/functions/*', '/v1/*', '/rest/*', '/storage/*']) app.use(path, browserApi);
-  app.use(
-    '*',
-    bodyLimit({
-      maxSize: deps.bodyLimitBytes,
-      onError: () => {
-        throw new HttpError(
-          413,
-          'payload_too_large',
-          `request body is larger than ${deps.bodyLimitBytes} bytes`,
-        );
-      },
-    }),
-  );
+  const limitBody = bodyLimit({
+    maxSize: deps.bodyLimitBytes,
+    onError: () => {
+      throw new HttpError(
+        413,
+        'payload_too_large',
+        `request body is larger than ${deps.bodyLimitBytes} bytes`,
+      );
+    },
+  });
+  app.use('*', (c, next) => (deps.bodyLimitExempt?.includes(c.req.path) ? next() : limitBody(c, next)));
   for (const [path, handler] of deps.beforeRoutes ?? []) app.use(path, handler);
   app.route('/', healthRoutes(deps.probes));
   app.route('/', openApiRoutes());

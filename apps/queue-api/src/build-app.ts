@@ -5,6 +5,7 @@
 import { authMiddleware } from '@gpuq/auth';
 import { CALLBACK_PATH, createCallbackApp } from '@gpuq/callback/server';
 import { createStorageRoutes, LocalFileStorage } from '@gpuq/storage';
+import { COMPLETE_TASK_PATHS, taskProtocolRoutes } from '@gpuq/task-protocol';
 import { Hono, type MiddlewareHandler } from 'hono';
 import { adminRoutes } from './admin/admin-routes.js';
 import { createApp } from './app.js';
@@ -44,13 +45,19 @@ export function buildApp(services: ApiServices, extraRoutes: Hono[] = []): Hono 
 
   const routes: Hono[] = [callback];
   if (services.storage instanceof LocalFileStorage) {
-    const storageRoutes = createStorageRoutes({ storage: services.storage, secret: services.storageSecret });
+    // Task-protocol outputs are public URLs, as the Headless worker and its frontend expect.
+    const storageRoutes = createStorageRoutes({
+      storage: services.storage,
+      secret: services.storageSecret,
+      publicBuckets: ['single_image', 'travel'],
+    });
     routes.push(mountAt(STORAGE_PATH, storageRoutes));
   }
   const app = createApp({
     logger,
     corsOrigins: env.corsOrigins,
     bodyLimitBytes: env.BODY_LIMIT_BYTES,
+    bodyLimitExempt: COMPLETE_TASK_PATHS.map((path) => `/functions/v1${path}`),
     probes: [
       redisProbe(services.redis),
       { name: 'postgres', check: async () => void (await db.query('select 1')) },
@@ -67,6 +74,14 @@ export function buildApp(services: ApiServices, extraRoutes: Hono[] = []): Hono 
       accountRoutes(services),
       eventRoutes(services),
       adminImageRoutes(services),
+      taskProtocolRoutes({
+        db,
+        storage: services.storage,
+        logger,
+        authenticator: services.authenticator,
+        enqueue: services.enqueueTask,
+        settings: services.protocolSettings,
+      }),
       adminRoutes(services.queues, {
         sessionSecret: env.secrets.callbackSecret.value,
         basic:

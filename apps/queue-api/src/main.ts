@@ -2,6 +2,7 @@
 import { ConfigError } from '@gpuq/config';
 import { createLogger } from '@gpuq/logger';
 import { evictionPolicy } from '@gpuq/queue';
+import { startTaskProtocolBackground } from '@gpuq/task-protocol';
 import { serve } from '@hono/node-server';
 import { buildApp } from './build-app.js';
 import { loadApiEnv } from './env.js';
@@ -29,6 +30,12 @@ async function main(): Promise<void> {
 
   const app = buildApp(services);
   const stopReconciler = startReconciler(services);
+  const protocolBackground = await startTaskProtocolBackground({
+    db: services.db,
+    logger,
+    enqueue: services.enqueueTask,
+    settings: services.protocolSettings,
+  });
   const server = serve({ fetch: app.fetch, port: env.PORT }, (info) => {
     logger.info(
       { port: info.port, database: services.db.kind, storage: services.storage.kind },
@@ -38,6 +45,7 @@ async function main(): Promise<void> {
   const shutdown = (signal: string) => {
     logger.info({ signal }, 'shutting down');
     stopReconciler();
+    void protocolBackground.stop();
     server.close(() => {
       void services.close().finally(() => process.exit(0));
     });

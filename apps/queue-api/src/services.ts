@@ -4,14 +4,17 @@
  */
 import { join } from 'node:path';
 import { type Authenticator, createAuthenticator } from '@gpuq/auth';
-import { type Database, findApiTokenByHash, getProfile, migrate, openDatabase } from '@gpuq/db';
+import { type Database, findApiTokenByHash, getProfile, migrate, openDatabase, type Task } from '@gpuq/db';
+import { type TaskType, taskSpec } from '@gpuq/job-types';
 import type { Logger } from '@gpuq/logger';
 import { createRedis, JobQueues, whenReady } from '@gpuq/queue';
 import { createRateLimitStore, RateLimiter } from '@gpuq/rate-limit';
 import { createStorage, deriveStorageUrlSecret, type Storage } from '@gpuq/storage';
+import type { TaskProtocolSettings } from '@gpuq/task-protocol';
 import type { Redis } from 'ioredis';
 import type { ApiEnv } from './env.js';
 import { TaskEventHub } from './events/task-event-hub.js';
+import { jobDataFor } from './jobs/job-data.js';
 import { jobPresenter, type PresentJob } from './jobs/job-presenter.js';
 import { backlogSeconds } from './metrics/backlog.js';
 import { ApiMetrics } from './metrics/metrics.js';
@@ -29,6 +32,9 @@ export interface ApiServices {
   metrics: ApiMetrics;
   present: PresentJob;
   events: TaskEventHub;
+  /** Puts a runnable protocol task on our fleet's queue (the task protocol's dispatcher calls it). */
+  enqueueTask(task: Task): Promise<void>;
+  protocolSettings: TaskProtocolSettings;
   /** The user's id when the token is an admin's (or 'service' for the service role), else null. */
   adminFromToken(token: string): Promise<string | null>;
   close(): Promise<void>;
@@ -86,6 +92,24 @@ export async function openServices(env: ApiEnv, logger: Logger): Promise<ApiServ
   return {
     env,
     logger,
+    protocolSettings: {
+      uploadBase64MaxBytes: env.UPLOAD_BASE64_MAX_BYTES,
+      heartbeatTimeoutSeconds: env.TASK_HEARTBEAT_TIMEOUT_S,
+      maxAttempts: env.JOB_MAX_ATTEMPTS,
+      storageBaseUrls: [`${env.publicUrl}/storage/v1`],
+    },
+    async enqueueTask(task) {
+      // Travel segments and stitches wait for the wan-worker's travel handlers (the WAN engine);
+      // until then the pull-workers run them, so they are not put where our fleet would refuse them.
+      if (task.taskType.startsWith('travel_')) return;
+      await queues.enqueue(
+        taskSpec(task.taskType as TaskType).queue,
+        jobDataFor(task, env.secrets.callbackSecret.value),
+        {
+          maxAttempts: env.JOB_MAX_ATTEMPTS,
+        },
+      );
+    },
     db,
     redis,
     queues,

@@ -98,4 +98,29 @@ describe('sdxl-worker end to end', () => {
       Buffer.from(await (await fetch((await finished(token, id)).outputs[0]!.url)).arrayBuffer());
     expect((await bytes(a)).equals(await bytes(b))).toBe(true);
   }, 120_000);
+
+  it('runs a task-protocol single_image on the SDXL fleet', async () => {
+    const userId = randomUUID();
+    const token = await api.token(userId);
+    const projects = (await (
+      await api.request('/v1/projects', { token, json: { name: 'protocol' } })
+    ).json()) as {
+      project: { id: string };
+    };
+    const created = await api.request('/functions/v1/create-task', {
+      token,
+      json: {
+        task_type: 'single_image',
+        project_id: projects.project.id,
+        params: { prompt: 'a red fox', seed: 4, width: 512, height: 512 },
+      },
+    });
+    expect(created.status).toBe(200);
+    expect(await created.text()).toBe('Task queued');
+    const id = created.headers.get('x-task-id')!;
+    const done = await finished(token, id);
+    expect(done.status, done.error ?? '').toBe('completed');
+    const image = await fetch(done.outputs[0]!.url);
+    expect(pngSize(new Uint8Array(await image.arrayBuffer()))).toEqual({ width: 64, height: 64 });
+  }, 120_000);
 });

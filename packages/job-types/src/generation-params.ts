@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import { GenerationPreset, JOB_CATALOG } from './catalog.js';
 import { JobType } from './job-type.js';
-import { defaultNegativePrompt, Prompt, type QueueJobRequest, requestedImages, Seed } from './queue-job.js';
+import { defaultNegativePrompt, Prompt, QueueJobRequest, requestedImages, Seed } from './queue-job.js';
 
 /** The preset's fields (size, frames, steps, scheduler, guidance) plus what the request chose. */
 export const GenerationParams = GenerationPreset.extend({
@@ -43,4 +43,26 @@ export function resolveGenerationParams(
     enhancePrompt: spec.enhancePrompt,
     referenceImageUrl: metadata.referenceImageUrl ?? null,
   };
+}
+
+/**
+ * A task-protocol `single_image` as SDXL work: its params laid over the fast SDXL preset.
+ * Returns null when the params would not pass queue-job's own validation (the task then stays for
+ * a pull-worker, which applies its own rules).
+ */
+export function singleImageGenerationParams(
+  params: Record<string, unknown>,
+  randomSeed: () => number,
+): GenerationParams | null {
+  const request = QueueJobRequest.safeParse({
+    jobType: 'sdxl_image_fast',
+    metadata: {
+      prompt: params.prompt,
+      negativePrompt: params.negative_prompt,
+      seed: params.seed,
+      width: params.width,
+      height: params.height,
+    },
+  });
+  return request.success ? resolveGenerationParams(request.data, randomSeed) : null;
 }
