@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { getProfile, listLedger } from '@gpuq/db';
 import type { JobRecord } from '@gpuq/job-types';
 import { type ApiHarness, startApi } from '@gpuq/queue-api/testing';
-import { type RunningProcess, runTsEntry, TEST_REDIS_URL } from '@gpuq/testing';
+import { type RunningProcess, runTsEntry } from '@gpuq/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 let api: ApiHarness;
