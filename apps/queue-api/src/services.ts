@@ -14,6 +14,7 @@ import type { TaskProtocolSettings } from '@gpuq/task-protocol';
 import type { Redis } from 'ioredis';
 import type { ApiEnv } from './env.js';
 import { TaskEventHub } from './events/task-event-hub.js';
+import { startDeadLetterWatcher } from './jobs/dead-letter-watcher.js';
 import { jobDataFor } from './jobs/job-data.js';
 import { jobPresenter, type PresentJob } from './jobs/job-presenter.js';
 import { backlogSeconds } from './metrics/backlog.js';
@@ -88,8 +89,9 @@ export async function openServices(env: ApiEnv, logger: Logger): Promise<ApiServ
   const present = jobPresenter({ db, storage });
   const events = new TaskEventHub(db, present, logger);
   await events.start();
+  let stopDeadLetters: () => Promise<void> = async () => {};
 
-  return {
+  const services: ApiServices = {
     env,
     logger,
     protocolSettings: {
@@ -127,6 +129,7 @@ export async function openServices(env: ApiEnv, logger: Logger): Promise<ApiServ
       return (await getProfile(db, principal.userId))?.role === 'admin' ? principal.userId : null;
     },
     async close() {
+      await stopDeadLetters();
       await events.close();
       await queues.close();
       await rateLimitStore.close();
@@ -134,4 +137,12 @@ export async function openServices(env: ApiEnv, logger: Logger): Promise<ApiServ
       await db.close();
     },
   };
+  stopDeadLetters = await startDeadLetterWatcher(services).catch((error: unknown) => {
+    logger.error(
+      { err: (error as Error).message },
+      'dead-letter watcher not started (Redis down?); restart to retry',
+    );
+    return async () => {};
+  });
+  return services;
 }

@@ -4,7 +4,7 @@
  * Postgres (task, images, generation, credits) → the output served back over a signed URL.
  */
 import { randomUUID } from 'node:crypto';
-import { getProfile, listLedger } from '@gpuq/db';
+import { ensureProfile, getProfile, grantAdmin, listLedger } from '@gpuq/db';
 import type { JobRecord } from '@gpuq/job-types';
 import { type ApiHarness, startApi } from '@gpuq/queue-api/testing';
 import { type RunningProcess, runTsEntry } from '@gpuq/testing';
@@ -122,5 +122,23 @@ describe('sdxl-worker end to end', () => {
     expect(done.status, done.error ?? '').toBe('completed');
     const image = await fetch(done.outputs[0]!.url);
     expect(pngSize(new Uint8Array(await image.arrayBuffer()))).toEqual({ width: 64, height: 64 });
+  }, 120_000);
+
+  it('answers an admin image request with the real image once the job completes, free of charge', async () => {
+    const adminId = randomUUID();
+    await ensureProfile(api.services.db, { userId: adminId, signupCredits: 0 });
+    await grantAdmin(api.services.db, { userId: adminId });
+    const response = await api.request('/functions/v1/generate-admin-image', {
+      token: await api.token(adminId),
+      json: { prompt: 'a portrait of the team', mode: 'fast' },
+    });
+    expect(response.status).toBe(200);
+    const { image } = (await response.json()) as { image: { url: string; prompt: string; mode: string } };
+    expect(image).toMatchObject({ prompt: 'a portrait of the team', mode: 'fast' });
+    expect(pngSize(new Uint8Array(await (await fetch(image.url)).arrayBuffer()))).toEqual({
+      width: 64,
+      height: 64,
+    });
+    expect((await getProfile(api.services.db, adminId))?.credits).toBe(0);
   }, 120_000);
 });

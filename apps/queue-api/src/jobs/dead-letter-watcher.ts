@@ -1,0 +1,46 @@
+/**
+ * Jobs that die without a word from their worker — every lease expired (the worker kept
+ * crashing), or a failure it could not report — land in BullMQ's failed set (the dead-letter
+ * view, kept and replayable from Bull Board with the same inputs). This watcher closes their
+ * tasks: Failed with BullMQ's last error, credits refunded. A task the worker already reported is
+ * left alone (a repeat of its state changes nothing), so every api instance may run it.
+ */
+import { failTask, getTask } from '@gpuq/db';
+import { QueueEvents } from 'bullmq';
+import type { ApiServices } from '../services.js';
+
+export async function startDeadLetterWatcher(services: ApiServices): Promise<() => Promise<void>> {
+  const watchers = services.queues.all().map(
+    (queue) =>
+      new QueueEvents(queue.name, {
+        connection: { url: services.env.REDIS_URL, maxRetriesPerRequest: null },
+        prefix: services.env.QUEUE_PREFIX,
+      }),
+  );
+  for (const watcher of watchers) {
+    watcher.on('failed', ({ jobId, failedReason }) => {
+      void (async () => {
+        const task = await getTask(services.db, { taskId: jobId });
+        if (!task || task.status === 'Complete' || task.status === 'Failed' || task.status === 'Cancelled')
+          return;
+        // Only when BullMQ has given up: a failure with attempts left is retried, not final.
+        const job = await services.queues.queue(watcher.name as never).getJob(jobId);
+        if (job && (await job.getState()) !== 'failed') return;
+        await failTask(services.db, {
+          taskId: jobId,
+          errorMessage: failedReason || 'the job failed in the queue',
+        });
+        services.metrics.jobOutcomes.inc({ job_type: task.taskType, outcome: 'failed' });
+        services.logger.warn({ jobId, failedReason }, 'job died in the queue: task failed and refunded');
+      })().catch((error: unknown) =>
+        services.logger.error({ jobId, err: (error as Error).message }, 'could not close a dead job'),
+      );
+    });
+  }
+  // Not awaited: with Redis down at start-up the api still starts, and the watchers connect later.
+  for (const watcher of watchers)
+    watcher.on('error', (error) => services.logger.warn({ err: error.message }, 'queue events'));
+  return async () => {
+    await Promise.all(watchers.map((watcher) => watcher.close()));
+  };
+}
