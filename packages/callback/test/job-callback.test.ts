@@ -151,7 +151,15 @@ describe('repeats, order and fences', () => {
   it('records progress while processing', async () => {
     const { task, credential } = await harness.createJob('video_high');
     await client().send(credential, { status: 'processing' });
-    const job = await client().send(credential, { status: 'processing', progress: 0.4 });
+    const job = await client().send(credential, {
+      status: 'processing',
+      progress: 0.4,
+      workerId: 'gpu-heartbeat',
+    });
+    const { rows } = await harness.db.query<{ age: number }>(
+      "select extract(epoch from now() - last_heartbeat)::float8 as age from public.workers where id = 'gpu-heartbeat'",
+    );
+    expect(rows[0]!.age).toBeLessThan(60);
     expect(job.progress).toBeCloseTo(0.4);
     expect((await getTask(harness.db, { taskId: task.id }))?.progress).toBeCloseTo(0.4);
   });

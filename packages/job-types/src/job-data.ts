@@ -19,6 +19,8 @@ export const QueueJobData = z
     callbackToken: z.string().min(1),
     /** Unix seconds after which the callback credential is refused. */
     callbackExpiresAt: z.number().int().positive(),
+    /** The worker running it, set by the worker when it claims (shown in Bull Board). */
+    workerId: z.string().optional(),
   })
   .meta({ id: 'QueueJobData' });
 export type QueueJobData = z.infer<typeof QueueJobData>;

@@ -55,6 +55,9 @@ export function jobProcessor(deps: LifecycleDeps) {
       throw error;
     }
 
+    // Operators see which worker holds the job in Bull Board's job data.
+    await job.updateData({ ...job.data, workerId }).catch(() => {});
+
     let lastProgressAt = 0;
     const onProgress = (fraction: number) => {
       void job.updateProgress(Math.round(fraction * 1000) / 10).catch(() => {});

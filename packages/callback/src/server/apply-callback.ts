@@ -19,6 +19,7 @@ import {
   type Task,
   TaskNotFoundError,
   updateTaskStatus,
+  workerHeartbeat,
 } from '@gpuq/db';
 import type { JobCallbackPayload } from '@gpuq/job-types';
 import { type OutputOptions, recordOutputs, reportedOutputs } from './callback-outputs.js';
@@ -45,6 +46,8 @@ export async function applyCallback(
     const workerId = payload.workerId ?? 'bullmq-worker';
 
     if (payload.status === 'processing') {
+      // Every report of a running job is its worker's heartbeat in the workers table.
+      await workerHeartbeat(tx, { workerId, currentTaskId: task.id, status: 'active' });
       const claimed =
         task.status === 'In Progress' && task.claimedBy === 'bullmq' && payload.attempt === task.bullmqAttempt
           ? task
