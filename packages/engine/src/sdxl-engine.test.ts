@@ -150,6 +150,26 @@ describe.skipIf(!dir)('SdxlEngine on sdxl-tiny', () => {
     expect(ticks).toBeGreaterThan(0);
   });
 
+  it('keeps fp16 weights on request, close to the fp32 reference', async () => {
+    const half = await SdxlEngine.load(dir!, { weightDtype: 'fp16' });
+    const u = ref('unet_forward.safetensors');
+    const out = await half.unetForward({
+      sample: f32(u, 'in.sample'),
+      timestep: f32(u, 'in.timestep').data[0]!,
+      encoderHiddenStates: f32(u, 'in.encoder_hidden_states'),
+      textEmbeds: f32(u, 'in.text_embeds'),
+      timeIds: f32(u, 'in.time_ids'),
+    });
+    const want = f32(u, 'noise_pred').data;
+    const scale = want.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
+    // fp16 rounding of the weights (11-bit mantissa), not an fp32-level match
+    expect(worstRatio(out.noisePred.data, want, { atol: 5e-3 * scale, rtol: 0 })).toBeLessThanOrEqual(1);
+    // @ts-expect-error: not a storage dtype
+    await expect(SdxlEngine.load(dir!, { weightDtype: 'int8' })).rejects.toMatchObject({
+      code: 'GPUQ_INVALID_ARGUMENT',
+    });
+  });
+
   it('rejects bad input in TS with a clear message, and native errors with their code', async () => {
     await expect(engine.generate({ prompt: promptIds(), steps: 0 })).rejects.toThrow(
       /expected an integer in \[1, 1000\] for steps/,
