@@ -63,7 +63,9 @@ Weights Weights::from_tensors(std::map<std::string, Tensor> tensors, json::Value
                               DType storage) {
   Weights w;
   w.config_ = std::move(config);
-  for (auto& [name, t] : tensors) w.tensors_[name] = backend.upload_weight(t, storage);
+  // Convert and drop one by one so fp32 originals and their half copies never all coexist.
+  for (auto it = tensors.begin(); it != tensors.end(); it = tensors.erase(it))
+    w.tensors_[it->first] = backend.upload_weight(it->second, storage);
   return w;
 }
 
