@@ -230,8 +230,11 @@ export class SdxlEngine {
       ];
     };
     const [p1, p2] = ids(request.prompt, 'prompt');
-    const negative =
-      request.negativePrompt == null ? undefined : ids(request.negativePrompt, 'negativePrompt');
+    // No negative prompt: zero embeddings where the checkpoint says so (SDXL base), otherwise the
+    // pipeline encodes an empty prompt, which needs the tokenizer.
+    const negativeInput =
+      request.negativePrompt ?? (this.info.forceZerosForEmptyPrompt || !this.tokenizers ? undefined : '');
+    const negative = negativeInput === undefined ? undefined : ids(negativeInput, 'negativePrompt');
     const height = checkPositiveInt(request.height ?? 1024, 'height', 16384);
     const width = checkPositiveInt(request.width ?? 1024, 'width', 16384);
     const steps = checkPositiveInt(request.steps ?? 30, 'steps', 1000);
