@@ -63,6 +63,39 @@ describe.skipIf(!dir)('SdxlEngine on sdxl-tiny', () => {
     expect(Object.keys(out.trace!)).toContain('mid_block');
   });
 
+  it('decodes latents with the VAE like the reference, with intermediates', async () => {
+    const v = ref('vae_decode.safetensors');
+    const out = await engine.vaeDecode(f32(v, 'z'));
+    expect(out.image.shape).toEqual([1, 3, 64, 96]);
+    expect(
+      worstRatio(out.image.data, f32(v, 'image').data, tol.get('reference/vae_decode.safetensors:image')!),
+    ).toBeLessThanOrEqual(1);
+    const small = await engine.vaeDecode(f32(v, 'small.z'), { trace: true });
+    const mid = small.trace!['decoder.mid_block']!;
+    const t = tol.get('reference/vae_decode.safetensors:small.decoder.mid_block')!;
+    expect(
+      worstRatio(mid.data as Float32Array, f32(v, 'small.decoder.mid_block').data, t),
+    ).toBeLessThanOrEqual(1);
+    await expect(engine.vaeDecode({ data: new Float32Array(8), shape: [1, 2, 2, 2] })).rejects.toThrow(
+      /expected shape \[\*, 4, \*, \*\] for z/,
+    );
+  });
+
+  it('steps DPM++ 2M Karras through a whole reference loop from JS', async () => {
+    const s = engine.scheduler(4, 'dpmpp_2m_karras');
+    expect(Array.from(s.tables.timesteps)).toEqual(
+      Array.from(loops.get('dpmpp_2m_karras.timesteps')!.i64!, Number),
+    );
+    let x = f32(loops, 'dpmpp_2m_karras.latents_scaled');
+    for (let i = 0; i < 4; i++) {
+      x = s.step(f32(loops, `dpmpp_2m_karras.step${i}.noise_pred`), i, x);
+      const t = tol.get(`reference/loops.safetensors:dpmpp_2m_karras.step${i}.latents`)!;
+      expect(worstRatio(x.data, f32(loops, `dpmpp_2m_karras.step${i}.latents`).data, t)).toBeLessThanOrEqual(
+        1,
+      );
+    }
+  });
+
   it('generates the reference Euler image from explicit ids and latents, with progress per step', async () => {
     const steps: number[] = [];
     const result = await engine.generate(
