@@ -5,6 +5,7 @@
 #include <random>
 
 #include "pipeline/image.h"
+#include "tensor/block_cache.h"
 #include "util/error.h"
 
 namespace gpuq {
@@ -38,6 +39,14 @@ std::unique_ptr<SdxlPipeline> SdxlPipeline::load(const std::string& dir, std::sh
   if (is_file(sched_path)) p->sched_cfg_ = SchedulerConfig::from_json(json::parse_file(sched_path));
   p->force_zeros_ = index.bool_or("force_zeros_for_empty_prompt", true);
   return p;
+}
+
+SdxlPipeline::~SdxlPipeline() {
+  te1_.reset();
+  te2_.reset();
+  unet_.reset();
+  vae_.reset();
+  release_block_cache();
 }
 
 PromptEmbeds SdxlPipeline::encode_prompt(const std::vector<int64_t>& ids_1, const std::vector<int64_t>& ids_2) const {
