@@ -23,8 +23,12 @@ Napi::Value load(const Napi::CallbackInfo& info) {
   // no environment variables: configuration arrives as options).
   int threads = static_cast<int>(number_prop(opts, "threads", 0));
   int hw = static_cast<int>(std::thread::hardware_concurrency());
+  std::string dtype = string_prop(opts, "weightDtype", "fp32");
+  DType storage = dtype == "fp16" ? DType::F16 : dtype == "bf16" ? DType::BF16 : DType::F32;
+  if (dtype != "fp32" && dtype != "fp16" && dtype != "bf16")
+    throw Napi::TypeError::New(env, "weightDtype must be fp32, fp16 or bf16, got " + dtype);
   return start_load(env, info[0].As<Napi::String>().Utf8Value(), string_prop(opts, "device", "auto"),
-                    threads > 0 ? threads : (hw > 0 ? hw : 1));
+                    threads > 0 ? threads : (hw > 0 ? hw : 1), storage);
 }
 
 Napi::Value replay(const Napi::CallbackInfo& info) {

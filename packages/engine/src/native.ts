@@ -89,7 +89,10 @@ export interface ReplayRow {
 }
 
 export interface NativeAddon {
-  load(dir: string, options: { device?: string; threads?: number }): Promise<NativePipeline>;
+  load(
+    dir: string,
+    options: { device?: string; threads?: number; weightDtype?: string },
+  ): Promise<NativePipeline>;
   replay(
     fixtureDir: string,
     outDir: string,

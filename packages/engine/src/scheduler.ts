@@ -2,7 +2,14 @@ import { EngineError } from './engine-error.js';
 import { native } from './native.js';
 import { checkTensor, type TensorF32 } from './tensor.js';
 
-export const SCHEDULER_NAMES = ['euler', 'euler_ancestral', 'dpmpp_2m', 'dpmpp_2m_karras'] as const;
+/** `euler_a` is the job catalog's name for Euler ancestral (packages/job-types). */
+export const SCHEDULER_NAMES = [
+  'euler',
+  'euler_ancestral',
+  'euler_a',
+  'dpmpp_2m',
+  'dpmpp_2m_karras',
+] as const;
 export type SchedulerName = (typeof SCHEDULER_NAMES)[number];
 
 export interface SchedulerTables {

@@ -63,6 +63,39 @@ describe.skipIf(!dir)('SdxlEngine on sdxl-tiny', () => {
     expect(Object.keys(out.trace!)).toContain('mid_block');
   });
 
+  it('decodes latents with the VAE like the reference, with intermediates', async () => {
+    const v = ref('vae_decode.safetensors');
+    const out = await engine.vaeDecode(f32(v, 'z'));
+    expect(out.image.shape).toEqual([1, 3, 64, 96]);
+    expect(
+      worstRatio(out.image.data, f32(v, 'image').data, tol.get('reference/vae_decode.safetensors:image')!),
+    ).toBeLessThanOrEqual(1);
+    const small = await engine.vaeDecode(f32(v, 'small.z'), { trace: true });
+    const mid = small.trace!['decoder.mid_block']!;
+    const t = tol.get('reference/vae_decode.safetensors:small.decoder.mid_block')!;
+    expect(
+      worstRatio(mid.data as Float32Array, f32(v, 'small.decoder.mid_block').data, t),
+    ).toBeLessThanOrEqual(1);
+    await expect(engine.vaeDecode({ data: new Float32Array(8), shape: [1, 2, 2, 2] })).rejects.toThrow(
+      /expected shape \[\*, 4, \*, \*\] for z/,
+    );
+  });
+
+  it('steps DPM++ 2M Karras through a whole reference loop from JS', async () => {
+    const s = engine.scheduler(4, 'dpmpp_2m_karras');
+    expect(Array.from(s.tables.timesteps)).toEqual(
+      Array.from(loops.get('dpmpp_2m_karras.timesteps')!.i64!, Number),
+    );
+    let x = f32(loops, 'dpmpp_2m_karras.latents_scaled');
+    for (let i = 0; i < 4; i++) {
+      x = s.step(f32(loops, `dpmpp_2m_karras.step${i}.noise_pred`), i, x);
+      const t = tol.get(`reference/loops.safetensors:dpmpp_2m_karras.step${i}.latents`)!;
+      expect(worstRatio(x.data, f32(loops, `dpmpp_2m_karras.step${i}.latents`).data, t)).toBeLessThanOrEqual(
+        1,
+      );
+    }
+  });
+
   it('generates the reference Euler image from explicit ids and latents, with progress per step', async () => {
     const steps: number[] = [];
     const result = await engine.generate(
@@ -148,6 +181,26 @@ describe.skipIf(!dir)('SdxlEngine on sdxl-tiny', () => {
     // Aborted at step 2: the loop may finish the step in flight, never more.
     expect(Math.max(...seen)).toBeLessThanOrEqual(3);
     expect(ticks).toBeGreaterThan(0);
+  });
+
+  it('keeps fp16 weights on request, close to the fp32 reference', async () => {
+    const half = await SdxlEngine.load(dir!, { weightDtype: 'fp16' });
+    const u = ref('unet_forward.safetensors');
+    const out = await half.unetForward({
+      sample: f32(u, 'in.sample'),
+      timestep: f32(u, 'in.timestep').data[0]!,
+      encoderHiddenStates: f32(u, 'in.encoder_hidden_states'),
+      textEmbeds: f32(u, 'in.text_embeds'),
+      timeIds: f32(u, 'in.time_ids'),
+    });
+    const want = f32(u, 'noise_pred').data;
+    const scale = want.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
+    // fp16 rounding of the weights (11-bit mantissa), not an fp32-level match
+    expect(worstRatio(out.noisePred.data, want, { atol: 5e-3 * scale, rtol: 0 })).toBeLessThanOrEqual(1);
+    // @ts-expect-error: not a storage dtype
+    await expect(SdxlEngine.load(dir!, { weightDtype: 'int8' })).rejects.toMatchObject({
+      code: 'GPUQ_INVALID_ARGUMENT',
+    });
   });
 
   it('rejects bad input in TS with a clear message, and native errors with their code', async () => {

@@ -22,6 +22,7 @@ describe('tiny random checkpoint', () => {
     expect(a.height).toBe(48);
     expect(decodePng(a.png).rgb).toEqual(a.rgb);
     expect(Buffer.from(a.rgb).equals(Buffer.from(b.rgb))).toBe(true);
+    expect(engine.scheduler(3, 'euler_a').tables.needsNoise).toBe(true);
     const s = engine.scheduler(3, 'dpmpp_2m_karras');
     expect(s.tables.integerTimesteps).toBe(true);
     expect(s.steps).toBe(3);

@@ -121,8 +121,32 @@ int main() {
     CHECK(max_diff(be.nlc_to_nchw(be.nchw_to_nlc(img), 4, 5), img) == 0);
     Tensor up = be.upsample_nearest2x(img);
     CHECK(up.dim(2) == 8 && up.f32()[(1 * 3 + 2) * 80 + 7 * 10 + 9] == img.f32()[(1 * 3 + 2) * 20 + 3 * 5 + 4]);
-    Tensor gg = be.geglu(seeded_normal({3, 10}, 14));
+    Tensor gin = seeded_normal({3, 10}, 14);
+    Tensor gg = be.geglu(gin);
     CHECK(gg.shape() == (Shape{3, 5}));
+    double aerr = 0;
+    for (int64_t r = 0; r < 3; ++r)
+      for (int64_t j = 0; j < 5; ++j) {
+        double a = gin.f32()[r * 10 + j], g = gin.f32()[r * 10 + 5 + j];
+        aerr = std::max(aerr, std::fabs(a * 0.5 * g * (1 + std::erf(g / std::sqrt(2.0))) - gg.f32()[r * 5 + j]));
+      }
+    // Every activation against its definition (quick_gelu is CLIP ViT-L's, SDXL's first encoder).
+    Tensor act_in = seeded_normal({257}, 15);
+    auto act_ref = [](Activation a, double v) {
+      switch (a) {
+        case Activation::SiLU: return v / (1 + std::exp(-v));
+        case Activation::GeluErf: return 0.5 * v * (1 + std::erf(v / std::sqrt(2.0)));
+        case Activation::GeluTanh: return 0.5 * v * (1 + std::tanh(std::sqrt(2.0 / M_PI) * (v + 0.044715 * v * v * v)));
+        case Activation::QuickGelu: return v / (1 + std::exp(-1.702 * v));
+      }
+      return 0.0;
+    };
+    for (Activation a : {Activation::SiLU, Activation::GeluErf, Activation::GeluTanh, Activation::QuickGelu}) {
+      Tensor out = be.activation(act_in, a);
+      for (int64_t i = 0; i < act_in.numel(); ++i)
+        aerr = std::max(aerr, std::fabs(act_ref(a, act_in.f32()[i]) - out.f32()[i]));
+    }
+    CHECK(aerr < 2e-6);
   }
   // Vectorised exp / erf against libm.
   double eerr = 0, ferr = 0;

@@ -1,7 +1,7 @@
 // gpuq_bench: CPU speed of one SDXL UNet step (batch 2 = CFG, 32x32 latent by default) on the tiny
 // random checkpoint and on a full-size SDXL-shaped UNet with random weights, next to the sgemm
 // rate measured in the same run (the roofline), with time and GFLOP/s per op family.
-// Usage: gpuq_bench [--tiny-only] [--latent N] [--runs N] [--json PATH]
+// Usage: gpuq_bench [--tiny-only] [--latent N] [--runs N] [--weights fp32|fp16|bf16] [--json PATH]
 #include <sys/resource.h>
 
 #include <algorithm>
@@ -55,7 +55,7 @@ struct StepResult {
 };
 
 StepResult bench_unet(const std::string& name, const std::string& config_json, int64_t latent, int runs,
-                      CpuBackend& be) {
+                      CpuBackend& be, DType storage) {
   StepResult r;
   r.name = name;
   json::Value cfg = json::parse(config_json);
@@ -63,7 +63,7 @@ StepResult bench_unet(const std::string& name, const std::string& config_json, i
   auto t0 = Clock::now();
   ParamSpecs specs = unet_param_specs(ucfg, cfg.int_or("projection_class_embeddings_input_dim", 0));
   for (const auto& s : specs) r.params += static_cast<double>(shape_numel(s.second));
-  UNet unet(Weights::from_tensors(random_weights(specs, 1), cfg, be), be);
+  UNet unet(Weights::from_tensors(random_weights(specs, 1), cfg, be, storage), be);
   r.load_seconds = seconds_since(t0);
   const int64_t cross = ucfg.down.back().cross_attention_dim;
   UNetInputs in;
@@ -144,6 +144,7 @@ std::string to_json(const std::vector<StepResult>& results, double roof, int thr
 int main(int argc, char** argv) {
   gpuq::tune_blas_or_reexec(argv);
   bool tiny_only = false;
+  DType storage = DType::F32;
   int64_t latent = 32;
   int runs = 1;
   std::string json_path;
@@ -153,8 +154,12 @@ int main(int argc, char** argv) {
     else if (a == "--latent" && i + 1 < argc) latent = std::atoll(argv[++i]);
     else if (a == "--runs" && i + 1 < argc) runs = std::atoi(argv[++i]);
     else if (a == "--json" && i + 1 < argc) json_path = argv[++i];
+    else if (a == "--weights" && i + 1 < argc) {
+      std::string d = argv[++i];
+      storage = d == "fp16" ? DType::F16 : d == "bf16" ? DType::BF16 : DType::F32;
+    }
     else {
-      std::fprintf(stderr, "usage: %s [--tiny-only] [--latent N] [--runs N] [--json PATH]\n", argv[0]);
+      std::fprintf(stderr, "usage: %s [--tiny-only] [--latent N] [--runs N] [--weights fp32|fp16|bf16] [--json PATH]\n", argv[0]);
       return 2;
     }
   }
@@ -170,9 +175,9 @@ int main(int argc, char** argv) {
     roof = std::max(roof, rate);
   }
   std::vector<StepResult> results;
-  results.push_back(bench_unet("tiny (diffusers SDXL test config)", tiny_unet_config_json(), latent, std::max(runs, 5), be));
+  results.push_back(bench_unet("tiny (diffusers SDXL test config)", tiny_unet_config_json(), latent, std::max(runs, 5), be, storage));
   if (!tiny_only)
-    results.push_back(bench_unet("SDXL base 1.0 shape, random fp32 weights", sdxl_base_unet_config_json(), latent, runs, be));
+    results.push_back(bench_unet(std::string("SDXL base 1.0 shape, random weights stored as ") + dtype_name(storage), sdxl_base_unet_config_json(), latent, runs, be, storage));
   // The sgemm rate again after the steps: load on a shared machine varies, so the roofline is
   // the best rate seen in the run.
   double after = sgemm_rate(2048, 2048, 2048, be.pool());

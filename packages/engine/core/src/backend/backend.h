@@ -33,6 +33,10 @@ class Backend {
   // Weights and inputs enter through upload (fp32 on CPU; a device copy on CUDA), results leave
   // through download (always a CPU fp32 tensor).
   virtual Tensor upload(const Tensor& host) = 0;
+  // A checkpoint weight. Matrices and kernels (2+ dims) are kept in `storage` (fp32, fp16 or
+  // bf16: half storage halves the memory of real checkpoints, and an fp16 file stays mapped
+  // without a copy); vectors (norms, biases) are always fp32. Matrix ops widen per call.
+  virtual Tensor upload_weight(const Tensor& host, DType storage) = 0;
   virtual Tensor download(const Tensor& t) = 0;
 
   // y[..., N] = x[..., K] · wᵀ (+ b). w: [N, K].

@@ -37,7 +37,7 @@ bool ends_with(const std::string& s, const std::string& suffix) {
 }
 }  // namespace
 
-Weights Weights::load(const std::string& dir, Backend& backend) {
+Weights Weights::load(const std::string& dir, Backend& backend, DType storage) {
   check(is_dir(dir), ErrorCode::NotFound, "checkpoint component folder not found: " + dir);
   Weights w;
   w.dir_ = dir;
@@ -54,15 +54,18 @@ Weights Weights::load(const std::string& dir, Backend& backend) {
   check(!files.empty(), ErrorCode::NotFound, "no .safetensors weights in " + dir);
   for (const auto& name : files) {
     SafeTensorsFile f = SafeTensorsFile::open(dir + "/" + name);
-    for (const auto& tname : f.names()) w.tensors_[tname] = backend.upload(f.get(tname));
+    for (const auto& tname : f.names()) w.tensors_[tname] = backend.upload_weight(f.get(tname), storage);
   }
   return w;
 }
 
-Weights Weights::from_tensors(std::map<std::string, Tensor> tensors, json::Value config, Backend& backend) {
+Weights Weights::from_tensors(std::map<std::string, Tensor> tensors, json::Value config, Backend& backend,
+                              DType storage) {
   Weights w;
   w.config_ = std::move(config);
-  for (auto& [name, t] : tensors) w.tensors_[name] = backend.upload(t);
+  // Convert and drop one by one so fp32 originals and their half copies never all coexist.
+  for (auto it = tensors.begin(); it != tensors.end(); it = tensors.erase(it))
+    w.tensors_[it->first] = backend.upload_weight(it->second, storage);
   return w;
 }
 

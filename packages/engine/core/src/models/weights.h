@@ -17,11 +17,13 @@ namespace gpuq {
 
 class Weights {
  public:
-  // Reads every *.safetensors in `dir` (one file, or shards listed by a *.index.json) and
-  // `config.json`. Prefers `<name>.safetensors` over `<name>.fp16.safetensors` variants.
-  static Weights load(const std::string& dir, Backend& backend);
+  // Reads every *.safetensors in `dir` (sharded checkpoints too) and `config.json`. Prefers
+  // `<name>.safetensors` over `<name>.fp16.safetensors` variants. `storage` is the dtype matrices
+  // are kept in (Backend::upload_weight).
+  static Weights load(const std::string& dir, Backend& backend, DType storage = DType::F32);
   // Weights built in memory (generator, benchmarks).
-  static Weights from_tensors(std::map<std::string, Tensor> tensors, json::Value config, Backend& backend);
+  static Weights from_tensors(std::map<std::string, Tensor> tensors, json::Value config, Backend& backend,
+                              DType storage = DType::F32);
 
   const json::Value& config() const { return config_; }
   const std::string& dir() const { return dir_; }

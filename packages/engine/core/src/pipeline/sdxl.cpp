@@ -5,6 +5,7 @@
 #include <random>
 
 #include "pipeline/image.h"
+#include "tensor/block_cache.h"
 #include "util/error.h"
 
 namespace gpuq {
@@ -23,20 +24,29 @@ Tensor seeded_normal(const Shape& shape, uint64_t seed) {
   return t;
 }
 
-std::unique_ptr<SdxlPipeline> SdxlPipeline::load(const std::string& dir, std::shared_ptr<Backend> backend) {
+std::unique_ptr<SdxlPipeline> SdxlPipeline::load(const std::string& dir, std::shared_ptr<Backend> backend,
+                                                  DType weight_storage) {
   json::Value index = json::parse_file(dir + "/model_index.json");
   auto p = std::unique_ptr<SdxlPipeline>(new SdxlPipeline());
   p->be_ = std::move(backend);
   Backend& be = *p->be_;
-  p->te1_ = std::make_unique<ClipTextEncoder>(Weights::load(dir + "/text_encoder", be), be);
-  p->te2_ = std::make_unique<ClipTextEncoder>(Weights::load(dir + "/text_encoder_2", be), be);
+  p->te1_ = std::make_unique<ClipTextEncoder>(Weights::load(dir + "/text_encoder", be, weight_storage), be);
+  p->te2_ = std::make_unique<ClipTextEncoder>(Weights::load(dir + "/text_encoder_2", be, weight_storage), be);
   check(p->te2_->has_projection(), ErrorCode::BadFormat, "text_encoder_2 has no text_projection");
-  p->unet_ = std::make_unique<UNet>(Weights::load(dir + "/unet", be), be);
-  p->vae_ = std::make_unique<VaeDecoder>(Weights::load(dir + "/vae", be), be);
+  p->unet_ = std::make_unique<UNet>(Weights::load(dir + "/unet", be, weight_storage), be);
+  p->vae_ = std::make_unique<VaeDecoder>(Weights::load(dir + "/vae", be, weight_storage), be);
   std::string sched_path = dir + "/scheduler/scheduler_config.json";
   if (is_file(sched_path)) p->sched_cfg_ = SchedulerConfig::from_json(json::parse_file(sched_path));
   p->force_zeros_ = index.bool_or("force_zeros_for_empty_prompt", true);
   return p;
+}
+
+SdxlPipeline::~SdxlPipeline() {
+  te1_.reset();
+  te2_.reset();
+  unet_.reset();
+  vae_.reset();
+  release_block_cache();
 }
 
 PromptEmbeds SdxlPipeline::encode_prompt(const std::vector<int64_t>& ids_1, const std::vector<int64_t>& ids_2) const {

@@ -49,7 +49,12 @@ struct GenerateResult {
 
 class SdxlPipeline {
  public:
-  static std::unique_ptr<SdxlPipeline> load(const std::string& dir, std::shared_ptr<Backend> backend);
+  // `weight_storage`: F32 (default), or F16 / BF16 to keep matrices in half precision (compute
+  // stays fp32; about half the memory, some speed lost to widening).
+  static std::unique_ptr<SdxlPipeline> load(const std::string& dir, std::shared_ptr<Backend> backend,
+                                            DType weight_storage = DType::F32);
+  // Gives recycled activation buffers back to the system along with the weights.
+  ~SdxlPipeline();
 
   Backend& backend() { return *be_; }
   const ClipTextEncoder& text_encoder_1() const { return *te1_; }

@@ -3,6 +3,7 @@
 
 #include "pipeline/image.h"
 #include "pipeline/sdxl.h"
+#include "tensor/block_cache.h"
 #include "util/error.h"
 
 namespace gpuq {
@@ -120,6 +121,11 @@ GenerateResult SdxlPipeline::generate(const GenerateRequest& req, const Generate
     if (hooks.on_step) hooks.on_step(i + 1, steps);
   }
 
+  // The loop's recycled activation blocks do not fit the decoder's sizes: give them back first,
+  // so the decode's peak is not stacked on the UNet's.
+  in = UNetInputs();
+  kv_cache.kv.clear();
+  release_block_cache();
   GenerateResult r;
   r.latents = x;
   Tensor z = latents_to_vae_input(x, vae_->config());
@@ -129,6 +135,7 @@ GenerateResult SdxlPipeline::generate(const GenerateRequest& req, const Generate
   r.image_u8 = nhwc01_to_u8(r.image);
   record("image_np", r.image);
   record("image_uint8", r.image_u8);
+  release_block_cache();
   return r;
 }
 

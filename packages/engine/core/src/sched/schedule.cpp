@@ -50,13 +50,13 @@ SchedulerConfig SchedulerConfig::named(const std::string& name, const SchedulerC
   // the rest; the base may itself be a DPM config carrying Karras sigmas.
   c.use_karras_sigmas = false;
   if (name == "euler") c.kind = SchedulerKind::Euler;
-  else if (name == "euler_ancestral") c.kind = SchedulerKind::EulerAncestral;
+  else if (name == "euler_ancestral" || name == "euler_a") c.kind = SchedulerKind::EulerAncestral;
   else if (name == "dpmpp_2m" || name == "dpmpp_2m_karras") {
     c.kind = SchedulerKind::DpmSolverMultistep;
     c.use_karras_sigmas = name == "dpmpp_2m_karras";
   } else {
     throw Error(ErrorCode::InvalidArgument,
-                "unknown scheduler \"" + name + "\" (expected euler, euler_ancestral, dpmpp_2m, dpmpp_2m_karras)");
+                "unknown scheduler \"" + name + "\" (expected euler, euler_ancestral (euler_a), dpmpp_2m, dpmpp_2m_karras)");
   }
   return c;
 }

@@ -35,7 +35,8 @@ struct SchedulerConfig {
   // options the engine does not implement (v-prediction, beta/exponential sigmas, order 3...).
   static SchedulerConfig from_json(const json::Value& cfg);
   // The named samplers the API offers, built from a base config the way diffusers'
-  // `from_config` does: "euler", "euler_ancestral", "dpmpp_2m", "dpmpp_2m_karras".
+  // `from_config` does: "euler", "euler_ancestral" (alias "euler_a", the job catalog's name),
+  // "dpmpp_2m", "dpmpp_2m_karras".
   static SchedulerConfig named(const std::string& name, const SchedulerConfig& base);
 };
 

@@ -47,14 +47,13 @@ uint16_t float_to_half(float f) {
   if (abs >= 0x477FF000u) return sign | 0x7C00;  // rounds to >= 65520: inf
   if (abs < 0x38800000u) {                       // below the smallest normal half: subnormal or 0
     if (abs < 0x33000000u) return sign;          // < 2^-25 rounds to zero
-    uint32_t exp = abs >> 23;
-    uint32_t mant = (abs & 0x7FFFFF) | 0x800000;
-    uint32_t shift = 126 - exp;  // 14 - (exp - 127) + 13 - 1 ... aligns to the 2^-24 ulp
-    uint32_t half_mant = mant >> (shift - 0);
-    uint32_t rem = mant & ((1u << shift) - 1);
-    uint32_t halfway = 1u << (shift - 1);
-    half_mant >>= 0;
-    uint16_t out = static_cast<uint16_t>(half_mant);
+    // The half subnormal is mant * 2^-24: shift the 24-bit float mantissa right by (126 - exp)
+    // and round the dropped bits to nearest even.
+    const uint32_t exp = abs >> 23;
+    const uint32_t mant = (abs & 0x7FFFFF) | 0x800000;
+    const uint32_t shift = 126 - exp;
+    uint16_t out = static_cast<uint16_t>(mant >> shift);
+    const uint32_t rem = mant & ((1u << shift) - 1), halfway = 1u << (shift - 1);
     if (rem > halfway || (rem == halfway && (out & 1))) ++out;
     return sign | out;
   }

@@ -1,5 +1,7 @@
 #include "tensor/tensor.h"
 
+#include "tensor/block_cache.h"
+
 #include <cstdlib>
 #include <cstring>
 #include <new>
@@ -29,16 +31,15 @@ Tensor Tensor::empty(const Shape& shape, DType dtype) {
   t.shape_ = shape;
   t.dtype_ = dtype;
   size_t bytes = static_cast<size_t>(shape_numel(shape)) * dtype_size(dtype);
-  // 64-byte alignment: whole cache lines and AVX-512 loads for the kernels.
-  size_t padded = ((bytes + 63) / 64) * 64;
-  void* p = padded ? std::aligned_alloc(64, padded) : nullptr;
-  if (padded && !p)
+  // 64-byte alignment (whole cache lines, AVX-512 loads); large blocks are recycled.
+  void* p = bytes ? cached_alloc(bytes) : nullptr;
+  if (bytes && !p)
     throw Error(ErrorCode::OutOfMemory, "cannot allocate " + std::to_string(bytes) + " bytes for tensor " +
                                             shape_str(shape));
   auto storage = std::make_shared<Storage>();
   storage->data = p;
   storage->bytes = bytes;
-  storage->owner = std::shared_ptr<void>(p, [](void* q) { std::free(q); });
+  storage->owner = std::shared_ptr<void>(p, [bytes](void* q) { cached_free(q, bytes); });
   t.storage_ = std::move(storage);
   return t;
 }

@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <memory>
+#include <vector>
 
 #include "backend/backend.h"
 #include "util/thread_pool.h"
@@ -17,6 +18,7 @@ class CpuBackend final : public Backend {
   std::string name() const override;
   Device device() const override { return Device::CPU; }
   Tensor upload(const Tensor& host) override { return host.to_f32(); }
+  Tensor upload_weight(const Tensor& host, DType storage) override;
   Tensor download(const Tensor& t) override { return t.to_f32(); }
 
   Tensor linear(const Tensor& x, const Tensor& w, const Tensor* b) override;
@@ -37,6 +39,9 @@ class CpuBackend final : public Backend {
   Tensor nlc_to_nchw(const Tensor& x, int64_t h, int64_t w) override;
 
   ThreadPool& pool() { return *pool_; }
+  // `w` as fp32: the tensor's own data, or a widened copy in a scratch buffer reused across calls
+  // (ops on one backend run one at a time).
+  const float* f32_weights(const Tensor& w);
   // Tests shrink this to reach the banded convolution path with small tensors.
   void set_im2col_cap(int64_t floats) { im2col_cap_ = floats; }
 
@@ -66,6 +71,7 @@ class CpuBackend final : public Backend {
   // im2col buffers stay below 64 Mi floats (256 MiB): SDXL's VAE at 1024x1024 would otherwise
   // need 4.7 GB for one 128-channel 3x3 convolution; larger outputs go in bands of rows.
   int64_t im2col_cap_ = int64_t{64} << 20;
+  std::vector<float> weight_scratch_;
 };
 
 }  // namespace gpuq

@@ -141,7 +141,13 @@ Tensor CpuBackend::embedding(const Tensor& table, const std::vector<int64_t>& id
   for (int64_t i = 0; i < n; ++i) {
     check(ids[i] >= 0 && ids[i] < vocab, ErrorCode::InvalidArgument,
           "token id " + std::to_string(ids[i]) + " outside vocabulary of " + std::to_string(vocab));
-    std::memcpy(y.f32() + i * c, table.f32() + ids[i] * c, static_cast<size_t>(c) * 4);
+    if (table.dtype() == DType::F32) {
+      std::memcpy(y.f32() + i * c, table.f32() + ids[i] * c, static_cast<size_t>(c) * 4);
+    } else {
+      // Half-stored table: widen just the looked-up row.
+      Tensor row = table.slice0(ids[i], 1).to_f32();
+      std::memcpy(y.f32() + i * c, row.f32(), static_cast<size_t>(c) * 4);
+    }
   }
   return y;
 }

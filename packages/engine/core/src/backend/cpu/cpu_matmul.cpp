@@ -25,7 +25,7 @@ Tensor CpuBackend::linear(const Tensor& x, const Tensor& w, const Tensor* b) {
     const float* bp = b->f32();
     for (int64_t i = 0; i < m; ++i) std::memcpy(yp + i * n, bp, static_cast<size_t>(n) * 4);
   }
-  sgemm(false, true, m, n, k, 1.0f, x.f32(), k, w.f32(), k, b ? 1.0f : 0.0f, yp, n, *pool_);
+  sgemm(false, true, m, n, k, 1.0f, x.f32(), k, f32_weights(w), k, b ? 1.0f : 0.0f, yp, n, *pool_);
   return y;
 }
 
@@ -78,6 +78,7 @@ Tensor CpuBackend::conv2d(const Tensor& x, const Tensor& w, const Tensor* b, int
   Scope scope_(*this, "conv2d", 2.0 * static_cast<double>(batch * cout * ohw) * static_cast<double>(ckk));
   Tensor y = Tensor::empty({batch, cout, oh, ow});
   const Im2col im{x.f32(), cin, h, wd, kh, kw, stride, pad, oh, ow};
+  const float* wp = f32_weights(w);
   const int64_t max_cols = std::max<int64_t>(ow, im2col_cap_ / std::max<int64_t>(1, ckk));
   auto bias_fill = [&](float* dst, int64_t ld, int64_t cols) {
     if (!b) return;
@@ -89,15 +90,17 @@ Tensor CpuBackend::conv2d(const Tensor& x, const Tensor& w, const Tensor* b, int
     // Small images: the whole batch as one wide product [Cout, B*OH*OW] (8x8 at SDXL's innermost
     // level would otherwise be B narrow products), then [Cout, B, OHW] -> [B, Cout, OHW].
     const int64_t cols = batch * ohw;
-    std::vector<float> col(static_cast<size_t>(ckk * cols)), wide(static_cast<size_t>(cout * cols));
-    for (int64_t n = 0; n < batch; ++n) im.fill(n, 0, oh, col.data(), cols, n * ohw, *pool_);
-    bias_fill(wide.data(), cols, cols);
-    sgemm(false, false, cout, cols, ckk, 1.0f, w.f32(), ckk, col.data(), cols, b ? 1.0f : 0.0f, wide.data(), cols,
-          *pool_);
+    // Scratch as tensors: their blocks are recycled (tensor/block_cache.h), not re-mapped per call.
+    Tensor col_t = Tensor::empty({ckk * cols}), wide_t = Tensor::empty({cout * cols});
+    float* col = col_t.f32();
+    float* wide = wide_t.f32();
+    for (int64_t n = 0; n < batch; ++n) im.fill(n, 0, oh, col, cols, n * ohw, *pool_);
+    bias_fill(wide, cols, cols);
+    sgemm(false, false, cout, cols, ckk, 1.0f, wp, ckk, col, cols, b ? 1.0f : 0.0f, wide, cols, *pool_);
     pool_->parallel_for(batch * cout, [&](int64_t i0, int64_t i1) {
       for (int64_t i = i0; i < i1; ++i) {
         const int64_t n = i / cout, c = i % cout;
-        std::memcpy(y.f32() + (n * cout + c) * ohw, wide.data() + c * cols + n * ohw, static_cast<size_t>(ohw) * 4);
+        std::memcpy(y.f32() + (n * cout + c) * ohw, wide + c * cols + n * ohw, static_cast<size_t>(ohw) * 4);
       }
     });
     return y;
@@ -106,14 +109,15 @@ Tensor CpuBackend::conv2d(const Tensor& x, const Tensor& w, const Tensor* b, int
   // Otherwise image by image, in bands of output rows whose im2col fits the cap; each band's
   // product writes straight into the output (leading dimension OH*OW).
   const int64_t band = std::max<int64_t>(1, std::min(oh, max_cols / ow));
-  std::vector<float> col(static_cast<size_t>(ckk * band * ow));
+  Tensor col_t = Tensor::empty({ckk * band * ow});
+  float* col = col_t.f32();
   for (int64_t n = 0; n < batch; ++n)
     for (int64_t oy0 = 0; oy0 < oh; oy0 += band) {
       const int64_t rows = std::min(band, oh - oy0), cols = rows * ow;
-      im.fill(n, oy0, rows, col.data(), cols, 0, *pool_);
+      im.fill(n, oy0, rows, col, cols, 0, *pool_);
       float* dst = y.f32() + n * cout * ohw + oy0 * ow;
       bias_fill(dst, ohw, cols);
-      sgemm(false, false, cout, cols, ckk, 1.0f, w.f32(), ckk, col.data(), cols, b ? 1.0f : 0.0f, dst, ohw, *pool_);
+      sgemm(false, false, cout, cols, ckk, 1.0f, wp, ckk, col, cols, b ? 1.0f : 0.0f, dst, ohw, *pool_);
     }
   return y;
 }
