@@ -35,6 +35,10 @@ missing=()
 for command in "${!PROVIDER[@]}"; do
   command -v "$command" >/dev/null 2>&1 || missing+=("${PROVIDER[$command]}")
 done
+# Libraries the native engine links (no command to look for): OpenBLAS for sgemm, zlib for PNGs.
+for library in libopenblas-dev zlib1g-dev; do
+  dpkg-query -W -f='${Status}' "$library" 2>/dev/null | grep -q 'install ok installed' || missing+=("$library")
+done
 if [ ${#missing[@]} -gt 0 ]; then
   if is_root && command -v apt-get >/dev/null; then
     log "installing ${missing[*]}"

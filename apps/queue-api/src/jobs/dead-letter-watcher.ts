@@ -6,17 +6,22 @@
  * left alone (a repeat of its state changes nothing), so every api instance may run it.
  */
 import { failTask, getTask } from '@gpuq/db';
+import { createRedis } from '@gpuq/queue';
 import { QueueEvents } from 'bullmq';
 import type { ApiServices } from '../services.js';
 
 export async function startDeadLetterWatcher(services: ApiServices): Promise<() => Promise<void>> {
-  const watchers = services.queues.all().map(
-    (queue) =>
-      new QueueEvents(queue.name, {
-        connection: { url: services.env.REDIS_URL, maxRetriesPerRequest: null },
-        prefix: services.env.QUEUE_PREFIX,
-      }),
-  );
+  // One connection of our own per watcher, so stopping can cut a blocking read that BullMQ's
+  // close() would otherwise wait on forever after a Redis restart.
+  const connections = services.queues
+    .all()
+    .map(() => createRedis({ url: services.env.REDIS_URL, role: 'worker', name: 'queue-api:dead-letters' }));
+  const watchers = services.queues
+    .all()
+    .map(
+      (queue, index) =>
+        new QueueEvents(queue.name, { connection: connections[index]!, prefix: services.env.QUEUE_PREFIX }),
+    );
   for (const watcher of watchers) {
     watcher.on('failed', ({ jobId, failedReason }) => {
       void (async () => {
@@ -41,6 +46,7 @@ export async function startDeadLetterWatcher(services: ApiServices): Promise<() 
   for (const watcher of watchers)
     watcher.on('error', (error) => services.logger.warn({ err: error.message }, 'queue events'));
   return async () => {
-    await Promise.all(watchers.map((watcher) => watcher.close()));
+    for (const connection of connections) connection.disconnect();
+    await Promise.all(watchers.map((watcher) => watcher.close().catch(() => {})));
   };
 }
