@@ -9,6 +9,7 @@ import { COMPLETE_TASK_PATHS, taskProtocolRoutes } from '@gpuq/task-protocol';
 import { Hono, type MiddlewareHandler } from 'hono';
 import { adminRoutes } from './admin/admin-routes.js';
 import { createApp } from './app.js';
+import type { ApiHonoEnv } from './hono-env.js';
 import { accountRoutes } from './routes/account.js';
 import { adminImageRoutes } from './routes/admin-image.js';
 import { eventRoutes } from './routes/events.js';
@@ -36,12 +37,17 @@ export function buildApp(services: ApiServices, extraRoutes: Hono[] = []): Hono 
   const authenticate = authMiddleware({ authenticator: services.authenticator });
   const authenticateEvents = authMiddleware({ authenticator: services.authenticator, allowQueryToken: true });
   // Every API route but the callback (signed per job) and the event stream (own allowance).
-  const apiAuth: MiddlewareHandler = (c, next) =>
-    c.req.path === CALLBACK_PATH
-      ? next()
-      : c.req.path === '/v1/events'
-        ? authenticateEvents(c, next)
-        : authenticate(c, next);
+  const apiAuth: MiddlewareHandler<ApiHonoEnv> = (c, next) => {
+    if (c.req.path === CALLBACK_PATH) return next();
+    const authenticateThis = c.req.path === '/v1/events' ? authenticateEvents : authenticate;
+    // The auth middleware declares only its own variables; ours extend them.
+    return authenticateThis(c as unknown as Parameters<typeof authenticate>[0], async () => {
+      // The request log names the caller on every authenticated line.
+      const principal = c.var.principal;
+      if (principal?.kind === 'user') c.set('userId', principal.userId);
+      await next();
+    });
+  };
 
   const routes: Hono[] = [callback];
   if (services.storage instanceof LocalFileStorage) {
