@@ -1,0 +1,96 @@
+/**
+ * (a) Raw BullMQ add+process of no-op jobs against our queue layer (job-types resolve +
+ * JobQueues.enqueue with the api's options + startGpuWorker), no HTTP, no database. Each side
+ * has its own worker process and prefix on the same Redis; runs alternate raw, ours, raw, ours…
+ * so background load on the shared machine hits both alike, and the medians are compared.
+ */
+import { createRedis, JobQueues } from '@gpuq/queue';
+import { TEST_REDIS_URL, uniqueQueuePrefix } from '@gpuq/testing';
+import { Queue } from 'bullmq';
+import type { BenchSize } from '../bench-size.js';
+import { startRole } from '../util/child.js';
+import type { PeakLog } from '../util/peaks.js';
+import { median, ratio, round } from '../util/stats.js';
+import { mapLimit, waitUntil } from '../util/wait.js';
+import { resolveJobData } from './job-data.js';
+
+export interface QueueLayerResult {
+  rawJobsPerS: number[];
+  oursJobsPerS: number[];
+  rawMedian: number;
+  oursMedian: number;
+  /** ours / raw; target ≥ 0.8. */
+  ratio: number;
+}
+
+export async function benchQueueLayer(size: BenchSize, peaks: PeakLog): Promise<QueueLayerResult> {
+  const rawPrefix = uniqueQueuePrefix('bench-raw');
+  const oursPrefix = uniqueQueuePrefix('bench-ours');
+  const worker = (mode: string, prefix: string) =>
+    startRole('queue-worker', {
+      label: `${mode} worker`,
+      env: {
+        MODE: mode,
+        REDIS_URL: TEST_REDIS_URL,
+        QUEUE_PREFIX: prefix,
+        QUEUE: 'sdxl_queue',
+        CONCURRENCY: String(size.queueConcurrency),
+      },
+    });
+  const workers = [worker('raw', rawPrefix), worker('gpuq', oursPrefix)];
+  const producer = createRedis({ url: TEST_REDIS_URL, role: 'producer', name: 'bench-producer' });
+  const rawQueue = new Queue('sdxl_queue', { connection: producer, prefix: rawPrefix });
+  const ours = new JobQueues({ connection: producer, prefix: oursPrefix });
+  const oursQueue = ours.queue('sdxl_queue');
+  // The raw side adds one prepared job again and again: BullMQ with nothing of ours around it.
+  const rawData = resolveJobData();
+  const sides = {
+    raw: { queue: rawQueue, add: () => rawQueue.add('sdxl_image_fast', rawData) },
+    // As queue-job does: resolve the request, then enqueue with the api's job options.
+    ours: {
+      queue: oursQueue,
+      add: () => ours.enqueue('sdxl_queue', resolveJobData(), { maxAttempts: 3, priority: 10 }),
+    },
+  };
+  const result: QueueLayerResult = {
+    rawJobsPerS: [],
+    oursJobsPerS: [],
+    rawMedian: 0,
+    oursMedian: 0,
+    ratio: 0,
+  };
+  try {
+    for (const child of workers) await child.waitFor('ready');
+    const jobs = Array.from({ length: size.queueJobs }, (_, index) => index);
+    for (let run = 0; run < size.queueRepeats; run += 1) {
+      for (const name of ['raw', 'ours'] as const) {
+        const side = sides[name];
+        const started = performance.now();
+        await mapLimit(jobs, size.queueConcurrency, side.add);
+        await waitUntil(
+          async () => (await side.queue.getCompletedCount()) >= size.queueJobs,
+          `${name} jobs`,
+          {
+            intervalMs: 5,
+          },
+        );
+        const seconds = (performance.now() - started) / 1000;
+        (name === 'raw' ? result.rawJobsPerS : result.oursJobsPerS).push(round(size.queueJobs / seconds, 0));
+        // Empty the completed set so the next run counts from zero.
+        await side.queue.clean(0, 1_000_000, 'completed');
+      }
+    }
+  } finally {
+    const stopped: Record<string, number | null> = {};
+    for (const child of workers) stopped[child.label] = await child.stop();
+    peaks.add('(a)', stopped);
+    await rawQueue.obliterate({ force: true }).catch(() => {});
+    await oursQueue.obliterate({ force: true }).catch(() => {});
+    await Promise.all([rawQueue.close(), ours.close()]);
+    producer.disconnect();
+  }
+  result.rawMedian = median(result.rawJobsPerS);
+  result.oursMedian = median(result.oursJobsPerS);
+  result.ratio = ratio(result.oursMedian, result.rawMedian);
+  return result;
+}
