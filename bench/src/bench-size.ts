@@ -24,6 +24,8 @@ export interface BenchSize {
   httpRequests: number;
   rate: number;
   rateDurationS: number;
+  /** Requests of the per-stage breakdown of queue-job, one at a time. */
+  stageRequests: number;
   /** (e) denoising steps of the timed generation; 0 skips the engine. */
   engineSteps: number;
   /** Repeat (b) once under `node --cpu-prof` and summarise where the time goes. */
@@ -34,8 +36,8 @@ export const FULL_SIZE: BenchSize = {
   queueJobs: 2_000,
   queueRepeats: 3,
   queueConcurrency: 16,
-  pickupSamples: 150,
-  pickupGapMs: 15,
+  pickupSamples: 300,
+  pickupGapMs: 10,
   users: 64,
   fullJobs: 800,
   connections: 16,
@@ -44,6 +46,7 @@ export const FULL_SIZE: BenchSize = {
   httpRequests: 800,
   rate: 100,
   rateDurationS: 4,
+  stageRequests: 300,
   engineSteps: 10,
   profile: true,
 };
@@ -62,6 +65,7 @@ export const TINY_SIZE: BenchSize = {
   httpRequests: 10,
   rate: 20,
   rateDurationS: 1,
+  stageRequests: 5,
   engineSteps: 0,
   profile: false,
 };

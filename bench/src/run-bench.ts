@@ -11,6 +11,7 @@ import { benchFullPath, type FullPathResult } from './scenarios/full-path.js';
 import { benchHttpLoad, type HttpLoadResult } from './scenarios/http-load.js';
 import { benchPickupLatency, type PickupRow } from './scenarios/pickup-latency.js';
 import { type ProfileResult, profileFullPath } from './scenarios/profile-full-path.js';
+import { benchQueueJobStages, type QueueJobStagesResult } from './scenarios/queue-job-stages.js';
 import { benchQueueLayer, type QueueLayerResult } from './scenarios/queue-layer.js';
 import { ownPeakRssMiB } from './util/peak-rss.js';
 import { PeakLog } from './util/peaks.js';
@@ -31,6 +32,7 @@ export interface BenchReport {
   fullPath: FullPathResult;
   pickup: PickupRow[];
   http: HttpLoadResult;
+  stages: QueueJobStagesResult;
   engine: EngineResult | null;
   profile: ProfileResult | null;
   /** "scenario: process" → MiB; Redis and Postgres are shared servers and not attributed. */
@@ -64,6 +66,7 @@ export async function runBench({ size, profileDir, log = () => {} }: RunOptions)
   const fullPath = await step('(b) full path', () => benchFullPath(size, peaks));
   const pickup = await step('(c) pickup latency', () => benchPickupLatency(size, peaks));
   const http = await step('(d) queue-job HTTP', () => benchHttpLoad(size, peaks));
+  const stages = await step('queue-job stages', () => benchQueueJobStages(size));
   const engine =
     size.engineSteps > 0 ? await step('(e) engine steps', () => benchEngineSteps(size, peaks)) : null;
   const profile = size.profile
@@ -86,6 +89,7 @@ export async function runBench({ size, profileDir, log = () => {} }: RunOptions)
     fullPath,
     pickup,
     http,
+    stages,
     engine,
     profile,
     peakRssMiB: peaks.byProcess,

@@ -34,9 +34,11 @@ export function packageOf(url: string, functionName: string): string {
   if (dependency) return dependency[1]!;
   const plain = /node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(url);
   if (plain) return plain[1]!;
-  const workspace = /\/(?:packages|apps|bench)\/([^/]+)\//.exec(url);
+  // The last packages/<name>/ or apps/<name>/ of the path: the checkout's own folder may be
+  // called anything (even bench).
+  const workspace = /\/(?:packages|apps)\/([^/]+)\/(?:dist|src)\/[^/]*(?:\/[^/]*)*$/.exec(url);
   if (workspace) return `@gpuq/${workspace[1]}`;
-  if (/\/bench\//.test(url)) return '@gpuq/bench';
+  if (/\/bench\/(?:dist|src)\//.test(url)) return '@gpuq/bench';
   return 'other';
 }
 
