@@ -17,6 +17,8 @@ export interface BenchSize {
   /** (b) jobs per end-to-end run; HTTP connections of the load generator. */
   fullJobs: number;
   connections: number;
+  /** (b) timed runs per path, alternating. */
+  fullRepeats: number;
   /** (b) worker processes and jobs at once per process (no-op engine). */
   workers: number;
   workerConcurrency: number;
@@ -39,7 +41,8 @@ export const FULL_SIZE: BenchSize = {
   pickupSamples: 300,
   pickupGapMs: 10,
   users: 64,
-  fullJobs: 800,
+  fullJobs: 600,
+  fullRepeats: 2,
   connections: 16,
   workers: 2,
   workerConcurrency: 8,
@@ -59,6 +62,7 @@ export const TINY_SIZE: BenchSize = {
   pickupGapMs: 10,
   users: 3,
   fullJobs: 10,
+  fullRepeats: 1,
   connections: 2,
   workers: 1,
   workerConcurrency: 2,

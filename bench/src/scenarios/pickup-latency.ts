@@ -21,6 +21,7 @@ export interface PickupRow {
   worker: string;
   samples: number;
   p50Ms: number;
+  p90Ms: number;
   p99Ms: number;
   maxMs: number;
   /** The seed's polling at this queue's interval, for the same percentiles. */
@@ -82,6 +83,7 @@ export async function benchPickupLatency(size: BenchSize, peaks: PeakLog): Promi
         worker: side.kind.name,
         samples: latencies.length,
         p50Ms: round(percentile(latencies, 50), 3),
+        p90Ms: round(percentile(latencies, 90), 3),
         p99Ms: round(percentile(latencies, 99), 3),
         maxMs: round(percentile(latencies, 100), 3),
         seedPollingP50Ms: interval * 0.5,

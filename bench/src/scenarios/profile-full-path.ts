@@ -1,5 +1,5 @@
 /**
- * Where the time goes on our full path: (b)'s run again, untimed, with queue-api and the first
+ * Where the time goes on our full path: one (b) run again, untimed, with queue-api and the first
  * worker under `node --cpu-prof`; each profile summarised by package and hottest function. The
  * raw profiles stay under bench/results/tmp/ (not committed) for a flame graph in DevTools.
  */
@@ -9,7 +9,7 @@ import type { BenchSize } from '../bench-size.js';
 import { type ProfileSummary, summariseProfile } from '../profile/cpu-profile.js';
 import { startGpuqStack } from '../stacks/gpuq-stack.js';
 import type { PeakLog } from '../util/peaks.js';
-import { driveStack } from './full-path.js';
+import { timedRun, warmUp } from './full-path.js';
 
 export interface ProfileResult {
   dir: string;
@@ -25,7 +25,8 @@ export async function profileFullPath(size: BenchSize, peaks: PeakLog, dir: stri
     cpuProfDir: dir,
   });
   try {
-    await driveStack(stack, size);
+    await warmUp(stack, size);
+    await timedRun(stack, size);
   } finally {
     peaks.add('profiled (b)', await stack.stop());
   }
