@@ -130,6 +130,19 @@ export function toMarkdown(report: BenchReport): string {
   }
   out.push(table(['path', 'stage', 'p50 ms', 'p99 ms'], stageRows));
 
+  out.push(
+    'Round trips per job over the timed runs (roles/count-io counts every pg statement and ioredis command in each process; idle workers still poll Redis, so a few commands are not per job):',
+  );
+  const ioRows: Cell[][] = [];
+  for (const [path, run] of [
+    ['hand-written', b.handwritten],
+    ['ours', b.ours],
+  ] as const) {
+    for (const [process, counts] of Object.entries(run.ioPerJob))
+      ioRows.push([path, process, counts.pg, counts.redis]);
+  }
+  out.push(table(['path', 'process', 'Postgres statements / job', 'Redis commands / job'], ioRows));
+
   out.push('## (c) Enqueue-to-pickup latency, idle workers');
   out.push(
     `One job at a time, round-robin over the three workers, ${size.pickupGapMs} ms apart, concurrency 1. The seed polled every 2 s (SDXL) / 5 s (WAN): a job waits a uniform share of the interval, so p50 = interval/2 and p99 = 0.99 × interval.`,
@@ -163,7 +176,9 @@ export function toMarkdown(report: BenchReport): string {
       ],
     ),
   );
-  out.push(`Open loop at the same offered load, ${d.rate} req/s for ${size.rateDurationS} s each:`);
+  out.push(
+    `Open loop at the same offered load, ${d.rate} req/s for ${size.rateDurationS} s each. autocannon's rate limit releases each second's share at the start of the second over all ${size.connections} connections, so this is bursty load (16 at once, then idle), the same for all three routes:`,
+  );
   out.push(
     table(
       ['route', 'req/s', 'p50 ms', 'p99 ms', 'max ms', 'errors'],

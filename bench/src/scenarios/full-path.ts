@@ -10,6 +10,7 @@
 import type { BenchSize } from '../bench-size.js';
 import { type RunningStack, startGpuqStack } from '../stacks/gpuq-stack.js';
 import { startHandwrittenStack } from '../stacks/handwritten-stack.js';
+import type { IoCounts } from '../util/child.js';
 import { type LoadResult, runLoad } from '../util/load.js';
 import type { PeakLog } from '../util/peaks.js';
 import { median, percentile, ratio, round } from '../util/stats.js';
@@ -22,6 +23,8 @@ export interface PathRun {
   jobsPerS: number;
   /** The load generator's view of the last run. */
   http: LoadResult;
+  /** Process → Postgres statements and Redis commands per job, over the timed runs. */
+  ioPerJob: Record<string, IoCounts>;
   /** Stage name → p50 / p99 ms over every job of the stack. */
   stages: Record<string, { p50Ms: number; p99Ms: number }>;
 }
@@ -91,7 +94,7 @@ async function stagesOf(stack: RunningStack): Promise<PathRun['stages']> {
 }
 
 export async function benchFullPath(size: BenchSize, peaks: PeakLog): Promise<FullPathResult> {
-  const options = { workers: size.workers, concurrency: size.workerConcurrency };
+  const options = { workers: size.workers, concurrency: size.workerConcurrency, countIo: true };
   const handwrittenStack = await startHandwrittenStack(options);
   const oursStack = await startGpuqStack(size.users, options).catch(async (error) => {
     await handwrittenStack.stop();
@@ -101,10 +104,19 @@ export async function benchFullPath(size: BenchSize, peaks: PeakLog): Promise<Fu
     const stacks = { handwritten: handwrittenStack, ours: oursStack };
     const runs = { handwritten: [] as number[], ours: [] as number[] };
     const last = {} as Record<keyof typeof stacks, LoadResult>;
-    for (const name of ['handwritten', 'ours'] as const) await warmUp(stacks[name], size);
+    const io = { handwritten: {} as Record<string, IoCounts>, ours: {} as Record<string, IoCounts> };
+    for (const name of ['handwritten', 'ours'] as const) {
+      await warmUp(stacks[name], size);
+      await stacks[name].ioCounts();
+    }
     for (let repeat = 0; repeat < size.fullRepeats; repeat += 1) {
       for (const name of ['handwritten', 'ours'] as const) {
         const run = await timedRun(stacks[name], size);
+        // Only the timed runs: the other stack idles meanwhile, and warm-up was read off above.
+        for (const [label, counts] of Object.entries(await stacks[name].ioCounts())) {
+          const sum = io[name][label] ?? { pg: 0, redis: 0 };
+          io[name][label] = { pg: sum.pg + counts.pg, redis: sum.redis + counts.redis };
+        }
         runs[name].push(run.jobsPerS);
         last[name] = run.http;
       }
@@ -113,6 +125,7 @@ export async function benchFullPath(size: BenchSize, peaks: PeakLog): Promise<Fu
       jobsPerSRuns: runs[name],
       jobsPerS: median(runs[name]),
       http: last[name],
+      ioPerJob: perJob(io[name], size.fullJobs * size.fullRepeats),
       stages: await stagesOf(stacks[name]),
     });
     const handwritten = await result('handwritten');
@@ -122,4 +135,17 @@ export async function benchFullPath(size: BenchSize, peaks: PeakLog): Promise<Fu
     peaks.add('(b)', await handwrittenStack.stop());
     peaks.add('(b)', await oursStack.stop());
   }
+}
+
+/** Totals over `jobs` jobs → per job, with an `all processes` row. */
+function perJob(totals: Record<string, IoCounts>, jobs: number): Record<string, IoCounts> {
+  const rows: Record<string, IoCounts> = {};
+  const all = { pg: 0, redis: 0 };
+  for (const [label, counts] of Object.entries(totals)) {
+    rows[label] = { pg: round(counts.pg / jobs, 2), redis: round(counts.redis / jobs, 2) };
+    all.pg += counts.pg;
+    all.redis += counts.redis;
+  }
+  rows['all processes'] = { pg: round(all.pg / jobs, 2), redis: round(all.redis / jobs, 2) };
+  return rows;
 }

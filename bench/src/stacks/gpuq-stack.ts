@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { signDevJwt } from '@gpuq/auth';
 import { createTestDatabase, freePort, TEST_REDIS_URL, uniqueQueuePrefix } from '@gpuq/testing';
 import pg from 'pg';
-import { type Child, startQueueApi, startRole } from '../util/child.js';
+import { type Child, type IoCounts, startQueueApi, startRole } from '../util/child.js';
 import { waitUntil } from '../util/wait.js';
 
 const JWT_SECRET = 'bench-jwt-secret-0123456789abcdef';
@@ -19,6 +19,8 @@ export interface StackOptions {
   workers: number;
   /** Jobs at once per worker process. */
   concurrency: number;
+  /** Count each process's Postgres statements and Redis commands (roles/count-io). */
+  countIo?: boolean;
   /** V8 CPU profiles of the api and the first worker go to `queue-api/` and `noop-worker/` here. */
   cpuProfDir?: string;
 }
@@ -32,6 +34,8 @@ export interface RunningStack {
   completed(): Promise<number>;
   /** Per-job stage durations in ms from the database's own timestamps. */
   stages(): Promise<Record<string, number[]>>;
+  /** With `countIo`: round trips per process since the last call (the first call starts counting). */
+  ioCounts(): Promise<Record<string, IoCounts>>;
   /** Stops every process; returns their peak RSS by label. */
   stop(): Promise<Record<string, number | null>>;
 }
@@ -50,6 +54,7 @@ export async function startGpuqStack(users: number, options: StackOptions): Prom
   };
   const api = startQueueApi({
     label: 'queue-api',
+    countIo: options.countIo,
     cpuProfDir: options.cpuProfDir && join(options.cpuProfDir, 'queue-api'),
     env: {
       ...common,
@@ -75,6 +80,7 @@ export async function startGpuqStack(users: number, options: StackOptions): Prom
     for (let index = 0; index < options.workers; index += 1) {
       const worker = startRole('noop-worker', {
         label: `noop-worker ${index + 1}`,
+        countIo: options.countIo,
         cpuProfDir: index === 0 && options.cpuProfDir ? join(options.cpuProfDir, 'noop-worker') : undefined,
         env: {
           ...common,
@@ -121,6 +127,11 @@ export async function startGpuqStack(users: number, options: StackOptions): Prom
         'claimed → completed (storage + completed callback)': pick('claimed_to_completed'),
         'request tx start → completed': pick('total'),
       };
+    },
+    async ioCounts() {
+      const counts: Record<string, IoCounts> = {};
+      for (const child of children) counts[child.label] = await child.ioCounts();
+      return counts;
     },
     async stop() {
       const peaks: Record<string, number | null> = {};

@@ -4,7 +4,7 @@
  */
 import { createTestDatabase, freePort, TEST_REDIS_URL, uniqueQueuePrefix } from '@gpuq/testing';
 import pg from 'pg';
-import { type Child, startRole } from '../util/child.js';
+import { type Child, type IoCounts, startRole } from '../util/child.js';
 import type { RunningStack, StackOptions } from './gpuq-stack.js';
 import { userUuid } from './gpuq-stack.js';
 
@@ -30,6 +30,7 @@ export async function startHandwrittenStack(options: StackOptions): Promise<Hand
   const children: Child[] = [
     startRole('handwritten-api', {
       label: 'hand-written api',
+      countIo: options.countIo,
       env: { ...common, PORT: String(port), DATABASE_URL: database.url },
     }),
   ];
@@ -37,6 +38,7 @@ export async function startHandwrittenStack(options: StackOptions): Promise<Hand
     children.push(
       startRole('handwritten-worker', {
         label: `hand-written worker ${index + 1}`,
+        countIo: options.countIo,
         env: { ...common, CALLBACK_URL: `${url}/callback`, CONCURRENCY: String(options.concurrency) },
       }),
     );
@@ -65,6 +67,11 @@ export async function startHandwrittenStack(options: StackOptions): Promise<Hand
            from bench_tasks where status = 'completed'`,
       );
       return { 'request tx start → completed': rows.map((row) => Number(row.total)) };
+    },
+    async ioCounts() {
+      const counts: Record<string, IoCounts> = {};
+      for (const child of children) counts[child.label] = await child.ioCounts();
+      return counts;
     },
     async stop() {
       const peaks: Record<string, number | null> = {};

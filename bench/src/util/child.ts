@@ -20,6 +20,8 @@ export interface ChildOptions {
   env: Record<string, string>;
   /** Writes a V8 CPU profile into this folder when the process exits. */
   cpuProfDir?: string;
+  /** Preloads roles/count-io: Postgres statements and Redis commands, read with `ioCounts()`. */
+  countIo?: boolean;
 }
 
 export interface Child {
@@ -30,6 +32,13 @@ export interface Child {
   waitFor(pattern: string, timeoutMs?: number): Promise<void>;
   /** SIGTERM (graceful: CPU profiles are written on exit), SIGKILL after `graceMs`. Returns peak RSS. */
   stop(graceMs?: number): Promise<number | null>;
+  /** With `countIo`: the round trips since the last call (the first call only starts counting). */
+  ioCounts(): Promise<IoCounts>;
+}
+
+export interface IoCounts {
+  pg: number;
+  redis: number;
 }
 
 /** One of bench/src/roles, by file name without extension. */
@@ -48,6 +57,9 @@ function startNode(file: string, options: ChildOptions): Child {
   const args = [
     ...(fromSource ? ['--conditions=source', '--import', 'tsx'] : []),
     ...(options.cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfDir}`] : []),
+    ...(options.countIo
+      ? ['--import', join(here, '..', 'roles', `count-io.${fromSource ? 'ts' : 'js'}`)]
+      : []),
     file,
   ];
   const child = spawn(process.execPath, args, {
@@ -60,6 +72,14 @@ function startNode(file: string, options: ChildOptions): Child {
     // Bounded: a chatty child must not grow the bench's own memory.
     text = (text + chunk.toString()).slice(-20_000);
   };
+  // `io {...}` lines from roles/count-io, split from stdout by line.
+  const ioLines: string[] = [];
+  let partial = '';
+  child.stdout?.on('data', (chunk: Buffer) => {
+    const lines = (partial + chunk.toString()).split('\n');
+    partial = lines.pop() ?? '';
+    for (const line of lines) if (line.startsWith('io {')) ioLines.push(line.slice(3));
+  });
   child.stdout?.on('data', keep);
   child.stderr?.on('data', keep);
   const exited = new Promise<void>((done) => child.once('exit', () => done()));
@@ -75,6 +95,16 @@ function startNode(file: string, options: ChildOptions): Child {
           throw new Error(`${options.label} not ${pattern} in ${timeoutMs} ms:\n${text}`);
         await new Promise((r) => setTimeout(r, 20));
       }
+    },
+    async ioCounts() {
+      const before = ioLines.length;
+      child.kill('SIGUSR2');
+      const deadline = Date.now() + 5_000;
+      while (ioLines.length === before) {
+        if (Date.now() > deadline) throw new Error(`${options.label} printed no io counts`);
+        await new Promise((r) => setTimeout(r, 10));
+      }
+      return JSON.parse(ioLines[before]!) as IoCounts;
     },
     async stop(graceMs = 10_000) {
       if (child.exitCode !== null || child.signalCode !== null) return null;

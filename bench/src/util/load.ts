@@ -67,7 +67,9 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     });
   });
   const ok = result['2xx'];
-  const durationS = (lastResponse - started) / 1000;
+  // A timed (open-loop) run lasts its whole duration even when the last second's requests are
+  // answered early; a closed-loop run ends with its last response.
+  const durationS = options.amount === undefined ? result.duration : (lastResponse - started) / 1000;
   return {
     requests: result.requests.total,
     ok,
