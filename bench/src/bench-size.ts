@@ -42,7 +42,7 @@ export const FULL_SIZE: BenchSize = {
   pickupGapMs: 10,
   users: 64,
   fullJobs: 600,
-  fullRepeats: 2,
+  fullRepeats: 3,
   connections: 16,
   workers: 2,
   workerConcurrency: 8,

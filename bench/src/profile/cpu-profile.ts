@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 
 interface ProfileNode {
   id: number;
+  children?: number[];
   callFrame: { functionName: string; url: string; lineNumber: number };
 }
 
@@ -23,6 +24,11 @@ export interface ProfileSummary {
   busyMs: number;
   /** Self time by where the code lives, largest first, ms and share of busy time. */
   byPackage: { name: string; ms: number; share: number }[];
+  /**
+   * The same time charged to the nearest library or workspace package up the stack: a socket
+   * write that pg started is pg's, not "native". Answers "which dependency costs what".
+   */
+  byOwner: { name: string; ms: number; share: number }[];
   topFunctions: { name: string; where: string; ms: number; share: number }[];
 }
 
@@ -45,6 +51,18 @@ export function packageOf(url: string, functionName: string): string {
 export function summariseProfile(file: string, top = 12): ProfileSummary {
   const profile = JSON.parse(readFileSync(file, 'utf8')) as CpuProfile;
   const nodes = new Map(profile.nodes.map((node) => [node.id, node]));
+  const parents = new Map<number, number>();
+  for (const node of profile.nodes) for (const child of node.children ?? []) parents.set(child, node.id);
+  const ownerOf = (id: number): string => {
+    for (let at: number | undefined = id; at !== undefined; at = parents.get(at)) {
+      const frame = nodes.get(at)?.callFrame;
+      if (!frame) break;
+      const where = packageOf(frame.url, frame.functionName);
+      if (where === '(root)') break;
+      if (where !== 'native' && where !== 'node' && where !== 'other') return where;
+    }
+    return 'node (no library on the stack)';
+  };
   const selfUs = new Map<number, number>();
   profile.samples.forEach((id, index) => {
     selfUs.set(id, (selfUs.get(id) ?? 0) + (profile.timeDeltas[index] ?? 0));
@@ -52,6 +70,7 @@ export function summariseProfile(file: string, top = 12): ProfileSummary {
   let totalUs = 0;
   let idleUs = 0;
   const byPackage = new Map<string, number>();
+  const byOwner = new Map<string, number>();
   const byFunction = new Map<string, { name: string; where: string; us: number }>();
   for (const [id, us] of selfUs) {
     const frame = nodes.get(id)?.callFrame;
@@ -63,6 +82,8 @@ export function summariseProfile(file: string, top = 12): ProfileSummary {
     }
     const where = packageOf(frame.url, frame.functionName);
     byPackage.set(where, (byPackage.get(where) ?? 0) + us);
+    const owner = ownerOf(id);
+    byOwner.set(owner, (byOwner.get(owner) ?? 0) + us);
     const name = frame.functionName || '(anonymous)';
     const location = frame.url ? `${shortUrl(frame.url)}:${frame.lineNumber + 1}` : where;
     const key = `${name}@${location}`;
@@ -76,6 +97,10 @@ export function summariseProfile(file: string, top = 12): ProfileSummary {
     totalMs: Math.round(totalUs / 1000),
     busyMs: Math.round(busyUs / 1000),
     byPackage: [...byPackage]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, top)
+      .map(([name, us]) => ({ name, ms: Math.round(us / 1000), share: share(us) })),
+    byOwner: [...byOwner]
       .sort((a, b) => b[1] - a[1])
       .slice(0, top)
       .map(([name, us]) => ({ name, ms: Math.round(us / 1000), share: share(us) })),

@@ -149,11 +149,21 @@ export function toMarkdown(report: BenchReport): string {
   );
   out.push(
     table(
-      ['worker', 'samples', 'p50 ms', 'p99 ms', 'max ms', 'seed polling p50 ms', 'seed polling p99 ms'],
+      [
+        'worker',
+        'samples',
+        'p50 ms',
+        'p90 ms',
+        'p99 ms',
+        'max ms',
+        'seed polling p50 ms',
+        'seed polling p99 ms',
+      ],
       c.map((row) => [
         row.worker,
         row.samples,
         row.p50Ms,
+        row.p90Ms,
         row.p99Ms,
         row.maxMs,
         row.seedPollingP50Ms,
@@ -243,7 +253,13 @@ export function toMarkdown(report: BenchReport): string {
       out.push(`### ${name}: ${summary.busyMs} ms busy of ${summary.totalMs} ms sampled`);
       out.push(
         table(
-          ['package', 'self ms', 'share %'],
+          ['charged to the nearest package on the stack', 'ms', 'share %'],
+          summary.byOwner.map((row) => [row.name, row.ms, row.share]),
+        ),
+      );
+      out.push(
+        table(
+          ['package (self time)', 'self ms', 'share %'],
           summary.byPackage.map((row) => [row.name, row.ms, row.share]),
         ),
       );
