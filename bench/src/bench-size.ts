@@ -36,7 +36,7 @@ export interface BenchSize {
 
 export const FULL_SIZE: BenchSize = {
   queueJobs: 2_000,
-  queueRepeats: 3,
+  queueRepeats: 5,
   queueConcurrency: 16,
   pickupSamples: 300,
   pickupGapMs: 10,
