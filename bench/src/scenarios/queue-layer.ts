@@ -4,8 +4,10 @@
  * has its own worker process and prefix on the same Redis. One untimed run each warms the JIT of
  * both processes; then runs alternate raw, ours, raw, ours… and each pair gives a ratio, so load
  * that drifts on the shared machine hits both sides of a pair alike. The median pair ratio is the
- * result.
+ * result. A third run per round, ours with the job data prepared once, splits a gap between the
+ * per-job schema work (in the producer) and the enqueue options + worker wrapper.
  */
+import { randomUUID } from 'node:crypto';
 import { createRedis, JobQueues } from '@gpuq/queue';
 import { TEST_REDIS_URL, uniqueQueuePrefix } from '@gpuq/testing';
 import { Queue } from 'bullmq';
@@ -24,6 +26,13 @@ export interface QueueLayerResult {
   /** Median over the runs of ours / raw of the same pair; target ≥ 0.8. */
   ratio: number;
   pairRatios: number[];
+  /**
+   * Where a gap comes from: ours with the job data prepared once (no per-job schema work), as a
+   * ratio to raw; and the per-job cost of that schema work, timed alone in this process.
+   */
+  preparedJobsPerS: number[];
+  preparedRatio: number;
+  resolveMicrosPerJob: number;
 }
 
 export async function benchQueueLayer(size: BenchSize, peaks: PeakLog): Promise<QueueLayerResult> {
@@ -54,6 +63,12 @@ export async function benchQueueLayer(size: BenchSize, peaks: PeakLog): Promise<
       queue: oursQueue,
       add: () => ours.enqueue('sdxl_queue', resolveJobData(), { maxAttempts: 3, priority: 10 }),
     },
+    // Ours without the per-job resolve: only the job id changes (it is the task id).
+    prepared: {
+      queue: oursQueue,
+      add: () =>
+        ours.enqueue('sdxl_queue', { ...rawData, taskId: randomUUID() }, { maxAttempts: 3, priority: 10 }),
+    },
   };
   const result: QueueLayerResult = {
     rawJobsPerS: [],
@@ -62,10 +77,13 @@ export async function benchQueueLayer(size: BenchSize, peaks: PeakLog): Promise<
     oursMedian: 0,
     ratio: 0,
     pairRatios: [],
+    preparedJobsPerS: [],
+    preparedRatio: 0,
+    resolveMicrosPerJob: 0,
   };
   try {
     for (const child of workers) await child.waitFor('ready');
-    const runOnce = async (name: 'raw' | 'ours', count: number) => {
+    const runOnce = async (name: keyof typeof sides, count: number) => {
       const side = sides[name];
       const started = performance.now();
       await mapLimit(Array.from({ length: count }), size.queueConcurrency, side.add);
@@ -84,7 +102,15 @@ export async function benchQueueLayer(size: BenchSize, peaks: PeakLog): Promise<
       result.rawJobsPerS.push(raw);
       result.oursJobsPerS.push(ours);
       result.pairRatios.push(ratio(ours, raw));
+      result.preparedJobsPerS.push(await runOnce('prepared', size.queueJobs));
     }
+    const preparedRatios = result.preparedJobsPerS.map((value, index) =>
+      ratio(value, result.rawJobsPerS[index]!),
+    );
+    result.preparedRatio = median(preparedRatios);
+    const started = performance.now();
+    for (let index = 0; index < size.queueJobs; index += 1) resolveJobData();
+    result.resolveMicrosPerJob = round(((performance.now() - started) * 1000) / size.queueJobs, 1);
   } finally {
     const stopped: Record<string, number | null> = {};
     for (const child of workers) stopped[child.label] = await child.stop();
