@@ -1,0 +1,75 @@
+/**
+ * How much work one bench run does. FULL is `pnpm bench`: seconds per measurement on a shared
+ * 2-core machine. TINY is the vitest check that the harness works end to end; its numbers mean
+ * nothing.
+ */
+export interface BenchSize {
+  /** (a) jobs per measurement, repeated `queueRepeats` times alternating raw and ours. */
+  queueJobs: number;
+  queueRepeats: number;
+  /** (a) producer adds in flight, and worker concurrency, the same for both sides. */
+  queueConcurrency: number;
+  /** (c) jobs timed one at a time per worker kind, `pickupGapMs` apart (the worker idles between). */
+  pickupSamples: number;
+  pickupGapMs: number;
+  /** (b), (d) distinct users the requests rotate over. */
+  users: number;
+  /** (b) jobs per end-to-end run; HTTP connections of the load generator. */
+  fullJobs: number;
+  connections: number;
+  /** (b) timed runs per path, alternating. */
+  fullRepeats: number;
+  /** (b) worker processes and jobs at once per process (no-op engine). */
+  workers: number;
+  workerConcurrency: number;
+  /** (d) closed-loop requests per target, then an open loop at `rate` req/s for `rateDurationS`. */
+  httpRequests: number;
+  rate: number;
+  rateDurationS: number;
+  /** Requests of the per-stage breakdown of queue-job, one at a time. */
+  stageRequests: number;
+  /** (e) denoising steps of the timed generation; 0 skips the engine. */
+  engineSteps: number;
+  /** Repeat (b) once under `node --cpu-prof` and summarise where the time goes. */
+  profile: boolean;
+}
+
+export const FULL_SIZE: BenchSize = {
+  queueJobs: 2_000,
+  queueRepeats: 5,
+  queueConcurrency: 16,
+  pickupSamples: 300,
+  pickupGapMs: 10,
+  users: 64,
+  fullJobs: 600,
+  fullRepeats: 3,
+  connections: 16,
+  workers: 2,
+  workerConcurrency: 8,
+  httpRequests: 800,
+  rate: 100,
+  rateDurationS: 4,
+  stageRequests: 300,
+  engineSteps: 10,
+  profile: true,
+};
+
+export const TINY_SIZE: BenchSize = {
+  queueJobs: 20,
+  queueRepeats: 1,
+  queueConcurrency: 4,
+  pickupSamples: 5,
+  pickupGapMs: 10,
+  users: 3,
+  fullJobs: 10,
+  fullRepeats: 1,
+  connections: 2,
+  workers: 1,
+  workerConcurrency: 2,
+  httpRequests: 10,
+  rate: 20,
+  rateDurationS: 1,
+  stageRequests: 5,
+  engineSteps: 0,
+  profile: false,
+};

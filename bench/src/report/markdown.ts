@@ -1,0 +1,291 @@
+/** The Markdown face of a BenchReport: targets first, then each scenario's detail, memory, profiles. */
+import type { BenchReport } from '../run-bench.js';
+import type { LoadResult } from '../util/load.js';
+import { median } from '../util/stats.js';
+
+type Cell = string | number | null | undefined;
+
+function table(header: string[], rows: Cell[][]): string {
+  const line = (cells: Cell[]) =>
+    `| ${cells.map((cell) => (cell === null || cell === undefined ? '—' : String(cell))).join(' | ')} |`;
+  return [line(header), line(header.map(() => '---')), ...rows.map(line)].join('\n');
+}
+
+function verdict(ok: boolean): string {
+  return ok ? 'met' : '**not met**';
+}
+
+function loadRow(name: string, result: LoadResult): Cell[] {
+  return [
+    name,
+    Math.round(result.requestsPerS),
+    result.p50Ms,
+    result.p99Ms,
+    result.maxMs,
+    result.non2xx + result.errors,
+  ];
+}
+
+export function toMarkdown(report: BenchReport): string {
+  const { queueLayer: a, fullPath: b, pickup: c, http: d, engine: e, size } = report;
+  const sdxlPickup = c.find((row) => row.worker.includes('sdxl_queue'));
+  const out: string[] = [];
+  out.push(`# gpuq bench — ${report.startedAt}`);
+  out.push(
+    `${report.machine.cpus} × ${report.machine.cpuModel}, ${report.machine.memoryGiB} GiB, Node ${report.machine.node}; ` +
+      `load average ${report.machine.loadAvgBefore.join(' / ')} before, ${report.machine.loadAvgAfter.join(' / ')} after. ` +
+      'Client, servers, Redis and Postgres share these cores (and other people use them): compare ratios within this run, not absolute numbers across runs.',
+  );
+  out.push('## Targets');
+  out.push(
+    table(
+      ['measure', 'ours', 'baseline', 'ratio', 'target', 'verdict'],
+      [
+        [
+          '(a) queue layer, no-op jobs/s (median)',
+          a.oursMedian,
+          `${a.rawMedian} raw BullMQ (median)`,
+          a.ratio,
+          '≥ 0.8',
+          verdict(a.ratio >= 0.8),
+        ],
+        [
+          '(b) full path, jobs/s end to end',
+          b.ours.jobsPerS,
+          `${b.handwritten.jobsPerS} hand-written (median)`,
+          b.ratio,
+          '≥ 0.5',
+          verdict(b.ratio >= 0.5),
+        ],
+        [
+          '(c) pickup p99, idle sdxl worker (ms)',
+          sdxlPickup?.p99Ms,
+          `${sdxlPickup?.seedPollingP99Ms} seed polling`,
+          null,
+          '< 5 ms',
+          verdict((sdxlPickup?.p99Ms ?? Infinity) < 5),
+        ],
+        [
+          `(d) queue-job p99 at ${d.rate} req/s (ms)`,
+          d.atRate.queueJob.p99Ms,
+          `${d.atRate.handwritten.p99Ms} hand-written`,
+          d.p99Ratio,
+          '≤ 2×',
+          verdict(d.p99Ratio <= 2),
+        ],
+      ],
+    ),
+  );
+
+  out.push(
+    "(a) and (b): the ratio is the median of alternating pairs' ratios, so it need not equal the two medians' quotient. (c): the seed's polling is the expected wait of a 2 s poll, not a measurement.",
+  );
+
+  out.push('## (a) Queue layer against raw BullMQ');
+  out.push(
+    `${size.queueJobs} no-op jobs per run, ${size.queueConcurrency} adds in flight, worker concurrency ${size.queueConcurrency}, one worker process per side; one untimed warm-up run each, then runs alternate raw/ours and the ratio is the median of the pairs' ratios. ` +
+      'Ours = QueueJobRequest.parse + resolveGenerationParams + JobQueues.enqueue (jobId = task id, attempts 3, backoff, priority 10, removeOnComplete) → startGpuWorker.',
+  );
+  out.push(
+    table(
+      ['side', 'jobs/s per run', 'median'],
+      [
+        ['raw BullMQ', a.rawJobsPerS.join(', '), a.rawMedian],
+        ['ours', a.oursJobsPerS.join(', '), a.oursMedian],
+        ['ours / raw, per pair', a.pairRatios.join(', '), a.ratio],
+        [
+          'ours with job data prepared once (no per-job resolve)',
+          a.preparedJobsPerS.join(', '),
+          median(a.preparedJobsPerS),
+        ],
+      ],
+    ),
+  );
+  out.push(
+    `Prepared / raw: ${a.preparedRatio} (median of rounds). The per-job resolve (QueueJobRequest.parse + resolveGenerationParams + randomUUID), timed alone in the producer: ${a.resolveMicrosPerJob} µs per job.`,
+  );
+
+  out.push('## (b) Full path against the hand-written path');
+  out.push(
+    `${size.fullJobs} queue-job requests over ${size.connections} connections rotating over ${size.users} users (after three untimed requests per user); ` +
+      `${size.workers} worker processes × concurrency ${size.workerConcurrency}, no-op engine. Both stacks up side by side; ${size.fullRepeats} timed runs per path, alternating; the ratio is the median of the pairs' ratios (${b.pairRatios.join(', ')}). A run's clock stops when Postgres records its last job finished.`,
+  );
+  out.push(
+    table(
+      ['path', 'jobs/s per run', 'median jobs/s', 'HTTP req/s (last run)', 'HTTP p50 ms', 'HTTP p99 ms'],
+      [
+        [
+          'hand-written (bare Hono + 1 tx + add → bare Worker → POST → 1 update)',
+          b.handwritten.jobsPerSRuns.join(', '),
+          b.handwritten.jobsPerS,
+          Math.round(b.handwritten.http.requestsPerS),
+          b.handwritten.http.p50Ms,
+          b.handwritten.http.p99Ms,
+        ],
+        [
+          'ours (queue-api → runWorkerProcess + no-op engine → signed callbacks)',
+          b.ours.jobsPerSRuns.join(', '),
+          b.ours.jobsPerS,
+          Math.round(b.ours.http.requestsPerS),
+          b.ours.http.p50Ms,
+          b.ours.http.p99Ms,
+        ],
+      ],
+    ),
+  );
+  out.push("Stage timings from Postgres timestamps (`created_at` is the request transaction's start):");
+  const stageRows: Cell[][] = [];
+  for (const [path, run] of [
+    ['hand-written', b.handwritten],
+    ['ours', b.ours],
+  ] as const) {
+    for (const [stage, value] of Object.entries(run.stages))
+      stageRows.push([path, stage, value.p50Ms, value.p99Ms]);
+  }
+  out.push(table(['path', 'stage', 'p50 ms', 'p99 ms'], stageRows));
+
+  out.push(
+    'Round trips per job over the timed runs (roles/count-io counts every pg statement and ioredis command in each process; idle workers still poll Redis, so a few commands are not per job):',
+  );
+  const ioRows: Cell[][] = [];
+  for (const [path, run] of [
+    ['hand-written', b.handwritten],
+    ['ours', b.ours],
+  ] as const) {
+    for (const [process, counts] of Object.entries(run.ioPerJob))
+      ioRows.push([path, process, counts.pg, counts.redis]);
+  }
+  out.push(table(['path', 'process', 'Postgres statements / job', 'Redis commands / job'], ioRows));
+
+  out.push('## (c) Enqueue-to-pickup latency, idle workers');
+  out.push(
+    `One job at a time, round-robin over the three workers, ${size.pickupGapMs} ms apart, concurrency 1. The seed polled every 2 s (SDXL) / 5 s (WAN): a job waits a uniform share of the interval, so p50 = interval/2 and p99 = 0.99 × interval.`,
+  );
+  out.push(
+    table(
+      [
+        'worker',
+        'samples',
+        'p50 ms',
+        'p90 ms',
+        'p99 ms',
+        'max ms',
+        'seed polling p50 ms',
+        'seed polling p99 ms',
+      ],
+      c.map((row) => [
+        row.worker,
+        row.samples,
+        row.p50Ms,
+        row.p90Ms,
+        row.p99Ms,
+        row.maxMs,
+        row.seedPollingP50Ms,
+        row.seedPollingP99Ms,
+      ]),
+    ),
+  );
+
+  out.push('## (d) queue-job HTTP against a bare Hono hello route');
+  out.push(
+    `No workers (HTTP side only); ${size.connections} connections, users warmed up. Closed loop, ${size.httpRequests} requests each:`,
+  );
+  out.push(
+    table(
+      ['route', 'req/s', 'p50 ms', 'p99 ms', 'max ms', 'errors'],
+      [
+        loadRow('bare Hono hello', d.max.hello),
+        loadRow('hand-written enqueue', d.max.handwritten),
+        loadRow('queue-job', d.max.queueJob),
+      ],
+    ),
+  );
+  out.push(
+    `Open loop at the same offered load, ${d.rate} req/s for ${size.rateDurationS} s each. autocannon's rate limit releases each second's share at the start of the second over all ${size.connections} connections, so this is bursty load (16 at once, then idle), the same for all three routes:`,
+  );
+  out.push(
+    table(
+      ['route', 'req/s', 'p50 ms', 'p99 ms', 'max ms', 'errors'],
+      [
+        loadRow('bare Hono hello', d.atRate.hello),
+        loadRow('hand-written enqueue', d.atRate.handwritten),
+        loadRow('queue-job', d.atRate.queueJob),
+      ],
+    ),
+  );
+
+  out.push('## Per-stage timings of one queue-job request');
+  out.push(
+    `The steps of submitJob and its presenter, one request at a time (${report.stages.requests} requests, users warmed up), each timed alone: where one request's latency goes on an idle system. ` +
+      `Sum of medians ${report.stages.totalP50Ms} ms; HTTP, auth middleware, logging and metrics come on top. The hand-written path makes 4 Postgres round trips (begin, upsert, insert, commit) and 1 Redis script.`,
+  );
+  out.push(
+    table(
+      ['stage', 'talks to', 'p50 ms', 'p99 ms'],
+      report.stages.rows.map((row) => [row.stage, row.io, row.p50Ms, row.p99Ms]),
+    ),
+  );
+
+  out.push('## (e) Engine step time on CPU');
+  if (e) {
+    out.push(
+      table(
+        ['model', 'how', 'step ms', 'notes'],
+        [
+          [
+            'SDXL tiny',
+            'engine bench (`gpuq_bench --tiny-only`, UNet step, batch 2, 32×32 latent)',
+            e.nativeUnetStepMs,
+            `mean ${e.nativeUnetStepMeanMs} ms; sgemm ${e.nativeSgemmGflops} GFLOP/s`,
+          ],
+          [
+            'SDXL tiny',
+            `SdxlEngine.generate, 64×64, ${e.steps} steps, guidance 5 (median between progress events)`,
+            e.engineStepMs,
+            `first step ${e.engineFirstStepMs} ms (incl. text encoding), total ${e.engineTotalMs} ms, load ${e.engineLoadMs} ms`,
+          ],
+          ['WAN tiny', '—', null, e.wan],
+        ],
+      ),
+    );
+  } else out.push('Skipped at this size.');
+
+  out.push('## Peak RSS per process (MiB)');
+  out.push(
+    table(
+      ['process', 'peak RSS MiB'],
+      Object.entries(report.peakRssMiB).map(([name, mib]) => [name, mib]),
+    ),
+  );
+
+  if (report.profile) {
+    out.push('## Where the time goes: CPU profiles of (b)');
+    out.push(
+      `\`node --cpu-prof\` of queue-api and one worker during a repeat of (b); raw profiles in \`${report.profile.dir}\` (not committed; open in Chrome DevTools for a flame graph). Self time, share of busy time:`,
+    );
+    for (const [name, summary] of Object.entries(report.profile.processes)) {
+      out.push(`### ${name}: ${summary.busyMs} ms busy of ${summary.totalMs} ms sampled`);
+      out.push(
+        table(
+          ['charged to the nearest package on the stack', 'ms', 'share %'],
+          summary.byOwner.map((row) => [row.name, row.ms, row.share]),
+        ),
+      );
+      out.push(
+        table(
+          ['package (self time)', 'self ms', 'share %'],
+          summary.byPackage.map((row) => [row.name, row.ms, row.share]),
+        ),
+      );
+      out.push(
+        table(
+          ['function', 'where', 'self ms', 'share %'],
+          summary.topFunctions.map((row) => [`\`${row.name}\``, row.where, row.ms, row.share]),
+        ),
+      );
+    }
+  }
+  out.push('## Scenario wall time (s)');
+  out.push(table(['scenario', 's'], Object.entries(report.seconds)));
+  return `${out.join('\n\n')}\n`;
+}

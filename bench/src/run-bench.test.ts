@@ -1,0 +1,38 @@
+/**
+ * The bench harness at a tiny size, against the real Redis and Postgres: every scenario runs, the
+ * report has a number in each place and renders. Timings are never asserted (a shared machine).
+ */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { TINY_SIZE } from './bench-size.js';
+import { writeResults } from './report/write-results.js';
+import { runBench } from './run-bench.js';
+
+describe('the bench harness at a tiny size', () => {
+  it('measures every scenario and writes the JSON and Markdown report', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gpuq-bench-test-'));
+    try {
+      const report = await runBench({ size: TINY_SIZE, profileDir: join(dir, 'profiles') });
+      expect(report.queueLayer.rawJobsPerS).toHaveLength(TINY_SIZE.queueRepeats);
+      expect(report.queueLayer.ratio).toBeGreaterThan(0);
+      expect(report.fullPath.ours.jobsPerS).toBeGreaterThan(0);
+      expect(report.fullPath.handwritten.jobsPerS).toBeGreaterThan(0);
+      expect(report.fullPath.ours.http.non2xx).toBe(0);
+      expect(report.pickup.map((row) => row.samples)).toEqual([5, 5, 5]);
+      expect(report.http.atRate.queueJob.ok).toBeGreaterThan(0);
+      expect(report.http.max.hello.ok).toBe(TINY_SIZE.httpRequests);
+      expect(report.stages.rows.map((row) => row.stage)).toContain('create_task (reserve credits, insert)');
+      expect(Object.keys(report.peakRssMiB).length).toBeGreaterThan(5);
+
+      const written = writeResults(report, dir);
+      expect(JSON.parse(readFileSync(written.json, 'utf8')).size).toEqual(TINY_SIZE);
+      const markdown = readFileSync(join(dir, 'latest.md'), 'utf8');
+      expect(markdown).toContain('## Targets');
+      expect(markdown).toContain('(b) full path, jobs/s end to end');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 240_000);
+});
