@@ -27,7 +27,7 @@ export function buildApp(services: ApiServices, extraRoutes: Hono[] = []): Hono 
     callbackSecret: env.secrets.callbackSecret.value,
     logger,
     storageBaseUrls: [`${env.publicUrl}${STORAGE_PATH}`],
-    present: services.present,
+    // Workers read only the status from the answer: no queue position, ETA or URL signing here.
     onApplied: ({ task, changed }, payload) => {
       if (changed && payload.status !== 'processing') {
         services.metrics.jobOutcomes.inc({ job_type: task.taskType, outcome: payload.status });
