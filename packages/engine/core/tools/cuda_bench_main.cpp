@@ -6,6 +6,7 @@
 //  3. the SDXL UNet step at --latent (128 = 1024x1024) with CFG batch 2 on CUDA: first step
 //     (computes cross-attention K/V), then the best and median of --runs steps, as TFLOP/s
 //     against --peak, and one profiled step for the time per op family.
+// `gpuq_cuda_bench --probe` only says whether a CUDA device is usable (exit 0) or not (77).
 // Usage: gpuq_cuda_bench [--latent N] [--runs N] [--weights fp16|bf16|fp32] [--compare-latent N (0: skip)]
 //                        [--peak TFLOPS] [--json PATH]
 // Exit: 0 ok, 1 CPU/CUDA disagreement, 2 usage, 77 no CUDA device.
@@ -46,6 +47,7 @@ struct Options {
   DType storage = DType::F16;
   double peak_tflops = 790;  // H100 SXM dense bf16/fp16 as quoted in issue 10; --peak overrides
   std::string json;
+  bool probe = false;
 };
 
 // Bytes read + written per second of a large device-to-device copy (the memory ceiling).
@@ -121,7 +123,8 @@ int parse(int argc, char** argv, Options& o) {
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
     bool more = i + 1 < argc;
-    if (a == "--latent" && more) o.latent = std::atoll(argv[++i]);
+    if (a == "--probe") o.probe = true;
+    else if (a == "--latent" && more) o.latent = std::atoll(argv[++i]);
     else if (a == "--compare-latent" && more) o.compare_latent = std::atoll(argv[++i]);
     else if (a == "--runs" && more) o.runs = std::max(1, std::atoi(argv[++i]));
     else if (a == "--peak" && more) o.peak_tflops = std::atof(argv[++i]);
@@ -158,6 +161,7 @@ int main(int argc, char** argv) {
   }
   auto& be = static_cast<cuda::CudaBackend&>(*gpu);
   std::printf("backend: %s\n", be.name().c_str());
+  if (o.probe) return 0;
   std::ostringstream js;
   js << "{\"device\": \"" << be.name() << "\", \"weights\": \"" << dtype_name(o.storage)
      << "\", \"peak_tflops\": " << o.peak_tflops;

@@ -54,7 +54,7 @@ std::shared_ptr<Backend> make_backend(const std::string& device, int threads) {
   return make_cuda_backend(index);
 #else
   throw Error(ErrorCode::Unsupported,
-              "GPUQ_DEVICE=" + device + ": this build has no CUDA backend (nvcc was not found when it was built)");
+              "GPUQ_DEVICE=" + device + ": this build has no CUDA backend (nvcc not found at build time, or GPUQ_WITH_CUDA=OFF)");
 #endif
 }
 
