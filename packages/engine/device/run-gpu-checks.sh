@@ -3,11 +3,12 @@
 # under its own time limit so that the run fits one 10-minute device call:
 #   1. environment (GPU, driver, nvcc, cmake, torch)            -> $OUT/env.txt
 #   2. configure + build with nvcc (sm_90a + compute_90 PTX)      -> $OUT/logs/build.log, sass summary
-#   3. ctest: the CUDA tests (every op vs CPU, sdxl-tiny fixture
-#      replay on CUDA, pool/OOM) and the CPU suite                -> $OUT/logs/ctest.log
+#   3. ctest: the CUDA tests (every op vs CPU, every GEMM form on
+#      our kernel and on cuBLAS, sdxl-tiny fixture replay on CUDA,
+#      pool/OOM) and the CPU suite                                 -> $OUT/logs/ctest.log
 #   4. gpuq_replay of sdxl-tiny on CUDA (per-tensor report)       -> $OUT/replay/
 #   5. gpuq_cuda_bench: ceilings, CPU-vs-CUDA full-size UNet step,
-#      SDXL UNet step at 1024x1024 batch 2                        -> $OUT/bench/*.json
+#      SDXL UNet step at 1024x1024 batch 2, our GEMM and cuBLAS    -> $OUT/bench/*.json
 #   6. PyTorch eager ceilings on the same GPU (cuBLAS, SDPA)     -> $OUT/bench/torch-*.json
 # A failing stage is recorded and the next one still runs (each answers something on its own);
 # the summary table is printed last, and the exit code is 1 if any stage failed. The whole run
@@ -88,6 +89,24 @@ if ! printf '#include <zlib.h>\n' | ${CXX:-c++} -x c++ -E - >/dev/null 2>&1 && [
   libz=$(ldconfig -p 2>/dev/null | awk '/libz\.so\.1 .*x86-64/ {print $NF; exit}')
   [ -n "$libz" ] && cmake_extra+=("-DZLIB_INCLUDE_DIR=$carry/zlib/include" "-DZLIB_LIBRARY=$libz")
 fi
+# cuBLAS for the GEMM comparison: PyTorch's nvidia-cublas wheel, loaded by path (GPUQ_CUBLAS).
+if [ -z "${GPUQ_CUBLAS:-}" ]; then
+  GPUQ_CUBLAS=$(python3 -c '
+import glob, os
+try:
+    import nvidia
+    roots = list(nvidia.__path__)
+except Exception:
+    roots = []
+hits = [h for r in roots for h in glob.glob(os.path.join(r, "**", "libcublas.so*"), recursive=True)]
+hits = sorted(h for h in hits if "Lt" not in os.path.basename(h))
+print(hits[0] if hits else "")' 2>/dev/null)
+  [ -z "$GPUQ_CUBLAS" ] && GPUQ_CUBLAS=$(ldconfig -p 2>/dev/null | awk '/libcublas\.so\./ {print $NF; exit}')
+fi
+if [ -n "${GPUQ_CUBLAS:-}" ]; then
+  export GPUQ_CUBLAS
+  export LD_LIBRARY_PATH="$(dirname "$GPUQ_CUBLAS")${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
+fi
 fixtures="$carry/fixtures"
 [ -d "$fixtures" ] || fixtures=${GPUQ_FIXTURES:-$fixtures}
 export GPUQ_FIXTURES="$fixtures"
@@ -104,6 +123,7 @@ env_report() {
   python3 -c 'import torch; print("torch", torch.__version__, torch.cuda.is_available())' 2>&1 || true
   echo "fixtures: $GPUQ_FIXTURES ($(ls "$GPUQ_FIXTURES" 2>/dev/null | tr '\n' ' '))"
   echo "cmake extra: ${cmake_extra[*]:-none}"
+  echo "cuBLAS: ${GPUQ_CUBLAS:-not found} (GPUQ_CUDA_GEMM=${GPUQ_CUDA_GEMM:-auto})"
 }
 
 configure_and_build() {
@@ -125,9 +145,15 @@ sass_summary() {
 run_ctest() {
   ctest --test-dir "$build" --output-on-failure -R cuda -j1 -V
   local cuda_rc=$?
+  # The op and fixture tests again with our own GEMM for every product (ctest ran them with
+  # cuBLAS where it loaded).
+  echo "== test_cuda_ops, test_cuda_fixtures with GPUQ_CUDA_GEMM=own"
+  GPUQ_CUDA_GEMM=own "$build/test_cuda_ops" && GPUQ_CUDA_GEMM=own "$build/test_cuda_fixtures"
+  local own_rc=$?
+  [ $own_rc = 77 ] && own_rc=0
   ctest --test-dir "$build" --output-on-failure -E cuda -j4
   local cpu_rc=$?
-  [ $cuda_rc = 0 ] && [ $cpu_rc = 0 ]
+  [ $cuda_rc = 0 ] && [ $own_rc = 0 ] && [ $cpu_rc = 0 ]
 }
 
 replay_cuda() {

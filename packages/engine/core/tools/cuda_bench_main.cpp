@@ -3,9 +3,10 @@
 //  2. CPU vs CUDA agreement on one full-size SDXL UNet step with random weights at a small latent
 //     (the same fp16-rounded weights on both, so only arithmetic differs): rel. L2 <= 1e-2 and
 //     the result has no NaN, or the exit code is 1;
-//  3. the SDXL UNet step at --latent (128 = 1024x1024) with CFG batch 2 on CUDA: first step
-//     (computes cross-attention K/V), then the best and median of --runs steps, as TFLOP/s
-//     against --peak, and one profiled step for the time per op family.
+//  3. the SDXL UNet step at --latent (128 = 1024x1024) with CFG batch 2 on CUDA, once with our
+//     GEMM and once with cuBLAS (when it loads): first step (computes cross-attention K/V), then
+//     the best and median of --runs steps, as TFLOP/s against --peak, and one profiled step for
+//     the time per op family.
 // `gpuq_cuda_bench --probe` only says whether a CUDA device is usable (exit 0) or not (77).
 // Usage: gpuq_cuda_bench [--latent N] [--runs N] [--weights fp16|bf16|fp32] [--compare-latent N (0: skip)]
 //                        [--peak TFLOPS] [--json PATH]
@@ -22,7 +23,9 @@
 
 #include "backend/cpu/cpu_backend.h"
 #include "backend/cuda/cuda_backend.h"
+#include "backend/cuda/cublas_loader.h"
 #include "backend/cuda/cuda_check.h"
+#include "backend/cuda/gemm_dispatch.h"
 #include "backend/cuda/gemm.cuh"
 #include "models/param_specs.h"
 #include "models/unet.h"
@@ -66,7 +69,8 @@ double copy_gbs(cuda::CudaBackend& be) {
   return 2.0 * n * 4 / best / 1e9;
 }
 
-// Our GEMM at a size that fills the chip: fp16 weights, fp32 activations in and out.
+// A GEMM at a size that fills the chip: fp16 weights, fp32 activations in and out (cuBLAS pays
+// for rounding the activations to fp16 first, as it does in the UNet).
 double gemm_tflops(cuda::CudaBackend& be, int64_t m, int64_t n, int64_t k) {
   Tensor x = be.upload(seeded_normal({m, k}, 11));
   Tensor w = be.upload_weight(seeded_normal({n, k}, 12), DType::F16);
@@ -167,10 +171,21 @@ int main(int argc, char** argv) {
      << "\", \"peak_tflops\": " << o.peak_tflops;
 
   const double gbs = copy_gbs(be);
-  const double gemm = gemm_tflops(be, 8192, 8192, 8192);
-  std::printf("device copy: %.0f GB/s (read + write); our GEMM 8192^3 fp16: %.1f TFLOP/s (%.0f%% of %.0f)\n", gbs,
-              gemm, 100 * gemm / o.peak_tflops, o.peak_tflops);
-  js << ", \"copy_gbs\": " << gbs << ", \"gemm_8192_tflops\": " << gemm;
+  std::printf("device copy: %.0f GB/s (read + write)\n", gbs);
+  js << ", \"copy_gbs\": " << gbs;
+  std::string why;
+  cuda::Cublas* blas = cuda::Cublas::get(&why);
+  std::printf("cuBLAS: %s\n", blas ? blas->path().c_str() : ("not loaded (" + why + ")").c_str());
+  std::vector<cuda::GemmImpl> impls = {cuda::GemmImpl::Own};
+  if (blas) impls.push_back(cuda::GemmImpl::Cublas);
+  for (cuda::GemmImpl impl : impls) {
+    be.set_gemm_impl(impl);
+    const double gemm = gemm_tflops(be, 8192, 8192, 8192);
+    std::printf("GEMM 8192^3 fp16 weights (%s): %.1f TFLOP/s (%.0f%% of %.0f)\n", cuda::gemm_impl_name(impl), gemm,
+                100 * gemm / o.peak_tflops, o.peak_tflops);
+    js << ", \"gemm_8192_tflops_" << cuda::gemm_impl_name(impl) << "\": " << gemm;
+  }
+  be.set_gemm_impl(cuda::GemmImpl::Auto);
 
   json::Value cfg = json::parse(sdxl_base_unet_config_json());
   UNetConfig ucfg = UNetConfig::from_json(cfg);
@@ -200,46 +215,55 @@ int main(int argc, char** argv) {
   }
 
   UNet unet(Weights::from_tensors(std::move(host), cfg, be, o.storage), be);
-  CrossAttentionCache cache;
   UNetInputsHost h = make_inputs(ucfg, cfg, o.latent);
-  UNetInputs in = on(be, h, &cache);
-  auto tf = Clock::now();
-  unet.forward(in);
-  be.synchronize();
-  const double first = since(tf);
-  std::vector<double> times;
-  for (int i = 0; i < o.runs; ++i) {
-    auto t = Clock::now();
+  js << ", \"unet\": {\"latent\": " << o.latent << ", \"batch\": 2";
+  for (cuda::GemmImpl impl : impls) {
+    be.set_gemm_impl(impl);
+    CrossAttentionCache cache;
+    UNetInputs in = on(be, h, &cache);
+    auto tf = Clock::now();
     unet.forward(in);
     be.synchronize();
-    times.push_back(since(t));
+    const double first = since(tf);
+    std::vector<double> times;
+    for (int i = 0; i < o.runs; ++i) {
+      auto t = Clock::now();
+      unet.forward(in);
+      be.synchronize();
+      times.push_back(since(t));
+    }
+    std::sort(times.begin(), times.end());
+    const int64_t cublas_before = be.gemm_calls_cublas(), own_before = be.gemm_calls_own();
+    be.reset_profile();
+    be.set_profiling(true);
+    unet.forward(in);
+    be.set_profiling(false);
+    double flops = 0;
+    for (const auto& [op, s] : be.profile()) flops += s.flops;
+    const double best = times.front(), median = times[times.size() / 2];
+    const char* name = cuda::gemm_impl_name(impl);
+    std::printf("SDXL UNet step [%s GEMM], latent %lld (%lldx%lld px), batch 2: first %.3f s, best %.4f s, median "
+                "%.4f s (%.2f it/s), %.1f TFLOP -> %.1f TFLOP/s (%.1f%% of %.0f); products: %lld cuBLAS, %lld own\n",
+                name, static_cast<long long>(o.latent), static_cast<long long>(o.latent * 8),
+                static_cast<long long>(o.latent * 8), first, best, median, 1.0 / median, flops / 1e12,
+                flops / median / 1e12, 100 * flops / median / 1e12 / o.peak_tflops, o.peak_tflops,
+                static_cast<long long>(be.gemm_calls_cublas() - cublas_before),
+                static_cast<long long>(be.gemm_calls_own() - own_before));
+    std::printf("  per op family (profiled step, synchronised per op):\n");
+    js << ", \"" << name << "\": {\"first_seconds\": " << first << ", \"best_seconds\": " << best
+       << ", \"median_seconds\": " << median << ", \"tflop\": " << flops / 1e12 << ", \"ops\": {";
+    bool comma = false;
+    for (const auto& [op, s] : be.profile()) {
+      std::printf("  %-12s %6lld calls %9.4f s %9.1f TFLOP/s\n", op.c_str(), static_cast<long long>(s.calls),
+                  s.seconds, s.seconds > 0 ? s.flops / s.seconds / 1e12 : 0.0);
+      js << (comma ? ", " : "") << "\"" << op << "\": {\"calls\": " << s.calls << ", \"seconds\": " << s.seconds
+         << ", \"tflop\": " << s.flops / 1e12 << "}";
+      comma = true;
+    }
+    js << "}}";
   }
-  std::sort(times.begin(), times.end());
-  be.reset_profile();
-  be.set_profiling(true);
-  unet.forward(in);
-  be.set_profiling(false);
-  double flops = 0;
-  for (const auto& [op, s] : be.profile()) flops += s.flops;
-  const double best = times.front(), median = times[times.size() / 2];
-  std::printf("SDXL UNet step, latent %lld (%lldx%lld px), batch 2: first %.3f s, best %.4f s, median %.4f s "
-              "(%.2f it/s), %.1f TFLOP -> %.1f TFLOP/s (%.1f%% of %.0f)\n",
-              static_cast<long long>(o.latent), static_cast<long long>(o.latent * 8),
-              static_cast<long long>(o.latent * 8), first, best, median, 1.0 / median, flops / 1e12,
-              flops / median / 1e12, 100 * flops / median / 1e12 / o.peak_tflops, o.peak_tflops);
-  std::printf("  per op family (profiled step, synchronised per op):\n");
-  js << ", \"unet\": {\"latent\": " << o.latent << ", \"batch\": 2, \"first_seconds\": " << first
-     << ", \"best_seconds\": " << best << ", \"median_seconds\": " << median << ", \"tflop\": " << flops / 1e12
-     << ", \"ops\": {";
-  bool comma = false;
-  for (const auto& [op, s] : be.profile()) {
-    std::printf("  %-12s %6lld calls %9.4f s %9.1f TFLOP/s\n", op.c_str(), static_cast<long long>(s.calls), s.seconds,
-                s.seconds > 0 ? s.flops / s.seconds / 1e12 : 0.0);
-    js << (comma ? ", " : "") << "\"" << op << "\": {\"calls\": " << s.calls << ", \"seconds\": " << s.seconds
-       << ", \"tflop\": " << s.flops / 1e12 << "}";
-    comma = true;
-  }
-  js << "}, \"pool_mib\": " << (be.pool().bytes_in_use() + be.pool().bytes_cached()) / (1 << 20) << "}}\n";
+  // Closes "unet", then the document.
+  js << "}, \"pool_mib\": " << (be.pool().bytes_in_use() + be.pool().bytes_cached()) / (1 << 20) << "}\n";
   if (!o.json.empty()) {
     std::ofstream(o.json) << js.str();
     std::printf("wrote %s\n", o.json.c_str());

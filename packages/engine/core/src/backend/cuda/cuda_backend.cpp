@@ -1,6 +1,8 @@
 // CudaBackend lifecycle, memory and transfers; device discovery for make_backend.
 #include "backend/cuda/cuda_backend.h"
 
+#include <cstdlib>
+
 #include "backend/cuda/cuda_check.h"
 #include "backend/cuda/cuda_device.h"
 #include "util/error.h"
@@ -48,6 +50,8 @@ CudaBackend::CudaBackend(int device) : device_(device) {
           std::to_string(p.totalGlobalMem >> 30) + " GiB)";
   CUDA_CHECK(cudaStreamCreateWithFlags(&stream_, cudaStreamNonBlocking));
   pool_ = std::make_shared<DevicePool>(device_);
+  const char* impl = std::getenv("GPUQ_CUDA_GEMM");
+  gemm_impl_ = parse_gemm_impl(impl ? impl : "");
 }
 
 CudaBackend::~CudaBackend() {

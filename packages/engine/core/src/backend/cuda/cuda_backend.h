@@ -15,6 +15,7 @@
 #include "backend/backend.h"
 #include "backend/cuda/cuda_pool.h"
 #include "backend/cuda/gemm.cuh"
+#include "backend/cuda/gemm_dispatch.h"
 
 namespace gpuq::cuda {
 
@@ -46,6 +47,12 @@ class CudaBackend final : public Backend {
   Tensor nchw_to_nlc(const Tensor& x) override;
   Tensor nlc_to_nchw(const Tensor& x, int64_t h, int64_t w) override;
 
+  // Who computes matrix products (gemm_dispatch.h); starts from GPUQ_CUDA_GEMM.
+  void set_gemm_impl(GemmImpl impl) { gemm_impl_ = impl; }
+  GemmImpl gemm_impl() const { return gemm_impl_; }
+  // Products run by cuBLAS and by our kernel since the backend was made (the bench reports them).
+  int64_t gemm_calls_cublas() const { return calls_cublas_; }
+  int64_t gemm_calls_own() const { return calls_own_; }
   // Math of the two attention products (default F16; tests use TF32 for a tight comparison).
   void set_attention_math(GemmMath m) { attention_math_ = m; }
   // Largest im2col band / attention score block in bytes (tests shrink it to reach the banded paths).
@@ -74,12 +81,15 @@ class CudaBackend final : public Backend {
   };
 
   void gemm_weights(const GemmArgs& args, const Tensor& w);
+  void gemm(const GemmArgs& args, GemmB b_type, GemmMath math);
 
   int device_;
   std::string name_;
   cudaStream_t stream_ = nullptr;
   std::shared_ptr<DevicePool> pool_;
   GemmMath attention_math_ = GemmMath::F16;
+  GemmImpl gemm_impl_ = GemmImpl::Auto;
+  int64_t calls_cublas_ = 0, calls_own_ = 0;
   int64_t scratch_cap_ = int64_t{1} << 30;
 };
 

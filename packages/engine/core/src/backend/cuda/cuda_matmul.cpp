@@ -12,13 +12,18 @@
 
 namespace gpuq::cuda {
 
+void CudaBackend::gemm(const GemmArgs& args, GemmB b_type, GemmMath math) {
+  if (run_gemm(args, b_type, math, gemm_impl_, *pool_, stream_) == GemmImpl::Cublas) ++calls_cublas_;
+  else ++calls_own_;
+}
+
 void CudaBackend::gemm_weights(const GemmArgs& args, const Tensor& w) {
   check(w.device() == Device::CUDA, ErrorCode::InvalidArgument,
         "weight " + shape_str(w.shape()) + " is not on the CUDA device (upload_weight it first)");
   switch (w.dtype()) {
-    case DType::F32: return launch_gemm(args, GemmB::F32, GemmMath::TF32, stream_);
-    case DType::F16: return launch_gemm(args, GemmB::F16, GemmMath::F16, stream_);
-    case DType::BF16: return launch_gemm(args, GemmB::BF16, GemmMath::BF16, stream_);
+    case DType::F32: return gemm(args, GemmB::F32, GemmMath::TF32);
+    case DType::F16: return gemm(args, GemmB::F16, GemmMath::F16);
+    case DType::BF16: return gemm(args, GemmB::BF16, GemmMath::BF16);
     default:
       throw Error(ErrorCode::Internal, std::string("matrix weights stored as ") + dtype_name(w.dtype()));
   }
@@ -123,7 +128,7 @@ Tensor CudaBackend::attention(const Tensor& q, const Tensor& k, const Tensor& v,
         s.alpha = scale;
         s.batch = static_cast<int>(nh);
         s.heads = static_cast<int>(nh);
-        launch_gemm(s, GemmB::F32, attention_math_, stream_);
+        gemm(s, GemmB::F32, attention_math_);
         launch_softmax_rows(sp, nh * nr, nr, r0, lk, causal, stream_);
         GemmArgs p;  // o_h = scores[h] · v_h
         p.m = nr;
@@ -141,7 +146,7 @@ Tensor CudaBackend::attention(const Tensor& q, const Tensor& k, const Tensor& v,
         p.c_s1 = d;
         p.batch = static_cast<int>(nh);
         p.heads = static_cast<int>(nh);
-        launch_gemm(p, GemmB::F32, attention_math_, stream_);
+        gemm(p, GemmB::F32, attention_math_);
       }
   return o;
 }

@@ -3,6 +3,8 @@
 #include <cuda_bf16.h>
 #include <cuda_fp16.h>
 
+#include <type_traits>
+
 #include "backend/cuda/cuda_check.h"
 #include "backend/cuda/launch.cuh"
 
@@ -72,7 +74,34 @@ __global__ void embedding_kernel(const T* table, const int64_t* ids, float* y, i
   GPUQ_GRID_STRIDE(i, rows * c) y[i] = load_f(table, ids[i / c] * c + i % c);
 }
 
+template <typename T>
+__global__ void convert_rows_kernel(const float* src, int64_t ld, T* dst, int64_t rows, int64_t cols) {
+  GPUQ_GRID_STRIDE(i, rows * cols) {
+    float v = src[(i / cols) * ld + i % cols];
+    if constexpr (std::is_same_v<T, __half>) dst[i] = __float2half_rn(v);
+    else dst[i] = __float2bfloat16_rn(v);
+  }
+}
+
+__global__ void fill_rows_kernel(float* c, int64_t ldc, const float* bias, int64_t rows, int64_t cols) {
+  GPUQ_GRID_STRIDE(i, rows * cols) c[(i / cols) * ldc + i % cols] = bias[i % cols];
+}
+
 }  // namespace
+
+void launch_convert_rows(const float* src, int64_t ld, void* dst, int64_t rows, int64_t cols, int dtype, cudaStream_t s) {
+  if (dtype == 1)
+    convert_rows_kernel<<<grid_for(rows * cols), kThreads, 0, s>>>(src, ld, static_cast<__half*>(dst), rows, cols);
+  else
+    convert_rows_kernel<<<grid_for(rows * cols), kThreads, 0, s>>>(src, ld, static_cast<__nv_bfloat16*>(dst), rows,
+                                                                   cols);
+  CUDA_CHECK_LAUNCH();
+}
+
+void launch_fill_rows(float* c, int64_t ldc, const float* bias, int64_t rows, int64_t cols, cudaStream_t s) {
+  fill_rows_kernel<<<grid_for(rows * cols), kThreads, 0, s>>>(c, ldc, bias, rows, cols);
+  CUDA_CHECK_LAUNCH();
+}
 
 void launch_activation(const float* x, float* y, int64_t n, int act, cudaStream_t s) {
   activation_kernel<<<grid_for(n), kThreads, 0, s>>>(x, y, n, act);

@@ -25,4 +25,10 @@ void launch_concat(const float* a, const float* b, float* y, int64_t outer, int6
 void launch_embedding(const void* table, int table_dtype, const int64_t* ids, float* y, int64_t rows, int64_t c,
                       cudaStream_t s);
 
+// dst [rows, cols] (packed, fp16 if dtype == 1 else bf16) = src rows of stride ld, rounded to
+// nearest (operands for cuBLAS, which wants A and B of one type).
+void launch_convert_rows(const float* src, int64_t ld, void* dst, int64_t rows, int64_t cols, int dtype, cudaStream_t s);
+// c[r, :cols] (row stride ldc) = bias for every row (a product's bias, added by beta = 1).
+void launch_fill_rows(float* c, int64_t ldc, const float* bias, int64_t rows, int64_t cols, cudaStream_t s);
+
 }  // namespace gpuq::cuda
