@@ -151,9 +151,14 @@ run_ctest() {
   GPUQ_CUDA_GEMM=own "$build/test_cuda_ops" && GPUQ_CUDA_GEMM=own "$build/test_cuda_fixtures"
   local own_rc=$?
   [ $own_rc = 77 ] && own_rc=0
+  # And the fixture replay with the fused attention kernel (off by default until this passes).
+  echo "== test_cuda_fixtures with GPUQ_CUDA_ATTENTION=flash"
+  GPUQ_CUDA_ATTENTION=flash "$build/test_cuda_fixtures"
+  local flash_rc=$?
+  [ $flash_rc = 77 ] && flash_rc=0
   ctest --test-dir "$build" --output-on-failure -E cuda -j4
   local cpu_rc=$?
-  [ $cuda_rc = 0 ] && [ $own_rc = 0 ] && [ $cpu_rc = 0 ]
+  [ $cuda_rc = 0 ] && [ $own_rc = 0 ] && [ $flash_rc = 0 ] && [ $cpu_rc = 0 ]
 }
 
 replay_cuda() {

@@ -4,7 +4,7 @@
 //     (the same fp16-rounded weights on both, so only arithmetic differs): rel. L2 <= 1e-2 and
 //     the result has no NaN, or the exit code is 1;
 //  3. the SDXL UNet step at --latent (128 = 1024x1024) with CFG batch 2 on CUDA, once with our
-//     GEMM and once with cuBLAS (when it loads): first step (computes cross-attention K/V), then
+//     GEMM, once with cuBLAS (when it loads), once more with the fused attention: first step (computes cross-attention K/V), then
 //     the best and median of --runs steps, as TFLOP/s against --peak, and one profiled step for
 //     the time per op family.
 // `gpuq_cuda_bench --probe` only says whether a CUDA device is usable (exit 0) or not (77).
@@ -217,8 +217,13 @@ int main(int argc, char** argv) {
   UNet unet(Weights::from_tensors(std::move(host), cfg, be, o.storage), be);
   UNetInputsHost h = make_inputs(ucfg, cfg, o.latent);
   js << ", \"unet\": {\"latent\": " << o.latent << ", \"batch\": 2";
-  for (cuda::GemmImpl impl : impls) {
+  // Configurations: each GEMM with the unfused attention, then the fastest GEMM with the fused one.
+  std::vector<std::pair<cuda::GemmImpl, bool>> configs;
+  for (cuda::GemmImpl impl : impls) configs.emplace_back(impl, false);
+  configs.emplace_back(impls.back(), true);
+  for (auto [impl, flash] : configs) {
     be.set_gemm_impl(impl);
+    be.set_flash_attention(flash);
     CrossAttentionCache cache;
     UNetInputs in = on(be, h, &cache);
     auto tf = Clock::now();
@@ -241,8 +246,9 @@ int main(int argc, char** argv) {
     double flops = 0;
     for (const auto& [op, s] : be.profile()) flops += s.flops;
     const double best = times.front(), median = times[times.size() / 2];
-    const char* name = cuda::gemm_impl_name(impl);
-    std::printf("SDXL UNet step [%s GEMM], latent %lld (%lldx%lld px), batch 2: first %.3f s, best %.4f s, median "
+    const std::string label = std::string(cuda::gemm_impl_name(impl)) + (flash ? "+flash" : "");
+    const char* name = label.c_str();
+    std::printf("SDXL UNet step [%s], latent %lld (%lldx%lld px), batch 2: first %.3f s, best %.4f s, median "
                 "%.4f s (%.2f it/s), %.1f TFLOP -> %.1f TFLOP/s (%.1f%% of %.0f); products: %lld cuBLAS, %lld own\n",
                 name, static_cast<long long>(o.latent), static_cast<long long>(o.latent * 8),
                 static_cast<long long>(o.latent * 8), first, best, median, 1.0 / median, flops / 1e12,

@@ -2,10 +2,12 @@
 // loads), against a float64 CPU reference on fresh random data: weight layouts [N,K] and [K,N],
 // fp32 (TF32 math) / fp16 / bf16 weights, fp16 math on fp32 operands (attention), bias, alpha,
 // strided batches, and sizes off the 64x64 tile grid. Tolerance (rel. L2): 2e-3 for TF32 and
-// fp16 operands, 1e-2 for bf16. Skips (77) without a device.
+// fp16 operands, 1e-2 for bf16. Also banded convolution, blocked attention and the fused
+// flash-style attention kernel. Skips (77) without a device.
 #include <cmath>
 #include <cstdio>
 #include <string>
+#include <tuple>
 
 #include "../cuda_test_util.h"
 #include "../test_util.h"
@@ -103,5 +105,22 @@ int main() {
                                 cpu.attention(q, k, v, 2, 0.125f, true));
   std::printf("  banded conv rel L2 %.3g, blocked causal attention rel L2 %.3g (tol 3e-3)\n", conv_err, att_err);
   CHECK(conv_err <= 3e-3 && att_err <= 3e-3);
+  // The fused attention kernel: ragged query and key counts (off the 64 tiles), causal, both
+  // head sizes it takes; against the CPU, same 3e-3 tolerance (fp16 operands, fp32 softmax).
+  be.set_scratch_cap(int64_t{1} << 30);
+  be.set_flash_attention(true);
+  for (auto [lq, lk, heads, dim, causal] : {std::tuple<int, int, int, int, bool>{300, 300, 2, 64, true},
+                                            {150, 77, 3, 64, false}, {70, 130, 2, 128, false}, {64, 64, 1, 64, true},
+                                            {1, 5, 1, 64, false}}) {
+    Tensor fq = seeded_normal({2, lq, heads * dim}, 51), fk = seeded_normal({2, lk, heads * dim}, 52),
+           fv = seeded_normal({2, lk, heads * dim}, 53);
+    const float sc = 1.0f / std::sqrt(static_cast<float>(dim));
+    double err = test::rel_l2(be.download(be.attention(be.upload(fq), be.upload(fk), be.upload(fv), heads, sc, causal)),
+                              cpu.attention(fq, fk, fv, heads, sc, causal));
+    std::printf("  flash attention lq %d lk %d heads %d dim %d%s: rel L2 %.3g (tol 3e-3)%s\n", lq, lk, heads, dim,
+                causal ? " causal" : "", err, err <= 3e-3 ? "" : "  FAIL");
+    if (!(err <= 3e-3)) ++test::failures();
+  }
+  be.set_flash_attention(false);
   return test::finish("test_cuda_gemm");
 }

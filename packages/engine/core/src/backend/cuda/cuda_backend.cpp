@@ -52,6 +52,11 @@ CudaBackend::CudaBackend(int device) : device_(device) {
   pool_ = std::make_shared<DevicePool>(device_);
   const char* impl = std::getenv("GPUQ_CUDA_GEMM");
   gemm_impl_ = parse_gemm_impl(impl ? impl : "");
+  const char* att = std::getenv("GPUQ_CUDA_ATTENTION");
+  const std::string att_s = att ? att : "unfused";
+  check(att_s == "unfused" || att_s == "flash", ErrorCode::InvalidArgument,
+        "GPUQ_CUDA_ATTENTION=" + att_s + " (expected unfused or flash)");
+  flash_ = att_s == "flash";
 }
 
 CudaBackend::~CudaBackend() {

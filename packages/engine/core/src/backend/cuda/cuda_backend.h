@@ -53,6 +53,11 @@ class CudaBackend final : public Backend {
   // Products run by cuBLAS and by our kernel since the backend was made (the bench reports them).
   int64_t gemm_calls_cublas() const { return calls_cublas_; }
   int64_t gemm_calls_own() const { return calls_own_; }
+  // Fused flash-style attention (flash_attention.cuh) where the head size allows, instead of two
+  // products around a softmax; starts from GPUQ_CUDA_ATTENTION=flash (default: unfused until it
+  // has been checked on a GPU).
+  void set_flash_attention(bool on) { flash_ = on; }
+  bool flash_attention() const { return flash_; }
   // Math of the two attention products (default F16; tests use TF32 for a tight comparison).
   void set_attention_math(GemmMath m) { attention_math_ = m; }
   // Largest im2col band / attention score block in bytes (tests shrink it to reach the banded paths).
@@ -89,6 +94,7 @@ class CudaBackend final : public Backend {
   std::shared_ptr<DevicePool> pool_;
   GemmMath attention_math_ = GemmMath::F16;
   GemmImpl gemm_impl_ = GemmImpl::Auto;
+  bool flash_ = false;
   int64_t calls_cublas_ = 0, calls_own_ = 0;
   int64_t scratch_cap_ = int64_t{1} << 30;
 };

@@ -2,10 +2,11 @@
 // im2col + GEMM in bands of output pixels (so the column buffer stays under the scratch cap: a
 // 1024x1024 VAE convolution would need 4.8 GB at once), and attention as two batched products
 // around a row softmax, the score matrix computed in blocks of heads or query rows under the cap.
-// A fused flash-style kernel (scores never in device memory) is the planned replacement.
+// The fused flash-style kernel (flash_attention.cuh) replaces the latter when switched on.
 #include <algorithm>
 
 #include "backend/cuda/cuda_backend.h"
+#include "backend/cuda/flash_attention.cuh"
 #include "backend/cuda/layout.cuh"
 #include "backend/cuda/softmax.cuh"
 #include "util/error.h"
@@ -102,6 +103,10 @@ Tensor CudaBackend::attention(const Tensor& q, const Tensor& k, const Tensor& v,
   const float *qp = in_f32(q, "attention"), *kp = in_f32(k, "attention"), *vp = in_f32(v, "attention");
   Tensor o = alloc(q.shape());
   float* op = static_cast<float*>(o.device_ptr());
+  if (flash_ && flash_attention_supports(d)) {
+    launch_flash_attention(qp, kp, vp, op, batch, lq, lk, heads, d, scale, causal, stream_);
+    return o;
+  }
   // Scores for `hc` heads at once, or for `rc` query rows of one head when one head is too big.
   const int64_t per_head = lq * lk * 4;
   const int64_t hc = std::clamp<int64_t>(scratch_cap_ / std::max<int64_t>(per_head, 1), 1, heads);
