@@ -49,7 +49,9 @@ case "$weights" in fp16 | bf16 | fp32) ;; *) echo "--weights must be fp16, bf16 
 
 OUT=${OUT:-$engine/device/out}
 carry="$engine/device/.carry"
-stamp=$(date -u +%Y-%m-%dT%H-%M-%SZ)
+# Result files carry the GPU's name (bench/results wants the device named) and the time.
+gpu_name=$(nvidia-smi --query-gpu=name --format=csv,noheader 2>/dev/null | head -1 | tr ' ' '-' | tr -cd 'A-Za-z0-9-')
+stamp="${gpu_name:-nogpu}-$(date -u +%Y-%m-%dT%H-%M-%SZ)"
 mkdir -p "$OUT/logs" "$OUT/bench" "$OUT/replay"
 summary="$OUT/summary.txt"
 : >"$summary"
