@@ -9,10 +9,11 @@
 #   4. gpuq_replay of sdxl-tiny on CUDA (per-tensor report)       -> $OUT/replay/
 #   5. gpuq_cuda_bench: ceilings, CPU-vs-CUDA full-size UNet step,
 #      SDXL UNet step at 1024x1024 batch 2, our GEMM and cuBLAS    -> $OUT/bench/*.json
-#   6. PyTorch eager ceilings on the same GPU (cuBLAS, SDPA)     -> $OUT/bench/torch-*.json
+#   6. PyTorch eager on the same GPU: the same SDXL UNet step through
+#      diffusers (source carried), then cuBLAS / SDPA ceilings     -> $OUT/bench/torch-*.json
 # A failing stage is recorded and the next one still runs (each answers something on its own);
 # the summary table is printed last, and the exit code is 1 if any stage failed. The whole run
-# stays within GPUQ_DEVICE_BUDGET_S (default 540 s): each stage gets min(its cap, time left).
+# stays within GPUQ_DEVICE_BUDGET_S (default 560 s): each stage gets min(its cap, time left).
 #
 # On the device (from the repository root, fixtures carried in packages/engine/device/.carry,
 # filled here by packages/engine/scripts/prepare-device-carry.sh):
@@ -59,7 +60,7 @@ failed=0
 
 # stage NAME CAP_S LOG FUNCTION: runs the function in a fresh bash (so `timeout` can stop it)
 # under min(CAP_S, time left of the run's budget), recording ok / skipped (77) / FAILED / not run.
-budget=${GPUQ_DEVICE_BUDGET_S:-540}
+budget=${GPUQ_DEVICE_BUDGET_S:-560}
 deadline=$((SECONDS + budget))
 stage() {
   local name=$1 cap=$2 log=$3 fn=$4
@@ -175,6 +176,12 @@ bench_cuda() {
 
 torch_ceilings() { python3 "$engine/device/torch_ceilings.py" --json "$OUT/bench/torch-ceilings-$stamp.json"; }
 
+torch_unet() {
+  "$build/gpuq_cuda_bench" --write-unet-config "$OUT/sdxl-unet-config.json" || return 1
+  python3 "$engine/device/torch_unet_step.py" --config "$OUT/sdxl-unet-config.json" --latent "$latent" \
+    --json "$OUT/bench/torch-unet-latent$latent-$stamp.json"
+}
+
 echo "gpuq GPU checks -> $OUT (build $build, jobs $jobs, latent $latent, runs $runs, weights $weights)"
 stage env 30 "$OUT/env.txt" env_report
 if [ "$skip_build" = 0 ]; then
@@ -184,12 +191,13 @@ stage sass 30 "$OUT/logs/sass.txt" sass_summary
 stage ctest 150 "$OUT/logs/ctest.log" run_ctest
 stage replay-cuda 60 "$OUT/logs/replay.log" replay_cuda
 [ "$skip_bench" = 0 ] && stage bench-cuda 240 "$OUT/logs/bench.log" bench_cuda
+[ "$skip_torch" = 0 ] && stage torch-unet 150 "$OUT/logs/torch-unet.log" torch_unet
 [ "$skip_torch" = 0 ] && stage torch 90 "$OUT/logs/torch.log" torch_ceilings
 
 [ "$dry" = 1 ] && exit 0
 echo
 echo "== tails"
-for f in ctest replay bench torch; do
+for f in ctest replay bench torch-unet torch; do
   [ -f "$OUT/logs/$f.log" ] && { echo "-- $f"; grep -E 'FAIL|SKIPPED|tests passed|rel L2|UNet step|TFLOP|GB/s|error' "$OUT/logs/$f.log" | tail -15; }
 done
 echo

@@ -7,7 +7,9 @@
 //     GEMM, once with cuBLAS (when it loads), once more with the fused attention: first step (computes cross-attention K/V), then
 //     the best and median of --runs steps, as TFLOP/s against --peak, and one profiled step for
 //     the time per op family.
-// `gpuq_cuda_bench --probe` only says whether a CUDA device is usable (exit 0) or not (77).
+// `gpuq_cuda_bench --probe` only says whether a CUDA device is usable (exit 0) or not (77);
+// `--write-unet-config PATH` writes the SDXL UNet config the bench uses (for the PyTorch
+// baseline, so both run the same shapes) and exits.
 // Usage: gpuq_cuda_bench [--latent N] [--runs N] [--weights fp16|bf16|fp32] [--compare-latent N (0: skip)]
 //                        [--peak TFLOPS] [--json PATH]
 // Exit: 0 ok, 1 CPU/CUDA disagreement, 2 usage, 77 no CUDA device.
@@ -51,6 +53,7 @@ struct Options {
   double peak_tflops = 790;  // H100 SXM dense bf16/fp16 as quoted in issue 10; --peak overrides
   std::string json;
   bool probe = false;
+  std::string write_config;
 };
 
 // Bytes read + written per second of a large device-to-device copy (the memory ceiling).
@@ -128,6 +131,7 @@ int parse(int argc, char** argv, Options& o) {
     std::string a = argv[i];
     bool more = i + 1 < argc;
     if (a == "--probe") o.probe = true;
+    else if (a == "--write-unet-config" && more) o.write_config = argv[++i];
     else if (a == "--latent" && more) o.latent = std::atoll(argv[++i]);
     else if (a == "--compare-latent" && more) o.compare_latent = std::atoll(argv[++i]);
     else if (a == "--runs" && more) o.runs = std::max(1, std::atoi(argv[++i]));
@@ -154,6 +158,10 @@ int main(int argc, char** argv) {
                  "[--compare-latent N (0: skip)] [--peak TFLOPS] [--json PATH]\n",
                  argv[0]);
     return 2;
+  }
+  if (!o.write_config.empty()) {
+    std::ofstream(o.write_config) << sdxl_base_unet_config_json();
+    return 0;
   }
   std::shared_ptr<Backend> gpu;
   try {
