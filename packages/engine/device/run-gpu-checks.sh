@@ -13,7 +13,7 @@
 #      diffusers (source carried), then cuBLAS / SDPA ceilings     -> $OUT/bench/torch-*.json
 # A failing stage is recorded and the next one still runs (each answers something on its own);
 # the summary table is printed last, and the exit code is 1 if any stage failed. The whole run
-# stays within GPUQ_DEVICE_BUDGET_S (default 560 s): each stage gets min(its cap, time left).
+# stays within GPUQ_DEVICE_BUDGET_S (default 500 s): each stage gets min(its cap, time left).
 #
 # On the device (from the repository root, fixtures carried in packages/engine/device/.carry,
 # filled here by packages/engine/scripts/prepare-device-carry.sh):
@@ -60,7 +60,7 @@ failed=0
 
 # stage NAME CAP_S LOG FUNCTION: runs the function in a fresh bash (so `timeout` can stop it)
 # under min(CAP_S, time left of the run's budget), recording ok / skipped (77) / FAILED / not run.
-budget=${GPUQ_DEVICE_BUDGET_S:-560}
+budget=${GPUQ_DEVICE_BUDGET_S:-500}
 deadline=$((SECONDS + budget))
 stage() {
   local name=$1 cap=$2 log=$3 fn=$4
