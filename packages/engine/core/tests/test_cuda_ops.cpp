@@ -72,6 +72,15 @@ void check_pointwise_ops() {
     report(silu ? "group_norm + silu" : "group_norm",
            rel_max(down(g_gpu->group_norm(gx, 32, ggam, gbet, 1e-5f, silu)), g_cpu->group_norm(x, 32, gam, bet, 1e-5f, silu)),
            tol);
+  // Groups larger than one 4096-value chunk (merged partial statistics), and a ragged last chunk.
+  for (auto [shape, groups] : {std::pair<Shape, int>{{2, 64, 64, 64}, 32}, {{1, 32, 70, 70}, 8}}) {
+    Tensor big = seeded_normal(shape, 214), bg = seeded_normal({shape[1]}, 215), bb = seeded_normal({shape[1]}, 216);
+    // An offset mean, as real activations have, tests the merge's cancellation.
+    Tensor shifted = g_cpu->axpby(1.0f, big, 1.0f, Tensor::full(shape, 3.0f));
+    report("group_norm chunked", rel_max(down(g_gpu->group_norm(up(shifted), groups, up(bg), up(bb), 1e-5f, true)),
+                                         g_cpu->group_norm(shifted, groups, bg, bb, 1e-5f, true)),
+           tol);
+  }
   Tensor s = seeded_normal({3, 77, 64}, 204);
   report("layer_norm", rel_max(down(g_gpu->layer_norm(up(s), ggam, &gbet, 1e-5f)), g_cpu->layer_norm(s, gam, &bet, 1e-5f)),
          tol);
