@@ -3,7 +3,9 @@ import { type EngineErrorCode, isEngineErrorCode } from './error-codes.js';
 /**
  * The one error type the engine throws. `code` tells workers what happened: bad input and
  * missing models are not worth retrying (GPUQ_INVALID_ARGUMENT, GPUQ_NOT_FOUND, GPUQ_BAD_FORMAT,
- * GPUQ_UNSUPPORTED), GPUQ_CANCELLED follows an abort, the rest may be transient.
+ * GPUQ_UNSUPPORTED), GPUQ_CANCELLED follows an abort, GPUQ_DEVICE_LOST means this process's GPU
+ * context is dead (hand the job back and exit: another process retries it), the rest may be
+ * transient.
  */
 export class EngineError extends Error {
   override readonly name = 'EngineError';
@@ -24,6 +26,8 @@ export class EngineError extends Error {
   }
 
   get retryable(): boolean {
-    return this.code === 'GPUQ_OUT_OF_MEMORY' || this.code === 'GPUQ_INTERNAL';
+    return (
+      this.code === 'GPUQ_OUT_OF_MEMORY' || this.code === 'GPUQ_INTERNAL' || this.code === 'GPUQ_DEVICE_LOST'
+    );
   }
 }

@@ -1,15 +1,61 @@
 #include "backend/backend.h"
 
+#include <cstdlib>
+
 #include "backend/cpu/cpu_backend.h"
 #include "util/error.h"
 
+#ifdef GPUQ_WITH_CUDA
+#include "backend/cuda/cuda_device.h"
+#endif
+
 namespace gpuq {
 
+namespace {
+
+// "cuda" -> 0, "cuda:N" -> N, anything else -> -1.
+int cuda_index(const std::string& device) {
+  if (device == "cuda") return 0;
+  if (device.rfind("cuda:", 0) != 0 || device.size() == 5) return -1;
+  char* end = nullptr;
+  long n = std::strtol(device.c_str() + 5, &end, 10);
+  return (*end == '\0' && n >= 0 && n < 1024) ? static_cast<int>(n) : -1;
+}
+
+}  // namespace
+
+bool cuda_backend_built() {
+#ifdef GPUQ_WITH_CUDA
+  return true;
+#else
+  return false;
+#endif
+}
+
 std::shared_ptr<Backend> make_backend(const std::string& device, int threads) {
-  if (device == "cpu" || device == "auto" || device.empty()) return std::make_shared<CpuBackend>(threads);
-  if (device == "cuda")
-    throw Error(ErrorCode::Unsupported, "GPUQ_DEVICE=cuda: this build has no CUDA backend (Engine III)");
-  throw Error(ErrorCode::InvalidArgument, "unknown device \"" + device + "\" (expected auto, cpu or cuda)");
+  if (device == "cpu") return std::make_shared<CpuBackend>(threads);
+  if (device == "auto" || device.empty()) {
+#ifdef GPUQ_WITH_CUDA
+    if (cuda_device_count(nullptr) > 0) return make_cuda_backend(0);
+#endif
+    return std::make_shared<CpuBackend>(threads);
+  }
+  const int index = cuda_index(device);
+  if (index < 0)
+    throw Error(ErrorCode::InvalidArgument,
+                "unknown device \"" + device + "\" (expected auto, cpu, cuda or cuda:<index>)");
+#ifdef GPUQ_WITH_CUDA
+  std::string why;
+  const int count = cuda_device_count(&why);
+  if (count == 0) throw Error(ErrorCode::Unsupported, "GPUQ_DEVICE=" + device + ": no usable CUDA device (" + why + ")");
+  if (index >= count)
+    throw Error(ErrorCode::Unsupported,
+                "GPUQ_DEVICE=" + device + ": only " + std::to_string(count) + " CUDA device(s) present");
+  return make_cuda_backend(index);
+#else
+  throw Error(ErrorCode::Unsupported,
+              "GPUQ_DEVICE=" + device + ": this build has no CUDA backend (nvcc not found at build time, or GPUQ_WITH_CUDA=OFF)");
+#endif
 }
 
 }  // namespace gpuq

@@ -79,8 +79,11 @@ class Backend {
   std::map<std::string, OpStat> profile_;
 };
 
-// GPUQ_DEVICE semantics: "cpu" always works; "cuda" throws Error(Unsupported) until the CUDA
-// backend is built in; "auto" picks CUDA when built and a device is present, else CPU.
+// GPUQ_DEVICE semantics: "cpu" always works; "cuda" (or "cuda:<index>") throws
+// Error(Unsupported) when the build has no CUDA backend or no usable device is present; "auto"
+// picks CUDA device 0 when built and present, else the CPU. `threads` applies to the CPU.
 std::shared_ptr<Backend> make_backend(const std::string& device, int threads);
+// Whether this build compiled the CUDA backend (nvcc was found), whatever the machine has.
+bool cuda_backend_built();
 
 }  // namespace gpuq

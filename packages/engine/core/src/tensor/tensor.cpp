@@ -65,7 +65,7 @@ Tensor Tensor::from_vector(const Shape& shape, const std::vector<float>& values)
   return t;
 }
 
-Tensor Tensor::borrow(void* data, const Shape& shape, DType dtype, std::shared_ptr<void> owner) {
+Tensor Tensor::borrow(void* data, const Shape& shape, DType dtype, std::shared_ptr<void> owner, Device device) {
   Tensor t;
   t.shape_ = shape;
   t.dtype_ = dtype;
@@ -73,6 +73,7 @@ Tensor Tensor::borrow(void* data, const Shape& shape, DType dtype, std::shared_p
   storage->data = data;
   storage->bytes = static_cast<size_t>(shape_numel(shape)) * dtype_size(dtype);
   storage->owner = std::move(owner);
+  storage->device = device;
   t.storage_ = std::move(storage);
   return t;
 }
@@ -85,6 +86,11 @@ int64_t Tensor::dim(int i) const {
 }
 
 void* Tensor::raw() const {
+  check(device() == Device::CPU, ErrorCode::Internal, "host access to a CUDA tensor of shape " + shape_str(shape_));
+  return device_ptr();
+}
+
+void* Tensor::device_ptr() const {
   check(defined(), ErrorCode::Internal, "use of an undefined tensor");
   return static_cast<char*>(storage_->data) + offset_;
 }

@@ -36,8 +36,10 @@ class Tensor {
   static Tensor zeros(const Shape& shape, DType dtype = DType::F32);
   static Tensor full(const Shape& shape, float value);
   static Tensor from_vector(const Shape& shape, const std::vector<float>& values);
-  // Borrowed CPU memory; `owner` keeps it alive (e.g. a file mapping).
-  static Tensor borrow(void* data, const Shape& shape, DType dtype, std::shared_ptr<void> owner);
+  // Borrowed memory; `owner` keeps it alive (a file mapping, or a CUDA pool block when `device`
+  // is CUDA: only a backend of that device reads it).
+  static Tensor borrow(void* data, const Shape& shape, DType dtype, std::shared_ptr<void> owner,
+                       Device device = Device::CPU);
 
   bool defined() const { return storage_ != nullptr; }
   const Shape& shape() const { return shape_; }
@@ -48,7 +50,11 @@ class Tensor {
   Device device() const { return storage_ ? storage_->device : Device::CPU; }
   size_t nbytes() const { return static_cast<size_t>(numel()) * dtype_size(dtype_); }
 
+  // Host address of the data; throws Error(Internal) for a CUDA tensor, so host code that
+  // forgot a download fails with a message instead of a segfault.
   void* raw() const;
+  // Address on the tensor's own device (what a backend passes to its kernels).
+  void* device_ptr() const;
   // Typed access; throws Error(Internal) when the dtype does not match.
   float* f32() const;
   int64_t* i64() const;

@@ -10,6 +10,7 @@ const char* error_code_name(ErrorCode code) {
     case ErrorCode::Unsupported: return "GPUQ_UNSUPPORTED";
     case ErrorCode::Cancelled: return "GPUQ_CANCELLED";
     case ErrorCode::OutOfMemory: return "GPUQ_OUT_OF_MEMORY";
+    case ErrorCode::DeviceLost: return "GPUQ_DEVICE_LOST";
     case ErrorCode::Internal: return "GPUQ_INTERNAL";
   }
   return "GPUQ_INTERNAL";

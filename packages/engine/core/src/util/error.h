@@ -14,7 +14,9 @@ enum class ErrorCode {
   BadFormat,        // a file exists but cannot be parsed (JSON, safetensors, vocab)
   Unsupported,      // a config asks for something this engine does not implement
   Cancelled,        // the caller's cancel flag was seen between steps
-  OutOfMemory,      // an allocation failed
+  OutOfMemory,      // an allocation failed (on CUDA: the message says how much was asked and how much is free)
+  DeviceLost,       // a sticky GPU error (illegal address, ECC, launch failure): the context is unusable,
+                    // so the worker hands the job back and exits; another process retries it
   Internal,         // a bug: an invariant did not hold
 };
 

@@ -1,0 +1,20 @@
+// Data movement between layouts: batched transpose (NCHW <-> [B, HW, C], and the convolution's
+// [pixels, Cout] product back to NCHW, with the conv bias folded in), and im2col for
+// convolutions as matrix products.
+#pragma once
+
+#include <cstdint>
+
+#include <cuda_runtime.h>
+
+namespace gpuq::cuda {
+
+// y[b, c, r] = x[b, r, c] (+ bias[c]) for x [batch, rows, cols]; bias may be null.
+void launch_transpose(const float* x, float* y, int64_t batch, int64_t rows, int64_t cols, const float* bias,
+                      cudaStream_t s);
+// Output pixels [p0, p0 + np) of one image x [C, H, W] as rows of col [np, C*k*k]
+// (column order c, ki, kj: the order of a [Cout, C, k, k] weight flattened), zero padding.
+void launch_im2col(const float* x, float* col, int64_t c, int64_t h, int64_t w, int k, int stride, int pad,
+                   int64_t ow, int64_t p0, int64_t np, cudaStream_t s);
+
+}  // namespace gpuq::cuda

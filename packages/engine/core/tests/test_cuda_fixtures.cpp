@@ -1,0 +1,60 @@
+// The SDXL fixture (../shared/fixtures/sdxl-tiny) replayed on the CUDA backend: every reference
+// tensor recomputed from its inputs on the GPU and compared with diffusers' fp32 output.
+// The manifest's tolerances are fp32-vs-fp64 ones; on the GPU the matrix products round their
+// operands (TF32 for fp32 weights, fp16 for attention), so the stated tolerance here is
+//   float tensors: max |err| <= 1e-2 * max |reference| + atol (about 10 ulp of fp16 at the
+//     tensor's scale, through the whole network and every scheduler step);
+//   integer tensors (token ids, timesteps): exact; 8-bit images and PNGs: |err| <= 3 levels.
+// Skips (77) without a CUDA device or without the fixtures.
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+
+#include "cuda_test_util.h"
+#include "replay/replay.h"
+#include "test_util.h"
+
+using namespace gpuq;
+
+namespace {
+
+double max_abs_of(const Tensor& t) {
+  Tensor f = t.to_f32();
+  double m = 0;
+  for (int64_t i = 0; i < f.numel(); ++i) m = std::max(m, std::fabs(double(f.f32()[i])));
+  return m;
+}
+
+}  // namespace
+
+int main() {
+  const std::string dir = test::fixture_dir("sdxl-tiny");
+  auto gpu = test::cuda_or_skip("test_cuda_fixtures");
+  std::printf("backend: %s\n", gpu->name().c_str());
+  char tmpl[] = "/tmp/gpuq-cuda-replay-XXXXXX";
+  const char* out = mkdtemp(tmpl);
+  CHECK(out != nullptr);
+  if (!out) return test::finish("test_cuda_fixtures");
+  ReplayReport report = replay_fixture(dir, out, gpu);
+  Manifest m = Manifest::load(dir);
+  int compared = 0;
+  for (const ReplayRow& r : report.rows) {
+    if (!r.compared) continue;
+    ++compared;
+    const TensorSpec* spec = m.spec(r.file, r.name);
+    double limit = 3.0;  // PNG pixels and uint8 images, in levels of 255
+    if (spec && spec->tolerance.exact && spec->dtype != "uint8") limit = 0;
+    if (spec && !spec->tolerance.exact && spec->dtype == "float32") {
+      SafeTensorsFile ref = SafeTensorsFile::open(dir + "/" + r.file);
+      limit = 1e-2 * max_abs_of(ref.get(r.name)) + spec->tolerance.atol;
+    }
+    const bool ok = r.max_abs <= limit;
+    std::printf("  %-40s %-44s max|err| %-10.3g limit %-10.3g%s\n", r.file.c_str(), r.name.c_str(), r.max_abs, limit,
+                ok ? "" : "  FAIL");
+    if (!ok) ++test::failures();
+  }
+  std::printf("%d tensors compared\n", compared);
+  CHECK(compared > 0);
+  return test::finish("test_cuda_fixtures");
+}
