@@ -35,8 +35,6 @@ const FINAL = new Set([
   'GPUQ_UNSUPPORTED',
   'GPUQ_OUT_OF_MEMORY',
 ]);
-/** A poisoned device context (the CUDA backend's code for illegal address / ECC errors). */
-const DEVICE_LOST = 'GPUQ_DEVICE_LOST';
 
 export async function loadSdxlModel(settings: SdxlWorkerSettings, logger: Logger): Promise<GenerationModel> {
   let dir = settings.SDXL_MODEL_DIR;
@@ -87,8 +85,10 @@ export async function loadSdxlModel(settings: SdxlWorkerSettings, logger: Logger
         } catch (error) {
           if (error instanceof EngineError && FINAL.has(error.code))
             throw new UnrecoverableError(error.message);
-          if (error instanceof EngineError && (error.code as string) === DEVICE_LOST)
+          // A poisoned device context (illegal address, ECC): hand the job back, restart the process.
+          if (error instanceof EngineError && error.code === 'GPUQ_DEVICE_LOST') {
             throw new DeviceLostError(error.message);
+          }
           throw error;
         }
       }
