@@ -38,6 +38,9 @@ class CpuBackend final : public Backend {
   Tensor nchw_to_nlc(const Tensor& x) override;
   Tensor nlc_to_nchw(const Tensor& x, int64_t h, int64_t w) override;
 
+  Tensor conv3d(const Tensor& x, const Tensor& w, const Tensor* b, const std::vector<int>& stride,
+                const std::vector<int>& pad) override;
+
   ThreadPool& pool() { return *pool_; }
   // `w` as fp32: the tensor's own data, or a widened copy in a scratch buffer reused across calls
   // (ops on one backend run one at a time).
