@@ -20,3 +20,11 @@ export {
 export { checkTensor, numel, type TensorF32 } from './tensor.js';
 export { createTinyCheckpoint } from './tiny-checkpoint.js';
 export { ClipTokenizer, type ClipTokenizerOptions } from './tokenizer/clip-tokenizer.js';
+export { type NativeWanPipeline, WanEngine } from './wan-engine.js';
+export {
+  WAN_SCHEDULER_NAMES,
+  type WanGenerateRequest,
+  type WanGenerateResult,
+  type WanSchedulerName,
+  type WanTokenIds,
+} from './wan-request.js';

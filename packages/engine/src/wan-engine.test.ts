@@ -1,0 +1,99 @@
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { f32, fixtureDir, ids, readSafetensors, tolerances, worstRatio } from '../test/fixtures.js';
+import { decodePng, EngineError, WanEngine } from './index.js';
+
+const dir = fixtureDir('wan-tiny');
+const ref = (file: string) => readSafetensors(join(dir!, 'reference', file));
+
+describe.skipIf(!dir)('WanEngine on wan-tiny', () => {
+  let engine: WanEngine;
+  let tol: ReturnType<typeof tolerances>;
+  let text: ReturnType<typeof readSafetensors>;
+  let loops: ReturnType<typeof readSafetensors>;
+
+  beforeAll(async () => {
+    engine = await WanEngine.load(dir!, { threads: 2 });
+    tol = tolerances(dir!);
+    text = ref('text_encoder.safetensors');
+    loops = ref('loops.safetensors');
+  });
+
+  const prompt = (who: string) => ({
+    ids: ids(text, `${who}.input_ids`),
+    attentionMask: ids(text, `${who}.attention_mask`),
+  });
+  const request = (scheduler: 'flow_euler' | 'unipc', shift: number) => ({
+    prompt: prompt('prompt'),
+    negativePrompt: prompt('negative'),
+    height: 32,
+    width: 48,
+    numFrames: 9,
+    steps: 3,
+    guidanceScale: 6,
+    scheduler,
+    flowShift: shift,
+    initialLatents: f32(loops, 'initial_latents'),
+  });
+
+  it('reproduces both reference loops with CFG, step by step to the frames', async () => {
+    for (const [name, scheduler, shift] of [
+      ['flow_euler', 'flow_euler', 7],
+      ['unipc_flow', 'unipc', 3],
+    ] as const) {
+      const steps: number[] = [];
+      const r = await engine.generate(request(scheduler, shift), {
+        onProgress: ({ step }) => steps.push(step),
+      });
+      expect(steps).toEqual([1, 2, 3]);
+      expect([r.numFrames, r.height, r.width]).toEqual([9, 32, 48]);
+      const key = `reference/loops.safetensors:${name}.`;
+      expect(
+        worstRatio(r.latents.data, f32(loops, `${name}.step2.latents`).data, tol.get(`${key}step2.latents`)!),
+      ).toBeLessThanOrEqual(1);
+      expect(
+        worstRatio(r.frames.data, f32(loops, `${name}.frames_np`).data, tol.get(`${key}frames_np`)!),
+      ).toBeLessThanOrEqual(1);
+      const u8 = loops.get(`${name}.frames_uint8`)!.u8!;
+      let worst = 0;
+      for (let i = 0; i < u8.length; i++) worst = Math.max(worst, Math.abs(u8[i]! - r.rgb[i]!));
+      expect(worst).toBeLessThanOrEqual(1);
+      const poster = decodePng(r.poster);
+      expect([poster.width, poster.height]).toEqual([48, 32]);
+    }
+  }, 60_000);
+
+  it('makes a single image with numFrames 1 and a seeded start', async () => {
+    const r = await engine.generate({
+      prompt: prompt('prompt'),
+      height: 32,
+      width: 48,
+      numFrames: 1,
+      steps: 2,
+    });
+    expect(r.frames.shape).toEqual([1, 1, 32, 48, 3]);
+    expect(r.latents.shape).toEqual([1, 16, 1, 4, 6]);
+  });
+
+  it('stops on abort with GPUQ_CANCELLED', async () => {
+    const controller = new AbortController();
+    const run = engine.generate(
+      { ...request('flow_euler', 7), steps: 50 },
+      { signal: controller.signal, onProgress: () => controller.abort() },
+    );
+    await expect(run).rejects.toMatchObject({ code: 'GPUQ_CANCELLED' });
+  });
+
+  it('rejects bad requests before the native call', async () => {
+    await expect(engine.generate({ ...request('flow_euler', 7), height: 30 })).rejects.toBeInstanceOf(
+      EngineError,
+    );
+    await expect(
+      engine.generate({ ...request('flow_euler', 7), scheduler: 'ddim' as never }),
+    ).rejects.toMatchObject({ code: 'GPUQ_INVALID_ARGUMENT' });
+    await expect(
+      engine.generate({ ...request('flow_euler', 7), prompt: { ids: [300, 1] } }),
+    ).rejects.toMatchObject({ code: 'GPUQ_INVALID_ARGUMENT' });
+    await expect(WanEngine.load('/nonexistent')).rejects.toMatchObject({ code: 'GPUQ_NOT_FOUND' });
+  });
+});

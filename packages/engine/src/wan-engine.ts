@@ -1,0 +1,166 @@
+import { availableParallelism } from 'node:os';
+import { EngineError } from './engine-error.js';
+import type { GenerateOptions } from './generate-request.js';
+import { native } from './native.js';
+import { encodePng } from './png.js';
+import type { LoadOptions } from './sdxl-engine.js';
+import { checkTensor } from './tensor.js';
+import {
+  checkNonNegative,
+  checkPositiveInt,
+  checkWanScheduler,
+  toWanIds,
+  type WanGenerateRequest,
+  type WanGenerateResult,
+} from './wan-request.js';
+
+/** What the native WAN pipeline object exposes (binding/wan_pipeline_wrap.cpp). */
+export interface NativeWanPipeline {
+  info(): {
+    backend: string;
+    vaeScaleSpatial: number;
+    vaeScaleTemporal: number;
+    patchSize: number;
+    latentChannels: number;
+    vocabSize: number;
+    scheduler: string;
+    flowShift: number;
+  };
+  generate(
+    request: Record<string, unknown>,
+    onProgress: ((step: number, total: number) => void) | undefined,
+  ): {
+    promise: Promise<{
+      latents: { data: Float32Array; shape: number[] };
+      frames: { data: Float32Array; shape: number[] };
+      framesU8: { data: Uint8Array; shape: number[] };
+    }>;
+    cancel(): void;
+  };
+}
+
+/** WAN 2.1 text-to-video (and text-to-image with numFrames 1) on the native core. */
+export class WanEngine {
+  private constructor(
+    private readonly pipe: NativeWanPipeline,
+    readonly dir: string,
+  ) {}
+
+  static async load(dir: string, options: LoadOptions = {}): Promise<WanEngine> {
+    if (typeof dir !== 'string' || dir === '') {
+      throw new EngineError('GPUQ_INVALID_ARGUMENT', `expected a directory path for dir, got ${String(dir)}`);
+    }
+    if (options.threads !== undefined) checkPositiveInt(options.threads, 'threads', 1024);
+    try {
+      const pipe = await native().loadWan(dir, {
+        device: options.device ?? 'auto',
+        threads: options.threads ?? availableParallelism(),
+        weightDtype: options.weightDtype ?? 'fp32',
+      });
+      return new WanEngine(pipe, dir);
+    } catch (err) {
+      throw EngineError.fromNative(err, `load ${dir}`);
+    }
+  }
+
+  get info() {
+    return this.pipe.info();
+  }
+
+  async generate(request: WanGenerateRequest, options: GenerateOptions = {}): Promise<WanGenerateResult> {
+    const req = this.nativeRequest(request);
+    const { signal, onProgress } = options;
+    if (signal?.aborted) throw new EngineError('GPUQ_CANCELLED', 'generation aborted before it started');
+    // As in SdxlEngine: wait for the last step's progress event before resolving.
+    let markReported: () => void = () => {};
+    const lastReported = new Promise<void>((resolve) => {
+      markReported = resolve;
+    });
+    const progress = onProgress
+      ? (step: number, total: number) => {
+          try {
+            onProgress({ step, total });
+          } catch {
+            // A failing listener must not break the generation it observes.
+          }
+          if (step === total) markReported();
+        }
+      : undefined;
+    const run = this.pipe.generate(req, progress);
+    const onAbort = () => run.cancel();
+    signal?.addEventListener('abort', onAbort, { once: true });
+    try {
+      const r = await run.promise;
+      if (progress) await lastReported;
+      const [, numFrames, height, width] = r.framesU8.shape as [number, number, number, number, number];
+      const frameBytes = height * width * 3;
+      return {
+        width,
+        height,
+        numFrames,
+        rgb: r.framesU8.data,
+        poster: encodePng(r.framesU8.data.subarray(0, frameBytes), width, height),
+        latents: r.latents,
+        frames: r.frames,
+      };
+    } catch (err) {
+      throw EngineError.fromNative(err, 'generate');
+    } finally {
+      signal?.removeEventListener('abort', onAbort);
+    }
+  }
+
+  private nativeRequest(request: WanGenerateRequest): Record<string, unknown> {
+    if (!request || typeof request !== 'object') {
+      throw new EngineError('GPUQ_INVALID_ARGUMENT', 'expected a request object for generate');
+    }
+    const info = this.info;
+    const [promptIds, promptMask] = toWanIds(request.prompt, 'prompt', info.vocabSize);
+    const negative = request.negativePrompt
+      ? toWanIds(request.negativePrompt, 'negativePrompt', info.vocabSize)
+      : undefined;
+    const unit = info.vaeScaleSpatial * info.patchSize;
+    const height = checkPositiveInt(request.height ?? 480, 'height', 16384);
+    const width = checkPositiveInt(request.width ?? 832, 'width', 16384);
+    if (height % unit !== 0 || width % unit !== 0) {
+      throw new EngineError(
+        'GPUQ_INVALID_ARGUMENT',
+        `expected height and width divisible by ${unit}, got ${height} x ${width}`,
+      );
+    }
+    const numFrames = checkPositiveInt(request.numFrames ?? 81, 'numFrames', 10000);
+    const seed = request.seed ?? 0;
+    if (!Number.isSafeInteger(seed) || seed < 0) {
+      throw new EngineError(
+        'GPUQ_INVALID_ARGUMENT',
+        `expected a non-negative safe integer for seed, got ${seed}`,
+      );
+    }
+    const t = info.vaeScaleTemporal;
+    const frames = numFrames % t === 1 || t === 1 ? numFrames : Math.floor(numFrames / t) * t + 1;
+    if (request.initialLatents) {
+      checkTensor(request.initialLatents, 'initialLatents', [
+        1,
+        info.latentChannels,
+        Math.floor((frames - 1) / t) + 1,
+        height / info.vaeScaleSpatial,
+        width / info.vaeScaleSpatial,
+      ]);
+    }
+    return {
+      promptIds,
+      promptMask,
+      negativeIds: negative?.[0],
+      negativeMask: negative?.[1],
+      height,
+      width,
+      numFrames,
+      steps: checkPositiveInt(request.steps ?? 50, 'steps', 1000),
+      guidanceScale: checkNonNegative(request.guidanceScale ?? 5, 'guidanceScale'),
+      scheduler: checkWanScheduler(request.scheduler) ?? '',
+      flowShift: checkNonNegative(request.flowShift ?? 0, 'flowShift'),
+      seed,
+      initialLatents: request.initialLatents,
+    };
+  }
+}
