@@ -114,5 +114,22 @@ int main() {
     Tensor joined = be.concat(be.narrow(big, 2, 0, 1), be.narrow(big, 2, 1, 3), 2);
     CHECK(max_diff(joined, big) == 0);
   }
+  // The CPU's parallel versions against the host references, on shapes that split across threads.
+  {
+    Tensor x = randn({2, 37, 24}, rng), g = randn({24}, rng), s = randn({2, 24}, rng), t = randn({2, 24}, rng);
+    CHECK(max_diff(cpu.rms_norm(x, &g, 1e-6f), cpu.Backend::rms_norm(x, &g, 1e-6f)) < 1e-6);
+    CHECK(max_diff(cpu.modulate(x, s, t), cpu.Backend::modulate(x, s, t)) < 1e-5);  // FMA may differ
+    Tensor y = randn({2, 37, 24}, rng);
+    CHECK(max_diff(cpu.add_gated(x, y, s), cpu.Backend::add_gated(x, y, s)) < 1e-5);
+    Tensor cs = randn({37, 6}, rng), sn = randn({37, 6}, rng);
+    CHECK(max_diff(cpu.rope(x, cs, sn, 2), cpu.Backend::rope(x, cs, sn, 2)) < 1e-5);
+    Tensor v = randn({2, 5, 300, 3}, rng), gc = randn({5}, rng), bc = randn({5}, rng);
+    CHECK(max_diff(cpu.rms_norm_channels(v, gc, &bc, true), cpu.Backend::rms_norm_channels(v, gc, &bc, true)) < 1e-5);
+    CHECK(max_diff(cpu.permute(v, {3, 0, 2, 1}), cpu.Backend::permute(v, {3, 0, 2, 1})) == 0);
+    Tensor q = randn({2, 9, 16}, rng), k = randn({2, 11, 16}, rng), vv = randn({2, 11, 16}, rng);
+    Tensor bias = randn({1, 4, 9, 11}, rng);
+    CHECK(max_diff(cpu.attention_biased(q, k, vv, 4, 1.0f, bias), cpu.Backend::attention_biased(q, k, vv, 4, 1.0f, bias)) <
+          1e-5);
+  }
   return test::finish("test_wan_ops");
 }

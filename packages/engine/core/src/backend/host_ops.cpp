@@ -195,7 +195,8 @@ Tensor Backend::permute(const Tensor& x_in, const std::vector<int>& perm) {
   check(static_cast<int>(perm.size()) == nd, ErrorCode::InvalidArgument, "permute: rank mismatch");
   Shape out_shape(nd);
   std::vector<int64_t> in_stride(nd), out_stride(nd);
-  for (int i = nd - 1, s = 1; i >= 0; --i) in_stride[i] = s, s *= static_cast<int>(x.dim(i));
+  int64_t s = 1;
+  for (int i = nd - 1; i >= 0; --i) in_stride[i] = s, s *= x.dim(i);
   for (int i = 0; i < nd; ++i) out_shape[i] = x.dim(perm[i]);
   for (int i = nd - 1; i >= 0; --i) out_stride[i] = i == nd - 1 ? 1 : out_stride[i + 1] * out_shape[i + 1];
   Tensor y = Tensor::empty(out_shape);
