@@ -20,6 +20,9 @@ export {
 export { checkTensor, numel, type TensorF32 } from './tensor.js';
 export { createTinyCheckpoint } from './tiny-checkpoint.js';
 export { ClipTokenizer, type ClipTokenizerOptions } from './tokenizer/clip-tokenizer.js';
+export { wanPromptClean } from './tokenizer/prompt-clean.js';
+export { parseSentencePieceModel, type SentencePieceModel } from './tokenizer/sentencepiece-model.js';
+export { type UnigramEncoding, UnigramTokenizer } from './tokenizer/unigram-tokenizer.js';
 export { type NativeWanPipeline, WanEngine } from './wan-engine.js';
 export {
   WAN_SCHEDULER_NAMES,

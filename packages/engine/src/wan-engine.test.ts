@@ -1,7 +1,11 @@
-import { join } from 'node:path';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gunzipSync } from 'node:zlib';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { f32, fixtureDir, ids, readSafetensors, tolerances, worstRatio } from '../test/fixtures.js';
-import { decodePng, EngineError, WanEngine } from './index.js';
+import { decodePng, EngineError, UnigramTokenizer, WanEngine, wanPromptClean } from './index.js';
 
 const dir = fixtureDir('wan-tiny');
 const ref = (file: string) => readSafetensors(join(dir!, 'reference', file));
@@ -82,6 +86,33 @@ describe.skipIf(!dir)('WanEngine on wan-tiny', () => {
       { signal: controller.signal, onProgress: () => controller.abort() },
     );
     await expect(run).rejects.toMatchObject({ code: 'GPUQ_CANCELLED' });
+  });
+
+  it("tokenizes text with the checkpoint's spiece.model after WanPipeline's prompt cleaning", async () => {
+    await expect(engine.generate({ prompt: 'a lighthouse' })).rejects.toMatchObject({
+      code: 'GPUQ_NOT_FOUND',
+    });
+    // A copy of the checkpoint with a SentencePiece model (test/data) as its tokenizer.
+    const copy = mkdtempSync(join(tmpdir(), 'gpuq-wan-tok-'));
+    for (const name of ['model_index.json', 'scheduler', 'text_encoder', 'transformer', 'vae'])
+      symlinkSync(join(dir!, name), join(copy, name));
+    mkdirSync(join(copy, 'tokenizer'));
+    const model = gunzipSync(
+      readFileSync(
+        join(dirname(fileURLToPath(import.meta.url)), '..', 'test', 'data', 'spm-unigram.model.gz'),
+      ),
+    );
+    writeFileSync(join(copy, 'tokenizer', 'spiece.model'), model);
+    try {
+      const withTok = await WanEngine.load(copy, { threads: 2 });
+      expect(withTok.hasTokenizer).toBe(true);
+      const tok = await UnigramTokenizer.fromFile(join(copy, 'tokenizer', 'spiece.model'));
+      expect(wanPromptClean('  a &amp;amp;\n lighthouse  ')).toBe('a & lighthouse');
+      const ids = withTok.tokenize('  a &amp;amp;\n lighthouse  ', 16);
+      expect(Array.from(ids.ids as Int32Array)).toEqual(Array.from(tok.encode('a & lighthouse', 16).ids));
+    } finally {
+      rmSync(copy, { recursive: true, force: true });
+    }
   });
 
   it('rejects bad requests before the native call', async () => {

@@ -1,10 +1,14 @@
+import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
 import { EngineError } from './engine-error.js';
 import type { GenerateOptions } from './generate-request.js';
 import { native } from './native.js';
 import { encodePng } from './png.js';
 import type { LoadOptions } from './sdxl-engine.js';
 import { checkTensor } from './tensor.js';
+import { wanPromptClean } from './tokenizer/prompt-clean.js';
+import { UnigramTokenizer } from './tokenizer/unigram-tokenizer.js';
 import {
   checkNonNegative,
   checkPositiveInt,
@@ -12,6 +16,7 @@ import {
   toWanIds,
   type WanGenerateRequest,
   type WanGenerateResult,
+  type WanTokenIds,
 } from './wan-request.js';
 
 /** What the native WAN pipeline object exposes (binding/wan_pipeline_wrap.cpp). */
@@ -44,6 +49,7 @@ export class WanEngine {
   private constructor(
     private readonly pipe: NativeWanPipeline,
     readonly dir: string,
+    private readonly tokenizer: UnigramTokenizer | undefined,
   ) {}
 
   static async load(dir: string, options: LoadOptions = {}): Promise<WanEngine> {
@@ -57,7 +63,12 @@ export class WanEngine {
         threads: options.threads ?? availableParallelism(),
         weightDtype: options.weightDtype ?? 'fp32',
       });
-      return new WanEngine(pipe, dir);
+      const spiece = join(dir, 'tokenizer', 'spiece.model');
+      return new WanEngine(
+        pipe,
+        dir,
+        existsSync(spiece) ? await UnigramTokenizer.fromFile(spiece) : undefined,
+      );
     } catch (err) {
       throw EngineError.fromNative(err, `load ${dir}`);
     }
@@ -65,6 +76,24 @@ export class WanEngine {
 
   get info() {
     return this.pipe.info();
+  }
+
+  get hasTokenizer(): boolean {
+    return this.tokenizer !== undefined;
+  }
+
+  /** UMT5 ids and mask of `text` after WanPipeline's prompt cleaning, padded to `maxLength`. */
+  tokenize(text: string, maxLength = 512): WanTokenIds {
+    if (!this.tokenizer) {
+      throw new EngineError(
+        'GPUQ_NOT_FOUND',
+        `${this.dir} has no tokenizer/spiece.model: pass token ids instead of text`,
+      );
+    }
+    return this.tokenizer.encode(
+      wanPromptClean(text),
+      checkPositiveInt(maxLength, 'maxSequenceLength', 4096),
+    );
   }
 
   async generate(request: WanGenerateRequest, options: GenerateOptions = {}): Promise<WanGenerateResult> {
@@ -115,10 +144,13 @@ export class WanEngine {
       throw new EngineError('GPUQ_INVALID_ARGUMENT', 'expected a request object for generate');
     }
     const info = this.info;
-    const [promptIds, promptMask] = toWanIds(request.prompt, 'prompt', info.vocabSize);
-    const negative = request.negativePrompt
-      ? toWanIds(request.negativePrompt, 'negativePrompt', info.vocabSize)
-      : undefined;
+    const maxLength = request.maxSequenceLength ?? 512;
+    const ids = (p: string | WanTokenIds, what: string) =>
+      toWanIds(typeof p === 'string' ? this.tokenize(p, maxLength) : p, what, info.vocabSize);
+    const [promptIds, promptMask] = ids(request.prompt, 'prompt');
+    // No negative prompt: WanPipeline encodes "" (the native side does the same for token ids).
+    const negativeInput = request.negativePrompt ?? (this.tokenizer ? '' : undefined);
+    const negative = negativeInput === undefined ? undefined : ids(negativeInput, 'negativePrompt');
     const unit = info.vaeScaleSpatial * info.patchSize;
     const height = checkPositiveInt(request.height ?? 480, 'height', 16384);
     const width = checkPositiveInt(request.width ?? 832, 'width', 16384);

@@ -13,10 +13,12 @@ export const WAN_SCHEDULER_NAMES = ['flow_euler', 'unipc'] as const;
 export type WanSchedulerName = (typeof WAN_SCHEDULER_NAMES)[number];
 
 export interface WanGenerateRequest {
-  /** Token ids (text needs the UMT5 tokenizer, not implemented yet). */
-  readonly prompt: WanTokenIds;
+  /** Text (needs the checkpoint's tokenizer/spiece.model) or explicit token ids. */
+  readonly prompt: string | WanTokenIds;
   /** Omitted or null: the empty string, as WanPipeline encodes it ([eos] and padding). */
-  readonly negativePrompt?: WanTokenIds | null;
+  readonly negativePrompt?: string | WanTokenIds | null;
+  /** Tokens per prompt for text prompts (WanPipeline's max_sequence_length). Default 512. */
+  readonly maxSequenceLength?: number;
   /** Frame size in pixels, multiples of 16 (VAE 8 x patch 2). Defaults 832 x 480. */
   readonly width?: number;
   readonly height?: number;
