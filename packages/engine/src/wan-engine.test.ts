@@ -79,6 +79,16 @@ describe.skipIf(!dir)('WanEngine on wan-tiny', () => {
     expect(r.latents.shape).toEqual([1, 16, 1, 4, 6]);
   });
 
+  it('encodes a missing negative prompt as "" ([eos], padding) and rounds frames to 4k + 1', async () => {
+    const base = { ...request('flow_euler', 7), steps: 1, numFrames: 10 };
+    const eos = new Int32Array(16);
+    eos[0] = 1;
+    const explicit = await engine.generate({ ...base, negativePrompt: { ids: eos, attentionMask: eos } });
+    const omitted = await engine.generate({ ...base, negativePrompt: undefined });
+    expect(omitted.numFrames).toBe(9);
+    expect(Array.from(omitted.latents.data)).toEqual(Array.from(explicit.latents.data));
+  });
+
   it('stops on abort with GPUQ_CANCELLED', async () => {
     const controller = new AbortController();
     const run = engine.generate(
