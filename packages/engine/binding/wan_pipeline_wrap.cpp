@@ -1,4 +1,6 @@
-// The JS object around a loaded WAN pipeline: info() and generate(request, onProgress). Its
+// The JS object around a loaded WAN pipeline: info(), generate(request, onProgress) and the stage
+// calls encodeText(ids, mask, trace), transformerForward(x, timestep, context, trace) and
+// vaeDecode(z, trace). Its
 // methods capture the handle, so the pipeline lives as long as the object or a running worker.
 // The TS wrapper validates before calling; type errors here are a last line of defence.
 #include "convert.h"
@@ -62,6 +64,39 @@ Napi::Object wrap_wan_pipeline(Napi::Env env, std::shared_ptr<WanHandle> handle)
               return r;
             },
             "generate"));
+  o.Set("encodeText", Napi::Function::New(
+                          env,
+                          [handle](const Napi::CallbackInfo& ci) -> Napi::Value {
+                            auto ids = ids_from_js(ci[0], "ids");
+                            auto mask = ids_from_js(ci[1], "mask");
+                            WanStage stage = [ids, mask](WanPipeline& p, Trace* t) {
+                              return p.encode_prompt(ids, mask, t);
+                            };
+                            return start_wan_stage(ci.Env(), handle, std::move(stage), ci[2].ToBoolean().Value());
+                          },
+                          "encodeText"));
+  o.Set("transformerForward",
+        Napi::Function::New(
+            env,
+            [handle](const Napi::CallbackInfo& ci) -> Napi::Value {
+              Tensor x = tensor_from_js(ci[0], "hiddenStates");
+              const float t = static_cast<float>(ci[1].As<Napi::Number>().DoubleValue());
+              Tensor ctx = tensor_from_js(ci[2], "encoderHiddenStates");
+              WanStage stage = [x, t, ctx](WanPipeline& p, Trace* tr) {
+                Backend& be = p.backend();
+                return be.download(p.transformer().forward(be.upload(x), {t}, be.upload(ctx), tr));
+              };
+              return start_wan_stage(ci.Env(), handle, std::move(stage), ci[3].ToBoolean().Value());
+            },
+            "transformerForward"));
+  o.Set("vaeDecode", Napi::Function::New(
+                         env,
+                         [handle](const Napi::CallbackInfo& ci) -> Napi::Value {
+                           Tensor z = tensor_from_js(ci[0], "z");
+                           WanStage stage = [z](WanPipeline& p, Trace* t) { return p.vae().decode(z, t); };
+                           return start_wan_stage(ci.Env(), handle, std::move(stage), ci[1].ToBoolean().Value());
+                         },
+                         "vaeDecode"));
   return o;
 }
 

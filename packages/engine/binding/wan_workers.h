@@ -6,6 +6,7 @@
 #include <napi.h>
 
 #include <atomic>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -29,5 +30,10 @@ Napi::Promise start_wan_load(Napi::Env env, const std::string& dir, const std::s
 // `on_progress` may be undefined; `cancel` is polled before each step.
 Napi::Promise start_wan_generate(Napi::Env env, std::shared_ptr<WanHandle> h, WanGenerateRequest req,
                                  Napi::Value on_progress, std::shared_ptr<std::atomic<bool>> cancel);
+
+// One stage of the pipeline, run on the worker thread: returns a CPU tensor, fills the trace when
+// given one.
+using WanStage = std::function<Tensor(WanPipeline&, Trace*)>;
+Napi::Promise start_wan_stage(Napi::Env env, std::shared_ptr<WanHandle> h, WanStage stage, bool trace);
 
 }  // namespace gpuq::binding

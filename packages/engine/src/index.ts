@@ -23,7 +23,7 @@ export { ClipTokenizer, type ClipTokenizerOptions } from './tokenizer/clip-token
 export { wanPromptClean } from './tokenizer/prompt-clean.js';
 export { parseSentencePieceModel, type SentencePieceModel } from './tokenizer/sentencepiece-model.js';
 export { type UnigramEncoding, UnigramTokenizer } from './tokenizer/unigram-tokenizer.js';
-export { type NativeWanPipeline, WanEngine } from './wan-engine.js';
+export { type NativeWanPipeline, type StageOutput, WanEngine } from './wan-engine.js';
 export {
   WAN_SCHEDULER_NAMES,
   type WanGenerateRequest,

@@ -67,6 +67,38 @@ describe.skipIf(!dir)('WanEngine on wan-tiny', () => {
     }
   }, 60_000);
 
+  it('runs each stage on its stored inputs within tolerance, with intermediates', async () => {
+    const te = await engine.encodeText(prompt('prompt'), { trace: true });
+    const key = (file: string, name: string) => tol.get(`reference/${file}:${name}`)!;
+    expect(
+      worstRatio(
+        te.output.data,
+        f32(text, 'prompt.prompt_embeds').data,
+        key('text_encoder.safetensors', 'prompt.prompt_embeds'),
+      ),
+    ).toBeLessThanOrEqual(1);
+    expect(Object.keys(te.trace!)).toContain('block.1.relative_attention_bias');
+    const tf = ref('transformer_forward.safetensors');
+    const fwd = await engine.transformerForward(
+      {
+        hiddenStates: f32(tf, 'in.hidden_states'),
+        timestep: f32(tf, 'in.timestep').data[0]!,
+        encoderHiddenStates: f32(tf, 'in.encoder_hidden_states'),
+      },
+      { trace: true },
+    );
+    expect(
+      worstRatio(fwd.output.data, f32(tf, 'output').data, key('transformer_forward.safetensors', 'output')),
+    ).toBeLessThanOrEqual(1);
+    expect(fwd.trace!['rope.cos']!.shape).toEqual([1, 1, 18, 6]);
+    const vd = ref('vae_decode.safetensors');
+    const video = await engine.vaeDecode(f32(vd, 'z'), { trace: true });
+    expect(
+      worstRatio(video.output.data, f32(vd, 'video').data, key('vae_decode.safetensors', 'video')),
+    ).toBeLessThanOrEqual(1);
+    expect(video.trace!['decoder_chunk.1']!.shape).toEqual([1, 3, 4, 32, 48]);
+  });
+
   it('makes a single image with numFrames 1 and a seeded start', async () => {
     const r = await engine.generate({
       prompt: prompt('prompt'),

@@ -3,10 +3,10 @@ import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { EngineError } from './engine-error.js';
 import type { GenerateOptions } from './generate-request.js';
-import { native } from './native.js';
+import { type NativeTensor, native } from './native.js';
 import { encodePng } from './png.js';
 import type { LoadOptions } from './sdxl-engine.js';
-import { checkTensor } from './tensor.js';
+import { checkTensor, type TensorF32 } from './tensor.js';
 import { wanPromptClean } from './tokenizer/prompt-clean.js';
 import { UnigramTokenizer } from './tokenizer/unigram-tokenizer.js';
 import {
@@ -18,6 +18,12 @@ import {
   type WanGenerateResult,
   type WanTokenIds,
 } from './wan-request.js';
+
+/** A stage's result: its output and, when asked, every intermediate under the fixtures' names. */
+export interface StageOutput {
+  readonly output: TensorF32;
+  readonly trace?: Record<string, NativeTensor>;
+}
 
 /** What the native WAN pipeline object exposes (binding/wan_pipeline_wrap.cpp). */
 export interface NativeWanPipeline {
@@ -31,6 +37,14 @@ export interface NativeWanPipeline {
     scheduler: string;
     flowShift: number;
   };
+  encodeText(ids: Int32Array, mask: Int32Array, trace: boolean): Promise<StageOutput>;
+  transformerForward(
+    hiddenStates: TensorF32,
+    timestep: number,
+    encoderHiddenStates: TensorF32,
+    trace: boolean,
+  ): Promise<StageOutput>;
+  vaeDecode(z: TensorF32, trace: boolean): Promise<StageOutput>;
   generate(
     request: Record<string, unknown>,
     onProgress: ((step: number, total: number) => void) | undefined,
@@ -94,6 +108,61 @@ export class WanEngine {
       wanPromptClean(text),
       checkPositiveInt(maxLength, 'maxSequenceLength', 4096),
     );
+  }
+
+  /** prompt_embeds [1, L, text_dim]: UMT5's last hidden state, zeroed past the prompt. */
+  async encodeText(
+    prompt: string | WanTokenIds,
+    options: { trace?: boolean; maxSequenceLength?: number } = {},
+  ) {
+    const t = typeof prompt === 'string' ? this.tokenize(prompt, options.maxSequenceLength) : prompt;
+    const [ids, mask] = toWanIds(t, 'prompt', this.info.vocabSize);
+    try {
+      return await this.pipe.encodeText(ids, mask, options.trace ?? false);
+    } catch (err) {
+      throw EngineError.fromNative(err, 'encodeText');
+    }
+  }
+
+  /** One transformer forward (batch 1): the velocity [1, C, F, H, W]. */
+  async transformerForward(
+    inputs: { hiddenStates: TensorF32; timestep: number; encoderHiddenStates: TensorF32 },
+    options: { trace?: boolean } = {},
+  ): Promise<StageOutput> {
+    const x = checkTensor(inputs.hiddenStates, 'hiddenStates', [
+      1,
+      this.info.latentChannels,
+      null,
+      null,
+      null,
+    ]);
+    checkTensor(inputs.encoderHiddenStates, 'encoderHiddenStates', [1, null, null]);
+    if (!Number.isFinite(inputs.timestep)) {
+      throw new EngineError(
+        'GPUQ_INVALID_ARGUMENT',
+        `expected a finite number for timestep, got ${inputs.timestep}`,
+      );
+    }
+    try {
+      return await this.pipe.transformerForward(
+        x,
+        inputs.timestep,
+        inputs.encoderHiddenStates,
+        options.trace ?? false,
+      );
+    } catch (err) {
+      throw EngineError.fromNative(err, 'transformerForward');
+    }
+  }
+
+  /** The causal VAE decode of z (= latents * std + mean): video [B, 3, F, H, W] in [-1, 1]. */
+  async vaeDecode(z: TensorF32, options: { trace?: boolean } = {}): Promise<StageOutput> {
+    checkTensor(z, 'z', [null, this.info.latentChannels, null, null, null]);
+    try {
+      return await this.pipe.vaeDecode(z, options.trace ?? false);
+    } catch (err) {
+      throw EngineError.fromNative(err, 'vaeDecode');
+    }
   }
 
   async generate(request: WanGenerateRequest, options: GenerateOptions = {}): Promise<WanGenerateResult> {
