@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { EngineError } from './engine-error.js';
-import type { GenerateOptions } from './generate-request.js';
+import { checkPositiveInt, type GenerateOptions } from './generate-request.js';
 import { type NativeTensor, native } from './native.js';
 import { encodePng } from './png.js';
 import type { LoadOptions } from './sdxl-engine.js';
@@ -11,7 +11,6 @@ import { wanPromptClean } from './tokenizer/prompt-clean.js';
 import { UnigramTokenizer } from './tokenizer/unigram-tokenizer.js';
 import {
   checkNonNegative,
-  checkPositiveInt,
   checkWanScheduler,
   toWanIds,
   type WanGenerateRequest,

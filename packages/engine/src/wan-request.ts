@@ -1,5 +1,4 @@
 import { EngineError } from './engine-error.js';
-import { checkPositiveInt } from './generate-request.js';
 import type { TensorF32 } from './tensor.js';
 
 /** UMT5 token ids of one prompt, padded (with 0) to the pipeline's max_sequence_length. */
@@ -88,5 +87,3 @@ export function checkNonNegative(value: number, what: string): number {
   if (!Number.isFinite(value) || value < 0) fail(`expected a non-negative number for ${what}, got ${value}`);
   return value;
 }
-
-export { checkPositiveInt };
