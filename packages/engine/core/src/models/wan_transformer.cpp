@@ -164,11 +164,17 @@ Tensor WanTransformer::forward(const Tensor& latents, const std::vector<float>& 
   Tensor tproj = be_.linear(be_.activation(temb, Activation::SiLU), weights_.get("condition_embedder.time_proj.weight"),
                             weights_.find("condition_embedder.time_proj.bias"));
   rec("timestep_proj", tproj.reshape({batch, 6, dim}));
-  Tensor ctx = be_.linear(context, weights_.get("condition_embedder.text_embedder.linear_1.weight"),
-                          weights_.find("condition_embedder.text_embedder.linear_1.bias"));
-  ctx = be_.linear(be_.activation(ctx, Activation::GeluTanh),
-                   weights_.get("condition_embedder.text_embedder.linear_2.weight"),
-                   weights_.find("condition_embedder.text_embedder.linear_2.bias"));
+  // The projected text is as fixed as the keys and values made from it: cached with them.
+  const std::string text_key = "condition_embedder.text_embedder";
+  Tensor ctx;
+  if (kv_cache && kv_cache->kv.count(text_key)) {
+    ctx = kv_cache->kv[text_key].first;
+  } else {
+    ctx = be_.linear(context, weights_.get(text_key + ".linear_1.weight"), weights_.find(text_key + ".linear_1.bias"));
+    ctx = be_.linear(be_.activation(ctx, Activation::GeluTanh), weights_.get(text_key + ".linear_2.weight"),
+                     weights_.find(text_key + ".linear_2.bias"));
+    if (kv_cache) kv_cache->kv[text_key] = {ctx, Tensor()};
+  }
   rec("text_embedder", ctx);
 
   for (int64_t i = 0; i < cfg_.layers; ++i) {

@@ -38,8 +38,9 @@ class WanTransformer {
   WanTransformer(Weights weights, Backend& backend);
   const WanTransformerConfig& config() const { return cfg_; }
 
-  // `kv_cache` (optional) keeps each block's cross-attention keys / values for one context
-  // tensor: pass one cache per distinct context (prompt and negative) across the steps.
+  // `kv_cache` (optional) keeps the projected text and each block's cross-attention keys / values
+  // for one context tensor: pass one cache per distinct context (prompt and negative) across the
+  // steps.
   Tensor forward(const Tensor& latents, const std::vector<float>& timesteps, const Tensor& context,
                  Trace* trace = nullptr, CrossAttentionCache* kv_cache = nullptr) const;
 
