@@ -6,6 +6,7 @@
 
 #include "backend/cpu/gemm.h"
 #include "convert.h"
+#include "wan_workers.h"
 #include "workers.h"
 
 namespace gpuq::binding {
@@ -31,6 +32,22 @@ Napi::Value load(const Napi::CallbackInfo& info) {
                     threads > 0 ? threads : (hw > 0 ? hw : 1), storage);
 }
 
+// loadWan(dir, options): the same options as load(), for a WAN 2.1 diffusers folder.
+Napi::Value load_wan(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (info.Length() < 1 || !info[0].IsString())
+    throw Napi::TypeError::New(env, "loadWan(dir, options): dir must be a string");
+  Napi::Object opts = info.Length() > 1 && info[1].IsObject() ? info[1].As<Napi::Object>() : Napi::Object::New(env);
+  int threads = static_cast<int>(number_prop(opts, "threads", 0));
+  int hw = static_cast<int>(std::thread::hardware_concurrency());
+  std::string dtype = string_prop(opts, "weightDtype", "fp32");
+  if (dtype != "fp32" && dtype != "fp16" && dtype != "bf16")
+    throw Napi::TypeError::New(env, "weightDtype must be fp32, fp16 or bf16, got " + dtype);
+  DType storage = dtype == "fp16" ? DType::F16 : dtype == "bf16" ? DType::BF16 : DType::F32;
+  return start_wan_load(env, info[0].As<Napi::String>().Utf8Value(), string_prop(opts, "device", "auto"),
+                        threads > 0 ? threads : (hw > 0 ? hw : 1), storage);
+}
+
 Napi::Value replay(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   Napi::Object opts = info.Length() > 2 && info[2].IsObject() ? info[2].As<Napi::Object>() : Napi::Object::New(env);
@@ -54,6 +71,7 @@ Napi::Object init(Napi::Env env, Napi::Object exports) {
   exports.Set("NativePipeline", pipeline);
   exports.Set("NativeScheduler", define_native_scheduler(env));
   exports.Set("load", Napi::Function::New(env, load, "load"));
+  exports.Set("loadWan", Napi::Function::New(env, load_wan, "loadWan"));
   exports.Set("replay", Napi::Function::New(env, replay, "replay"));
   exports.Set("makeTinyCheckpoint", Napi::Function::New(env, make_tiny_checkpoint, "makeTinyCheckpoint"));
   Napi::Object build = Napi::Object::New(env);

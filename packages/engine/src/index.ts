@@ -20,3 +20,14 @@ export {
 export { checkTensor, numel, type TensorF32 } from './tensor.js';
 export { createTinyCheckpoint } from './tiny-checkpoint.js';
 export { ClipTokenizer, type ClipTokenizerOptions } from './tokenizer/clip-tokenizer.js';
+export { wanPromptClean } from './tokenizer/prompt-clean.js';
+export { parseSentencePieceModel, type SentencePieceModel } from './tokenizer/sentencepiece-model.js';
+export { type UnigramEncoding, UnigramTokenizer } from './tokenizer/unigram-tokenizer.js';
+export { type NativeWanPipeline, type StageOutput, WanEngine } from './wan-engine.js';
+export {
+  WAN_SCHEDULER_NAMES,
+  type WanGenerateRequest,
+  type WanGenerateResult,
+  type WanSchedulerName,
+  type WanTokenIds,
+} from './wan-request.js';

@@ -8,6 +8,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { EngineError } from './engine-error.js';
 import type { TensorF32 } from './tensor.js';
+import type { NativeWanPipeline } from './wan-engine.js';
 
 export interface NativeTensor {
   data: Float32Array | Uint8Array | Float64Array;
@@ -93,6 +94,10 @@ export interface NativeAddon {
     dir: string,
     options: { device?: string; threads?: number; weightDtype?: string },
   ): Promise<NativePipeline>;
+  loadWan(
+    dir: string,
+    options: { device?: string; threads?: number; weightDtype?: string },
+  ): Promise<NativeWanPipeline>;
   replay(
     fixtureDir: string,
     outDir: string,

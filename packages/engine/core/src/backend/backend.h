@@ -69,6 +69,40 @@ class Backend {
   virtual Tensor nchw_to_nlc(const Tensor& x) = 0;  // [B, C, H, W] -> [B, H*W, C]
   virtual Tensor nlc_to_nchw(const Tensor& x, int64_t h, int64_t w) = 0;
 
+  // --- Ops added for WAN 2.1 (UMT5, WanTransformer3DModel, AutoencoderKLWan). Each has a plain
+  // host implementation (backend/host_ops.cpp: download, loop, upload) so a backend without a
+  // kernel for it still runs; the CPU backend overrides the ones that matter for speed.
+
+  // RMS norm over the last dim: x / sqrt(mean(x²) + eps) · gamma (gamma may be null). T5's
+  // LayerNorm and WAN's q/k norm across heads.
+  virtual Tensor rms_norm(const Tensor& x, const Tensor* gamma, float eps);
+  // WAN VAE's RMS_norm over dim 1 of [B, C, ...]: x / max(‖x‖₂, 1e-12) · sqrt(C) · gamma (+ bias),
+  // optionally followed by SiLU. gamma [C] (any shape with C elements), bias may be null.
+  virtual Tensor rms_norm_channels(const Tensor& x, const Tensor& gamma, const Tensor* bias, bool silu);
+  // attention() with an additive score bias [Bb, H, Lq, Lk] (Bb = 1 broadcasts over the batch):
+  // softmax(q kᵀ · scale + bias) · v. UMT5's relative positions plus its padding mask.
+  virtual Tensor attention_biased(const Tensor& q, const Tensor& k, const Tensor& v, int heads, float scale,
+                                  const Tensor& bias);
+  // Rotary embedding on packed heads x [B, L, H*D]: each pair (2i, 2i+1) of every head rotated by
+  // the angle whose cos / sin are cos[l, i] / sin[l, i] ([L, D/2]). Computed in float64, as
+  // diffusers 0.33's WAN attention does.
+  virtual Tensor rope(const Tensor& x, const Tensor& cos, const Tensor& sin, int heads);
+  // x [B, L, C] · (1 + scale) + shift, scale / shift [B, C] (adaLN modulation).
+  virtual Tensor modulate(const Tensor& x, const Tensor& scale, const Tensor& shift);
+  // x + y · gate, gate [B, C] broadcast over L (gated residual).
+  virtual Tensor add_gated(const Tensor& x, const Tensor& y, const Tensor& gate);
+  // NCTHW convolution with zero padding. w: [Cout, Cin, kt, kh, kw]; stride / pad per (t, h, w).
+  // Causal padding is the caller's: it prepends cached frames and passes pad t = 0.
+  virtual Tensor conv3d(const Tensor& x, const Tensor& w, const Tensor* b, const std::vector<int>& stride,
+                        const std::vector<int>& pad);
+  // a · b elementwise on equal shapes (UMT5's gated GELU).
+  virtual Tensor mul(const Tensor& a, const Tensor& b);
+  // Generic layout ops: dims permuted (out dim i = in dim perm[i]); a range along one dim; two
+  // tensors joined along one dim.
+  virtual Tensor permute(const Tensor& x, const std::vector<int>& perm);
+  virtual Tensor narrow(const Tensor& x, int dim, int64_t start, int64_t count);
+  virtual Tensor concat(const Tensor& a, const Tensor& b, int dim);
+
   // Profiling (off by default; a few clock reads per op when on).
   void set_profiling(bool on) { profiling_ = on; }
   const std::map<std::string, OpStat>& profile() const { return profile_; }

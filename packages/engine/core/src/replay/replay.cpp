@@ -10,6 +10,7 @@
 namespace gpuq {
 
 void replay_sdxl(const Manifest& m, ReplaySink& sink, std::shared_ptr<Backend> backend);
+void replay_wan(const Manifest& m, ReplaySink& sink, std::shared_ptr<Backend> backend);
 
 bool ReplayReport::ok() const {
   for (const auto& r : rows)
@@ -48,6 +49,7 @@ ReplayReport replay_fixture(const std::string& fixture_dir, const std::string& o
   report.pipeline = index.string_or("_class_name", "?");
   ReplaySink sink(m, out_dir, report);
   if (report.pipeline == "StableDiffusionXLPipeline") replay_sdxl(m, sink, std::move(backend));
+  else if (report.pipeline == "WanPipeline") replay_wan(m, sink, std::move(backend));
   else throw Error(ErrorCode::Unsupported, "replay: pipeline " + report.pipeline + " is not implemented yet");
   sink.flush();
   return report;

@@ -38,6 +38,19 @@ class CpuBackend final : public Backend {
   Tensor nchw_to_nlc(const Tensor& x) override;
   Tensor nlc_to_nchw(const Tensor& x, int64_t h, int64_t w) override;
 
+  Tensor conv3d(const Tensor& x, const Tensor& w, const Tensor* b, const std::vector<int>& stride,
+                const std::vector<int>& pad) override;
+  // WAN's elementwise and layout ops, parallel over the pool (cpu_wan_ops.cpp); the host versions
+  // in backend/host_ops.cpp are their references.
+  Tensor rms_norm(const Tensor& x, const Tensor* gamma, float eps) override;
+  Tensor rms_norm_channels(const Tensor& x, const Tensor& gamma, const Tensor* bias, bool silu) override;
+  Tensor attention_biased(const Tensor& q, const Tensor& k, const Tensor& v, int heads, float scale,
+                          const Tensor& bias) override;
+  Tensor rope(const Tensor& x, const Tensor& cos, const Tensor& sin, int heads) override;
+  Tensor modulate(const Tensor& x, const Tensor& scale, const Tensor& shift) override;
+  Tensor add_gated(const Tensor& x, const Tensor& y, const Tensor& gate) override;
+  Tensor permute(const Tensor& x, const std::vector<int>& perm) override;
+
   ThreadPool& pool() { return *pool_; }
   // `w` as fp32: the tensor's own data, or a widened copy in a scratch buffer reused across calls
   // (ops on one backend run one at a time).

@@ -11,8 +11,12 @@ namespace gpuq {
 
 namespace {
 inline float gelu_erf(float x) { return fast::gelu_erf(x); }
+// tanh(u) = 1 - 2 / (1 + e^2u) with the vectorised exp: libm's tanh made WAN's FFN activation cost
+// 15% of a transformer step. Near u = 0 the cancellation costs ~1e-7 absolute in tanh, which the
+// factor x / 2 scales down further.
 inline float gelu_tanh(float x) {
-  return 0.5f * x * (1.0f + std::tanh(0.7978845608028654f * (x + 0.044715f * x * x * x)));
+  const float u = 0.7978845608028654f * (x + 0.044715f * x * x * x);
+  return 0.5f * x * (2.0f - 2.0f / (1.0f + fast::exp(2.0f * u)));
 }
 }  // namespace
 

@@ -1,0 +1,103 @@
+// The JS object around a loaded WAN pipeline: info(), generate(request, onProgress) and the stage
+// calls encodeText(ids, mask, trace), transformerForward(x, timestep, context, trace) and
+// vaeDecode(z, trace). Its
+// methods capture the handle, so the pipeline lives as long as the object or a running worker.
+// The TS wrapper validates before calling; type errors here are a last line of defence.
+#include "convert.h"
+#include "wan_workers.h"
+
+namespace gpuq::binding {
+
+namespace {
+
+Napi::Object info(Napi::Env env, WanPipeline& p) {
+  Napi::Object o = Napi::Object::New(env);
+  o.Set("backend", p.backend().name());
+  o.Set("vaeScaleSpatial", static_cast<double>(p.vae_scale_spatial()));
+  o.Set("vaeScaleTemporal", static_cast<double>(p.vae_scale_temporal()));
+  o.Set("patchSize", static_cast<double>(p.transformer().config().patch[1]));
+  o.Set("latentChannels", static_cast<double>(p.vae().config().z_dim));
+  o.Set("vocabSize", static_cast<double>(p.text_encoder().config().vocab));
+  o.Set("scheduler", p.scheduler_config().kind == FlowKind::UniPC ? "unipc" : "flow_euler");
+  o.Set("flowShift", p.scheduler_config().shift);
+  return o;
+}
+
+WanGenerateRequest request_from_js(const Napi::Object& o) {
+  WanGenerateRequest req;
+  req.prompt_ids = ids_from_js(o.Get("promptIds"), "promptIds");
+  req.prompt_mask = ids_from_js(o.Get("promptMask"), "promptMask");
+  if (o.Get("negativeIds").IsTypedArray()) {
+    req.negative_ids = ids_from_js(o.Get("negativeIds"), "negativeIds");
+    req.negative_mask = ids_from_js(o.Get("negativeMask"), "negativeMask");
+  }
+  req.height = static_cast<int64_t>(number_prop(o, "height", 480));
+  req.width = static_cast<int64_t>(number_prop(o, "width", 832));
+  req.num_frames = static_cast<int64_t>(number_prop(o, "numFrames", 81));
+  req.steps = static_cast<int64_t>(number_prop(o, "steps", 50));
+  req.guidance_scale = static_cast<float>(number_prop(o, "guidanceScale", 5.0));
+  req.scheduler = string_prop(o, "scheduler", "");
+  req.flow_shift = number_prop(o, "flowShift", 0);
+  req.seed = static_cast<uint64_t>(number_prop(o, "seed", 0));
+  if (o.Get("initialLatents").IsObject()) req.initial_latents = tensor_from_js(o.Get("initialLatents"), "initialLatents");
+  return req;
+}
+
+}  // namespace
+
+Napi::Object wrap_wan_pipeline(Napi::Env env, std::shared_ptr<WanHandle> handle) {
+  Napi::Object o = Napi::Object::New(env);
+  o.Set("info", Napi::Function::New(
+                    env, [handle](const Napi::CallbackInfo& ci) -> Napi::Value { return info(ci.Env(), *handle->pipe); },
+                    "info"));
+  // generate(request, onProgress) -> { promise, cancel() }
+  o.Set("generate",
+        Napi::Function::New(
+            env,
+            [handle](const Napi::CallbackInfo& ci) -> Napi::Value {
+              Napi::Env e = ci.Env();
+              if (ci.Length() < 1 || !ci[0].IsObject()) throw Napi::TypeError::New(e, "generate(request): object expected");
+              auto cancel = std::make_shared<std::atomic<bool>>(false);
+              Napi::Object r = Napi::Object::New(e);
+              r.Set("promise", start_wan_generate(e, handle, request_from_js(ci[0].As<Napi::Object>()), ci[1], cancel));
+              r.Set("cancel", Napi::Function::New(e, [cancel](const Napi::CallbackInfo&) { cancel->store(true); }, "cancel"));
+              return r;
+            },
+            "generate"));
+  o.Set("encodeText", Napi::Function::New(
+                          env,
+                          [handle](const Napi::CallbackInfo& ci) -> Napi::Value {
+                            auto ids = ids_from_js(ci[0], "ids");
+                            auto mask = ids_from_js(ci[1], "mask");
+                            WanStage stage = [ids, mask](WanPipeline& p, Trace* t) {
+                              return p.encode_prompt(ids, mask, t);
+                            };
+                            return start_wan_stage(ci.Env(), handle, std::move(stage), ci[2].ToBoolean().Value());
+                          },
+                          "encodeText"));
+  o.Set("transformerForward",
+        Napi::Function::New(
+            env,
+            [handle](const Napi::CallbackInfo& ci) -> Napi::Value {
+              Tensor x = tensor_from_js(ci[0], "hiddenStates");
+              const float t = static_cast<float>(ci[1].As<Napi::Number>().DoubleValue());
+              Tensor ctx = tensor_from_js(ci[2], "encoderHiddenStates");
+              WanStage stage = [x, t, ctx](WanPipeline& p, Trace* tr) {
+                Backend& be = p.backend();
+                return be.download(p.transformer().forward(be.upload(x), {t}, be.upload(ctx), tr));
+              };
+              return start_wan_stage(ci.Env(), handle, std::move(stage), ci[3].ToBoolean().Value());
+            },
+            "transformerForward"));
+  o.Set("vaeDecode", Napi::Function::New(
+                         env,
+                         [handle](const Napi::CallbackInfo& ci) -> Napi::Value {
+                           Tensor z = tensor_from_js(ci[0], "z");
+                           WanStage stage = [z](WanPipeline& p, Trace* t) { return p.vae().decode(z, t); };
+                           return start_wan_stage(ci.Env(), handle, std::move(stage), ci[1].ToBoolean().Value());
+                         },
+                         "vaeDecode"));
+  return o;
+}
+
+}  // namespace gpuq::binding

@@ -1,0 +1,39 @@
+// The binding's WAN operations (wan_*_worker.cpp): load a WanPipeline and run generate on a
+// worker thread. Same conventions as workers.h: arguments converted on the main thread, one
+// AsyncWorker per operation, a Promise per call.
+#pragma once
+
+#include <napi.h>
+
+#include <atomic>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+
+#include "pipeline/wan.h"
+
+namespace gpuq::binding {
+
+// A loaded WAN pipeline shared by its JS object and any running worker; the mutex serialises
+// operations on it.
+struct WanHandle {
+  std::unique_ptr<WanPipeline> pipe;
+  std::mutex mu;
+};
+
+// A plain JS object whose methods (info, generate) hold the handle (wan_pipeline_wrap.cpp).
+Napi::Object wrap_wan_pipeline(Napi::Env env, std::shared_ptr<WanHandle> handle);
+
+Napi::Promise start_wan_load(Napi::Env env, const std::string& dir, const std::string& device, int threads,
+                             DType weight_storage);
+// `on_progress` may be undefined; `cancel` is polled before each step.
+Napi::Promise start_wan_generate(Napi::Env env, std::shared_ptr<WanHandle> h, WanGenerateRequest req,
+                                 Napi::Value on_progress, std::shared_ptr<std::atomic<bool>> cancel);
+
+// One stage of the pipeline, run on the worker thread: returns a CPU tensor, fills the trace when
+// given one.
+using WanStage = std::function<Tensor(WanPipeline&, Trace*)>;
+Napi::Promise start_wan_stage(Napi::Env env, std::shared_ptr<WanHandle> h, WanStage stage, bool trace);
+
+}  // namespace gpuq::binding

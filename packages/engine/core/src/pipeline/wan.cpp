@@ -1,0 +1,63 @@
+#include "pipeline/wan.h"
+
+#include "tensor/block_cache.h"
+#include "util/error.h"
+
+namespace gpuq {
+
+std::unique_ptr<WanPipeline> WanPipeline::load(const std::string& dir, std::shared_ptr<Backend> backend,
+                                               DType weight_storage) {
+  check(is_file(dir + "/model_index.json"), ErrorCode::NotFound, "no model_index.json in " + dir);
+  auto p = std::unique_ptr<WanPipeline>(new WanPipeline());
+  p->be_ = std::move(backend);
+  Backend& be = *p->be_;
+  Weights te = Weights::load(dir + "/text_encoder", be, weight_storage);
+  p->eos_token_id_ = te.config().int_or("eos_token_id", 1);
+  p->te_ = std::make_unique<Umt5Encoder>(std::move(te), be);
+  p->transformer_ = std::make_unique<WanTransformer>(Weights::load(dir + "/transformer", be, weight_storage), be);
+  // The VAE's 3D kernels are small next to the transformer; keep them fp32.
+  p->vae_ = std::make_unique<WanVaeDecoder>(Weights::load(dir + "/vae", be), be);
+  const std::string sched_path = dir + "/scheduler/scheduler_config.json";
+  check(is_file(sched_path), ErrorCode::NotFound, "no scheduler/scheduler_config.json in " + dir);
+  p->sched_cfg_ = FlowSchedulerConfig::from_json(json::parse_file(sched_path));
+  return p;
+}
+
+WanPipeline::~WanPipeline() {
+  te_.reset();
+  transformer_.reset();
+  vae_.reset();
+  release_block_cache();
+}
+
+int64_t WanPipeline::vae_scale_spatial() const {
+  return int64_t{1} << vae_->config().temporal_downsample.size();
+}
+
+int64_t WanPipeline::vae_scale_temporal() const {
+  int64_t s = 1;
+  for (bool t : vae_->config().temporal_downsample) s *= t ? 2 : 1;
+  return s;
+}
+
+int64_t WanPipeline::valid_frames(int64_t num_frames) const {
+  const int64_t t = vae_scale_temporal();
+  if (t == 1 || num_frames % t == 1) return num_frames;
+  return num_frames / t * t + 1;
+}
+
+Tensor WanPipeline::encode_prompt(const std::vector<int64_t>& ids, const std::vector<int64_t>& mask,
+                                  Trace* trace) const {
+  return wan_prompt_embeds(be_->download(te_->encode(ids, mask, 1, trace)), mask);
+}
+
+FlowSchedulerConfig WanPipeline::resolve_scheduler(const std::string& name, double shift) const {
+  FlowSchedulerConfig c = sched_cfg_;
+  if (name == "flow_euler" || name == "euler") c.kind = FlowKind::Euler;
+  else if (name == "unipc" || name == "unipc_flow") c.kind = FlowKind::UniPC;
+  else check(name.empty(), ErrorCode::InvalidArgument, "unknown WAN scheduler \"" + name + "\" (expected flow_euler or unipc)");
+  if (shift > 0) c.shift = shift;
+  return c;
+}
+
+}  // namespace gpuq

@@ -1,0 +1,72 @@
+// The WAN 2.1 text-to-video pipeline (WanPipeline semantics) over a diffusers folder: UMT5 prompt
+// embeddings (zeroed past each prompt's length), the flow-matching loop with classifier-free
+// guidance (the transformer called once per prompt, batch 1, prompt first), and the causal VAE
+// decode to frames. num_frames = 1 is text-to-image. Every stage is exposed for replay.
+// Errors: NotFound (missing component), InvalidArgument (bad request), Unsupported (I2V
+// checkpoints, scheduler options), Cancelled (the cancel callback returned true between steps).
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "models/umt5.h"
+#include "models/wan_transformer.h"
+#include "models/wan_vae.h"
+#include "pipeline/sdxl.h"  // GenerateHooks, seeded_normal
+#include "sched/flow_scheduler.h"
+
+namespace gpuq {
+
+struct WanGenerateRequest {
+  // Token ids and attention masks of one row each (max_sequence_length, 512 for real WAN). An
+  // empty negative is the empty string: [eos] and padding, as WAN's pipeline encodes "".
+  std::vector<int64_t> prompt_ids, prompt_mask, negative_ids, negative_mask;
+  int64_t height = 480, width = 832, num_frames = 81, steps = 50;
+  float guidance_scale = 5.0f;  // <= 1 disables CFG
+  // "" = the checkpoint's scheduler; "flow_euler" or "unipc" switch family keeping the shift.
+  std::string scheduler;
+  double flow_shift = 0;  // > 0 overrides the config's shift / flow_shift
+  uint64_t seed = 0;
+  Tensor initial_latents;  // optional [1, z_dim, T, h, w]
+};
+
+struct WanGenerateResult {
+  Tensor latents;    // final latents [1, z_dim, T, h, w]
+  Tensor frames;     // [1, F, H, W, 3] float in [0, 1]
+  Tensor frames_u8;  // [1, F, H, W, 3] uint8
+};
+
+class WanPipeline {
+ public:
+  static std::unique_ptr<WanPipeline> load(const std::string& dir, std::shared_ptr<Backend> backend,
+                                           DType weight_storage = DType::F32);
+  ~WanPipeline();
+
+  Backend& backend() { return *be_; }
+  const Umt5Encoder& text_encoder() const { return *te_; }
+  const WanTransformer& transformer() const { return *transformer_; }
+  const WanVaeDecoder& vae() const { return *vae_; }
+  const FlowSchedulerConfig& scheduler_config() const { return sched_cfg_; }
+  int64_t vae_scale_spatial() const;
+  int64_t vae_scale_temporal() const;
+  // The frame count WanPipeline uses: num_frames rounded down to 4k + 1.
+  int64_t valid_frames(int64_t num_frames) const;
+
+  // [1, L, text_dim] CPU: last_hidden_state with rows past sum(mask) zeroed.
+  Tensor encode_prompt(const std::vector<int64_t>& ids, const std::vector<int64_t>& mask, Trace* trace = nullptr) const;
+  FlowSchedulerConfig resolve_scheduler(const std::string& name, double shift) const;
+
+  // With `trace`: timesteps, sigmas, step<i>.{t, noise_pred_cond, noise_pred_uncond, noise_pred,
+  // latents}, vae_input, frames_np, frames_uint8 (the names of loops.safetensors).
+  WanGenerateResult generate(const WanGenerateRequest& req, const GenerateHooks& hooks, Trace* trace = nullptr);
+
+ private:
+  std::shared_ptr<Backend> be_;
+  std::unique_ptr<Umt5Encoder> te_;
+  std::unique_ptr<WanTransformer> transformer_;
+  std::unique_ptr<WanVaeDecoder> vae_;
+  FlowSchedulerConfig sched_cfg_;
+  int64_t eos_token_id_ = 1;
+};
+
+}  // namespace gpuq

@@ -1,0 +1,89 @@
+import { EngineError } from './engine-error.js';
+import type { TensorF32 } from './tensor.js';
+
+/** UMT5 token ids of one prompt, padded (with 0) to the pipeline's max_sequence_length. */
+export interface WanTokenIds {
+  readonly ids: Int32Array | readonly number[];
+  /** 1 on real tokens (eos included), 0 on padding. Default: 1 where the id is not 0. */
+  readonly attentionMask?: Int32Array | readonly number[];
+}
+
+export const WAN_SCHEDULER_NAMES = ['flow_euler', 'unipc'] as const;
+export type WanSchedulerName = (typeof WAN_SCHEDULER_NAMES)[number];
+
+export interface WanGenerateRequest {
+  /** Text (needs the checkpoint's tokenizer/spiece.model) or explicit token ids. */
+  readonly prompt: string | WanTokenIds;
+  /** Omitted or null: the empty string, as WanPipeline encodes it ([eos] and padding). */
+  readonly negativePrompt?: string | WanTokenIds | null;
+  /** Tokens per prompt for text prompts (WanPipeline's max_sequence_length). Default 512. */
+  readonly maxSequenceLength?: number;
+  /** Frame size in pixels, multiples of 16 (VAE 8 x patch 2). Defaults 832 x 480. */
+  readonly width?: number;
+  readonly height?: number;
+  /** Rounded down to 4k + 1 as WanPipeline does; 1 = a single image. Default 81. */
+  readonly numFrames?: number;
+  /** Default 50. */
+  readonly steps?: number;
+  /** Classifier-free guidance; <= 1 disables it. Default 5. */
+  readonly guidanceScale?: number;
+  /** Default: the checkpoint's scheduler config. */
+  readonly scheduler?: WanSchedulerName;
+  /** Overrides the config's shift / flow_shift (e.g. 3 for 480p, 5 for 720p). */
+  readonly flowShift?: number;
+  /** Seeds the engine's own normal generator for the start latents. Default 0. */
+  readonly seed?: number;
+  /** Start latents [1, 16, (F - 1) / 4 + 1, H / 8, W / 8] (replaces the seeded draw). */
+  readonly initialLatents?: TensorF32;
+}
+
+export interface WanGenerateResult {
+  readonly width: number;
+  readonly height: number;
+  readonly numFrames: number;
+  /** Row-major RGB bytes, frame after frame: numFrames * height * width * 3. */
+  readonly rgb: Uint8Array;
+  /** The first frame as an RGB PNG. */
+  readonly poster: Buffer;
+  /** Final latents [1, C, T, h, w]. */
+  readonly latents: TensorF32;
+  /** Frames as float [1, F, H, W, 3] in [0, 1] (the pipeline's output_type="np"). */
+  readonly frames: TensorF32;
+}
+
+function fail(message: string): never {
+  throw new EngineError('GPUQ_INVALID_ARGUMENT', message);
+}
+
+/** Checks one prompt's ids and mask and returns them as Int32Arrays of equal length. */
+export function toWanIds(value: WanTokenIds, what: string, vocabSize: number): [Int32Array, Int32Array] {
+  if (!value || typeof value !== 'object' || !('ids' in value)) {
+    fail(`expected { ids, attentionMask? } for ${what} (text prompts need the UMT5 tokenizer)`);
+  }
+  const ids = value.ids instanceof Int32Array ? value.ids : Int32Array.from(value.ids);
+  if (ids.length === 0 || !ids.every((v) => Number.isInteger(v) && v >= 0 && v < vocabSize)) {
+    fail(`expected 1+ token ids in [0, ${vocabSize}) for ${what}`);
+  }
+  const mask = value.attentionMask
+    ? value.attentionMask instanceof Int32Array
+      ? value.attentionMask
+      : Int32Array.from(value.attentionMask)
+    : ids.map((v) => (v !== 0 ? 1 : 0));
+  if (mask.length !== ids.length || !mask.every((v) => v === 0 || v === 1)) {
+    fail(`expected ${ids.length} mask values of 0 or 1 for ${what}.attentionMask`);
+  }
+  return [ids, mask];
+}
+
+export function checkWanScheduler(value: unknown): WanSchedulerName | undefined {
+  if (value === undefined) return undefined;
+  if (!WAN_SCHEDULER_NAMES.includes(value as WanSchedulerName)) {
+    fail(`expected one of ${WAN_SCHEDULER_NAMES.join(', ')} for scheduler, got ${String(value)}`);
+  }
+  return value as WanSchedulerName;
+}
+
+export function checkNonNegative(value: number, what: string): number {
+  if (!Number.isFinite(value) || value < 0) fail(`expected a non-negative number for ${what}, got ${value}`);
+  return value;
+}
