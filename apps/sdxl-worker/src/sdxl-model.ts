@@ -13,7 +13,7 @@ import {
 } from '@gpuq/engine';
 import type { SchedulerName } from '@gpuq/job-types';
 import type { Logger } from '@gpuq/logger';
-import { DeviceLostError, type GenerationModel } from '@gpuq/worker-runtime';
+import { type GenerationModel, jobErrorFromEngine } from '@gpuq/worker-runtime';
 import { UnrecoverableError } from 'bullmq';
 import type { SdxlWorkerSettings } from './env.js';
 import { type ModelProfile, REAL_PROFILE, TINY_PROFILE } from './model-profile.js';
@@ -23,18 +23,6 @@ const SCHEDULERS: Partial<Record<SchedulerName, EngineScheduler>> = {
   euler_a: 'euler_ancestral',
   dpmpp_2m_karras: 'dpmpp_2m_karras',
 };
-
-/**
- * Engine errors that retrying cannot help: bad input, a missing or unsupported model, and out of
- * memory (the same job on the same card would run out again; the worker itself stays up).
- */
-const FINAL = new Set([
-  'GPUQ_INVALID_ARGUMENT',
-  'GPUQ_NOT_FOUND',
-  'GPUQ_BAD_FORMAT',
-  'GPUQ_UNSUPPORTED',
-  'GPUQ_OUT_OF_MEMORY',
-]);
 
 export async function loadSdxlModel(settings: SdxlWorkerSettings, logger: Logger): Promise<GenerationModel> {
   let dir = settings.SDXL_MODEL_DIR;
@@ -83,13 +71,7 @@ export async function loadSdxlModel(settings: SdxlWorkerSettings, logger: Logger
             bytes: result.png,
           });
         } catch (error) {
-          if (error instanceof EngineError && FINAL.has(error.code))
-            throw new UnrecoverableError(error.message);
-          // A poisoned device context (illegal address, ECC): hand the job back, restart the process.
-          if (error instanceof EngineError && error.code === 'GPUQ_DEVICE_LOST') {
-            throw new DeviceLostError(error.message);
-          }
-          throw error;
+          throw jobErrorFromEngine(error);
         }
       }
       return { files };

@@ -1,3 +1,4 @@
+export * from './engine-failure.js';
 export * from './generation-model.js';
 export * from './gpu-worker.js';
 export * from './job-lifecycle.js';
