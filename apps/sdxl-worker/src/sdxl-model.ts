@@ -7,7 +7,6 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   createTinyCheckpoint,
-  EngineError,
   type SchedulerName as EngineScheduler,
   SdxlEngine,
 } from '@gpuq/engine';
