@@ -19,6 +19,7 @@ export {
 } from './sdxl-engine.js';
 export { checkTensor, numel, type TensorF32 } from './tensor.js';
 export { createTinyCheckpoint } from './tiny-checkpoint.js';
+export { createTinyWanCheckpoint, tinyWanTensorShapes } from './tiny-wan-checkpoint.js';
 export { ClipTokenizer, type ClipTokenizerOptions } from './tokenizer/clip-tokenizer.js';
 export { wanPromptClean } from './tokenizer/prompt-clean.js';
 export { parseSentencePieceModel, type SentencePieceModel } from './tokenizer/sentencepiece-model.js';

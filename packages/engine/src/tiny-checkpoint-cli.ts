@@ -1,20 +1,25 @@
 #!/usr/bin/env node
 /**
- * gpuq-tiny-checkpoint <dir> [seed]: writes the random-weight tiny SDXL checkpoint (diffusers
- * layout, with tokenizer files) that the demo runs when no real weights are configured.
+ * gpuq-tiny-checkpoint [--wan] <dir> [seed]: writes the random-weight tiny SDXL checkpoint (diffusers
+ * layout, with tokenizer files) that the demo runs when no real weights are configured; with
+ * --wan, the tiny WAN 2.1 text-to-video checkpoint instead.
  * Relative paths resolve against the directory the command was started from.
  */
 import { resolve } from 'node:path';
 import { EngineError } from './engine-error.js';
 import { createTinyCheckpoint } from './tiny-checkpoint.js';
+import { createTinyWanCheckpoint } from './tiny-wan-checkpoint.js';
 
-const [dir, seed] = process.argv.slice(2);
+const args = process.argv.slice(2);
+const wan = args[0] === '--wan';
+const [dir, seed] = wan ? args.slice(1) : args;
 if (!dir) {
-  console.error('usage: gpuq-tiny-checkpoint <dir> [seed]');
+  console.error('usage: gpuq-tiny-checkpoint [--wan] <dir> [seed]');
   process.exitCode = 2;
 } else {
   try {
-    const out = await createTinyCheckpoint(resolve(process.env.INIT_CWD ?? process.cwd(), dir), {
+    const create = wan ? createTinyWanCheckpoint : createTinyCheckpoint;
+    const out = await create(resolve(process.env.INIT_CWD ?? process.cwd(), dir), {
       seed: seed === undefined ? 0 : Number(seed),
     });
     process.stdout.write(`${out}\n`);
