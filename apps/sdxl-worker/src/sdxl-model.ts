@@ -5,11 +5,7 @@
 import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import {
-  createTinyCheckpoint,
-  type SchedulerName as EngineScheduler,
-  SdxlEngine,
-} from '@gpuq/engine';
+import { createTinyCheckpoint, type SchedulerName as EngineScheduler, SdxlEngine } from '@gpuq/engine';
 import type { SchedulerName } from '@gpuq/job-types';
 import type { Logger } from '@gpuq/logger';
 import { type GenerationModel, jobErrorFromEngine } from '@gpuq/worker-runtime';
