@@ -77,6 +77,7 @@ try {
   console.log(
     `\n${completed} of ${jobs.length} jobs completed; each job's record: ${stack.apiUrl}/v1/jobs/<id> (with the demo user's token).`,
   );
+  if (completed < jobs.length) exitCode = 1;
 } catch (error) {
   console.error(error instanceof Error ? error.message : error);
   exitCode = 1;
