@@ -21,6 +21,7 @@ import {
 } from './generate-request.js';
 import { type NativePipeline, type NativeTensor, native } from './native.js';
 import { encodePng } from './png.js';
+import { runNativeGeneration } from './run-native-generation.js';
 import { Scheduler, type SchedulerName } from './scheduler.js';
 import { checkTensor, type TensorF32 } from './tensor.js';
 import { ClipTokenizer } from './tokenizer/clip-tokenizer.js';
@@ -174,45 +175,16 @@ export class SdxlEngine {
   /** Text to image. Progress after every step; an abort stops the loop before the next step. */
   async generate(request: GenerateRequest, options: GenerateOptions = {}): Promise<GenerateResult> {
     const native = this.nativeRequest(request);
-    const { signal, onProgress } = options;
-    if (signal?.aborted) throw new EngineError('GPUQ_CANCELLED', 'generation aborted before it started');
-    // Progress arrives through its own native queue, which libuv may service after the
-    // completion callback; `lastReported` lets the result wait for the final step's event, so a
-    // listener always sees every step before the Promise resolves.
-    let markReported: () => void = () => {};
-    const lastReported = new Promise<void>((resolve) => {
-      markReported = resolve;
-    });
-    const progress = onProgress
-      ? (step: number, total: number) => {
-          try {
-            onProgress({ step, total });
-          } catch {
-            // A failing listener must not break the generation it observes.
-          }
-          if (step === total) markReported();
-        }
-      : undefined;
-    const run = this.pipe.generate(native, progress);
-    const onAbort = () => run.cancel();
-    signal?.addEventListener('abort', onAbort, { once: true });
-    try {
-      const r = await run.promise;
-      if (progress) await lastReported;
-      const [, height, width] = r.imageU8.shape as [number, number, number, number];
-      return {
-        width,
-        height,
-        rgb: r.imageU8.data,
-        png: encodePng(r.imageU8.data, width, height),
-        latents: r.latents,
-        image: r.image,
-      };
-    } catch (err) {
-      throw EngineError.fromNative(err, 'generate');
-    } finally {
-      signal?.removeEventListener('abort', onAbort);
-    }
+    const r = await runNativeGeneration((progress) => this.pipe.generate(native, progress), options);
+    const [, height, width] = r.imageU8.shape as [number, number, number, number];
+    return {
+      width,
+      height,
+      rgb: r.imageU8.data,
+      png: encodePng(r.imageU8.data, width, height),
+      latents: r.latents,
+      image: r.image,
+    };
   }
 
   private nativeRequest(request: GenerateRequest): Record<string, unknown> {

@@ -5,6 +5,7 @@ import { EngineError } from './engine-error.js';
 import { checkPositiveInt, type GenerateOptions } from './generate-request.js';
 import { type NativeTensor, native } from './native.js';
 import { encodePng } from './png.js';
+import { runNativeGeneration } from './run-native-generation.js';
 import type { LoadOptions } from './sdxl-engine.js';
 import { checkTensor, type TensorF32 } from './tensor.js';
 import { wanPromptClean } from './tokenizer/prompt-clean.js';
@@ -166,45 +167,18 @@ export class WanEngine {
 
   async generate(request: WanGenerateRequest, options: GenerateOptions = {}): Promise<WanGenerateResult> {
     const req = this.nativeRequest(request);
-    const { signal, onProgress } = options;
-    if (signal?.aborted) throw new EngineError('GPUQ_CANCELLED', 'generation aborted before it started');
-    // As in SdxlEngine: wait for the last step's progress event before resolving.
-    let markReported: () => void = () => {};
-    const lastReported = new Promise<void>((resolve) => {
-      markReported = resolve;
-    });
-    const progress = onProgress
-      ? (step: number, total: number) => {
-          try {
-            onProgress({ step, total });
-          } catch {
-            // A failing listener must not break the generation it observes.
-          }
-          if (step === total) markReported();
-        }
-      : undefined;
-    const run = this.pipe.generate(req, progress);
-    const onAbort = () => run.cancel();
-    signal?.addEventListener('abort', onAbort, { once: true });
-    try {
-      const r = await run.promise;
-      if (progress) await lastReported;
-      const [, numFrames, height, width] = r.framesU8.shape as [number, number, number, number, number];
-      const frameBytes = height * width * 3;
-      return {
-        width,
-        height,
-        numFrames,
-        rgb: r.framesU8.data,
-        poster: encodePng(r.framesU8.data.subarray(0, frameBytes), width, height),
-        latents: r.latents,
-        frames: r.frames,
-      };
-    } catch (err) {
-      throw EngineError.fromNative(err, 'generate');
-    } finally {
-      signal?.removeEventListener('abort', onAbort);
-    }
+    const r = await runNativeGeneration((progress) => this.pipe.generate(req, progress), options);
+    const [, numFrames, height, width] = r.framesU8.shape as [number, number, number, number, number];
+    const frameBytes = height * width * 3;
+    return {
+      width,
+      height,
+      numFrames,
+      rgb: r.framesU8.data,
+      poster: encodePng(r.framesU8.data.subarray(0, frameBytes), width, height),
+      latents: r.latents,
+      frames: r.frames,
+    };
   }
 
   private nativeRequest(request: WanGenerateRequest): Record<string, unknown> {
