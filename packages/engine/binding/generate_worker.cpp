@@ -2,50 +2,29 @@
 // ThreadSafeFunction after each step; the cancel flag is polled by the pipeline before each step,
 // so a cancel takes effect within one step.
 #include "convert.h"
+#include "generation_hooks.h"
 #include "promise_worker.h"
 #include "workers.h"
 
 namespace gpuq::binding {
 
 namespace {
-struct Progress {
-  int64_t step, total;
-};
-
 class GenerateWorker final : public PromiseWorker {
  public:
   GenerateWorker(Napi::Env env, std::shared_ptr<PipelineHandle> h, GenerateRequest req, Napi::Value on_progress,
                  std::shared_ptr<std::atomic<bool>> cancel)
-      : PromiseWorker(env), h_(std::move(h)), req_(std::move(req)), cancel_(std::move(cancel)) {
-    if (on_progress.IsFunction()) {
-      tsfn_ = Napi::ThreadSafeFunction::New(env, on_progress.As<Napi::Function>(), "gpuq-progress", 0, 1);
-      has_tsfn_ = true;
-    }
-  }
+      : PromiseWorker(env),
+        h_(std::move(h)),
+        req_(std::move(req)),
+        hooks_(env, on_progress, std::move(cancel), "gpuq-progress") {}
 
  private:
   void Run() override {
     std::lock_guard<std::mutex> lock(h_->mu);
-    GenerateHooks hooks;
-    hooks.cancelled = [this] { return cancel_->load(std::memory_order_relaxed); };
-    if (has_tsfn_) {
-      hooks.on_step = [this](int64_t step, int64_t total) {
-        tsfn_.NonBlockingCall(new Progress{step, total}, [](Napi::Env env, Napi::Function fn, Progress* p) {
-          try {
-            fn.Call({Napi::Number::New(env, static_cast<double>(p->step)),
-                     Napi::Number::New(env, static_cast<double>(p->total))});
-          } catch (const Napi::Error&) {
-            // A throwing progress listener must not abort the native loop; the TS wrapper
-            // catches listener errors before they get here.
-          }
-          delete p;
-        });
-      };
-    }
-    result_ = h_->pipe->generate(req_, hooks);
+    result_ = h_->pipe->generate(req_, hooks_.hooks());
   }
   void Finished() override {
-    if (has_tsfn_) tsfn_.Release();
+    hooks_.release();
   }
   Napi::Value Result(Napi::Env env) override {
     Napi::Object r = Napi::Object::New(env);
@@ -57,9 +36,7 @@ class GenerateWorker final : public PromiseWorker {
 
   std::shared_ptr<PipelineHandle> h_;
   GenerateRequest req_;
-  std::shared_ptr<std::atomic<bool>> cancel_;
-  Napi::ThreadSafeFunction tsfn_;
-  bool has_tsfn_ = false;
+  GenerationHooks hooks_;
   GenerateResult result_;
 };
 }  // namespace
