@@ -21,10 +21,7 @@ class TinyCheckpointWorker final : public PromiseWorker {
 }  // namespace
 
 Napi::Promise start_tiny_checkpoint(Napi::Env env, const std::string& dir, uint64_t seed) {
-  auto* w = new TinyCheckpointWorker(env, dir, seed);
-  Napi::Promise p = w->promise();
-  w->Queue();
-  return p;
+  return queue_worker<TinyCheckpointWorker>(env, dir, seed);
 }
 
 }  // namespace gpuq::binding

@@ -49,10 +49,7 @@ class EncodeTextWorker final : public PromiseWorker {
 
 Napi::Promise start_encode_text(Napi::Env env, std::shared_ptr<PipelineHandle> h, std::vector<int64_t> ids1,
                                 std::vector<int64_t> ids2) {
-  auto* w = new EncodeTextWorker(env, std::move(h), std::move(ids1), std::move(ids2));
-  Napi::Promise p = w->promise();
-  w->Queue();
-  return p;
+  return queue_worker<EncodeTextWorker>(env, std::move(h), std::move(ids1), std::move(ids2));
 }
 
 }  // namespace gpuq::binding

@@ -43,10 +43,7 @@ class GenerateWorker final : public PromiseWorker {
 
 Napi::Promise start_generate(Napi::Env env, std::shared_ptr<PipelineHandle> h, GenerateRequest req,
                              Napi::Value on_progress, std::shared_ptr<std::atomic<bool>> cancel) {
-  auto* w = new GenerateWorker(env, std::move(h), std::move(req), on_progress, std::move(cancel));
-  Napi::Promise p = w->promise();
-  w->Queue();
-  return p;
+  return queue_worker<GenerateWorker>(env, std::move(h), std::move(req), on_progress, std::move(cancel));
 }
 
 }  // namespace gpuq::binding

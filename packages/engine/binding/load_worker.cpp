@@ -27,10 +27,7 @@ class LoadWorker final : public PromiseWorker {
 
 Napi::Promise start_load(Napi::Env env, const std::string& dir, const std::string& device, int threads,
                          DType weight_storage) {
-  auto* w = new LoadWorker(env, dir, device, threads, weight_storage);
-  Napi::Promise p = w->promise();
-  w->Queue();
-  return p;
+  return queue_worker<LoadWorker>(env, dir, device, threads, weight_storage);
 }
 
 }  // namespace gpuq::binding

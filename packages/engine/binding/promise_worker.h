@@ -7,6 +7,7 @@
 
 #include <new>
 #include <string>
+#include <utility>
 
 #include "util/error.h"
 
@@ -58,5 +59,14 @@ class PromiseWorker : public Napi::AsyncWorker {
   Napi::Promise::Deferred deferred_;
   std::string code_ = "GPUQ_INTERNAL";
 };
+
+// Creates a worker on the main thread, queues it (libuv owns and deletes it) and returns its Promise.
+template <class Worker, class... Args>
+Napi::Promise queue_worker(Napi::Env env, Args&&... args) {
+  auto* worker = new Worker(env, std::forward<Args>(args)...);
+  Napi::Promise promise = worker->promise();
+  worker->Queue();
+  return promise;
+}
 
 }  // namespace gpuq::binding

@@ -47,10 +47,7 @@ class ReplayWorker final : public PromiseWorker {
 
 Napi::Promise start_replay(Napi::Env env, const std::string& fixture_dir, const std::string& out_dir,
                            const std::string& device, int threads) {
-  auto* w = new ReplayWorker(env, fixture_dir, out_dir, device, threads);
-  Napi::Promise p = w->promise();
-  w->Queue();
-  return p;
+  return queue_worker<ReplayWorker>(env, fixture_dir, out_dir, device, threads);
 }
 
 }  // namespace gpuq::binding

@@ -63,17 +63,11 @@ class VaeWorker final : public PromiseWorker {
 }  // namespace
 
 Napi::Promise start_unet(Napi::Env env, std::shared_ptr<PipelineHandle> h, UNetInputs in, bool trace) {
-  auto* w = new UNetWorker(env, std::move(h), std::move(in), trace);
-  Napi::Promise p = w->promise();
-  w->Queue();
-  return p;
+  return queue_worker<UNetWorker>(env, std::move(h), std::move(in), trace);
 }
 
 Napi::Promise start_vae(Napi::Env env, std::shared_ptr<PipelineHandle> h, Tensor z, bool trace) {
-  auto* w = new VaeWorker(env, std::move(h), std::move(z), trace);
-  Napi::Promise p = w->promise();
-  w->Queue();
-  return p;
+  return queue_worker<VaeWorker>(env, std::move(h), std::move(z), trace);
 }
 
 }  // namespace gpuq::binding

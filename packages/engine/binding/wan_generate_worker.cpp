@@ -42,10 +42,7 @@ class WanGenerateWorker final : public PromiseWorker {
 
 Napi::Promise start_wan_generate(Napi::Env env, std::shared_ptr<WanHandle> h, WanGenerateRequest req,
                                  Napi::Value on_progress, std::shared_ptr<std::atomic<bool>> cancel) {
-  auto* w = new WanGenerateWorker(env, std::move(h), std::move(req), on_progress, std::move(cancel));
-  Napi::Promise p = w->promise();
-  w->Queue();
-  return p;
+  return queue_worker<WanGenerateWorker>(env, std::move(h), std::move(req), on_progress, std::move(cancel));
 }
 
 }  // namespace gpuq::binding

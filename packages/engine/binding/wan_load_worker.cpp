@@ -27,10 +27,7 @@ class WanLoadWorker final : public PromiseWorker {
 
 Napi::Promise start_wan_load(Napi::Env env, const std::string& dir, const std::string& device, int threads,
                              DType weight_storage) {
-  auto* w = new WanLoadWorker(env, dir, device, threads, weight_storage);
-  Napi::Promise p = w->promise();
-  w->Queue();
-  return p;
+  return queue_worker<WanLoadWorker>(env, dir, device, threads, weight_storage);
 }
 
 }  // namespace gpuq::binding

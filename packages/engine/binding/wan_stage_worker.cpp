@@ -34,10 +34,7 @@ class WanStageWorker final : public PromiseWorker {
 }  // namespace
 
 Napi::Promise start_wan_stage(Napi::Env env, std::shared_ptr<WanHandle> h, WanStage stage, bool trace) {
-  auto* w = new WanStageWorker(env, std::move(h), std::move(stage), trace);
-  Napi::Promise p = w->promise();
-  w->Queue();
-  return p;
+  return queue_worker<WanStageWorker>(env, std::move(h), std::move(stage), trace);
 }
 
 }  // namespace gpuq::binding
