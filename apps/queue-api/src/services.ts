@@ -16,6 +16,11 @@ import type { ApiEnv } from './env.js';
 import { TaskEventHub } from './events/task-event-hub.js';
 import { startDeadLetterWatcher } from './jobs/dead-letter-watcher.js';
 import { jobDataFor } from './jobs/job-data.js';
+
+/** BullMQ priorities: 1 is taken first. */
+const ADMIN_PRIORITY = 1;
+const USER_PRIORITY = 10;
+
 import { jobPresenter, type PresentJob } from './jobs/job-presenter.js';
 import { backlogSeconds } from './metrics/backlog.js';
 import { ApiMetrics } from './metrics/metrics.js';
@@ -33,7 +38,10 @@ export interface ApiServices {
   metrics: ApiMetrics;
   present: PresentJob;
   events: TaskEventHub;
-  /** Puts a runnable protocol task on our fleet's queue (the task protocol's dispatcher calls it). */
+  /**
+   * Puts a runnable task on its fleet's queue: queue-job, the reconciler and the task protocol's
+   * dispatcher all enqueue through here. Free tasks (admin images) go first in line.
+   */
   enqueueTask(task: Task): Promise<void>;
   protocolSettings: TaskProtocolSettings;
   /** The user's id when the token is an admin's (or 'service' for the service role), else null. */
@@ -109,6 +117,7 @@ export async function openServices(env: ApiEnv, logger: Logger): Promise<ApiServ
         jobDataFor(task, env.secrets.callbackSecret.value),
         {
           maxAttempts: env.JOB_MAX_ATTEMPTS,
+          priority: task.cost === 0 ? ADMIN_PRIORITY : USER_PRIORITY,
         },
       );
     },

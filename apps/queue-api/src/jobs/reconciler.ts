@@ -7,7 +7,6 @@
 import { listQueuedJobTasks } from '@gpuq/db';
 import { JOB_CATALOG, JobType } from '@gpuq/job-types';
 import type { ApiServices } from '../services.js';
-import { jobDataFor } from './job-data.js';
 
 export interface ReconcileReport {
   checked: number;
@@ -31,10 +30,7 @@ export async function reconcileOnce(
     const queueName = JOB_CATALOG[task.taskType as JobType].queue;
     const queue = services.queues.queue(queueName);
     if (await queue.getJob(task.id)) continue;
-    await services.queues.enqueue(queueName, jobDataFor(task, services.env.secrets.callbackSecret.value), {
-      maxAttempts: services.env.JOB_MAX_ATTEMPTS,
-      priority: task.cost === 0 ? 1 : 10,
-    });
+    await services.enqueueTask(task);
     enqueued += 1;
   }
   if (enqueued > 0)

@@ -15,15 +15,8 @@ import {
   type Task,
 } from '@gpuq/db';
 import { HttpError } from '@gpuq/http';
-import {
-  creditCost,
-  JOB_CATALOG,
-  type QueueJobRequest,
-  resolveGenerationParams,
-  SEED_MAX,
-} from '@gpuq/job-types';
+import { creditCost, type QueueJobRequest, resolveGenerationParams, SEED_MAX } from '@gpuq/job-types';
 import type { ApiServices } from '../services.js';
-import { jobDataFor } from './job-data.js';
 
 export interface SubmitInput {
   userId: string;
@@ -43,11 +36,8 @@ export interface SubmitResult {
   enqueued: boolean;
 }
 
-const ADMIN_PRIORITY = 1;
-const USER_PRIORITY = 10;
-
 export async function submitJob(services: ApiServices, input: SubmitInput): Promise<SubmitResult> {
-  const { db, env, limiter, logger, queues } = services;
+  const { db, env, limiter, logger } = services;
   if (!input.privileged) {
     await limiter.enforce(input.userId);
   }
@@ -82,14 +72,7 @@ export async function submitJob(services: ApiServices, input: SubmitInput): Prom
   if (!created) return { task, created, enqueued: true };
 
   try {
-    await queues.enqueue(
-      JOB_CATALOG[input.request.jobType].queue,
-      jobDataFor(task, env.secrets.callbackSecret.value),
-      {
-        maxAttempts: env.JOB_MAX_ATTEMPTS,
-        priority: input.privileged ? ADMIN_PRIORITY : USER_PRIORITY,
-      },
-    );
+    await services.enqueueTask(task);
     return { task, created, enqueued: true };
   } catch (error) {
     logger.warn(
