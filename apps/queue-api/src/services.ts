@@ -44,6 +44,8 @@ export interface ApiServices {
    */
   enqueueTask(task: Task): Promise<void>;
   protocolSettings: TaskProtocolSettings;
+  /** Whether the user's profile has the admin role. */
+  isAdmin(userId: string): Promise<boolean>;
   /** The user's id when the token is an admin's (or 'service' for the service role), else null. */
   adminFromToken(token: string): Promise<string | null>;
   close(): Promise<void>;
@@ -135,7 +137,10 @@ export async function openServices(env: ApiEnv, logger: Logger): Promise<ApiServ
       const principal = await authenticator.authenticate(token).catch(() => null);
       if (!principal) return null;
       if (principal.kind === 'service') return 'service';
-      return (await getProfile(db, principal.userId))?.role === 'admin' ? principal.userId : null;
+      return (await services.isAdmin(principal.userId)) ? principal.userId : null;
+    },
+    async isAdmin(userId) {
+      return (await getProfile(db, userId))?.role === 'admin';
     },
     async close() {
       await stopDeadLetters();

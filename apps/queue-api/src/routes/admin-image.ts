@@ -5,7 +5,7 @@
  * seed's shape once it completes, else 202 with the job to follow.
  */
 import { getUser, requireAdmin } from '@gpuq/auth';
-import { getProfile, getTask, listenTaskStatus } from '@gpuq/db';
+import { getTask, listenTaskStatus } from '@gpuq/db';
 import { HttpError, parseJsonBody } from '@gpuq/http';
 import { type JobRecord, Prompt, QueueJobRequest } from '@gpuq/job-types';
 import { Hono } from 'hono';
@@ -45,11 +45,10 @@ async function waitForFinish(services: ApiServices, taskId: string, timeoutMs: n
 
 export function adminImageRoutes(services: ApiServices): Hono<ApiHonoEnv> {
   const app = new Hono<ApiHonoEnv>();
-  const isAdmin = async (userId: string) => (await getProfile(services.db, userId))?.role === 'admin';
   // The image belongs to the admin who asked, so the service role (no user) is not enough here.
   app.post(
     '/functions/v1/generate-admin-image',
-    requireAdmin({ isAdmin, allowService: false }),
+    requireAdmin({ isAdmin: services.isAdmin, allowService: false }),
     async (c) => {
       const user = getUser(c);
       const body = await parseJsonBody(c, AdminImageRequest);
