@@ -2,11 +2,10 @@
 import { ConfigError } from '@gpuq/config';
 import { createLogger } from '@gpuq/logger';
 import { evictionPolicy } from '@gpuq/queue';
-import { startTaskProtocolBackground } from '@gpuq/task-protocol';
 import { serve } from '@hono/node-server';
+import { startApiBackground } from './background.js';
 import { buildApp } from './build-app.js';
 import { loadApiEnv } from './env.js';
-import { startReconciler } from './jobs/reconciler.js';
 import { openServices } from './services.js';
 
 async function main(): Promise<void> {
@@ -29,13 +28,7 @@ async function main(): Promise<void> {
     .catch(() => logger.warn('could not read the Redis eviction policy at start-up'));
 
   const app = buildApp(services);
-  const stopReconciler = startReconciler(services);
-  const protocolBackground = await startTaskProtocolBackground({
-    db: services.db,
-    logger,
-    enqueue: services.enqueueTask,
-    settings: services.protocolSettings,
-  });
+  const background = await startApiBackground(services);
   const server = serve({ fetch: app.fetch, port: env.PORT }, (info) => {
     logger.info(
       { port: info.port, database: services.db.kind, storage: services.storage.kind },
@@ -44,8 +37,7 @@ async function main(): Promise<void> {
   });
   const shutdown = (signal: string) => {
     logger.info({ signal }, 'shutting down');
-    stopReconciler();
-    void protocolBackground.stop();
+    void background.stop();
     server.close(() => {
       void services.close().finally(() => process.exit(0));
     });

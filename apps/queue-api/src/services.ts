@@ -4,13 +4,21 @@
  */
 import { join } from 'node:path';
 import { type Authenticator, createAuthenticator } from '@gpuq/auth';
-import { type Database, findApiTokenByHash, getProfile, migrate, openDatabase, type Task } from '@gpuq/db';
+import {
+  type Database,
+  failTask,
+  findApiTokenByHash,
+  getProfile,
+  migrate,
+  openDatabase,
+  type Task,
+} from '@gpuq/db';
 import { type TaskType, taskSpec } from '@gpuq/job-types';
 import type { Logger } from '@gpuq/logger';
 import { createRedis, JobQueues, whenReady } from '@gpuq/queue';
 import { createRateLimitStore, RateLimiter } from '@gpuq/rate-limit';
 import { createStorage, deriveStorageUrlSecret, type Storage } from '@gpuq/storage';
-import type { TaskProtocolSettings } from '@gpuq/task-protocol';
+import { type TaskProtocolSettings, TravelInputError, travelJobInputs } from '@gpuq/task-protocol';
 import type { Redis } from 'ioredis';
 import type { ApiEnv } from './env.js';
 import { TaskEventHub } from './events/task-event-hub.js';
@@ -111,12 +119,20 @@ export async function openServices(env: ApiEnv, logger: Logger): Promise<ApiServ
       storageBaseUrls: [`${env.publicUrl}/storage/v1`],
     },
     async enqueueTask(task) {
-      // Travel segments and stitches wait for the wan-worker's travel handlers (the WAN engine);
-      // until then the pull-workers run them, so they are not put where our fleet would refuse them.
-      if (task.taskType.startsWith('travel_')) return;
+      let travel: Awaited<ReturnType<typeof travelJobInputs>>;
+      try {
+        travel = await travelJobInputs(db, task, services.protocolSettings.storageBaseUrls ?? []);
+      } catch (error) {
+        // A travel task whose inputs are gone can never run: fail it (stopping and refunding
+        // the travel) rather than retrying it on every sweep.
+        if (!(error instanceof TravelInputError)) throw error;
+        logger.warn({ taskId: task.id, err: error.message }, 'travel task failed at enqueue');
+        await failTask(db, { taskId: task.id, errorMessage: error.message });
+        return;
+      }
       await queues.enqueue(
         taskSpec(task.taskType as TaskType).queue,
-        jobDataFor(task, env.secrets.callbackSecret.value),
+        { ...jobDataFor(task, env.secrets.callbackSecret.value), ...(travel ? { travel } : {}) },
         {
           maxAttempts: env.JOB_MAX_ATTEMPTS,
           priority: task.cost === 0 ? ADMIN_PRIORITY : USER_PRIORITY,

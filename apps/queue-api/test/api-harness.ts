@@ -16,6 +16,7 @@ import {
 } from '@gpuq/testing';
 import { type ServerType, serve } from '@hono/node-server';
 import type { Hono } from 'hono';
+import { startApiBackground } from '../src/background.js';
 import { buildApp } from '../src/build-app.js';
 import { type ApiEnv, loadApiEnv } from '../src/env.js';
 import { type ApiServices, openServices } from '../src/services.js';
@@ -40,8 +41,16 @@ export interface ApiHarness {
   close(): Promise<void>;
 }
 
+export interface StartApiOptions {
+  /** Also run the api's background loops (reconciler, stale-claim reaper, dependency dispatcher). */
+  background?: boolean;
+}
+
 /** `overrides` are settings; `DATABASE_URL_VIA_PROXY: <port>` routes Postgres through a test proxy. */
-export async function startApi(overrides: Record<string, string> = {}): Promise<ApiHarness> {
+export async function startApi(
+  overrides: Record<string, string> = {},
+  options: StartApiOptions = {},
+): Promise<ApiHarness> {
   const database: TestDatabase = await createTestDatabase('api');
   const dataDir = mkdtempSync(join(tmpdir(), 'gpuq-api-'));
   const port = await freePort();
@@ -66,6 +75,8 @@ export async function startApi(overrides: Record<string, string> = {}): Promise<
       const started = serve({ fetch: app.fetch, port, hostname: '127.0.0.1' }, () => resolve(started));
     });
   let services = await openServices(env, logger);
+  const startBackground = async () => (options.background ? startApiBackground(services) : null);
+  let background = await startBackground();
   let app = buildApp(services);
   let server = await listen(app);
   const url = `http://127.0.0.1:${port}`;
@@ -112,9 +123,11 @@ export async function startApi(overrides: Record<string, string> = {}): Promise<
         server.close(resolve);
         (server as { closeAllConnections?: () => void }).closeAllConnections?.();
       });
+      await background?.stop();
       await services.close();
       await new Promise((resolve) => setTimeout(resolve, downMs));
       services = await openServices(env, logger);
+      background = await startBackground();
       app = buildApp(services);
       server = await listen(app);
       harness.services = services;
@@ -122,6 +135,7 @@ export async function startApi(overrides: Record<string, string> = {}): Promise<
     },
     async close() {
       await new Promise((resolve) => server.close(resolve));
+      await background?.stop();
       for (const queue of services.queues.all()) await queue.obliterate({ force: true }).catch(() => {});
       await services.close();
       await database.drop();

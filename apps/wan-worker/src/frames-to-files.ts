@@ -1,6 +1,6 @@
 /**
- * WAN's output frames as the files a job stores: one PNG for single-frame types; for videos an
- * H.264 MP4 (yuv420p, faststart) and a poster PNG of the first frame, through Debian's ffmpeg.
+ * WAN's output frames as the files a job stores: one PNG for a still (no frame rate); for videos
+ * an H.264 MP4 (yuv420p, faststart) and a poster PNG of the first frame, through Debian's ffmpeg.
  */
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -18,12 +18,13 @@ export interface RenderedFrames {
   poster: Uint8Array;
 }
 
+/** `fps` null: a still image (the first frame). */
 export async function framesToFiles(
   frames: RenderedFrames,
   fps: number | null,
   signal: AbortSignal,
 ): Promise<GeneratedFile[]> {
-  if (frames.numFrames === 1) {
+  if (fps === null) {
     return [{ kind: 'image', filename: 'image-0.png', contentType: 'image/png', bytes: frames.poster }];
   }
   const frameBytes = frames.width * frames.height * 3;
@@ -35,7 +36,7 @@ export async function framesToFiles(
   const dir = await mkdtemp(join(tmpdir(), 'gpuq-wan-'));
   try {
     const video = join(dir, 'video.mp4');
-    await encodeMp4(each(), { width: frames.width, height: frames.height, fps: fps ?? 16 }, video, {
+    await encodeMp4(each(), { width: frames.width, height: frames.height, fps }, video, {
       signal,
     });
     return [

@@ -2,7 +2,8 @@
  * The WAN fleet's model: the 7B prompt enhancer (node-llama-cpp over the GGUF at LLM_MODEL_PATH,
  * or the generated tiny GGUF) for the enhanced types, then WAN 2.1 text-to-video / text-to-image
  * on the native engine (the checkpoint at WAN_MODEL_DIR, or the generated tiny one), frames
- * encoded to MP4 with a poster, or one PNG.
+ * encoded to MP4 with a poster, or one PNG. Travel segments render their own frame count; travel
+ * stitches join stored segments (travel-stitch-job.ts) without the engine.
  */
 import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
@@ -16,6 +17,8 @@ import { UnrecoverableError } from 'bullmq';
 import type { WanWorkerSettings } from './env.js';
 import { framesToFiles } from './frames-to-files.js';
 import { REAL_WAN_PROFILE, TINY_WAN_PROFILE, type WanProfile } from './model-profile.js';
+import { keepFirstFrames, renderableFrameCount } from './segment-frames.js';
+import { runTravelStitchJob } from './travel-stitch-job.js';
 
 const SCHEDULERS: Partial<Record<SchedulerName, WanSchedulerName>> = {
   unipc_flow: 'unipc',
@@ -63,7 +66,9 @@ export async function loadWanModel(settings: WanWorkerSettings, logger: Logger):
   const { engine, profile, dir } = await loadWan(settings, logger);
   return {
     description: `WAN 2.1 ${dir} (${profile.name}, ${settings.GPUQ_DEVICE})`,
-    async run(job, { signal, onProgress, logger: jobLogger }) {
+    async run(job, context) {
+      const { signal, onProgress, logger: jobLogger } = context;
+      if (job.travel?.kind === 'stitch') return runTravelStitchJob(job.travel, context);
       const params = job.generation;
       if (!params) throw new UnrecoverableError(`${job.taskType} carries no generation parameters`);
       const scheduler = SCHEDULERS[params.scheduler];
@@ -89,13 +94,16 @@ export async function loadWanModel(settings: WanWorkerSettings, logger: Logger):
           throw error;
         }
       }
+      // A travel segment keeps its exact length on every profile; presets follow the profile.
+      const segment = job.travel?.kind === 'segment' ? job.travel : null;
+      const frameCount = segment ? params.frames : profile.frames(params.frames);
       try {
-        const frames = await engine.generate(
+        const rendered = await engine.generate(
           {
             prompt,
             negativePrompt: params.negativePrompt,
             ...profile.size(params.width, params.height),
-            numFrames: profile.frames(params.frames),
+            numFrames: renderableFrameCount(frameCount),
             steps: params.steps,
             guidanceScale: params.guidanceScale,
             scheduler,
@@ -104,11 +112,37 @@ export async function loadWanModel(settings: WanWorkerSettings, logger: Logger):
           },
           { signal, onProgress: ({ step, total }) => onProgress(step / total) },
         );
+        const frames = keepFirstFrames(rendered, frameCount);
         const files = await framesToFiles(frames, params.fps, signal);
-        return { files, ...(enhancedPrompt ? { enhancedPrompt } : {}) };
+        return {
+          files,
+          ...(enhancedPrompt ? { enhancedPrompt } : {}),
+          ...(segment ? { metadata: segmentMetadata(segment, rendered.numFrames, frameCount) } : {}),
+        };
       } catch (error) {
         throw jobErrorFromEngine(error);
       }
+    },
+  };
+}
+
+/**
+ * What a segment did with its predecessor. Our WAN 2.1 text-to-video checkpoints take no image
+ * conditioning, so the previous segment's video is not read here: the overlap is crossfaded at
+ * the stitch (DESIGN.md section 5).
+ */
+function segmentMetadata(
+  segment: { previousVideo: { path: string } | null; overlapWithPrevious: number },
+  renderedFrames: number,
+  keptFrames: number,
+) {
+  return {
+    travel: {
+      renderedFrames,
+      keptFrames,
+      previousVideo: segment.previousVideo?.path ?? null,
+      overlapWithPrevious: segment.overlapWithPrevious,
+      imageConditioned: false,
     },
   };
 }

@@ -100,6 +100,14 @@ export const SCHEMA_EXAMPLES: Record<string, unknown> = {
     width: 832,
     height: 480,
   },
+  TravelJobInputs: {
+    kind: 'stitch',
+    segmentVideos: [
+      { bucket: 'travel', path: `${userId}/${taskId}/video.mp4` },
+      { bucket: 'travel', path: `${userId}/${projectId}/video.mp4` },
+    ],
+    overlaps: [4],
+  },
   TravelStitchParams: {
     orchestrator_run_id: 'run-1',
     orchestrator_task_id: taskId,

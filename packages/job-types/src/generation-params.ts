@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { GenerationPreset, JOB_CATALOG } from './catalog.js';
 import { JobType } from './job-type.js';
 import { defaultNegativePrompt, Prompt, QueueJobRequest, requestedImages, Seed } from './queue-job.js';
+import { TravelSegmentParams } from './task-params.js';
 
 /** The preset's fields (size, frames, steps, scheduler, guidance) plus what the request chose. */
 export const GenerationParams = GenerationPreset.extend({
@@ -65,4 +66,33 @@ export function singleImageGenerationParams(
     },
   });
   return request.success ? resolveGenerationParams(request.data, randomSeed) : null;
+}
+
+/** The WAN preset travel segments render with (steps, scheduler, guidance, shift). */
+export const TRAVEL_SEGMENT_PRESET: JobType = 'video_fast';
+
+/**
+ * A `travel_segment` as WAN work: the segment's prompt, seed, size, frame count and rate over the
+ * video_fast preset. The frame count is the segment's own (not the preset's): the stitch's length
+ * is the sum of the segments' minus the overlaps. Returns null for params that are not a segment's.
+ */
+export function travelSegmentGenerationParams(params: Record<string, unknown>): GenerationParams | null {
+  const parsed = TravelSegmentParams.safeParse(params);
+  if (!parsed.success) return null;
+  const segment = parsed.data;
+  const preset = JOB_CATALOG[TRAVEL_SEGMENT_PRESET].preset;
+  return {
+    ...preset,
+    jobType: TRAVEL_SEGMENT_PRESET,
+    prompt: segment.prompt,
+    negativePrompt: segment.negative_prompt ?? defaultNegativePrompt(TRAVEL_SEGMENT_PRESET),
+    seed: segment.seed,
+    width: segment.width,
+    height: segment.height,
+    frames: segment.frames,
+    fps: segment.fps ?? preset.fps,
+    numImages: 1,
+    enhancePrompt: false,
+    referenceImageUrl: null,
+  };
 }

@@ -57,6 +57,7 @@ export const TravelSegmentParams = z
     seed: Seed,
     width: Size,
     height: Size,
+    fps: z.number().int().positive().optional(),
   })
   .meta({ id: 'TravelSegmentParams' });
 export type TravelSegmentParams = z.infer<typeof TravelSegmentParams>;

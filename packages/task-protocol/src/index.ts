@@ -1,6 +1,6 @@
 export * from './actions/dispatch.js';
 export * from './errors/output-rejected-error.js';
-export * from './errors/travel-stitch-error.js';
+export * from './errors/travel-input-error.js';
 export * from './functions/complete-task.js';
 export * from './output/sniff-media-type.js';
 export * from './recovery/background.js';
@@ -15,3 +15,4 @@ export * from './travel/plan-travel.js';
 export * from './travel/run-travel-stitch.js';
 export * from './travel/stitch-inputs.js';
 export * from './travel/stitch-travel-segments.js';
+export * from './travel/travel-job-inputs.js';

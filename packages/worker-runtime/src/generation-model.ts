@@ -4,6 +4,7 @@
  */
 import type { QueueJobData } from '@gpuq/job-types';
 import type { Logger } from '@gpuq/logger';
+import type { Storage } from '@gpuq/storage';
 
 export interface GeneratedFile {
   kind: 'image' | 'video' | 'poster';
@@ -17,6 +18,8 @@ export interface ModelResult {
   files: GeneratedFile[];
   /** The 7B enhancer's prompt, for the enhanced job types. */
   enhancedPrompt?: string;
+  /** Facts about the run worth keeping with the result (reported as the callback's metadata). */
+  metadata?: Record<string, unknown>;
 }
 
 export interface ModelRunContext {
@@ -25,6 +28,8 @@ export interface ModelRunContext {
   /** 0..1 of the whole job. */
   onProgress(fraction: number): void;
   logger: Logger;
+  /** The system's storage, for jobs that read stored inputs (travel segments and stitches). */
+  storage: Storage;
 }
 
 export interface GenerationModel {

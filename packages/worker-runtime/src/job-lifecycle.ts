@@ -73,7 +73,7 @@ export function jobProcessor(deps: LifecycleDeps) {
 
     let result: Awaited<ReturnType<GenerationModel['run']>>;
     try {
-      result = await deps.model.run(job.data, { signal, onProgress, logger });
+      result = await deps.model.run(job.data, { signal, onProgress, logger, storage: deps.storage });
     } catch (error) {
       if (signal.aborted && signal.reason !== SHUTTING_DOWN) {
         logger.info('job cancelled between steps');
@@ -102,6 +102,7 @@ export function jobProcessor(deps: LifecycleDeps) {
       ...report,
       ...callbackOutputs(stored),
       ...(result.enhancedPrompt ? { enhancedPrompt: result.enhancedPrompt } : {}),
+      ...(result.metadata ? { metadata: result.metadata } : {}),
     });
     return { outcome: 'completed', paths: stored.map((file) => file.path) };
   };

@@ -9,7 +9,7 @@ import { failTask, getTask, type Task } from '@gpuq/db';
 import type { Logger } from '@gpuq/logger';
 import type { Storage } from '@gpuq/storage';
 import { completeWithOutput } from '../actions/complete.js';
-import { TravelStitchError } from '../errors/travel-stitch-error.js';
+import { TravelInputError } from '../errors/travel-input-error.js';
 import { outputUrl } from '../output/output-url.js';
 import { resolveSettings, type TaskProtocolDeps } from '../settings.js';
 import { travelStitchInputs } from './stitch-inputs.js';
@@ -34,8 +34,9 @@ export async function runTravelStitch(
   const settings = resolveSettings(deps.settings);
   const task = await getTask(deps.db, { taskId });
   if (task?.taskType !== 'travel_stitch' || task.status !== 'In Progress') {
-    throw new TravelStitchError(
+    throw new TravelInputError(
       taskId,
+      'travel_stitch',
       `must be a claimed travel_stitch, is ${task ? `${task.taskType} ${task.status}` : 'missing'}`,
     );
   }
@@ -65,8 +66,8 @@ export async function runTravelStitch(
     const message = error instanceof Error ? error.message : String(error);
     deps.logger.error({ err: error, taskId }, 'travel stitch failed');
     await failTask(deps.db, { taskId, errorMessage: `stitch failed: ${message}` });
-    throw error instanceof TravelStitchError
+    throw error instanceof TravelInputError
       ? error
-      : new TravelStitchError(taskId, message, { cause: error });
+      : new TravelInputError(taskId, 'travel_stitch', message, { cause: error });
   }
 }

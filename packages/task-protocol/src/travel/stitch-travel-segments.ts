@@ -1,19 +1,13 @@
 /**
- * The stitch itself, with storage and ffmpeg only (no database), so our wan-worker can run it in
- * a BullMQ job and report through its callback: download the segment videos, join them with
- * @gpuq/media's stitchVideos (each overlap crossfaded, sum(frames) − sum(overlaps) frames), and
- * store the MP4 and its poster under the owner's prefix.
+ * The HTTP stitch's storage half: join the segment videos (stitch-stored-videos.ts) and store the
+ * MP4 and its poster under the owner's prefix in the stitch task's folder.
  */
-import { createWriteStream } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
-import type { ReadableStream as NodeWebStream } from 'node:stream/web';
 import type { StoredOutput } from '@gpuq/db';
-import { type StitchedVideo, stitchVideos } from '@gpuq/media';
 import { ownerPath, type Storage } from '@gpuq/storage';
+import { stitchStoredVideos } from './stitch-stored-videos.js';
 
 export interface StitchTravelInput {
   storage: Storage;
@@ -36,25 +30,13 @@ export interface StitchedTravel {
 }
 
 export async function stitchTravelSegments(input: StitchTravelInput): Promise<StitchedTravel> {
-  const work = await mkdtemp(join(input.tmpDir ?? tmpdir(), 'gpuq-stitch-'));
+  const workDir = await mkdtemp(join(input.tmpDir ?? tmpdir(), 'gpuq-stitch-'));
   try {
-    const files: string[] = [];
-    for (const [index, segment] of input.segments.entries()) {
-      const file = join(work, `segment-${index}.mp4`);
-      const object = await input.storage.get(segment.bucket, segment.path);
-      await pipeline(Readable.fromWeb(object.body as NodeWebStream<Uint8Array>), createWriteStream(file));
-      files.push(file);
-    }
-    const out = join(work, 'travel.mp4');
-    const stitched: StitchedVideo = await stitchVideos(files, out, {
-      overlaps: [...input.overlaps],
-      posterPath: join(work, 'travel.png'),
-      ...(input.signal ? { signal: input.signal } : {}),
-    });
+    const stitched = await stitchStoredVideos({ ...input, workDir });
     const videoPath = ownerPath(input.userId, 'tasks', input.taskId, 'travel.mp4');
     const posterPath = ownerPath(input.userId, 'tasks', input.taskId, 'thumbnails', 'travel.png');
-    await input.storage.put(input.bucket, videoPath, await readFile(out), 'video/mp4');
-    await input.storage.put(input.bucket, posterPath, await readFile(join(work, 'travel.png')), 'image/png');
+    await input.storage.put(input.bucket, videoPath, await readFile(stitched.videoFile), 'video/mp4');
+    await input.storage.put(input.bucket, posterPath, await readFile(stitched.posterFile), 'image/png');
     return {
       video: { kind: 'video', bucket: input.bucket, path: videoPath },
       poster: { kind: 'poster', bucket: input.bucket, path: posterPath },
@@ -62,6 +44,6 @@ export async function stitchTravelSegments(input: StitchTravelInput): Promise<St
       segmentFrames: stitched.segmentFrames,
     };
   } finally {
-    await rm(work, { recursive: true, force: true });
+    await rm(workDir, { recursive: true, force: true });
   }
 }

@@ -1,0 +1,54 @@
+/**
+ * Joins stored segment videos into one MP4 in a work folder: download each from storage, then
+ * @gpuq/media's stitchVideos (each overlap crossfaded, sum(frames) − sum(overlaps) frames) with a
+ * poster of the first frame. Storage and ffmpeg only, no database: the HTTP stitch
+ * (stitch-travel-segments.ts) and our wan-worker's stitch job both run it. Exported alone as
+ * `@gpuq/task-protocol/stitch` so a worker does not load the protocol's routes.
+ */
+import { createWriteStream } from 'node:fs';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { ReadableStream as NodeWebStream } from 'node:stream/web';
+import type { StoredFileRef } from '@gpuq/job-types';
+import { stitchVideos } from '@gpuq/media';
+import type { Storage } from '@gpuq/storage';
+
+export interface StitchStoredVideosInput {
+  storage: Storage;
+  segments: readonly StoredFileRef[];
+  /** overlaps[i]: frames shared by segments i and i + 1. */
+  overlaps: readonly number[];
+  /** An existing folder the caller removes afterwards. */
+  workDir: string;
+  signal?: AbortSignal;
+}
+
+export interface StitchedFiles {
+  videoFile: string;
+  posterFile: string;
+  frameCount: number;
+  segmentFrames: number[];
+}
+
+export async function stitchStoredVideos(input: StitchStoredVideosInput): Promise<StitchedFiles> {
+  const files: string[] = [];
+  for (const [index, segment] of input.segments.entries()) {
+    const file = join(input.workDir, `segment-${index}.mp4`);
+    const object = await input.storage.get(segment.bucket, segment.path);
+    await pipeline(
+      Readable.fromWeb(object.body as NodeWebStream<Uint8Array>),
+      createWriteStream(file),
+      ...(input.signal ? [{ signal: input.signal }] : []),
+    );
+    files.push(file);
+  }
+  const videoFile = join(input.workDir, 'travel.mp4');
+  const posterFile = join(input.workDir, 'travel.png');
+  const stitched = await stitchVideos(files, videoFile, {
+    overlaps: [...input.overlaps],
+    posterPath: posterFile,
+    ...(input.signal ? { signal: input.signal } : {}),
+  });
+  return { videoFile, posterFile, frameCount: stitched.frameCount, segmentFrames: stitched.segmentFrames };
+}
