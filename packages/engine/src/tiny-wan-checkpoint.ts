@@ -267,7 +267,10 @@ export interface TinyWanCheckpointOptions {
  * Writes the checkpoint into `dir` (created if missing; existing files of the same names are
  * replaced). Resolves with `dir`.
  */
-export async function createTinyWanCheckpoint(dir: string, options: TinyWanCheckpointOptions = {}): Promise<string> {
+export async function createTinyWanCheckpoint(
+  dir: string,
+  options: TinyWanCheckpointOptions = {},
+): Promise<string> {
   const seed = options.seed ?? 0;
   const i2v = options.imageToVideo ?? false;
   if (typeof dir !== 'string' || dir === '') {

@@ -8,7 +8,14 @@
 import type { TensorSet } from './checkpoint-writer/tensor-set.js';
 
 /** CLIP vision tower: hidden 16 = the transformer's image_dim, 32 x 32 images in 8 x 8 patches. */
-export const TINY_CLIP_VISION = { hidden: 16, layers: 2, heads: 2, intermediate: 32, imageSize: 32, patch: 8 };
+export const TINY_CLIP_VISION = {
+  hidden: 16,
+  layers: 2,
+  heads: 2,
+  intermediate: 32,
+  imageSize: 32,
+  patch: 8,
+};
 
 /** Latents (16) + first-frame mask (4) + condition latents (16). */
 export const I2V_IN_CHANNELS = 36;

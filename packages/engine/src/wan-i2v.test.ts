@@ -2,7 +2,13 @@ import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTinyWanCheckpoint, EngineError, WanEngine, type WanGenerateRequest } from './index.js';
+import {
+  createTinyWanCheckpoint,
+  EngineError,
+  type WanConditioningImage,
+  WanEngine,
+  type WanGenerateRequest,
+} from './index.js';
 
 // Image-to-video on the tiny random-weight I2V checkpoint. There is no diffusers reference for
 // I2V here, so these check what can be checked: shapes, determinism, that the image matters, and
@@ -30,10 +36,13 @@ describe('WAN image-to-video on a tiny I2V checkpoint', () => {
   let t2v: WanEngine;
 
   beforeAll(async () => {
-    i2v = await WanEngine.load(await createTinyWanCheckpoint(join(root, 'i2v'), { seed: 5, imageToVideo: true }), {
-      device: 'cpu',
-      threads: 2,
-    });
+    i2v = await WanEngine.load(
+      await createTinyWanCheckpoint(join(root, 'i2v'), { seed: 5, imageToVideo: true }),
+      {
+        device: 'cpu',
+        threads: 2,
+      },
+    );
     t2v = await WanEngine.load(await createTinyWanCheckpoint(join(root, 't2v'), { seed: 5 }), {
       device: 'cpu',
       threads: 2,
@@ -41,7 +50,7 @@ describe('WAN image-to-video on a tiny I2V checkpoint', () => {
   });
   afterAll(() => rmSync(root, { recursive: true, force: true }));
 
-  const request = (image = gradient(40, 30)): WanGenerateRequest => ({
+  const request = (image: WanConditioningImage = gradient(40, 30)): WanGenerateRequest => ({
     prompt: 'a fox in the snow',
     maxSequenceLength: 16,
     height: 32,

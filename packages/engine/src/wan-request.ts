@@ -108,7 +108,8 @@ export function checkWanImage(value: unknown): WanConditioningImage {
   if (!img || typeof img !== 'object') fail('expected { width, height, rgb: Uint8Array } for image');
   for (const key of ['width', 'height'] as const) {
     const v = img[key];
-    if (!Number.isInteger(v) || v < 1 || v > 16384) fail(`expected an integer in [1, 16384] for image.${key}, got ${v}`);
+    if (!Number.isInteger(v) || v < 1 || v > 16384)
+      fail(`expected an integer in [1, 16384] for image.${key}, got ${v}`);
   }
   if (!(img.rgb instanceof Uint8Array)) fail('expected a Uint8Array for image.rgb');
   const bytes = img.width * img.height * 3;
