@@ -6,6 +6,10 @@
 // preceded by a mask of vae_scale_temporal (4) channels. The pipeline builds the mask per pixel
 // frame (1 for the image, 0 after), repeats frame 0 four times and folds every 4 frames into the
 // channels of one latent frame: all 4 channels are 1 on latent frame 0 and 0 on the others.
+// Not confirmed against a diffusers run (no I2V reference exists here): Pillow's resampling is
+// computed in double rather than Pillow's fixed point (a byte may differ by 1); diffusers 0.33's
+// attention processor splits image from text tokens at `context length - 512`, while the engine
+// keeps the two apart (the same at max_sequence_length 512, the pipeline default).
 #include "pipeline/wan.h"
 #include "util/error.h"
 
