@@ -2,7 +2,10 @@
 // reference, so these are properties, not values): the latent shape; causality as the chunked
 // encode implies it (latent frame 0 depends on pixel frame 0 only, frame i on frames <= 4i); a
 // 5-frame encode equals the first two latent frames of the 9-frame encode of the same start; and
-// the later latent frames do depend on their own pixel frames (the chunks are not ignored). Also
+// the later latent frames do depend on their own pixel frames (the chunks are not ignored); and the
+// chunked encode with its caches equals the same layers run once over the whole video (causal
+// zero padding only; a temporal downsample keeps frame 0 and then convolves all frames with
+// stride 2), which holds the cache contents to what the chunking must reproduce. Also
 // the pipeline's latent normalisation (mu - mean) / std, as the inverse of the decoder's input.
 #include <cmath>
 #include <random>
@@ -45,6 +48,39 @@ Tensor perturb(const Tensor& v, int64_t from, int64_t to, uint32_t seed) {
   return out;
 }
 
+// The encoder as one pass over all frames: every causal convolution pads with zeros only (a new,
+// empty cache per call), no chunks.
+Tensor whole_video_encode(Backend& be, const Weights& w, const WanVaeConfig& cfg, const Tensor& video) {
+  WanCausalBlocks b(w, be);
+  auto fresh = [] { return WanCausalBlocks::Cache(); };
+  auto c0 = fresh();
+  Tensor x = b.cached_conv("encoder.conv_in", be.upload(video), c0);
+  int64_t k = 0;
+  for (size_t i = 0; i < cfg.dim_mult.size(); ++i) {
+    for (int64_t j = 0; j < cfg.num_res_blocks; ++j) {
+      auto c = fresh();
+      x = b.residual_block("encoder.down_blocks." + std::to_string(k++), x, c);
+    }
+    if (i + 1 == cfg.dim_mult.size()) break;
+    const std::string p = "encoder.down_blocks." + std::to_string(k++);
+    for (int dim : {3, 4}) {
+      Shape s = x.shape();
+      s[dim] = 1;
+      x = be.concat(x, be.upload(Tensor::zeros(s)), dim);
+    }
+    x = b.frame_conv(p + ".resample.1", x, 2, 0);
+    if (cfg.temporal_downsample[i] && x.dim(2) > 1)
+      x = be.concat(be.narrow(x, 2, 0, 1),
+                    be.conv3d(x, w.get(p + ".time_conv.weight"), w.find(p + ".time_conv.bias"), {2, 1, 1}, {0, 0, 0}), 2);
+  }
+  auto cm = fresh();
+  x = b.mid_block("encoder.mid_block", x, cm);
+  x = be.rms_norm_channels(x, w.get("encoder.norm_out.gamma"), w.find("encoder.norm_out.bias"), true);
+  auto co = fresh();
+  x = b.cached_conv("encoder.conv_out", x, co);
+  return be.download(be.narrow(b.causal_conv("quant_conv", x, nullptr), 1, 0, cfg.z_dim));
+}
+
 }  // namespace
 
 int main() {
@@ -61,6 +97,11 @@ int main() {
   bool finite = true;
   for (int64_t i = 0; i < mu.numel(); ++i) finite = finite && std::isfinite(mu.f32()[i]);
   CHECK(finite);
+
+  // Chunks and caches = one pass over the whole video.
+  const Tensor whole = whole_video_encode(*be, decoder.weights(), encoder.config(), video);
+  CHECK(whole.shape() == mu.shape());
+  for (int64_t t = 0; t < 3; ++t) CHECK(frame_diff(mu, whole, t, t) <= 1e-5f);
 
   // Deterministic.
   CHECK(frame_diff(mu, encoder.encode(video), 0, 0) == 0.0f);
