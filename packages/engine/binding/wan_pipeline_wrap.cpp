@@ -20,7 +20,24 @@ Napi::Object info(Napi::Env env, WanPipeline& p) {
   o.Set("vocabSize", static_cast<double>(p.text_encoder().config().vocab));
   o.Set("scheduler", p.scheduler_config().kind == FlowKind::UniPC ? "unipc" : "flow_euler");
   o.Set("flowShift", p.scheduler_config().shift);
+  o.Set("supportsImage", p.supports_image());
   return o;
+}
+
+// { width, height, rgb: Uint8Array } -> RgbImage (copied). The TS wrapper has checked the sizes.
+RgbImage image_from_js(const Napi::Value& value) {
+  Napi::Env env = value.Env();
+  if (!value.IsObject()) throw Napi::TypeError::New(env, "image: { width, height, rgb } expected");
+  Napi::Object o = value.As<Napi::Object>();
+  Napi::Value rgb = o.Get("rgb");
+  if (!rgb.IsTypedArray() || rgb.As<Napi::TypedArray>().TypedArrayType() != napi_uint8_array)
+    throw Napi::TypeError::New(env, "image.rgb: Uint8Array expected");
+  Napi::Uint8Array bytes = rgb.As<Napi::Uint8Array>();
+  RgbImage image;
+  image.rgb.assign(bytes.Data(), bytes.Data() + bytes.ElementLength());
+  image.width = static_cast<int64_t>(number_prop(o, "width", 0));
+  image.height = static_cast<int64_t>(number_prop(o, "height", 0));
+  return image;
 }
 
 WanGenerateRequest request_from_js(const Napi::Object& o) {
@@ -40,6 +57,7 @@ WanGenerateRequest request_from_js(const Napi::Object& o) {
   req.flow_shift = number_prop(o, "flowShift", 0);
   req.seed = static_cast<uint64_t>(number_prop(o, "seed", 0));
   if (o.Get("initialLatents").IsObject()) req.initial_latents = tensor_from_js(o.Get("initialLatents"), "initialLatents");
+  if (o.Get("image").IsObject()) req.image = image_from_js(o.Get("image"));
   return req;
 }
 

@@ -19,7 +19,11 @@ export {
 } from './sdxl-engine.js';
 export { checkTensor, numel, type TensorF32 } from './tensor.js';
 export { createTinyCheckpoint } from './tiny-checkpoint.js';
-export { createTinyWanCheckpoint, tinyWanTensorShapes } from './tiny-wan-checkpoint.js';
+export {
+  createTinyWanCheckpoint,
+  type TinyWanCheckpointOptions,
+  tinyWanTensorShapes,
+} from './tiny-wan-checkpoint.js';
 export { ClipTokenizer, type ClipTokenizerOptions } from './tokenizer/clip-tokenizer.js';
 export { wanPromptClean } from './tokenizer/prompt-clean.js';
 export { parseSentencePieceModel, type SentencePieceModel } from './tokenizer/sentencepiece-model.js';
@@ -27,6 +31,7 @@ export { type UnigramEncoding, UnigramTokenizer } from './tokenizer/unigram-toke
 export { type NativeWanPipeline, type StageOutput, WanEngine } from './wan-engine.js';
 export {
   WAN_SCHEDULER_NAMES,
+  type WanConditioningImage,
   type WanGenerateRequest,
   type WanGenerateResult,
   type WanSchedulerName,

@@ -1,15 +1,22 @@
 /**
- * Writes a random-weight WAN 2.1 text-to-video checkpoint in the diffusers layout, at the sizes of
- * the wan-tiny fixture (diffusers' WAN test components), plus a tiny SentencePiece tokenizer so
- * text prompts work — what demos and tests run when no real weights are configured. All files
+ * Writes a random-weight WAN 2.1 text-to-video (or, with `imageToVideo`, image-to-video)
+ * checkpoint in the diffusers layout, at the sizes of the wan-tiny fixture (diffusers' WAN test
+ * components), plus a tiny SentencePiece tokenizer so text prompts work — what demos and tests run when no real weights are configured. All files
  * are generated here; same seed, same bytes.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { encodeSafetensors, type NamedTensor } from './checkpoint-writer/safetensors-writer.js';
-import { SeededNormal } from './checkpoint-writer/seeded-normal.js';
+import { encodeSafetensors } from './checkpoint-writer/safetensors-writer.js';
+import { TensorSet } from './checkpoint-writer/tensor-set.js';
 import { encodeTinySpiece } from './checkpoint-writer/tiny-spiece.js';
 import { EngineError } from './engine-error.js';
+import {
+  addImageConditioning,
+  clipVisionTensors,
+  I2V_IN_CHANNELS,
+  imageConfigs,
+  TINY_CLIP_VISION,
+} from './tiny-wan-image-parts.js';
 
 const DIFFUSERS_VERSION = '0.33.1';
 
@@ -26,46 +33,6 @@ const LATENTS_STD = [
 const TEXT = { dModel: 32, dKv: 8, dFf: 64, heads: 4, layers: 2, buckets: 32 };
 const DIT = { heads: 2, headDim: 12, ffn: 32, layers: 2, freqDim: 256, inChannels: 16, outChannels: 16 };
 const VAE = { baseDim: 3, zDim: 16, dimMult: [1, 1, 1, 1], resBlocks: 1, temporalDown: [false, true, true] };
-
-type Kind = 'weight' | 'bias' | 'gain' | 'embedding';
-
-/** Collects tensor specs, then draws their values from per-name streams. */
-class TensorSet {
-  private readonly specs: { name: string; shape: number[]; kind: Kind }[] = [];
-
-  add(name: string, shape: number[], kind: Kind = 'weight'): this {
-    this.specs.push({ name, shape, kind });
-    return this;
-  }
-
-  /** A linear / conv layer: weight [out, in, ...kernel] and, unless `bias` is false, bias [out]. */
-  layer(prefix: string, shape: number[], bias = true): this {
-    this.add(`${prefix}.weight`, shape);
-    if (bias) this.add(`${prefix}.bias`, [shape[0]!], 'bias');
-    return this;
-  }
-
-  shapes(): Record<string, number[]> {
-    return Object.fromEntries(this.specs.map((s) => [s.name, [...s.shape]]));
-  }
-
-  materialize(seed: number): NamedTensor[] {
-    return this.specs.map(({ name, shape, kind }) => {
-      const count = shape.reduce((a, b) => a * b, 1);
-      const rng = new SeededNormal(seed, name);
-      const fanIn = shape.length > 1 ? count / shape[0]! : 1;
-      const data =
-        kind === 'gain'
-          ? rng.fill(count, 1, 0.1)
-          : kind === 'bias'
-            ? rng.fill(count, 0, 0.02)
-            : kind === 'embedding'
-              ? rng.fill(count, 0, 1)
-              : rng.fill(count, 0, 1 / Math.sqrt(fanIn));
-      return { name, shape, data };
-    });
-  }
-}
 
 function textEncoderTensors(vocab: number): TensorSet {
   const { dModel: d, dKv, dFf, heads, layers, buckets } = TEXT;
@@ -85,8 +52,9 @@ function textEncoderTensors(vocab: number): TensorSet {
   return t.add('encoder.final_layer_norm.weight', [d], 'gain');
 }
 
-function transformerTensors(): TensorSet {
-  const { heads, headDim, ffn, layers, freqDim, inChannels, outChannels } = DIT;
+function transformerTensors(imageToVideo: boolean): TensorSet {
+  const { heads, headDim, ffn, layers, freqDim, outChannels } = DIT;
+  const inChannels = imageToVideo ? I2V_IN_CHANNELS : DIT.inChannels;
   const d = heads * headDim;
   const t = new TensorSet();
   for (let i = 0; i < layers; i++) {
@@ -105,6 +73,7 @@ function transformerTensors(): TensorSet {
   t.layer(`${c}.time_proj`, [6 * d, d]);
   t.layer('patch_embedding', [d, inChannels, 1, 2, 2]);
   t.layer('proj_out', [outChannels * 4, d]);
+  if (imageToVideo) addImageConditioning(t, d, layers);
   return t.add('scale_shift_table', [1, 2, d], 'bias');
 }
 
@@ -170,10 +139,14 @@ function vaeTensors(): TensorSet {
 
 const json = (value: unknown) => `${JSON.stringify(value, null, 2)}\n`;
 
-function configs(vocab: number) {
+function configs(vocab: number, imageToVideo: boolean) {
   return {
     'model_index.json': {
-      _class_name: 'WanPipeline',
+      _class_name: imageToVideo ? 'WanImageToVideoPipeline' : 'WanPipeline',
+      ...(imageToVideo && {
+        image_encoder: ['transformers', 'CLIPVisionModel'],
+        image_processor: ['transformers', 'CLIPImageProcessor'],
+      }),
       _diffusers_version: DIFFUSERS_VERSION,
       scheduler: ['diffusers', 'UniPCMultistepScheduler'],
       text_encoder: ['transformers', 'UMT5EncoderModel'],
@@ -248,14 +221,14 @@ function configs(vocab: number) {
     'transformer/config.json': {
       _class_name: 'WanTransformer3DModel',
       _diffusers_version: DIFFUSERS_VERSION,
-      added_kv_proj_dim: null,
+      added_kv_proj_dim: imageToVideo ? DIT.heads * DIT.headDim : null,
       attention_head_dim: DIT.headDim,
       cross_attn_norm: true,
       eps: 1e-6,
       ffn_dim: DIT.ffn,
       freq_dim: DIT.freqDim,
-      image_dim: null,
-      in_channels: DIT.inChannels,
+      image_dim: imageToVideo ? TINY_CLIP_VISION.hidden : null,
+      in_channels: imageToVideo ? I2V_IN_CHANNELS : DIT.inChannels,
       num_attention_heads: DIT.heads,
       num_layers: DIT.layers,
       out_channels: DIT.outChannels,
@@ -280,12 +253,26 @@ function configs(vocab: number) {
   };
 }
 
+export interface TinyWanCheckpointOptions {
+  /** Seeds every weight. Default 0. */
+  readonly seed?: number;
+  /**
+   * Writes the image-to-video variant (WanImageToVideoPipeline): transformer with image_dim,
+   * added_kv_proj_dim and 36 input channels, plus image_encoder/ and image_processor/. Default false.
+   */
+  readonly imageToVideo?: boolean;
+}
+
 /**
  * Writes the checkpoint into `dir` (created if missing; existing files of the same names are
  * replaced). Resolves with `dir`.
  */
-export async function createTinyWanCheckpoint(dir: string, options: { seed?: number } = {}): Promise<string> {
+export async function createTinyWanCheckpoint(
+  dir: string,
+  options: TinyWanCheckpointOptions = {},
+): Promise<string> {
   const seed = options.seed ?? 0;
+  const i2v = options.imageToVideo ?? false;
   if (typeof dir !== 'string' || dir === '') {
     throw new EngineError('GPUQ_INVALID_ARGUMENT', `expected a directory path for dir, got ${String(dir)}`);
   }
@@ -295,17 +282,26 @@ export async function createTinyWanCheckpoint(dir: string, options: { seed?: num
   const spiece = encodeTinySpiece();
   const vocab = spiece.pieces.length;
   const files: [string, Uint8Array | string][] = [
-    ...Object.entries(configs(vocab)).map(([f, v]): [string, string] => [f, json(v)]),
+    ...Object.entries({ ...configs(vocab, i2v), ...(i2v ? imageConfigs() : {}) }).map(
+      ([f, v]): [string, string] => [f, json(v)],
+    ),
     ['tokenizer/spiece.model', spiece.bytes],
     ['text_encoder/model.safetensors', encodeSafetensors(textEncoderTensors(vocab).materialize(seed))],
     [
       'transformer/diffusion_pytorch_model.safetensors',
-      encodeSafetensors(transformerTensors().materialize(seed)),
+      encodeSafetensors(transformerTensors(i2v).materialize(seed)),
     ],
     ['vae/diffusion_pytorch_model.safetensors', encodeSafetensors(vaeTensors().materialize(seed))],
   ];
+  if (i2v) {
+    files.push([
+      'image_encoder/model.safetensors',
+      encodeSafetensors(clipVisionTensors(new TensorSet()).materialize(seed)),
+    ]);
+  }
   try {
-    for (const sub of ['scheduler', 'text_encoder', 'tokenizer', 'transformer', 'vae']) {
+    const subs = ['scheduler', 'text_encoder', 'tokenizer', 'transformer', 'vae'];
+    for (const sub of i2v ? [...subs, 'image_encoder', 'image_processor'] : subs) {
       await mkdir(join(dir, sub), { recursive: true });
     }
     for (const [file, data] of files) await writeFile(join(dir, file), data);
@@ -321,7 +317,7 @@ export async function createTinyWanCheckpoint(dir: string, options: { seed?: num
 export function tinyWanTensorShapes(): Record<string, Record<string, number[]>> {
   return {
     'text_encoder/model.safetensors': textEncoderTensors(encodeTinySpiece().pieces.length).shapes(),
-    'transformer/diffusion_pytorch_model.safetensors': transformerTensors().shapes(),
+    'transformer/diffusion_pytorch_model.safetensors': transformerTensors(false).shapes(),
     'vae/diffusion_pytorch_model.safetensors': vaeTensors().shapes(),
   };
 }

@@ -12,6 +12,7 @@ import { wanPromptClean } from './tokenizer/prompt-clean.js';
 import { UnigramTokenizer } from './tokenizer/unigram-tokenizer.js';
 import {
   checkNonNegative,
+  checkWanImage,
   checkWanScheduler,
   toWanIds,
   type WanGenerateRequest,
@@ -36,6 +37,7 @@ export interface NativeWanPipeline {
     vocabSize: number;
     scheduler: string;
     flowShift: number;
+    supportsImage: boolean;
   };
   encodeText(ids: Int32Array, mask: Int32Array, trace: boolean): Promise<StageOutput>;
   transformerForward(
@@ -58,7 +60,10 @@ export interface NativeWanPipeline {
   };
 }
 
-/** WAN 2.1 text-to-video (and text-to-image with numFrames 1) on the native core. */
+/**
+ * WAN 2.1 text-to-video (and text-to-image with numFrames 1) on the native core; image-to-video
+ * with an I2V checkpoint (`supportsImageConditioning`, `request.image`).
+ */
 export class WanEngine {
   private constructor(
     private readonly pipe: NativeWanPipeline,
@@ -90,6 +95,14 @@ export class WanEngine {
 
   get info() {
     return this.pipe.info();
+  }
+
+  /**
+   * Whether the checkpoint is image-to-video (its transformer has image_dim / added_kv_proj_dim):
+   * then generate requires `image`; otherwise it refuses one.
+   */
+  get supportsImageConditioning(): boolean {
+    return this.pipe.info().supportsImage;
   }
 
   get hasTokenizer(): boolean {
@@ -235,6 +248,8 @@ export class WanEngine {
       flowShift: checkNonNegative(request.flowShift ?? 0, 'flowShift'),
       seed,
       initialLatents: request.initialLatents,
+      // Whether the checkpoint takes an image is checked natively (one rule, one message).
+      image: request.image === undefined ? undefined : checkWanImage(request.image),
     };
   }
 }

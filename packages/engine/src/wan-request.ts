@@ -11,6 +11,14 @@ export interface WanTokenIds {
 export const WAN_SCHEDULER_NAMES = ['flow_euler', 'unipc'] as const;
 export type WanSchedulerName = (typeof WAN_SCHEDULER_NAMES)[number];
 
+/** An 8-bit RGB image: row-major, 3 bytes per pixel, no padding. */
+export interface WanConditioningImage {
+  readonly width: number;
+  readonly height: number;
+  /** width * height * 3 bytes. */
+  readonly rgb: Uint8Array;
+}
+
 export interface WanGenerateRequest {
   /** Text (needs the checkpoint's tokenizer/spiece.model) or explicit token ids. */
   readonly prompt: string | WanTokenIds;
@@ -35,6 +43,12 @@ export interface WanGenerateRequest {
   readonly seed?: number;
   /** Start latents [1, 16, (F - 1) / 4 + 1, H / 8, W / 8] (replaces the seeded draw). */
   readonly initialLatents?: TensorF32;
+  /**
+   * The first frame for image-to-video checkpoints (required there, refused by text-to-video
+   * ones: see WanEngine.supportsImageConditioning). Any size: CLIP sees it as given, the VAE
+   * resized to width x height (Lanczos), as WanImageToVideoPipeline does.
+   */
+  readonly image?: WanConditioningImage;
 }
 
 export interface WanGenerateResult {
@@ -86,4 +100,21 @@ export function checkWanScheduler(value: unknown): WanSchedulerName | undefined 
 export function checkNonNegative(value: number, what: string): number {
   if (!Number.isFinite(value) || value < 0) fail(`expected a non-negative number for ${what}, got ${value}`);
   return value;
+}
+
+/** Checks a conditioning image's form (sizes and byte count); returns it unchanged. */
+export function checkWanImage(value: unknown): WanConditioningImage {
+  const img = value as WanConditioningImage;
+  if (!img || typeof img !== 'object') fail('expected { width, height, rgb: Uint8Array } for image');
+  for (const key of ['width', 'height'] as const) {
+    const v = img[key];
+    if (!Number.isInteger(v) || v < 1 || v > 16384)
+      fail(`expected an integer in [1, 16384] for image.${key}, got ${v}`);
+  }
+  if (!(img.rgb instanceof Uint8Array)) fail('expected a Uint8Array for image.rgb');
+  const bytes = img.width * img.height * 3;
+  if (img.rgb.length !== bytes) {
+    fail(`expected ${bytes} bytes (width * height * 3) for image.rgb, got ${img.rgb.length}`);
+  }
+  return img;
 }

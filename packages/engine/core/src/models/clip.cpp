@@ -36,22 +36,22 @@ int64_t ClipTextEncoder::pool_position(const int64_t* row, int64_t length, int64
   return length - 1;
 }
 
-Tensor ClipTextEncoder::layer(const Tensor& x, int i) const {
-  const std::string p = "text_model.encoder.layers." + std::to_string(i) + ".";
-  auto w = [&](const std::string& n) -> const Tensor& { return weights_.get(p + n); };
-  Tensor h = be_.layer_norm(x, w("layer_norm1.weight"), &w("layer_norm1.bias"), cfg_.eps);
-  Tensor q = be_.linear(h, w("self_attn.q_proj.weight"), &w("self_attn.q_proj.bias"));
-  Tensor k = be_.linear(h, w("self_attn.k_proj.weight"), &w("self_attn.k_proj.bias"));
-  Tensor v = be_.linear(h, w("self_attn.v_proj.weight"), &w("self_attn.v_proj.bias"));
-  float scale = 1.0f / std::sqrt(static_cast<float>(cfg_.hidden / cfg_.heads));
-  Tensor a = be_.attention(q, k, v, static_cast<int>(cfg_.heads), scale, /*causal=*/true);
-  a = be_.linear(a, w("self_attn.out_proj.weight"), &w("self_attn.out_proj.bias"));
-  Tensor r = be_.add(x, a);
-  h = be_.layer_norm(r, w("layer_norm2.weight"), &w("layer_norm2.bias"), cfg_.eps);
-  h = be_.linear(h, w("mlp.fc1.weight"), &w("mlp.fc1.bias"));
-  h = be_.activation(h, cfg_.act);
-  h = be_.linear(h, w("mlp.fc2.weight"), &w("mlp.fc2.bias"));
-  return be_.add(r, h);
+Tensor clip_encoder_layer(Backend& be, const Weights& weights, const std::string& p, const ClipConfig& cfg,
+                          const Tensor& x, bool causal) {
+  auto w = [&](const std::string& n) -> const Tensor& { return weights.get(p + n); };
+  Tensor h = be.layer_norm(x, w("layer_norm1.weight"), &w("layer_norm1.bias"), cfg.eps);
+  Tensor q = be.linear(h, w("self_attn.q_proj.weight"), &w("self_attn.q_proj.bias"));
+  Tensor k = be.linear(h, w("self_attn.k_proj.weight"), &w("self_attn.k_proj.bias"));
+  Tensor v = be.linear(h, w("self_attn.v_proj.weight"), &w("self_attn.v_proj.bias"));
+  float scale = 1.0f / std::sqrt(static_cast<float>(cfg.hidden / cfg.heads));
+  Tensor a = be.attention(q, k, v, static_cast<int>(cfg.heads), scale, causal);
+  a = be.linear(a, w("self_attn.out_proj.weight"), &w("self_attn.out_proj.bias"));
+  Tensor r = be.add(x, a);
+  h = be.layer_norm(r, w("layer_norm2.weight"), &w("layer_norm2.bias"), cfg.eps);
+  h = be.linear(h, w("mlp.fc1.weight"), &w("mlp.fc1.bias"));
+  h = be.activation(h, cfg.act);
+  h = be.linear(h, w("mlp.fc2.weight"), &w("mlp.fc2.bias"));
+  return be.add(r, h);
 }
 
 ClipOutput ClipTextEncoder::encode(const std::vector<int64_t>& ids, int64_t batch) const {
@@ -73,7 +73,8 @@ ClipOutput ClipTextEncoder::encode(const std::vector<int64_t>& ids, int64_t batc
   x = x.reshape({batch, len, hid});
   ClipOutput out;
   out.hidden_states.push_back(x);
-  for (int i = 0; i < cfg_.layers; ++i) out.hidden_states.push_back(layer(out.hidden_states.back(), i));
+  for (int i = 0; i < cfg_.layers; ++i) out.hidden_states.push_back(clip_encoder_layer(
+      be_, weights_, "text_model.encoder.layers." + std::to_string(i) + ".", cfg_, out.hidden_states.back(), true));
   out.last_hidden_state = be_.layer_norm(out.hidden_states.back(),
                                          weights_.get("text_model.final_layer_norm.weight"),
                                          weights_.find("text_model.final_layer_norm.bias"), cfg_.eps);

@@ -20,6 +20,12 @@ struct ClipConfig {
   static ClipConfig from_json(const json::Value& cfg);
 };
 
+// One CLIP encoder layer (CLIPEncoderLayer, pre-norm): x + attn(ln1(x)), then + mlp(ln2(.)), the
+// weights under `prefix` ("text_model.encoder.layers.3."). The text encoder masks causally; the
+// vision encoder does not. Shared so the vision tower runs the fixture-checked text code.
+Tensor clip_encoder_layer(Backend& be, const Weights& w, const std::string& prefix, const ClipConfig& cfg,
+                          const Tensor& x, bool causal);
+
 struct ClipOutput {
   std::vector<Tensor> hidden_states;  // layers + 1 entries, each [B, L, hidden]
   Tensor last_hidden_state;           // [B, L, hidden]
@@ -42,8 +48,6 @@ class ClipTextEncoder {
   static int64_t pool_position(const int64_t* row, int64_t length, int64_t eos_token_id);
 
  private:
-  Tensor layer(const Tensor& x, int i) const;
-
   Weights weights_;
   Backend& be_;
   ClipConfig cfg_;

@@ -26,11 +26,20 @@ WanTransformerConfig WanTransformerConfig::from_json(const json::Value& cfg) {
   c.qk_norm = qk && !qk->is_null();
   check(!c.qk_norm || qk->as_string() == "rms_norm_across_heads", ErrorCode::Unsupported,
         "WAN qk_norm " + (c.qk_norm ? qk->as_string() : std::string()));
-  for (const char* key : {"image_dim", "added_kv_proj_dim"}) {
+  // Image-to-video: image_dim (the CLIP width) and added_kv_proj_dim (the added keys' input, which
+  // the image embedder projects to the model dim) come together.
+  auto optional_int = [&](const char* key) -> int64_t {
     const json::Value* v = cfg.find(key);
-    check(!v || v->is_null(), ErrorCode::Unsupported,
-          std::string("WAN image conditioning (") + key + ", image-to-video checkpoints) is not implemented");
-  }
+    return v && !v->is_null() ? v->as_int() : 0;
+  };
+  c.image_dim = optional_int("image_dim");
+  const int64_t added_kv = optional_int("added_kv_proj_dim");
+  check((c.image_dim > 0) == (added_kv > 0), ErrorCode::Unsupported,
+        "WAN: image_dim and added_kv_proj_dim must both be set (image-to-video) or both null");
+  check(added_kv == 0 || added_kv == c.dim(), ErrorCode::Unsupported,
+        "WAN: added_kv_proj_dim " + std::to_string(added_kv) + " differs from the model dim " + std::to_string(c.dim()));
+  check(optional_int("pos_embed_seq_len") == 0, ErrorCode::Unsupported,
+        "WAN: pos_embed_seq_len (first-last-frame image position embedding) is not implemented");
   check(c.head_dim % 2 == 0 && c.head_dim >= 6, ErrorCode::Unsupported, "WAN attention_head_dim must be even, >= 6");
   return c;
 }
@@ -85,7 +94,7 @@ Tensor WanTransformer::self_attention(const std::string& p, const Tensor& x, con
 }
 
 Tensor WanTransformer::cross_attention(const std::string& p, const Tensor& x, const Tensor& context,
-                                       CrossAttentionCache* cache) const {
+                                       const Tensor& image, CrossAttentionCache* cache) const {
   auto w = [&](const std::string& n) -> const Tensor& { return weights_.get(p + n); };
   Tensor q = be_.linear(x, w("to_q.weight"), weights_.find(p + "to_q.bias"));
   if (cfg_.qk_norm) q = be_.rms_norm(q, &w("norm_q.weight"), cfg_.eps);
@@ -99,9 +108,34 @@ Tensor WanTransformer::cross_attention(const std::string& p, const Tensor& x, co
     kv.second = be_.linear(context, w("to_v.weight"), weights_.find(p + "to_v.bias"));
     if (cache) cache->kv[p] = kv;
   }
-  Tensor a = be_.attention(q, kv.first, kv.second, static_cast<int>(cfg_.heads),
-                           1.0f / std::sqrt(static_cast<float>(cfg_.head_dim)), false);
+  const float scale = 1.0f / std::sqrt(static_cast<float>(cfg_.head_dim));
+  Tensor a = be_.attention(q, kv.first, kv.second, static_cast<int>(cfg_.heads), scale, false);
+  if (image.defined()) {
+    // The image tokens: their own keys (RMS-normed across heads) and values, the same queries, the
+    // two attention outputs summed.
+    const std::string img_key = p + "add_kv";
+    std::pair<Tensor, Tensor> ikv;
+    if (cache && cache->kv.count(img_key)) {
+      ikv = cache->kv[img_key];
+    } else {
+      ikv.first = be_.linear(image, w("add_k_proj.weight"), weights_.find(p + "add_k_proj.bias"));
+      ikv.first = be_.rms_norm(ikv.first, &w("norm_added_k.weight"), cfg_.eps);
+      ikv.second = be_.linear(image, w("add_v_proj.weight"), weights_.find(p + "add_v_proj.bias"));
+      if (cache) cache->kv[img_key] = ikv;
+    }
+    a = be_.add(a, be_.attention(q, ikv.first, ikv.second, static_cast<int>(cfg_.heads), scale, false));
+  }
   return be_.linear(a, w("to_out.0.weight"), weights_.find(p + "to_out.0.bias"));
+}
+
+Tensor WanTransformer::image_embedder(const Tensor& image_embeds) const {
+  // WanImageEmbedding: FP32LayerNorm (eps 1e-5, affine), FeedForward(mult 1, exact GELU), LayerNorm.
+  const std::string p = "condition_embedder.image_embedder.";
+  auto w = [&](const std::string& n) -> const Tensor& { return weights_.get(p + n); };
+  Tensor x = be_.layer_norm(image_embeds, w("norm1.weight"), weights_.find(p + "norm1.bias"), 1e-5f);
+  x = be_.linear(x, w("ff.net.0.proj.weight"), weights_.find(p + "ff.net.0.proj.bias"));
+  x = be_.linear(be_.activation(x, Activation::GeluErf), w("ff.net.2.weight"), weights_.find(p + "ff.net.2.bias"));
+  return be_.layer_norm(x, w("norm2.weight"), weights_.find(p + "norm2.bias"), 1e-5f);
 }
 
 namespace {
@@ -125,7 +159,7 @@ std::vector<Tensor> modulation_chunks(Backend& be, const Tensor& table, const Te
 }  // namespace
 
 Tensor WanTransformer::forward(const Tensor& latents, const std::vector<float>& timesteps, const Tensor& context,
-                               Trace* trace, CrossAttentionCache* kv_cache) const {
+                               Trace* trace, CrossAttentionCache* kv_cache, const Tensor* image_embeds) const {
   auto rec = [&](const std::string& n, const Tensor& t) {
     if (trace) (*trace)[n] = be_.download(t);
   };
@@ -136,6 +170,14 @@ Tensor WanTransformer::forward(const Tensor& latents, const std::vector<float>& 
   check(static_cast<int64_t>(timesteps.size()) == batch && context.ndim() == 3 && context.dim(0) == batch &&
             context.dim(2) == cfg_.text_dim,
         ErrorCode::InvalidArgument, "WAN transformer: timesteps / context " + shape_str(context.shape()) + " vs batch");
+  check(cfg_.image_conditioned() == (image_embeds != nullptr), ErrorCode::InvalidArgument,
+        cfg_.image_conditioned() ? "WAN transformer: this image-to-video model needs image embeddings"
+                                 : "WAN transformer: image embeddings given to a text-only model (no image_dim)");
+  if (image_embeds)
+    check(image_embeds->ndim() == 3 && image_embeds->dim(0) == batch && image_embeds->dim(2) == cfg_.image_dim,
+          ErrorCode::InvalidArgument,
+          "WAN transformer: image embeddings " + shape_str(image_embeds->shape()) + ", expected [" +
+              std::to_string(batch) + ", L, " + std::to_string(cfg_.image_dim) + "]");
   const int64_t pf = cfg_.patch[0], ph = cfg_.patch[1], pw = cfg_.patch[2];
   check(latents.dim(2) % pf == 0 && latents.dim(3) % ph == 0 && latents.dim(4) % pw == 0,
         ErrorCode::InvalidArgument, "WAN transformer: latents " + shape_str(latents.shape()) + " not divisible by the patch");
@@ -176,6 +218,18 @@ Tensor WanTransformer::forward(const Tensor& latents, const std::vector<float>& 
     if (kv_cache) kv_cache->kv[text_key] = {ctx, Tensor()};
   }
   rec("text_embedder", ctx);
+  // The projected image tokens: as fixed as the text, cached beside it.
+  Tensor img;
+  if (image_embeds) {
+    const std::string image_key = "condition_embedder.image_embedder";
+    if (kv_cache && kv_cache->kv.count(image_key)) {
+      img = kv_cache->kv[image_key].first;
+    } else {
+      img = image_embedder(*image_embeds);
+      if (kv_cache) kv_cache->kv[image_key] = {img, Tensor()};
+    }
+    rec("image_embedder", img);
+  }
 
   for (int64_t i = 0; i < cfg_.layers; ++i) {
     const std::string p = "blocks." + std::to_string(i) + ".";
@@ -187,7 +241,7 @@ Tensor WanTransformer::forward(const Tensor& latents, const std::vector<float>& 
     Tensor n2 = cfg_.cross_attn_norm
                     ? be_.layer_norm(x, weights_.get(p + "norm2.weight"), weights_.find(p + "norm2.bias"), cfg_.eps)
                     : x;
-    a = cross_attention(p + "attn2.", n2, ctx, kv_cache);
+    a = cross_attention(p + "attn2.", n2, ctx, img, kv_cache);
     rec(p + "attn2", a);
     x = be_.add(x, a);
     Tensor ff = be_.modulate(layer_norm_plain(x), mod[4], mod[3]);

@@ -8,8 +8,14 @@
 // [B, Lt, text_dim]. Output: velocity [B, out_channels, F, H, W].
 // Trace names follow transformer_forward.safetensors (rope.cos, patch_embedding, temb,
 // blocks.i.attn1, ..., proj_out, output).
-// Errors: Unsupported for image conditioning (I2V checkpoints: image_dim / added_kv_proj_dim) and
-// qk_norm other than rms_norm_across_heads or none; InvalidArgument on shapes.
+// Image-to-video checkpoints (image_dim and added_kv_proj_dim set, in_channels 36) also take CLIP
+// image embeddings [B, Li, image_dim]: condition_embedder.image_embedder (LayerNorm, GELU
+// feed-forward, LayerNorm) projects them, and every cross-attention attends to them with its own
+// keys / values (add_k_proj + norm_added_k, add_v_proj) using the same queries, adding that
+// output to the text attention's before to_out (diffusers' WanAttnProcessor2_0).
+// Errors: Unsupported for qk_norm other than rms_norm_across_heads or none, FLF2V's image
+// position embedding (pos_embed_seq_len) and added_kv_proj_dim != the model dim; InvalidArgument
+// on shapes, image embeddings given to a text-only model or missing for an image-conditioned one.
 #pragma once
 
 #include <array>
@@ -24,8 +30,10 @@ struct WanTransformerConfig {
   int64_t heads = 0, head_dim = 0, in_channels = 16, out_channels = 16, text_dim = 4096, freq_dim = 256;
   int64_t ffn_dim = 0, layers = 0, rope_max_seq_len = 1024;
   bool cross_attn_norm = true, qk_norm = true;
+  int64_t image_dim = 0;  // > 0: image-to-video (CLIP image embeddings of this width)
   float eps = 1e-6f;
   int64_t dim() const { return heads * head_dim; }
+  bool image_conditioned() const { return image_dim > 0; }
   static WanTransformerConfig from_json(const json::Value& cfg);
 };
 
@@ -38,15 +46,19 @@ class WanTransformer {
   WanTransformer(Weights weights, Backend& backend);
   const WanTransformerConfig& config() const { return cfg_; }
 
-  // `kv_cache` (optional) keeps the projected text and each block's cross-attention keys / values
-  // for one context tensor: pass one cache per distinct context (prompt and negative) across the
-  // steps.
+  // `kv_cache` (optional) keeps the projected text (and image) and each block's cross-attention
+  // keys / values for one context: pass one cache per distinct context (prompt and negative) across
+  // the steps. `image_embeds` [B, Li, image_dim]: required exactly when the model is image
+  // conditioned (config().image_conditioned()).
   Tensor forward(const Tensor& latents, const std::vector<float>& timesteps, const Tensor& context,
-                 Trace* trace = nullptr, CrossAttentionCache* kv_cache = nullptr) const;
+                 Trace* trace = nullptr, CrossAttentionCache* kv_cache = nullptr,
+                 const Tensor* image_embeds = nullptr) const;
 
  private:
   Tensor self_attention(const std::string& p, const Tensor& x, const Tensor& cos, const Tensor& sin) const;
-  Tensor cross_attention(const std::string& p, const Tensor& x, const Tensor& context, CrossAttentionCache* cache) const;
+  Tensor cross_attention(const std::string& p, const Tensor& x, const Tensor& context, const Tensor& image,
+                         CrossAttentionCache* cache) const;
+  Tensor image_embedder(const Tensor& image_embeds) const;
   Tensor layer_norm_plain(const Tensor& x) const;
 
   Weights weights_;

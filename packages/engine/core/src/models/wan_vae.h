@@ -2,6 +2,7 @@
 // latent frame at a time, as diffusers does: every causal convolution keeps the last two frames
 // of its input in a cache slot, so latent frame 0 gives 1 video frame and each later one gives
 // 4 (two temporal 2x upsamplers), with exactly the reference's zero padding and cache contents.
+// The encoder half is WanVaeEncoder (wan_vae_encoder.h), on the same weights.
 // Input: z [B, z_dim, T, h, w] (already un-normalised: latents * std + mean). Output: video
 // [B, 3, 1 + 4 (T - 1), 8h, 8w], clamped to [-1, 1].
 // Trace names: post_quant_conv, decoder_chunk.i (decoder output of latent frame i, not clamped).
@@ -10,7 +11,7 @@
 
 #include <vector>
 
-#include "models/blocks.h"
+#include "models/wan_vae_blocks.h"
 
 namespace gpuq {
 
@@ -22,6 +23,10 @@ struct WanVaeConfig {
   static WanVaeConfig from_json(const json::Value& cfg);
 };
 
+// The normalised latents WanImageToVideoPipeline conditions on: (mu - mean) * (1 / std) per
+// channel, float32 as torch computes it. [B, z_dim, T, h, w] CPU tensors.
+Tensor wan_vae_output_to_latents(const Tensor& mu, const WanVaeConfig& cfg);
+
 // The VAE input the pipeline forms: latents / (1 / std) + mean per channel, in float32 as torch
 // computes it. [B, z_dim, T, h, w] CPU tensors.
 Tensor wan_latents_to_vae_input(const Tensor& latents, const WanVaeConfig& cfg);
@@ -29,30 +34,23 @@ Tensor wan_latents_to_vae_input(const Tensor& latents, const WanVaeConfig& cfg);
 class WanVaeDecoder {
  public:
   WanVaeDecoder(Weights weights, Backend& backend);
+  WanVaeDecoder(const WanVaeDecoder&) = delete;  // blocks_ refers to weights_
+  WanVaeDecoder& operator=(const WanVaeDecoder&) = delete;
   const WanVaeConfig& config() const { return cfg_; }
 
   Tensor decode(const Tensor& z, Trace* trace = nullptr) const;
+  // The whole vae/ folder (encoder weights included), for WanVaeEncoder.
+  const Weights& weights() const { return weights_; }
 
  private:
-  // One cache slot per causal convolution, in call order; `rep` marks an upsampler that has seen
-  // its first chunk (diffusers' "Rep" placeholder).
-  struct Cache {
-    std::vector<Tensor> slots;
-    std::vector<bool> rep;
-    size_t idx = 0;
-    void begin_chunk() { idx = 0; }
-  };
-
+  using Cache = WanCausalBlocks::Cache;
   Tensor decoder_chunk(const Tensor& x, Cache& cache) const;
-  Tensor cached_conv(const std::string& prefix, const Tensor& x, Cache& cache) const;
-  Tensor causal_conv(const std::string& prefix, const Tensor& x, const Tensor* cache) const;
-  Tensor residual_block(const std::string& prefix, const Tensor& x, Cache& cache) const;
-  Tensor attention_block(const std::string& prefix, const Tensor& x) const;
   Tensor upsample(const std::string& prefix, const Tensor& x, bool temporal, Cache& cache) const;
 
   Weights weights_;
   Backend& be_;
   WanVaeConfig cfg_;
+  WanCausalBlocks blocks_;
 };
 
 }  // namespace gpuq

@@ -17,6 +17,7 @@ std::unique_ptr<WanPipeline> WanPipeline::load(const std::string& dir, std::shar
   p->transformer_ = std::make_unique<WanTransformer>(Weights::load(dir + "/transformer", be, weight_storage), be);
   // The VAE's 3D kernels are small next to the transformer; keep them fp32.
   p->vae_ = std::make_unique<WanVaeDecoder>(Weights::load(dir + "/vae", be), be);
+  if (p->transformer_->config().image_conditioned()) p->load_image_conditioning(dir, weight_storage);
   const std::string sched_path = dir + "/scheduler/scheduler_config.json";
   check(is_file(sched_path), ErrorCode::NotFound, "no scheduler/scheduler_config.json in " + dir);
   p->sched_cfg_ = FlowSchedulerConfig::from_json(json::parse_file(sched_path));
@@ -24,6 +25,8 @@ std::unique_ptr<WanPipeline> WanPipeline::load(const std::string& dir, std::shar
 }
 
 WanPipeline::~WanPipeline() {
+  vae_encoder_.reset();
+  image_encoder_.reset();
   te_.reset();
   transformer_.reset();
   vae_.reset();

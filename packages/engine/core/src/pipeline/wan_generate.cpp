@@ -20,6 +20,17 @@ WanGenerateResult WanPipeline::generate(const WanGenerateRequest& req, const Gen
     if (trace) (*trace)[name] = t.clone();
   };
 
+  // Image-to-video: the image is required exactly when the checkpoint is conditioned on one.
+  check(req.image.defined() || !supports_image(), ErrorCode::InvalidArgument,
+        "this WAN checkpoint is image-to-video (transformer image_dim set): generate needs a conditioning image");
+  WanImageCondition image;
+  Tensor condition;  // on the backend, concatenated to the latents at every step
+  if (req.image.defined()) {
+    image = encode_image_condition(req.image, frames, req.height, req.width, trace);
+    condition = be_->upload(image.condition);
+  }
+  const Tensor* image_embeds = image.image_embeds.defined() ? &image.image_embeds : nullptr;
+
   Tensor pos = be_->upload(encode_prompt(req.prompt_ids, req.prompt_mask));
   const bool cfg = req.guidance_scale > 1.0f;
   Tensor neg;
@@ -59,11 +70,13 @@ WanGenerateResult WanPipeline::generate(const WanGenerateRequest& req, const Gen
     const float t = sched.timestep(i);
     record(p + "t", Tensor::from_vector({1}, {t}));
     Tensor xin = be_->upload(x);
-    Tensor cond = be_->download(transformer_->forward(xin, {t}, pos, nullptr, &pos_kv));
+    if (condition.defined()) xin = be_->concat(xin, condition, 1);
+    // Both CFG branches see the same image embeddings (the pipeline passes them to each call).
+    Tensor cond = be_->download(transformer_->forward(xin, {t}, pos, nullptr, &pos_kv, image_embeds));
     Tensor guided = cond;
     record(p + "noise_pred_cond", cond);
     if (cfg) {
-      Tensor uncond = be_->download(transformer_->forward(xin, {t}, neg, nullptr, &neg_kv));
+      Tensor uncond = be_->download(transformer_->forward(xin, {t}, neg, nullptr, &neg_kv, image_embeds));
       record(p + "noise_pred_uncond", uncond);
       guided = Tensor::empty(cond.shape());
       const float g = req.guidance_scale;
@@ -78,6 +91,8 @@ WanGenerateResult WanPipeline::generate(const WanGenerateRequest& req, const Gen
 
   pos_kv.kv.clear();
   neg_kv.kv.clear();
+  image = WanImageCondition();
+  condition = Tensor();
   release_block_cache();
   WanGenerateResult r;
   r.latents = x;
