@@ -23,6 +23,7 @@ import type { Redis } from 'ioredis';
 import type { ApiEnv } from './env.js';
 import { TaskEventHub } from './events/task-event-hub.js';
 import { startDeadLetterWatcher } from './jobs/dead-letter-watcher.js';
+import { conditioningImageOf } from './jobs/conditioning-image.js';
 import { jobDataFor } from './jobs/job-data.js';
 
 /** BullMQ priorities: 1 is taken first. */
@@ -108,6 +109,11 @@ export async function openServices(env: ApiEnv, logger: Logger): Promise<ApiServ
   const events = new TaskEventHub(db, present, logger);
   await events.start();
   let stopDeadLetters: () => Promise<void> = async () => {};
+  // URLs of this system's storage: our local routes, and Supabase Storage when it is the backend.
+  const storageBaseUrls = [
+    `${env.publicUrl}/storage/v1`,
+    ...(env.SUPABASE_URL ? [`${new URL(env.SUPABASE_URL).origin}/storage/v1`] : []),
+  ];
 
   const services: ApiServices = {
     env,
@@ -116,12 +122,12 @@ export async function openServices(env: ApiEnv, logger: Logger): Promise<ApiServ
       uploadBase64MaxBytes: env.UPLOAD_BASE64_MAX_BYTES,
       heartbeatTimeoutSeconds: env.TASK_HEARTBEAT_TIMEOUT_S,
       maxAttempts: env.JOB_MAX_ATTEMPTS,
-      storageBaseUrls: [`${env.publicUrl}/storage/v1`],
+      storageBaseUrls,
     },
     async enqueueTask(task) {
       let travel: Awaited<ReturnType<typeof travelJobInputs>>;
       try {
-        travel = await travelJobInputs(db, task, services.protocolSettings.storageBaseUrls ?? []);
+        travel = await travelJobInputs(db, task, storageBaseUrls);
       } catch (error) {
         // A travel task whose inputs are gone can never run: fail it (stopping and refunding
         // the travel) rather than retrying it on every sweep.
@@ -130,9 +136,13 @@ export async function openServices(env: ApiEnv, logger: Logger): Promise<ApiServ
         await failTask(db, { taskId: task.id, errorMessage: error.message });
         return;
       }
+      const data = jobDataFor(task, env.secrets.callbackSecret.value);
+      const spec = taskSpec(task.taskType as TaskType);
+      const image =
+        spec.queue === 'wan_queue' ? conditioningImageOf(task, data.generation, storageBaseUrls) : undefined;
       await queues.enqueue(
-        taskSpec(task.taskType as TaskType).queue,
-        { ...jobDataFor(task, env.secrets.callbackSecret.value), ...(travel ? { travel } : {}) },
+        spec.queue,
+        { ...data, ...(travel ? { travel } : {}), ...(image ? { conditioningImage: image } : {}) },
         {
           maxAttempts: env.JOB_MAX_ATTEMPTS,
           priority: task.cost === 0 ? ADMIN_PRIORITY : USER_PRIORITY,

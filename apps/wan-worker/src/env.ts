@@ -6,6 +6,11 @@ import { z } from 'zod';
 const Schema = SharedWorkerSettings.extend({
   /** A diffusers-layout WAN 2.1 checkpoint; unset: the generated tiny checkpoint (with a warning). */
   WAN_MODEL_DIR: z.string().optional(),
+  /**
+   * Which generated tiny checkpoint runs when WAN_MODEL_DIR is unset: text-to-video (the default)
+   * or image-to-video (jobs then start from their referenceImageUrl / a travel's previous frames).
+   */
+  WAN_TINY_CHECKPOINT: z.enum(['text-to-video', 'image-to-video']).default('text-to-video'),
   /** A GGUF file of the 7B prompt enhancer; unset: the generated tiny GGUF (with a warning). */
   LLM_MODEL_PATH: z.string().optional(),
 });

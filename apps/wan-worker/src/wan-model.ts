@@ -1,22 +1,23 @@
 /**
- * The WAN fleet's model: the 7B prompt enhancer (node-llama-cpp over the GGUF at LLM_MODEL_PATH,
- * or the generated tiny GGUF) for the enhanced types, then WAN 2.1 text-to-video / text-to-image
- * on the native engine (the checkpoint at WAN_MODEL_DIR, or the generated tiny one), frames
- * encoded to MP4 with a poster, or one PNG. Travel segments render their own frame count; travel
- * stitches join stored segments (travel-stitch-job.ts) without the engine.
+ * The WAN fleet's model: the 7B prompt enhancer for the enhanced types (prompt-enhancement.ts),
+ * then WAN 2.1 on the native engine (the checkpoint at WAN_MODEL_DIR, or the generated tiny one):
+ * text-to-video / text-to-image, or image-to-video on an I2V checkpoint (conditioning-image.ts);
+ * frames encoded to MP4 with a poster, or one PNG. Travel segments render their own frame count;
+ * travel stitches join stored segments (travel-stitch-job.ts) without the engine.
  */
 import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createTinyWanCheckpoint, WanEngine, type WanSchedulerName } from '@gpuq/engine';
-import { EnhancerError, ensureTinyModel, PromptEnhancer } from '@gpuq/enhancer';
 import type { SchedulerName } from '@gpuq/job-types';
 import type { Logger } from '@gpuq/logger';
 import { type GenerationModel, jobErrorFromEngine } from '@gpuq/worker-runtime';
 import { UnrecoverableError } from 'bullmq';
+import { conditioningFor } from './conditioning-image.js';
 import type { WanWorkerSettings } from './env.js';
 import { framesToFiles } from './frames-to-files.js';
 import { REAL_WAN_PROFILE, TINY_WAN_PROFILE, type WanProfile } from './model-profile.js';
+import { enhancePrompt, loadEnhancer } from './prompt-enhancement.js';
 import { keepFirstFrames, renderableFrameCount } from './segment-frames.js';
 import { runTravelStitchJob } from './travel-stitch-job.js';
 
@@ -24,18 +25,6 @@ const SCHEDULERS: Partial<Record<SchedulerName, WanSchedulerName>> = {
   unipc_flow: 'unipc',
   flow_euler: 'flow_euler',
 };
-
-/** Enhancer failures that a retry cannot fix. */
-const FINAL_ENHANCER_CODES = new Set(['invalid_input', 'model_not_found', 'model_invalid']);
-
-async function loadEnhancer(settings: WanWorkerSettings, logger: Logger): Promise<PromptEnhancer> {
-  let modelPath = settings.LLM_MODEL_PATH;
-  if (!modelPath) {
-    modelPath = await ensureTinyModel(join(settings.GPUQ_DATA_DIR, 'models'));
-    logger.warn({ modelPath }, 'LLM_MODEL_PATH not set: enhancing prompts with the generated tiny GGUF');
-  }
-  return PromptEnhancer.load({ modelPath, gpu: settings.GPUQ_DEVICE === 'cpu' ? false : 'auto' });
-}
 
 async function loadWan(
   settings: WanWorkerSettings,
@@ -48,10 +37,11 @@ async function loadWan(
       dir: settings.WAN_MODEL_DIR,
     };
   }
-  const dir = join(settings.GPUQ_DATA_DIR, 'models', 'wan-tiny');
+  const imageToVideo = settings.WAN_TINY_CHECKPOINT === 'image-to-video';
+  const dir = join(settings.GPUQ_DATA_DIR, 'models', imageToVideo ? 'wan-tiny-i2v' : 'wan-tiny');
   if (!existsSync(join(dir, 'model_index.json'))) {
     await mkdir(join(settings.GPUQ_DATA_DIR, 'models'), { recursive: true });
-    await createTinyWanCheckpoint(dir);
+    await createTinyWanCheckpoint(dir, { imageToVideo });
   }
   logger.warn({ dir }, 'WAN_MODEL_DIR not set: running the generated tiny random-weight WAN checkpoint');
   return {
@@ -64,43 +54,32 @@ async function loadWan(
 export async function loadWanModel(settings: WanWorkerSettings, logger: Logger): Promise<GenerationModel> {
   const enhancer = await loadEnhancer(settings, logger);
   const { engine, profile, dir } = await loadWan(settings, logger);
+  const kind = engine.supportsImageConditioning ? 'image-to-video' : 'text-to-video';
   return {
-    description: `WAN 2.1 ${dir} (${profile.name}, ${settings.GPUQ_DEVICE})`,
+    description: `WAN 2.1 ${kind} ${dir} (${profile.name}, ${settings.GPUQ_DEVICE})`,
     async run(job, context) {
-      const { signal, onProgress, logger: jobLogger } = context;
+      const { signal, onProgress } = context;
       if (job.travel?.kind === 'stitch') return runTravelStitchJob(job.travel, context);
       const params = job.generation;
       if (!params) throw new UnrecoverableError(`${job.taskType} carries no generation parameters`);
       const scheduler = SCHEDULERS[params.scheduler];
       if (!scheduler) throw new UnrecoverableError(`scheduler ${params.scheduler} is not a WAN scheduler`);
-      let prompt = params.prompt;
-      let enhancedPrompt: string | undefined;
-      if (params.enhancePrompt) {
-        try {
-          const enhanced = await enhancer.enhance(prompt, {
-            target: params.frames > 1 ? 'video' : 'image',
-            signal,
-            seed: params.seed,
-          });
-          jobLogger.info(
-            { tokens: enhanced.tokens, ms: enhanced.durationMs, stop: enhanced.stopReason },
-            'prompt enhanced',
-          );
-          enhancedPrompt = enhanced.prompt;
-          prompt = enhanced.prompt;
-        } catch (error) {
-          if (error instanceof EnhancerError && FINAL_ENHANCER_CODES.has(error.code))
-            throw new UnrecoverableError(error.message);
-          throw error;
-        }
-      }
+      const enhancedPrompt = params.enhancePrompt
+        ? await enhancePrompt(enhancer, params, context)
+        : undefined;
+      const conditioning = await conditioningFor({
+        job,
+        storage: context.storage,
+        signal,
+        supportsImage: engine.supportsImageConditioning,
+      });
       // A travel segment keeps its exact length on every profile; presets follow the profile.
       const segment = job.travel?.kind === 'segment' ? job.travel : null;
       const frameCount = segment ? params.frames : profile.frames(params.frames);
       try {
         const rendered = await engine.generate(
           {
-            prompt,
+            prompt: enhancedPrompt ?? params.prompt,
             negativePrompt: params.negativePrompt,
             ...profile.size(params.width, params.height),
             numFrames: renderableFrameCount(frameCount),
@@ -109,15 +88,19 @@ export async function loadWanModel(settings: WanWorkerSettings, logger: Logger):
             scheduler,
             ...(params.flowShift ? { flowShift: params.flowShift } : {}),
             seed: params.seed,
+            ...(conditioning.image ? { image: conditioning.image } : {}),
           },
           { signal, onProgress: ({ step, total }) => onProgress(step / total) },
         );
         const frames = keepFirstFrames(rendered, frameCount);
         const files = await framesToFiles(frames, params.fps, signal);
+        const travel = segment ? segmentMetadata(segment, rendered.numFrames, frameCount) : null;
         return {
           files,
           ...(enhancedPrompt ? { enhancedPrompt } : {}),
-          ...(segment ? { metadata: segmentMetadata(segment, rendered.numFrames, frameCount) } : {}),
+          ...(travel || conditioning.startedFrom
+            ? { metadata: { startedFrom: conditioning.startedFrom, ...(travel ? { travel } : {}) } }
+            : {}),
         };
       } catch (error) {
         throw jobErrorFromEngine(error);
@@ -126,23 +109,16 @@ export async function loadWanModel(settings: WanWorkerSettings, logger: Logger):
   };
 }
 
-/**
- * What a segment did with its predecessor. Our WAN 2.1 text-to-video checkpoints take no image
- * conditioning, so the previous segment's video is not read here: the overlap is crossfaded at
- * the stitch (DESIGN.md section 5).
- */
+/** How a segment's render was cut to its length, and which video it followed. */
 function segmentMetadata(
   segment: { previousVideo: { path: string } | null; overlapWithPrevious: number },
   renderedFrames: number,
   keptFrames: number,
 ) {
   return {
-    travel: {
-      renderedFrames,
-      keptFrames,
-      previousVideo: segment.previousVideo?.path ?? null,
-      overlapWithPrevious: segment.overlapWithPrevious,
-      imageConditioned: false,
-    },
+    renderedFrames,
+    keptFrames,
+    previousVideo: segment.previousVideo?.path ?? null,
+    overlapWithPrevious: segment.overlapWithPrevious,
   };
 }

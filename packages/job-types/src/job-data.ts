@@ -49,6 +49,12 @@ export const QueueJobData = z
     callbackExpiresAt: z.number().int().positive(),
     /** travel_segment and travel_stitch only. */
     travel: TravelJobInputs.optional(),
+    /**
+     * The image an image-to-video checkpoint starts from, when the request named one in this
+     * system's storage (`referenceImageUrl`, a travel's `start_image_path`). A travel segment with
+     * a predecessor starts from the predecessor's frames instead.
+     */
+    conditioningImage: StoredFileRef.optional(),
     /** The worker running it, set by the worker when it claims (shown in Bull Board). */
     workerId: z.string().optional(),
   })

@@ -19,8 +19,13 @@ export const SingleImageParams = z
   .meta({ id: 'SingleImageParams' });
 export type SingleImageParams = z.infer<typeof SingleImageParams>;
 
-/** "WxH" as the Headless worker writes it, e.g. "832x480". */
-const ResolutionWh = z.string().regex(/^\d{2,4}x\d{2,4}$/, 'must look like 832x480');
+/** "WxH" as the Headless worker writes it, e.g. "832x480"; each side a valid segment size. */
+const ResolutionWh = z
+  .string()
+  .regex(/^\d{2,4}x\d{2,4}$/, 'must look like 832x480')
+  .refine((value) => value.split('x').every((side) => Size.safeParse(Number(side)).success), {
+    message: `each side must be ${Size.minValue}..${Size.maxValue}`,
+  });
 
 export const OrchestratorDetails = z
   .looseObject({

@@ -14,5 +14,6 @@ export type { FrameSource } from './frame-source.js';
 export { isFaststart, type Mp4Box, readTopLevelBoxes } from './mp4-boxes.js';
 export { type DecodedImage, decodePng, encodePng } from './png.js';
 export { type ProbeOptions, probeVideo, type VideoProbe } from './probe.js';
+export { type ReadFrameOptions, type RgbFrame, readFrame } from './read-frame.js';
 export { type StitchedVideo, type StitchOptions, stitchVideos } from './stitch.js';
 export { assertVideoFormat, frameBytes, type VideoFormat } from './video-format.js';

@@ -1,5 +1,6 @@
 export * from './content-type.js';
 export * from './create-storage.js';
+export * from './download-to-file.js';
 export * from './errors/empty-upload.js';
 export * from './errors/invalid-storage-path.js';
 export * from './errors/object-too-large.js';

@@ -8,12 +8,13 @@ import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { cancelTask, claimTask, failTask, listTravelTasks, type Task } from '@gpuq/db';
+import { cancelTask, claimTask, completeTask, failTask, listTravelTasks, type Task } from '@gpuq/db';
 import { type QueueJobData, type TaskType, taskSpec } from '@gpuq/job-types';
 import { probeVideo } from '@gpuq/media';
 import { createRedis, JobQueues } from '@gpuq/queue';
 import { TEST_REDIS_URL, uniqueQueuePrefix } from '@gpuq/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TravelInputError, travelJobInputs } from '../src/index.js';
 import { type Harness, startHarness, type TestUser } from './harness.js';
 import { runPullWorker } from './pull-worker.js';
 
@@ -182,5 +183,62 @@ describe('travel orchestration', () => {
     const tasks = await listTravelTasks(h.db, cancelledTravel);
     expect(tasks.map((task) => task.status)).toEqual(['Cancelled', 'Cancelled', 'Cancelled']);
     expect(await h.credits(h.bob.userId)).toBe(before);
+  });
+
+  it('refuses a resolution no segment could render, creating nothing', async () => {
+    const before = await h.credits(h.alice.userId);
+    const res = await h.post('/functions/v1/create-task', h.alice.jwt, {
+      params: {
+        orchestrator_details: { ...details([9, 9], [2]).orchestrator_details, parsed_resolution_wh: '48x32' },
+      },
+      task_type: 'travel_orchestrator',
+      project_id: h.alice.projectId,
+    });
+    expect(res.status).toBe(400);
+    expect(await res.json()).toMatchObject({
+      error: {
+        field: expect.stringContaining('parsed_resolution_wh'),
+        message: expect.stringContaining('64..2048'),
+      },
+    });
+    expect(await h.credits(h.alice.userId)).toBe(before);
+  });
+
+  it('resolves what our WAN fleet reads: the previous segment video, then every segment video in order', async () => {
+    const orchestratorId = await createTravel(h.bob, [9, 9], [2]);
+    const [s0, s1, stitch] = await listTravelTasks(h.db, orchestratorId);
+    expect(await travelJobInputs(h.db, s0!, [])).toEqual({
+      kind: 'segment',
+      previousVideo: null,
+      overlapWithPrevious: 0,
+    });
+    // Segment 1 before segment 0 has an output: it cannot run.
+    await expect(travelJobInputs(h.db, s1!, [])).rejects.toThrow(TravelInputError);
+
+    const output = (task: Task) => ({
+      kind: 'video' as const,
+      bucket: 'travel',
+      path: `${task.userId}/${task.id}/video.mp4`,
+    });
+    for (const segment of [s0!, s1!]) {
+      await claimTask(h.db, { taskId: segment.id, workerId: 'wan-worker-1', attempt: 1 });
+      await completeTask(h.db, {
+        taskId: segment.id,
+        outputLocation: `travel/${output(segment).path}`,
+        result: { outputs: [output(segment)] },
+        attempt: 1,
+      });
+    }
+    const strip = ({ bucket, path }: { bucket: string; path: string }) => ({ bucket, path });
+    expect(await travelJobInputs(h.db, (await h.task(s1!.id)) as Task, [])).toEqual({
+      kind: 'segment',
+      previousVideo: strip(output(s0!)),
+      overlapWithPrevious: 2,
+    });
+    expect(await travelJobInputs(h.db, stitch!, [])).toEqual({
+      kind: 'stitch',
+      segmentVideos: [strip(output(s0!)), strip(output(s1!))],
+      overlaps: [2],
+    });
   });
 });

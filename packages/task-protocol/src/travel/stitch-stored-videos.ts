@@ -5,14 +5,10 @@
  * (stitch-travel-segments.ts) and our wan-worker's stitch job both run it. Exported alone as
  * `@gpuq/task-protocol/stitch` so a worker does not load the protocol's routes.
  */
-import { createWriteStream } from 'node:fs';
 import { join } from 'node:path';
-import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
-import type { ReadableStream as NodeWebStream } from 'node:stream/web';
 import type { StoredFileRef } from '@gpuq/job-types';
 import { stitchVideos } from '@gpuq/media';
-import type { Storage } from '@gpuq/storage';
+import { downloadToFile, type Storage } from '@gpuq/storage';
 
 export interface StitchStoredVideosInput {
   storage: Storage;
@@ -35,12 +31,7 @@ export async function stitchStoredVideos(input: StitchStoredVideosInput): Promis
   const files: string[] = [];
   for (const [index, segment] of input.segments.entries()) {
     const file = join(input.workDir, `segment-${index}.mp4`);
-    const object = await input.storage.get(segment.bucket, segment.path);
-    await pipeline(
-      Readable.fromWeb(object.body as NodeWebStream<Uint8Array>),
-      createWriteStream(file),
-      ...(input.signal ? [{ signal: input.signal }] : []),
-    );
+    await downloadToFile(input.storage, segment, file, input.signal);
     files.push(file);
   }
   const videoFile = join(input.workDir, 'travel.mp4');

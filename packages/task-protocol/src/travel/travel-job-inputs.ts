@@ -3,10 +3,12 @@
  * TravelJobInputs): a segment its predecessor's video, a stitch every segment video in order with
  * the overlaps. Resolved when the task is enqueued, which is only once its dependencies are
  * Complete (actions/dispatch.ts), so the worker needs storage access only. Other task types have
- * none (undefined). Throws TravelInputError when a video it needs is missing or foreign.
+ * none (undefined). Throws TravelInputError when the segment's params are invalid or a video it
+ * needs is missing or foreign: the task can never run.
  */
 import type { Database, StoredOutput, Task } from '@gpuq/db';
 import { type StoredFileRef, type TravelJobInputs, TravelSegmentParams } from '@gpuq/job-types';
+import { TravelInputError } from '../errors/travel-input-error.js';
 import { segmentOutputs } from './segment-outputs.js';
 import { travelStitchInputs } from './stitch-inputs.js';
 
@@ -18,7 +20,12 @@ export async function travelJobInputs(
   storageBaseUrls: readonly string[],
 ): Promise<TravelJobInputs | undefined> {
   if (task.taskType === 'travel_segment') {
-    const params = TravelSegmentParams.parse(task.params);
+    const parsed = TravelSegmentParams.safeParse(task.params);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0]!;
+      throw new TravelInputError(task.id, task.taskType, `params.${issue.path.join('.')}: ${issue.message}`);
+    }
+    const params = parsed.data;
     // Segments are chained one by one: the dependency is the previous segment.
     const previousId = task.dependantOn.at(-1);
     const [previous] = previousId ? await segmentOutputs(db, task, [previousId], storageBaseUrls) : [];
