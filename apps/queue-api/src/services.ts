@@ -22,8 +22,8 @@ import { type TaskProtocolSettings, TravelInputError, travelJobInputs } from '@g
 import type { Redis } from 'ioredis';
 import type { ApiEnv } from './env.js';
 import { TaskEventHub } from './events/task-event-hub.js';
-import { startDeadLetterWatcher } from './jobs/dead-letter-watcher.js';
 import { conditioningImageOf } from './jobs/conditioning-image.js';
+import { startDeadLetterWatcher } from './jobs/dead-letter-watcher.js';
 import { jobDataFor } from './jobs/job-data.js';
 
 /** BullMQ priorities: 1 is taken first. */
