@@ -4,15 +4,10 @@
  * worker from storage), a job without one fails with a message naming it and is refunded, and a
  * travel's segments each start from the frame their predecessor shares with them.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { getProfile, getTask, type Task } from '@gpuq/db';
 import type { JobRecord } from '@gpuq/job-types';
 import { encodePng } from '@gpuq/media';
-import { type ApiHarness, startApi } from '@gpuq/queue-api/testing';
-import { type RunningProcess, runTsEntry } from '@gpuq/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   newUser,
   probeStored,
@@ -21,24 +16,9 @@ import {
   type TestUser,
   videoPathOf,
 } from './travel-helpers.js';
+import { useWanStack } from './wan-stack.js';
 
-let api: ApiHarness;
-let worker: RunningProcess;
-let work: string;
-
-beforeAll(async () => {
-  work = await mkdtemp(join(tmpdir(), 'gpuq-wan-i2v-'));
-  api = await startApi({ MAX_JOBS_IN_FLIGHT: '50', RATE_LIMIT_PER_MIN: '1000' }, { background: true });
-  worker = runTsEntry('src/main.ts', api.workerEnv('wan-i2v', { WAN_TINY_CHECKPOINT: 'image-to-video' }));
-  await worker.waitFor('worker started', 180_000);
-}, 240_000);
-
-afterAll(async () => {
-  if (worker && worker.child.exitCode === null) worker.child.kill('SIGTERM');
-  await worker?.exited();
-  await api?.close();
-  await rm(work, { recursive: true, force: true });
-});
+const stack = useWanStack('wan-i2v', { WAN_TINY_CHECKPOINT: 'image-to-video' });
 
 /** A solid-color PNG in the user's folder, and its public URL in this system's storage. */
 async function uploadImage(user: TestUser, name: string, rgb: [number, number, number]): Promise<string> {
@@ -46,34 +26,34 @@ async function uploadImage(user: TestUser, name: string, rgb: [number, number, n
   const pixels = new Uint8Array(width * height * 3);
   for (let i = 0; i < pixels.length; i += 3) pixels.set(rgb, i);
   const path = `${user.userId}/${name}.png`;
-  await api.services.storage.put('uploads', path, encodePng(pixels, width, height), 'image/png');
-  return `${api.env.publicUrl}/storage/v1/object/public/uploads/${path}`;
+  await stack.api.services.storage.put('uploads', path, encodePng(pixels, width, height), 'image/png');
+  return `${stack.api.env.publicUrl}/storage/v1/object/public/uploads/${path}`;
 }
 
 async function runVideo(user: TestUser, metadata: Record<string, unknown>): Promise<Task> {
-  const response = await api.request('/functions/v1/queue-job', {
+  const response = await stack.api.request('/functions/v1/queue-job', {
     token: user.token,
     json: { jobType: 'video_fast', metadata: { prompt: 'a lighthouse at night', seed: 5, ...metadata } },
   });
   expect(response.status).toBe(200);
   const id = ((await response.json()) as { job: JobRecord }).job.id;
   await expect
-    .poll(async () => (await getTask(api.services.db, { taskId: id }))?.status, { timeout: 120_000 })
+    .poll(async () => (await getTask(stack.api.services.db, { taskId: id }))?.status, { timeout: 120_000 })
     .toMatch(/Complete|Failed/);
-  return (await getTask(api.services.db, { taskId: id }))!;
+  return (await getTask(stack.api.services.db, { taskId: id }))!;
 }
 
 async function posterOf(task: Task): Promise<Buffer> {
   const poster = (
     task.result as { outputs: Array<{ kind: string; bucket: string; path: string }> }
   ).outputs.find((output) => output.kind === 'poster')!;
-  const object = await api.services.storage.get(poster.bucket, poster.path);
+  const object = await stack.api.services.storage.get(poster.bucket, poster.path);
   return Buffer.from(await new Response(object.body).arrayBuffer());
 }
 
 describe('wan-worker on an image-to-video checkpoint', () => {
   it('starts a video from its reference image, and another image gives another video', async () => {
-    const user = await newUser(api);
+    const user = await newUser(stack.api);
     const red = await runVideo(user, { referenceImageUrl: await uploadImage(user, 'red', [210, 40, 40]) });
     const blue = await runVideo(user, { referenceImageUrl: await uploadImage(user, 'blue', [40, 40, 210]) });
     expect([red.status, blue.status], `${red.errorMessage} ${blue.errorMessage}`).toEqual([
@@ -83,24 +63,24 @@ describe('wan-worker on an image-to-video checkpoint', () => {
     expect(runMetadata(red)).toEqual({
       startedFrom: { bucket: 'uploads', path: `${user.userId}/red.png`, frame: 0 },
     });
-    expect((await probeStored(api, red, work)).frameCount).toBe(9);
+    expect((await probeStored(stack.api, red, stack.work)).frameCount).toBe(9);
     // Same prompt and seed: only the image differs, and so does the video.
     expect((await posterOf(red)).equals(await posterOf(blue))).toBe(false);
   }, 200_000);
 
   it('fails a video without a usable start image, naming referenceImageUrl, and refunds it', async () => {
-    const user = await newUser(api);
-    const before = (await getProfile(api.services.db, user.userId))!.credits;
+    const user = await newUser(stack.api);
+    const before = (await getProfile(stack.api.services.db, user.userId))!.credits;
     const foreign = await runVideo(user, { referenceImageUrl: 'https://images.example/cat.png' });
     expect(foreign.status).toBe('Failed');
     expect(foreign.errorMessage).toContain('referenceImageUrl');
-    expect((await getProfile(api.services.db, user.userId))!.credits).toBe(before);
+    expect((await getProfile(stack.api.services.db, user.userId))!.credits).toBe(before);
   }, 200_000);
 
   it('starts each travel segment from the frame its predecessor shares with it', async () => {
-    const user = await newUser(api);
+    const user = await newUser(stack.api);
     const start = await uploadImage(user, 'start', [30, 160, 90]);
-    const { orchestrator, segments, stitch } = await runTravel(api, worker, user, {
+    const { orchestrator, segments, stitch } = await runTravel(stack.api, stack.worker, user, {
       base_prompts_expanded: ['dawn', 'noon', 'dusk'],
       segment_frames_expanded: [9, 11, 9],
       frame_overlap_expanded: [3, 0],
@@ -116,6 +96,6 @@ describe('wan-worker on an image-to-video checkpoint', () => {
       // No overlap: segment 2 starts from segment 1's last frame.
       { bucket: 'travel', path: videoPathOf(segments[1]!), frame: 10 },
     ]);
-    expect((await probeStored(api, stitch, work)).frameCount).toBe(9 + 11 + 9 - 3);
+    expect((await probeStored(stack.api, stitch, stack.work)).frameCount).toBe(9 + 11 + 9 - 3);
   }, 200_000);
 });

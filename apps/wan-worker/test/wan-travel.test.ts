@@ -5,37 +5,17 @@
  * process renders each segment at its own frame count on the tiny checkpoint, then stitches them;
  * ffprobe reads the stored travel as sum(frames) − sum(overlaps) frames.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { getProfile } from '@gpuq/db';
-import { type ApiHarness, startApi } from '@gpuq/queue-api/testing';
-import { type RunningProcess, runTsEntry } from '@gpuq/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { newUser, probeStored, runMetadata, runTravel, videoPathOf } from './travel-helpers.js';
+import { useWanStack } from './wan-stack.js';
 
-let api: ApiHarness;
-let worker: RunningProcess;
-let work: string;
-
-beforeAll(async () => {
-  work = await mkdtemp(join(tmpdir(), 'gpuq-wan-travel-'));
-  api = await startApi({ MAX_JOBS_IN_FLIGHT: '50', RATE_LIMIT_PER_MIN: '1000' }, { background: true });
-  worker = runTsEntry('src/main.ts', api.workerEnv('wan-travel'));
-  await worker.waitFor('worker started', 180_000);
-}, 240_000);
-
-afterAll(async () => {
-  if (worker && worker.child.exitCode === null) worker.child.kill('SIGTERM');
-  await worker?.exited();
-  await api?.close();
-  await rm(work, { recursive: true, force: true });
-});
+const stack = useWanStack('wan-travel');
 
 describe('travel on the WAN fleet', () => {
   it('renders the chained segments and stitches them into one video', async () => {
-    const user = await newUser(api);
-    const { orchestrator, segments, stitch } = await runTravel(api, worker, user, {
+    const user = await newUser(stack.api);
+    const { orchestrator, segments, stitch } = await runTravel(stack.api, stack.worker, user, {
       base_prompts_expanded: ['dawn over the dunes', 'noon over the dunes', 'dusk over the dunes'],
       segment_frames_expanded: [9, 11, 9],
       frame_overlap_expanded: [3, 2],
@@ -55,7 +35,7 @@ describe('travel on the WAN fleet', () => {
     ]);
 
     // Each segment is exactly as long as its params say, at the tiny profile's 48 px.
-    const probes = await Promise.all(segments.map((task) => probeStored(api, task, work)));
+    const probes = await Promise.all(segments.map((task) => probeStored(stack.api, task, stack.work)));
     expect(probes.map((probe) => [probe.frameCount, probe.width, probe.height])).toEqual([
       [9, 48, 48],
       [11, 48, 48],
@@ -75,15 +55,15 @@ describe('travel on the WAN fleet', () => {
       },
     ]);
 
-    const travel = await probeStored(api, stitch, work);
+    const travel = await probeStored(stack.api, stitch, stack.work);
     expect(travel).toMatchObject({ codec: 'h264', width: 48, height: 48, frameCount: 9 + 11 + 9 - (3 + 2) });
     expect(orchestrator).toMatchObject({ status: 'Complete', outputLocation: stitch.outputLocation });
-    const { rows } = await api.services.db.query<{ task_id: string }>(
+    const { rows } = await stack.api.services.db.query<{ task_id: string }>(
       'select g.task_id from public.generations g join public.tasks t on t.id = g.task_id where t.user_id = $1',
       [user.userId],
     );
     expect(rows.map((row) => row.task_id)).toEqual([stitch.id]);
-    const signup = api.env.GPUQ_SIGNUP_CREDITS;
-    expect((await getProfile(api.services.db, user.userId))?.credits).toBe(signup - (3 * 5 + 1));
+    const signup = stack.api.env.GPUQ_SIGNUP_CREDITS;
+    expect((await getProfile(stack.api.services.db, user.userId))?.credits).toBe(signup - (3 * 5 + 1));
   }, 200_000);
 });
