@@ -1,12 +1,14 @@
 /**
  * The main job on embedded defaults: starts what is not running (Redis if needed, queue-api on
  * embedded PGlite, both workers on CPU with the generated tiny checkpoints), queues one job of each
- * of the ten types as a demo user, shows progress live, prints where each output landed, and exits.
+ * of the ten types as a demo user, shows progress live, prints where each output landed, then runs
+ * a three-segment travel through the task protocol on the WAN fleet, and exits.
  */
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { JobType } from '../packages/job-types/dist/index.js';
 import { devUserToken } from './lib/dev-token.mjs';
+import { runDemoTravel } from './lib/demo-travel.mjs';
 import { createJobTable } from './lib/job-table.mjs';
 import { startStack } from './lib/stack.mjs';
 
@@ -78,6 +80,16 @@ try {
     `\n${completed} of ${jobs.length} jobs completed; each job's record: ${stack.apiUrl}/v1/jobs/<id> (with the demo user's token).`,
   );
   if (completed < jobs.length) exitCode = 1;
+
+  console.log('\nA travel: 3 segments of 17 frames, overlaps 4 and 4, rendered and stitched by the WAN fleet...');
+  const travel = await runDemoTravel({ apiUrl: stack.apiUrl, headers, timeoutMs: TIMEOUT_MS });
+  if (travel?.status !== 'completed') {
+    console.log(`  travel ${travel ? `${travel.status}: ${travel.error ?? ''}` : 'did not finish in time'}`);
+    exitCode = 1;
+  } else {
+    const video = travel.outputs.find((output) => output.kind === 'video');
+    console.log(`  travel completed (17 + 17 + 17 − 4 − 4 = 43 frames): ${video?.url ?? 'no video'}`);
+  }
 } catch (error) {
   console.error(error instanceof Error ? error.message : error);
   exitCode = 1;
