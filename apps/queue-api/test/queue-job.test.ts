@@ -61,7 +61,10 @@ describe('POST /functions/v1/queue-job', () => {
     const userId = randomUUID();
     const token = await api.token(userId);
     const send = () =>
-      api.request('/functions/v1/queue-job', { token, json: { jobType: 'image_fast', metadata: { prompt: 'a fox' } } });
+      api.request('/functions/v1/queue-job', {
+        token,
+        json: { jobType: 'image_fast', metadata: { prompt: 'a fox' } },
+      });
     expect((await send()).status).toBe(200);
     const db = api.services.db;
     const query = db.query;

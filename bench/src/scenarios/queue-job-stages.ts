@@ -111,9 +111,7 @@ export async function benchQueueJobStages(size: BenchSize): Promise<QueueJobStag
         );
       });
       await run(QUEUE_LENGTH_STAGE, 'Redis', () => queues.length('sdxl_queue'));
-      await run(DURATION_STAGE, 'Postgres', () =>
-        recentDurationSeconds(db, { taskType: request.jobType }),
-      );
+      await run(DURATION_STAGE, 'Postgres', () => recentDurationSeconds(db, { taskType: request.jobType }));
     }
     const rows = [...samples].map(([stage, entry]) => ({
       stage,

@@ -3,8 +3,8 @@ import { afterAll, beforeAll } from 'vitest';
 import type { Database } from '../src/index.js';
 import { defineAccountScenarios } from './support/account-scenarios.js';
 import { defineDatabaseScenarios } from './support/database-scenarios.js';
-import { defineOneCallScenarios } from './support/one-call-scenarios.js';
 import { type OpenedDatabase, openMigratedPostgres } from './support/databases.js';
+import { defineOneCallScenarios } from './support/one-call-scenarios.js';
 import { defineTaskScenarios } from './support/task-scenarios.js';
 import { defineWorkerScenarios } from './support/worker-scenarios.js';
 

@@ -72,10 +72,15 @@ export async function submitJob(services: ApiServices, input: SubmitInput): Prom
 /** The answers queue-job has always given for these two; other errors map in the error handler. */
 function submitError(error: unknown, maxInFlight: number): unknown {
   if (error instanceof InFlightLimitError) {
-    return new HttpError(429, 'rate_limited', `at most ${maxInFlight} jobs may be queued or running at once`, {
-      headers: { 'retry-after': '10' },
-      cause: error,
-    });
+    return new HttpError(
+      429,
+      'rate_limited',
+      `at most ${maxInFlight} jobs may be queued or running at once`,
+      {
+        headers: { 'retry-after': '10' },
+        cause: error,
+      },
+    );
   }
   if (error instanceof ProjectNotFoundError) {
     return new HttpError(403, 'forbidden', 'projectId is not one of your projects', {

@@ -40,7 +40,10 @@ export interface AppliedJobCallback {
  * @throws TaskNotFoundError, StaleAttemptError, TaskClaimedElsewhereError, InvalidTransitionError,
  *   MissingOutputsError (completed without outputs; checked after the fence and the repeat check)
  */
-export async function applyJobCallback(db: Queryable, input: ApplyJobCallbackInput): Promise<AppliedJobCallback> {
+export async function applyJobCallback(
+  db: Queryable,
+  input: ApplyJobCallbackInput,
+): Promise<AppliedJobCallback> {
   const row = await queryOne<Task & { changed: boolean }>(
     db,
     `select r.changed, (r.task).*

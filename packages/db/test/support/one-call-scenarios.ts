@@ -84,16 +84,18 @@ export function defineOneCallScenarios(engine: string, getDb: () => Database): v
       const userId = randomUUID();
       for (let index = 0; index < 3; index += 1) await submitJobTask(db, submission(userId));
       await expect(submitJobTask(db, submission(userId))).rejects.toBeInstanceOf(InFlightLimitError);
-      await expect(submitJobTask(db, submission(userId, { maxInFlight: null, cost: 0 }))).resolves.toMatchObject({
+      await expect(
+        submitJobTask(db, submission(userId, { maxInFlight: null, cost: 0 })),
+      ).resolves.toMatchObject({
         created: true,
       });
       const other = await newUser(db);
       await expect(
         submitJobTask(db, submission(userId, { maxInFlight: null, projectId: other.projectId })),
       ).rejects.toBeInstanceOf(ProjectNotFoundError);
-      await expect(submitJobTask(db, submission(userId, { maxInFlight: null, cost: 50 }))).rejects.toBeInstanceOf(
-        InsufficientCreditsError,
-      );
+      await expect(
+        submitJobTask(db, submission(userId, { maxInFlight: null, cost: 50 })),
+      ).rejects.toBeInstanceOf(InsufficientCreditsError);
       expect(await credits(db, userId)).toBe(4);
     });
 
@@ -133,7 +135,11 @@ export function defineOneCallScenarios(engine: string, getDb: () => Database): v
         workerId: 'w-1',
       });
       expect(claimed).toMatchObject({ changed: true, task: { status: 'In Progress', claimedBy: 'bullmq' } });
-      const repeat = await applyJobCallback(counted.db, { taskId: task.id, status: 'processing', attempt: 1 });
+      const repeat = await applyJobCallback(counted.db, {
+        taskId: task.id,
+        status: 'processing',
+        attempt: 1,
+      });
       expect(repeat.changed).toBe(false);
       const progressed = await applyJobCallback(counted.db, {
         taskId: task.id,
@@ -193,7 +199,12 @@ export function defineOneCallScenarios(engine: string, getDb: () => Database): v
       await expect(
         applyJobCallback(db, { taskId: task.id, status: 'completed', attempt: 2, outputs: null }),
       ).rejects.toBeInstanceOf(MissingOutputsError);
-      const failed = await applyJobCallback(db, { taskId: task.id, status: 'failed', attempt: 2, message: 'OOM' });
+      const failed = await applyJobCallback(db, {
+        taskId: task.id,
+        status: 'failed',
+        attempt: 2,
+        message: 'OOM',
+      });
       expect(failed.task).toMatchObject({ status: 'Failed', errorMessage: 'OOM' });
       await expect(
         applyJobCallback(db, { taskId: task.id, status: 'completed', attempt: 2, outputs: null }),
