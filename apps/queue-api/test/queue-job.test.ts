@@ -57,6 +57,34 @@ describe('POST /functions/v1/queue-job', () => {
     expect((await getProfile(api.services.db, userId))?.credits).toBe(100 - spec.credits);
   });
 
+  it('costs one Postgres statement per request once the ETA duration is cached, position included', async () => {
+    const userId = randomUUID();
+    const token = await api.token(userId);
+    const send = () =>
+      api.request('/functions/v1/queue-job', {
+        token,
+        json: { jobType: 'image_fast', metadata: { prompt: 'a fox' } },
+      });
+    expect((await send()).status).toBe(200);
+    const db = api.services.db;
+    const query = db.query;
+    let statements = 0;
+    db.query = (sql, params) => {
+      statements += 1;
+      return query(sql, params);
+    };
+    try {
+      const response = await send();
+      expect(response.status).toBe(200);
+      const body = QueueJobResponse.parse(await response.json());
+      expect(body.job.queuePosition).toBeGreaterThanOrEqual(1);
+      expect(body.job.etaSeconds).toBeGreaterThan(0);
+      expect(statements).toBe(1);
+    } finally {
+      db.query = query;
+    }
+  });
+
   it('works from the real supabase-js client, CORS preflight included', async () => {
     const userId = randomUUID();
     const supabase = createClient(api.url, 'anon-key-of-the-frontend', {

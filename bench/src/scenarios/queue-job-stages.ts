@@ -4,19 +4,12 @@
  * database and Redis, each timed alone. Sequential on purpose: this is where one request's
  * latency goes on an idle system, the floor under (d)'s p50. If submitJob's steps change, this
  * list must follow (it is a measurement of them, not a second implementation in use).
+ * The queue length and the ETA's recent duration are cached by queue-api (1 s and 5 s), so a
+ * request pays for them about once a second per queue: they are timed, but marked as cached.
  */
 import { createAuthenticator, signDevJwt } from '@gpuq/auth';
 import { issueCallbackCredential } from '@gpuq/callback/signing';
-import {
-  countTasksInFlight,
-  createTask,
-  ensureDefaultProject,
-  ensureProfile,
-  migrate,
-  openDatabase,
-  queuePosition,
-  recentDurationSeconds,
-} from '@gpuq/db';
+import { migrate, openDatabase, recentDurationSeconds, submitJobTask } from '@gpuq/db';
 import { creditCost, JOB_CATALOG, JobType, QueueJobRequest, resolveGenerationParams } from '@gpuq/job-types';
 import { createRedis, JobQueues } from '@gpuq/queue';
 import { createRateLimitStore, RateLimiter } from '@gpuq/rate-limit';
@@ -37,11 +30,15 @@ export interface StageRow {
 export interface QueueJobStagesResult {
   requests: number;
   rows: StageRow[];
-  /** Sum of the stage medians. */
+  /** Sum of the stage medians, cached stages left out. */
   totalP50Ms: number;
 }
 
 const SECRET = 'bench-stages-jwt-secret-0123456789';
+// Cached in queue-api: paid about once a second per queue, so left out of the sum of medians.
+const QUEUE_LENGTH_STAGE = 'queue length for the response (cached 1 s)';
+const DURATION_STAGE = 'present: recent duration for the ETA (cached 5 s)';
+const CACHED_STAGES = new Set([QUEUE_LENGTH_STAGE, DURATION_STAGE]);
 const SDXL_TYPES = JobType.options.filter((type) => JOB_CATALOG[type].queue === 'sdxl_queue');
 
 export async function benchQueueJobStages(size: BenchSize): Promise<QueueJobStagesResult> {
@@ -80,22 +77,20 @@ export async function benchQueueJobStages(size: BenchSize): Promise<QueueJobStag
       const userId = userUuid(user);
       const request = await run('validate + resolve (zod)', 'CPU', () => QueueJobRequest.parse(REQUEST_BODY));
       await run('rate limit', 'Redis script', () => limiter.enforce(userId));
-      await run('ensure_profile', 'Postgres', () =>
-        ensureProfile(db, { userId, signupCredits: 1_000_000_000 }),
-      );
-      await run('count in flight', 'Postgres', () => countTasksInFlight(db, userId));
-      const project = await run('ensure_default_project', 'Postgres', () =>
-        ensureDefaultProject(db, { userId }),
-      );
       const generation = resolveGenerationParams(request, () => 7);
-      const { task } = await run('create_task (reserve credits, insert)', 'Postgres', () =>
-        createTask(db, {
-          userId,
-          projectId: project.id,
-          taskType: request.jobType,
-          params: { ...generation, metadata: request.metadata ?? {}, videoId: null, imageId: null },
-          cost: creditCost(request),
-        }),
+      const { task } = await run(
+        'submit_job (profile, in-flight cap, project, reserve credits, insert, queue position)',
+        'Postgres',
+        () =>
+          submitJobTask(db, {
+            userId,
+            taskType: request.jobType,
+            params: { ...generation, metadata: request.metadata ?? {}, videoId: null, imageId: null },
+            cost: creditCost(request),
+            signupCredits: 1_000_000_000,
+            maxInFlight: 1_000_000,
+            queueTaskTypes: SDXL_TYPES,
+          }),
       );
       await run('credential + enqueue', 'Redis script', () => {
         const credential = issueCallbackCredential(SECRET, task.id);
@@ -105,7 +100,7 @@ export async function benchQueueJobStages(size: BenchSize): Promise<QueueJobStag
             taskId: task.id,
             taskType: request.jobType,
             userId,
-            projectId: project.id,
+            projectId: task.projectId,
             generation,
             params: task.params,
             bucket: JOB_CATALOG[request.jobType].bucket,
@@ -115,13 +110,8 @@ export async function benchQueueJobStages(size: BenchSize): Promise<QueueJobStag
           { maxAttempts: 3, priority: 10 },
         );
       });
-      await run('queue length for the response', 'Redis', () => queues.length('sdxl_queue'));
-      await run('present: queue position', 'Postgres', () =>
-        queuePosition(db, { taskId: task.id, taskTypes: SDXL_TYPES }),
-      );
-      await run('present: recent duration (ETA)', 'Postgres', () =>
-        recentDurationSeconds(db, { taskType: request.jobType }),
-      );
+      await run(QUEUE_LENGTH_STAGE, 'Redis', () => queues.length('sdxl_queue'));
+      await run(DURATION_STAGE, 'Postgres', () => recentDurationSeconds(db, { taskType: request.jobType }));
     }
     const rows = [...samples].map(([stage, entry]) => ({
       stage,
@@ -133,7 +123,7 @@ export async function benchQueueJobStages(size: BenchSize): Promise<QueueJobStag
       requests,
       rows,
       totalP50Ms: round(
-        rows.reduce((sum, row) => sum + row.p50Ms, 0),
+        rows.reduce((sum, row) => sum + (CACHED_STAGES.has(row.stage) ? 0 : row.p50Ms), 0),
         2,
       ),
     };

@@ -12,6 +12,7 @@ import {
   listLedger,
   migrate,
   openDatabase,
+  type Queryable,
   type Task,
 } from '@gpuq/db';
 import {
@@ -45,6 +46,8 @@ export interface Harness {
   credits(): Promise<number>;
   ledger(taskId: string): Promise<string[]>;
   count(table: string, taskId: string): Promise<number>;
+  /** Postgres statements the callback service has sent since the last call (begin/commit count). */
+  takeStatements(): number;
 }
 
 export interface JobCredential {
@@ -61,8 +64,9 @@ export async function startHarness(): Promise<Harness> {
   await ensureProfile(db, { userId, signupCredits: 100 });
   const project = await ensureDefaultProject(db, { userId });
   const port = await freePort();
+  const counted = countingDatabase(db);
   const app = createCallbackApp({
-    db,
+    db: counted.db,
     callbackSecret: CALLBACK_SECRET,
     logger: createLogger({ name: 'callback-test', level: 'silent' }),
     storageBaseUrls: [`http://127.0.0.1:${port}/storage/v1`],
@@ -119,6 +123,7 @@ export async function startHarness(): Promise<Harness> {
     async ledger(taskId) {
       return (await listLedger(db, { userId, taskId })).map((entry) => `${entry.kind}:${entry.amount}`);
     },
+    takeStatements: counted.take,
     async count(table, taskId) {
       const { rows } = await db.query<{ n: number }>(
         `select count(*)::int as n from public.${table} where task_id = $1`,
@@ -129,4 +134,37 @@ export async function startHarness(): Promise<Harness> {
   };
   await harness.start();
   return harness;
+}
+
+/** The service's database with every statement counted: a transaction is begin + its work + commit. */
+function countingDatabase(db: Database): { db: Database; take(): number } {
+  let statements = 0;
+  const counted = <Q extends Queryable>(inner: Q): Queryable => ({
+    query: (sql, params) => {
+      statements += 1;
+      return inner.query(sql, params);
+    },
+    exec: (sql) => {
+      statements += 1;
+      return inner.exec(sql);
+    },
+  });
+  return {
+    db: {
+      ...db,
+      ...counted(db),
+      kind: db.kind,
+      transaction: (work) => {
+        statements += 2;
+        return db.transaction((tx) => work(counted(tx)));
+      },
+      listen: (channel, onPayload) => db.listen(channel, onPayload),
+      close: () => db.close(),
+    },
+    take() {
+      const taken = statements;
+      statements = 0;
+      return taken;
+    },
+  };
 }

@@ -165,6 +165,52 @@ describe('repeats, order and fences', () => {
   });
 });
 
+describe('one round trip per callback', () => {
+  it('sends one statement for processing, progress, completed and failed', async () => {
+    const { credential } = await harness.createJob('image_fast');
+    harness.takeStatements();
+    await client().send(credential, { status: 'processing', workerId: 'gpu-rt' });
+    expect(harness.takeStatements()).toBe(1);
+    await client().send(credential, { status: 'processing', workerId: 'gpu-rt', progress: 0.5 });
+    expect(harness.takeStatements()).toBe(1);
+    await client().send(credential, { status: 'completed', outputUrl: outputPath('image_fast') });
+    expect(harness.takeStatements()).toBe(1);
+
+    const failing = await harness.createJob('video_fast');
+    harness.takeStatements();
+    await client().send(failing.credential, { status: 'failed', errorMessage: 'CUDA out of memory' });
+    expect(harness.takeStatements()).toBe(1);
+  });
+
+  it('reads the owner first only for a task it has not seen report (one statement more)', async () => {
+    const { task, credential } = await harness.createJob('image_fast');
+    harness.takeStatements();
+    await client().send(credential, { status: 'completed', outputUrl: outputPath('image_fast') });
+    expect(harness.takeStatements()).toBe(2);
+    expect((await getTask(harness.db, { taskId: task.id }))?.status).toBe('Complete');
+  });
+
+  it('refuses a path outside the owner with 400 only where the report would apply', async () => {
+    const { task, credential } = await harness.createJob('image_fast');
+    const foreign = { status: 'completed' as const, attempt: 1, outputUrl: `${randomUUID()}/x.png` };
+    await client().send(credential, { status: 'processing', attempt: 2 });
+    const stale = await client()
+      .send(credential, foreign)
+      .catch((e: unknown) => e);
+    expect((stale as CallbackRejectedError).status).toBe(409);
+    const refused = await client()
+      .send(credential, { ...foreign, attempt: 2 })
+      .catch((e: unknown) => e);
+    expect((refused as CallbackRejectedError).status).toBe(400);
+    expect((await getTask(harness.db, { taskId: task.id }))?.status).toBe('In Progress');
+    await client().send(credential, { status: 'completed', attempt: 2, outputUrl: outputPath('image_fast') });
+    // A repeat of completed answers 200 with the task, whatever it reports.
+    await expect(client().send(credential, { ...foreign, attempt: 2 })).resolves.toMatchObject({
+      status: 'completed',
+    });
+  });
+});
+
 describe('authentication and bad input change nothing', () => {
   async function unchanged(
     credential: JobCredential,

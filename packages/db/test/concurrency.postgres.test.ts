@@ -11,9 +11,11 @@ import {
   createTask,
   type Database,
   getProfile,
+  InFlightLimitError,
   InsufficientCreditsError,
   listLedger,
   openDatabase,
+  submitJobTask,
   type Task,
 } from '../src/index.js';
 import { newUser, type OpenedDatabase, openMigratedPostgres } from './support/databases.js';
@@ -132,5 +134,26 @@ describe('concurrency on Postgres', () => {
     expect(results.filter((result) => result?.created)).toHaveLength(1);
     expect(new Set(results.map((result) => result?.task.id)).size).toBe(1);
     expect((await getProfile(db, user.userId))?.credits).toBe(9);
+  });
+
+  it('lets exactly MAX in flight through when 20 submissions of one user race (the profile lock)', async () => {
+    const userId = randomUUID();
+    const { outcomes, ms } = await race(20, () =>
+      submitJobTask(racers, {
+        userId,
+        taskType: 'image_fast',
+        params: {},
+        cost: 1,
+        signupCredits: 100,
+        maxInFlight: 5,
+        queueTaskTypes: ['image_fast'],
+      }),
+    );
+    report(`20 concurrent submit_job calls, cap 5: ${ms} ms`);
+    expect(outcomes.filter((outcome) => outcome.status === 'fulfilled')).toHaveLength(5);
+    for (const outcome of outcomes) {
+      if (outcome.status === 'rejected') expect(outcome.reason).toBeInstanceOf(InFlightLimitError);
+    }
+    expect((await getProfile(opened.db, userId))?.credits).toBe(95);
   });
 });

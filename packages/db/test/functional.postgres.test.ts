@@ -4,6 +4,7 @@ import type { Database } from '../src/index.js';
 import { defineAccountScenarios } from './support/account-scenarios.js';
 import { defineDatabaseScenarios } from './support/database-scenarios.js';
 import { type OpenedDatabase, openMigratedPostgres } from './support/databases.js';
+import { defineOneCallScenarios } from './support/one-call-scenarios.js';
 import { defineTaskScenarios } from './support/task-scenarios.js';
 import { defineWorkerScenarios } from './support/worker-scenarios.js';
 
@@ -20,3 +21,4 @@ defineDatabaseScenarios('postgres', getDb);
 defineTaskScenarios('postgres', getDb);
 defineWorkerScenarios('postgres', getDb);
 defineAccountScenarios('postgres', getDb);
+defineOneCallScenarios('postgres', getDb);

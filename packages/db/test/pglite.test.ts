@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appliedMigrations, type Database, migrate, openDatabase, readMigrationFiles } from '../src/index.js';
 import { defineAccountScenarios } from './support/account-scenarios.js';
 import { defineDatabaseScenarios } from './support/database-scenarios.js';
+import { defineOneCallScenarios } from './support/one-call-scenarios.js';
 import { defineTaskScenarios } from './support/task-scenarios.js';
 import { defineWorkerScenarios } from './support/worker-scenarios.js';
 
@@ -47,3 +48,4 @@ defineDatabaseScenarios('pglite', getDb);
 defineTaskScenarios('pglite', getDb);
 defineWorkerScenarios('pglite', getDb);
 defineAccountScenarios('pglite', getDb);
+defineOneCallScenarios('pglite', getDb);

@@ -1,19 +1,23 @@
 /**
  * Tasks as the API shows them (JobRecord): queue position and ETA while waiting or running, and
- * outputs as signed URLs that expire.
+ * outputs as signed URLs that expire. A caller that already knows the queue position (queue-job,
+ * whose submit_job call returns it) passes it and saves the query; the ETA's per-job duration
+ * comes from a cache refreshed every few seconds.
  */
-import { type Database, queuePosition, recentDurationSeconds, type Task, toJobRecord } from '@gpuq/db';
-import { JOB_CATALOG, type JobRecord, JobType, type TaskType, taskSpec } from '@gpuq/job-types';
+import { type Database, queuePosition, type Task, toJobRecord } from '@gpuq/db';
+import { JOB_CATALOG, type JobRecord, type JobType, type TaskType } from '@gpuq/job-types';
 import type { Storage } from '@gpuq/storage';
+import { RecentDurationCache } from './recent-duration-cache.js';
+import { sameQueueTypes } from './same-queue-types.js';
 
 export const OUTPUT_URL_TTL_SECONDS = 3600;
 
-export type PresentJob = (task: Task) => Promise<JobRecord>;
-
-function sameQueueTypes(taskType: TaskType): string[] {
-  const queue = taskSpec(taskType).queue;
-  return JobType.options.filter((type) => JOB_CATALOG[type].queue === queue);
+export interface KnownPlacement {
+  /** The task's queue position, read in the same statement that returned the task. */
+  queuePosition: number | null;
 }
+
+export type PresentJob = (task: Task, known?: KnownPlacement) => Promise<JobRecord>;
 
 function expectedSeconds(task: Task): number {
   const spec = JOB_CATALOG[task.taskType as JobType];
@@ -22,16 +26,20 @@ function expectedSeconds(task: Task): number {
 }
 
 export function jobPresenter(deps: { db: Database; storage: Storage }): PresentJob {
-  return async function presentJob(task) {
+  const durations = new RecentDurationCache({ db: deps.db });
+  return async function presentJob(task, known) {
     const taskType = task.taskType as TaskType;
     const waiting = task.status === 'Queued';
     const running = task.status === 'In Progress';
-    const position = waiting
-      ? await queuePosition(deps.db, { taskId: task.id, taskTypes: sameQueueTypes(taskType) })
-      : null;
+    let position: number | null = null;
+    if (waiting) {
+      position = known
+        ? known.queuePosition
+        : await queuePosition(deps.db, { taskId: task.id, taskTypes: sameQueueTypes(taskType) });
+    }
     let etaSeconds: number | null = null;
     if (waiting || running) {
-      const perJob = (await recentDurationSeconds(deps.db, { taskType })) ?? expectedSeconds(task);
+      const perJob = (await durations.seconds(taskType)) ?? expectedSeconds(task);
       etaSeconds = waiting ? perJob * (position ?? 1) : perJob * (1 - (task.progress ?? 0));
       etaSeconds = Math.round(etaSeconds * 10) / 10;
     }

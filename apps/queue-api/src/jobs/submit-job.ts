@@ -1,22 +1,17 @@
 /**
  * The heart of queue-job, in DESIGN.md section 3's order after authentication and validation:
- * per-user limits (429) → credits reserved and the task inserted in one transaction (402, or the
+ * the rate limit (429, Redis) → one Postgres call (public.submit_job) for the profile, the
+ * in-flight cap (429), the project (403), the credit reservation (402) and the task row (or the
  * earlier task for a repeated Idempotency-Key) → the BullMQ job added under the task's id. When
  * Redis fails after the commit the task stays Queued and the reconciler enqueues it later: the
  * request is answered 202, neither lost nor charged twice.
  */
 import { createHash, randomInt } from 'node:crypto';
-import {
-  countTasksInFlight,
-  createTask,
-  ensureDefaultProject,
-  ensureProfile,
-  getProject,
-  type Task,
-} from '@gpuq/db';
+import { InFlightLimitError, ProjectNotFoundError, submitJobTask, type Task } from '@gpuq/db';
 import { HttpError } from '@gpuq/http';
 import { creditCost, type QueueJobRequest, resolveGenerationParams, SEED_MAX } from '@gpuq/job-types';
 import type { ApiServices } from '../services.js';
+import { sameQueueTypes } from './same-queue-types.js';
 
 export interface SubmitInput {
   userId: string;
@@ -34,6 +29,8 @@ export interface SubmitResult {
   created: boolean;
   /** False: committed, but Redis did not take the job (the reconciler will). */
   enqueued: boolean;
+  /** The task's place in its queue when it was submitted; null once it is no longer Queued. */
+  queuePosition: number | null;
 }
 
 export async function submitJob(services: ApiServices, input: SubmitInput): Promise<SubmitResult> {
@@ -41,44 +38,55 @@ export async function submitJob(services: ApiServices, input: SubmitInput): Prom
   if (!input.privileged) {
     await limiter.enforce(input.userId);
   }
-  await ensureProfile(db, { userId: input.userId, signupCredits: env.GPUQ_SIGNUP_CREDITS });
-  if (!input.privileged && (await countTasksInFlight(db, input.userId)) >= env.MAX_JOBS_IN_FLIGHT) {
-    throw new HttpError(
-      429,
-      'rate_limited',
-      `at most ${env.MAX_JOBS_IN_FLIGHT} jobs may be queued or running at once`,
-      {
-        headers: { 'retry-after': '10' },
-      },
-    );
-  }
-  const projectId = input.request.projectId
-    ? ((await getProject(db, { projectId: input.request.projectId, userId: input.userId }))?.id ?? null)
-    : (await ensureDefaultProject(db, { userId: input.userId })).id;
-  if (!projectId)
-    throw new HttpError(403, 'forbidden', 'projectId is not one of your projects', { field: 'projectId' });
-
   const generation = resolveGenerationParams(input.request, () => randomInt(0, SEED_MAX));
-  const { metadata, videoId, imageId } = input.request;
-  const { task, created } = await createTask(db, {
+  const { jobType, metadata, videoId, imageId, projectId } = input.request;
+  const submitted = await submitJobTask(db, {
     userId: input.userId,
-    projectId,
-    taskType: input.request.jobType,
+    projectId: projectId ?? null,
+    taskType: jobType,
     params: { ...generation, metadata: metadata ?? {}, videoId: videoId ?? null, imageId: imageId ?? null },
     cost: input.privileged ? 0 : creditCost(input.request),
+    signupCredits: env.GPUQ_SIGNUP_CREDITS,
+    maxInFlight: input.privileged ? null : env.MAX_JOBS_IN_FLIGHT,
+    queueTaskTypes: sameQueueTypes(jobType),
     idempotencyKey: input.idempotencyKey,
     requestHash: input.idempotencyKey ? createHash('sha256').update(input.rawBody).digest('hex') : undefined,
+  }).catch((error: unknown) => {
+    throw submitError(error, env.MAX_JOBS_IN_FLIGHT);
   });
-  if (!created) return { task, created, enqueued: true };
+  const { task, created, queuePosition } = submitted;
+  if (!created) return { task, created, enqueued: true, queuePosition };
 
   try {
     await services.enqueueTask(task);
-    return { task, created, enqueued: true };
+    return { task, created, enqueued: true, queuePosition };
   } catch (error) {
     logger.warn(
       { jobId: task.id, err: (error as Error).message },
       'enqueue failed after commit; the reconciler will retry',
     );
-    return { task, created, enqueued: false };
+    return { task, created, enqueued: false, queuePosition };
   }
+}
+
+/** The answers queue-job has always given for these two; other errors map in the error handler. */
+function submitError(error: unknown, maxInFlight: number): unknown {
+  if (error instanceof InFlightLimitError) {
+    return new HttpError(
+      429,
+      'rate_limited',
+      `at most ${maxInFlight} jobs may be queued or running at once`,
+      {
+        headers: { 'retry-after': '10' },
+        cause: error,
+      },
+    );
+  }
+  if (error instanceof ProjectNotFoundError) {
+    return new HttpError(403, 'forbidden', 'projectId is not one of your projects', {
+      field: 'projectId',
+      cause: error,
+    });
+  }
+  return error;
 }

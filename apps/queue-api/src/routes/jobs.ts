@@ -52,7 +52,10 @@ export function jobRoutes(services: ApiServices): Hono<ApiHonoEnv> {
       cursor: query.cursor ?? null,
       limit: query.limit,
     });
-    return c.json({ jobs: await Promise.all(page.tasks.map(services.present)), nextCursor: page.nextCursor });
+    return c.json({
+      jobs: await Promise.all(page.tasks.map((task) => services.present(task))),
+      nextCursor: page.nextCursor,
+    });
   });
 
   app.post('/v1/jobs/:id/cancel', async (c) => {

@@ -14,6 +14,7 @@ import {
 } from '@gpuq/job-types';
 import { Hono } from 'hono';
 import type { ApiHonoEnv } from '../hono-env.js';
+import { QueueLengthCache } from '../jobs/queue-length-cache.js';
 import { submitJob } from '../jobs/submit-job.js';
 import type { ApiServices } from '../services.js';
 
@@ -28,6 +29,7 @@ function parseRequest(body: unknown): QueueJobRequest {
 
 export function queueJobRoutes(services: ApiServices): Hono<ApiHonoEnv> {
   const app = new Hono<ApiHonoEnv>();
+  const queueLengths = new QueueLengthCache({ queues: services.queues });
 
   app.post('/functions/v1/queue-job', async (c) => {
     const user = getUser(c);
@@ -42,10 +44,10 @@ export function queueJobRoutes(services: ApiServices): Hono<ApiHonoEnv> {
     c.set('jobId', result.task.id);
     if (result.created) services.metrics.jobOutcomes.inc({ job_type: request.jobType, outcome: 'queued' });
     const spec = JOB_CATALOG[request.jobType];
-    const queueLength = await services.queues.length(spec.queue).catch(() => 0);
+    const queueLength = await queueLengths.length(spec.queue);
     const body200: QueueJobResponse = {
       success: true,
-      job: await services.present(result.task),
+      job: await services.present(result.task, { queuePosition: result.queuePosition }),
       message: !result.created
         ? 'Job already queued for this Idempotency-Key'
         : result.enqueued

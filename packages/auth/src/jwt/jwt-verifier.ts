@@ -6,7 +6,14 @@
  * `iss` when one is configured, and a `sub`. Service-role tokens skip aud/iss: Supabase issues its
  * service key with `iss: "supabase"` and no audience.
  */
-import { decodeJwt, decodeProtectedHeader, type JWTPayload, type JWTVerifyGetKey, jwtVerify } from 'jose';
+import {
+  type CryptoKey,
+  decodeJwt,
+  decodeProtectedHeader,
+  type JWTPayload,
+  type JWTVerifyGetKey,
+  jwtVerify,
+} from 'jose';
 import { AuthError } from '../errors/auth-error.js';
 import type { Principal } from '../principal.js';
 import { toAuthError } from './jose-error.js';
@@ -27,7 +34,7 @@ export interface JwtVerifierOptions {
 export type JwtVerifier = (token: string) => Promise<Principal>;
 
 export function createJwtVerifier(options: JwtVerifierOptions): JwtVerifier {
-  const secret = options.jwtSecret ? new TextEncoder().encode(options.jwtSecret) : undefined;
+  const secret = options.jwtSecret ? importHs256Secret(options.jwtSecret) : undefined;
   const jwks = options.jwksUrl ? createJwksKeySource(new URL(options.jwksUrl), options.jwks) : undefined;
 
   return async function verifyJwt(token) {
@@ -42,7 +49,7 @@ export function createJwtVerifier(options: JwtVerifierOptions): JwtVerifier {
     try {
       if (alg === 'HS256') {
         if (!secret) throw new AuthError('algorithm', 'HS256 tokens are not accepted by this server');
-        ({ payload } = await jwtVerify(token, secret, { ...checks, algorithms: ['HS256'] }));
+        ({ payload } = await jwtVerify(token, await secret, { ...checks, algorithms: ['HS256'] }));
       } else if (options.asymmetricAlgorithms.includes(alg)) {
         if (!jwks) throw new AuthError('algorithm', `${alg} tokens need a JWKS, and none is configured`);
         ({ payload } = await verifyWithJwks(token, jwks, { ...checks, algorithms: [alg] }));
@@ -54,6 +61,23 @@ export function createJwtVerifier(options: JwtVerifierOptions): JwtVerifier {
     }
     return toPrincipal(payload, options.serviceRoles);
   };
+}
+
+/**
+ * The HS256 secret as a WebCrypto key, imported once: given raw bytes, jose imports them again
+ * on every verify, which was most of its share of queue-api's CPU.
+ */
+function importHs256Secret(jwtSecret: string): Promise<CryptoKey> {
+  const key = crypto.subtle.importKey(
+    'raw',
+    new TextEncoder().encode(jwtSecret),
+    { name: 'HMAC', hash: 'SHA-256' },
+    false,
+    ['verify'],
+  );
+  // Awaited by every HS256 verify; a failure (none is expected for HMAC) surfaces there.
+  key.catch(() => {});
+  return key;
 }
 
 // Separate so the call picks jose's key-function overload.

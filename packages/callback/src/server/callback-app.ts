@@ -16,6 +16,7 @@ import type { Logger } from '@gpuq/logger';
 import { Hono } from 'hono';
 import { CALLBACK_EXPIRES_HEADER, verifySignature } from '../signing/request-signature.js';
 import { type AppliedCallback, applyCallback } from './apply-callback.js';
+import { TaskOwnerCache } from './task-owner-cache.js';
 
 export const CALLBACK_PATH = '/functions/v1/job-callback';
 
@@ -26,7 +27,10 @@ export interface CallbackAppOptions {
   logger: Logger;
   /** Base URLs of this system's storage (reported URLs are read back as paths). */
   storageBaseUrls?: readonly string[];
-  /** How a task is shown in the answer; default: outputs as storage paths. */
+  /**
+   * How a task is shown in the answer; default: outputs as storage paths, no queue position or
+   * ETA (workers read only the status, and the answer costs no query).
+   */
   present?(task: Task): Promise<JobRecord>;
   /** Told of every applied callback (metrics, logs). */
   onApplied?(applied: AppliedCallback, payload: JobCallbackPayload): void;
@@ -51,6 +55,7 @@ const defaultPresent = (task: Task) =>
 
 export function createCallbackApp(options: CallbackAppOptions): Hono {
   const present = options.present ?? defaultPresent;
+  const owners = new TaskOwnerCache();
   const app = new Hono();
   app.onError(errorHandler(options.logger));
   app.post(CALLBACK_PATH, async (c) => {
@@ -76,6 +81,7 @@ export function createCallbackApp(options: CallbackAppOptions): Hono {
     }
     const applied = await applyCallback(options.db, parsed.data, {
       storageBaseUrls: options.storageBaseUrls ?? [],
+      owners,
     });
     options.onApplied?.(applied, parsed.data);
     options.logger.info(

@@ -1,12 +1,13 @@
 /**
  * What a `completed` callback reports, turned into stored outputs: every path normalised to the
- * owner's `<userId>/...` prefix in the task's bucket (a path outside it is refused), then filed as
- * image or video rows by the task type's output kind.
+ * owner's `<userId>/...` prefix in the task's bucket (a path outside it is refused), of the task
+ * type's output kind. public.apply_job_callback files them as image or video rows.
  */
-import { type Queryable, recordImage, recordVideo, type StoredOutput, type Task } from '@gpuq/db';
+import type { StoredOutput } from '@gpuq/db';
 import { HttpError } from '@gpuq/http';
 import { type JobCallbackPayload, type TaskType, taskSpec } from '@gpuq/job-types';
 import { InvalidStoragePath, parseStorageLocation } from '@gpuq/storage';
+import type { TaskOwner } from './task-owner-cache.js';
 
 export interface OutputOptions {
   /** Base URLs of this system's storage, so reported URLs can be read back as paths. */
@@ -14,7 +15,7 @@ export interface OutputOptions {
 }
 
 function normalise(
-  task: Task,
+  task: TaskOwner,
   bucket: string,
   reported: string,
   field: string,
@@ -36,7 +37,7 @@ function normalise(
 
 /** The outputs a completed callback names, in the order a user sees them. */
 export function reportedOutputs(
-  task: Task,
+  task: TaskOwner,
   payload: JobCallbackPayload,
   options: OutputOptions,
 ): StoredOutput[] {
@@ -63,40 +64,4 @@ export function reportedOutputs(
     });
   }
   return outputs;
-}
-
-function numberParam(task: Task, name: string): number | null {
-  const value = task.params[name];
-  return typeof value === 'number' ? value : null;
-}
-
-/** Files the outputs as asset rows linked to the task (and its generation, once it exists). */
-export async function recordOutputs(
-  tx: Queryable,
-  task: Task,
-  outputs: readonly StoredOutput[],
-  enhancedPrompt: string | null,
-): Promise<void> {
-  const prompt = typeof task.params.prompt === 'string' ? task.params.prompt : null;
-  const common = {
-    taskId: task.id,
-    prompt,
-    enhancedPrompt,
-    width: numberParam(task, 'width'),
-    height: numberParam(task, 'height'),
-    seed: numberParam(task, 'seed'),
-  };
-  const poster = outputs.find((output) => output.kind === 'poster');
-  for (const output of outputs) {
-    if (output.kind === 'image') await recordImage(tx, { ...common, storagePath: output.path });
-    if (output.kind === 'video') {
-      await recordVideo(tx, {
-        ...common,
-        storagePath: output.path,
-        posterUrl: poster?.path ?? null,
-        frames: numberParam(task, 'frames'),
-        fps: numberParam(task, 'fps'),
-      });
-    }
-  }
 }

@@ -5,8 +5,10 @@
  */
 import { DatabaseError } from './database-error.js';
 import { IdempotencyConflictError } from './idempotency-conflict-error.js';
+import { InFlightLimitError } from './in-flight-limit-error.js';
 import { InsufficientCreditsError } from './insufficient-credits-error.js';
 import { InvalidTransitionError } from './invalid-transition-error.js';
+import { MissingOutputsError } from './missing-outputs-error.js';
 import { PermissionDeniedError } from './permission-denied-error.js';
 import { ProfileNotFoundError } from './profile-not-found-error.js';
 import { ProjectNotFoundError } from './project-not-found-error.js';
@@ -25,6 +27,8 @@ const BY_CODE: Record<string, ErrorClass> = {
   GQ006: TaskClaimedElsewhereError,
   GQ007: StaleAttemptError,
   GQ008: ProfileNotFoundError,
+  GQ009: MissingOutputsError,
+  GQ010: InFlightLimitError,
   '42501': PermissionDeniedError,
 };
 

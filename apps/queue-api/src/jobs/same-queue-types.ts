@@ -1,0 +1,7 @@
+/** The task types sharing one BullMQ queue: a waiting task's queue position counts all of them. */
+import { JOB_CATALOG, JobType, type TaskType, taskSpec } from '@gpuq/job-types';
+
+export function sameQueueTypes(taskType: TaskType): JobType[] {
+  const queue = taskSpec(taskType).queue;
+  return JobType.options.filter((type) => JOB_CATALOG[type].queue === queue);
+}
