@@ -7,8 +7,8 @@
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { JobType } from '../packages/job-types/dist/index.js';
-import { devUserToken } from './lib/dev-token.mjs';
 import { runDemoTravel } from './lib/demo-travel.mjs';
+import { devUserToken } from './lib/dev-token.mjs';
 import { createJobTable } from './lib/job-table.mjs';
 import { startStack } from './lib/stack.mjs';
 
@@ -81,7 +81,9 @@ try {
   );
   if (completed < jobs.length) exitCode = 1;
 
-  console.log('\nA travel: 3 segments of 17 frames, overlaps 4 and 4, rendered and stitched by the WAN fleet...');
+  console.log(
+    '\nA travel: 3 segments of 17 frames, overlaps 4 and 4, rendered and stitched by the WAN fleet...',
+  );
   const travel = await runDemoTravel({ apiUrl: stack.apiUrl, headers, timeoutMs: TIMEOUT_MS });
   if (travel?.status !== 'completed') {
     console.log(`  travel ${travel ? `${travel.status}: ${travel.error ?? ''}` : 'did not finish in time'}`);
