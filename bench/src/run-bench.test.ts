@@ -23,7 +23,9 @@ describe('the bench harness at a tiny size', () => {
       expect(report.pickup.map((row) => row.samples)).toEqual([5, 5, 5]);
       expect(report.http.atRate.queueJob.ok).toBeGreaterThan(0);
       expect(report.http.max.hello.ok).toBe(TINY_SIZE.httpRequests);
-      expect(report.stages.rows.map((row) => row.stage)).toContain('create_task (reserve credits, insert)');
+      expect(report.stages.rows.map((row) => row.stage)).toContain(
+        'submit_job (profile, in-flight cap, project, reserve credits, insert, queue position)',
+      );
       expect(Object.keys(report.peakRssMiB).length).toBeGreaterThan(5);
 
       const written = writeResults(report, dir);
