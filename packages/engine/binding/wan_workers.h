@@ -33,7 +33,7 @@ Napi::Promise start_wan_generate(Napi::Env env, std::shared_ptr<WanHandle> h, Wa
 
 // One stage of the pipeline, run on the worker thread: returns a CPU tensor, fills the trace when
 // given one.
-using WanStage = std::function<Tensor(WanPipeline&, Trace*)>;
+using WanStage = std::function<Tensor(WanPipeline&, Trace*)>;  // Stage<WanPipeline> (stage_worker.h)
 Napi::Promise start_wan_stage(Napi::Env env, std::shared_ptr<WanHandle> h, WanStage stage, bool trace);
 
 }  // namespace gpuq::binding
