@@ -27,8 +27,8 @@ import {
   type TaskType,
 } from '@gpuq/job-types';
 import { createLogger } from '@gpuq/logger';
-import { createTestDatabase, freePort, type TestDatabase } from '@gpuq/testing';
 import { createStorageRoutes, LocalFileStorage } from '@gpuq/storage';
+import { createTestDatabase, freePort, type TestDatabase } from '@gpuq/testing';
 import { type ServerType, serve } from '@hono/node-server';
 import { Hono } from 'hono';
 import { createCallbackApp } from '../src/server/callback-app.js';

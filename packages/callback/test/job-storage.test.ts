@@ -48,12 +48,19 @@ async function rejection(promise: Promise<unknown>): Promise<CallbackRejectedErr
 describe('upload-url and download-url', () => {
   it('hands out URLs that store and read the bytes (PUT, then GET)', async () => {
     const { task, credential } = await harness.createJob('sdxl_image_fast');
-    const upload = await client().uploadUrl(credential, { filename: 'image-0.png', contentType: 'image/png' });
+    const upload = await client().uploadUrl(credential, {
+      filename: 'image-0.png',
+      contentType: 'image/png',
+    });
     const bucket = JOB_CATALOG.sdxl_image_fast.bucket;
     expect(upload).toMatchObject({ bucket, path: `${harness.userId}/${task.id}/image-0.png` });
     expect(Date.parse(upload.expiresAt) - Date.now()).toBeLessThanOrEqual(600_000);
 
-    const put = await fetch(upload.url, { method: 'PUT', headers: { 'content-type': 'image/png' }, body: png });
+    const put = await fetch(upload.url, {
+      method: 'PUT',
+      headers: { 'content-type': 'image/png' },
+      body: png,
+    });
     expect(put.status).toBe(200);
     expect(await harness.storage.exists(bucket, upload.path)).toBe(true);
 
@@ -67,7 +74,11 @@ describe('upload-url and download-url', () => {
   it('binds the upload URL to its content type', async () => {
     const { credential } = await harness.createJob('sdxl_image_fast');
     const upload = await client().uploadUrl(credential, { filename: 'a.png', contentType: 'image/png' });
-    const put = await fetch(upload.url, { method: 'PUT', headers: { 'content-type': 'video/mp4' }, body: png });
+    const put = await fetch(upload.url, {
+      method: 'PUT',
+      headers: { 'content-type': 'video/mp4' },
+      body: png,
+    });
     expect(put.status).toBe(415);
   });
 
@@ -104,14 +115,20 @@ describe('upload-url and download-url', () => {
     expect(foreign.body).toMatchObject({ error: { code: 'forbidden', field: 'path' } });
     expect(foreign.reason).toMatch(/another user's folder/);
 
-    const outside = await post('download-url', credential, { bucket: 'sdxl_image_fast', path: 'shared/x.png' });
+    const outside = await post('download-url', credential, {
+      bucket: 'sdxl_image_fast',
+      path: 'shared/x.png',
+    });
     expect(outside.status).toBe(403);
     const traversal = await post('download-url', credential, {
       bucket: 'sdxl_image_fast',
       path: `${harness.userId}/../${stranger}`,
     });
     expect(traversal).toMatchObject({ status: 400, body: { error: { field: 'path' } } });
-    const badBucket = await post('download-url', credential, { bucket: '../etc', path: `${harness.userId}/a.png` });
+    const badBucket = await post('download-url', credential, {
+      bucket: '../etc',
+      path: `${harness.userId}/a.png`,
+    });
     expect(badBucket).toMatchObject({ status: 400, body: { error: { field: 'bucket' } } });
   });
 

@@ -33,9 +33,6 @@ export class CallbackDeliveryError extends Error {
     options: { cause?: unknown },
     readonly target = 'job-callback',
   ) {
-    super(
-      `${target} unreachable after ${attempts} attempts over ${Math.round(elapsedMs / 1000)} s`,
-      options,
-    );
+    super(`${target} unreachable after ${attempts} attempts over ${Math.round(elapsedMs / 1000)} s`, options);
   }
 }

@@ -152,10 +152,15 @@ function checkedPath<T>(field: string, check: () => T): T {
     if (!(error instanceof InvalidStoragePath)) throw error;
     const outside = error.reason === 'foreign_owner' || error.reason === 'missing_owner';
     const message = outside ? `${error.message} (a job reads only its owner's folder)` : error.message;
-    throw new HttpError(outside ? 403 : 400, outside ? 'forbidden' : 'invalid_request', `${field}: ${message}`, {
-      field,
-      cause: error,
-    });
+    throw new HttpError(
+      outside ? 403 : 400,
+      outside ? 'forbidden' : 'invalid_request',
+      `${field}: ${message}`,
+      {
+        field,
+        cause: error,
+      },
+    );
   };
   try {
     const result = check();

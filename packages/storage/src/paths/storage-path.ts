@@ -72,7 +72,8 @@ export function assertObjectPath(path: string): string {
  * and some stores collapse them), and every rule of `assertObjectPath`.
  */
 export function assertFileName(name: string): string {
-  if (name.includes('/')) throw new InvalidStoragePath(name, 'not_a_file_name', 'is not a plain file name (has a "/")');
+  if (name.includes('/'))
+    throw new InvalidStoragePath(name, 'not_a_file_name', 'is not a plain file name (has a "/")');
   if (/^\.+$/.test(name)) throw new InvalidStoragePath(name, 'not_a_file_name', 'is only dots');
   return assertObjectPath(name);
 }

@@ -161,6 +161,8 @@ function hasField(error: CallbackRejectedError, field: string): boolean {
   return (error.body as { error?: { field?: unknown } } | null)?.error?.field === field;
 }
 
-function toWebStream(body: ReadableStream<Uint8Array> | AsyncIterable<Uint8Array>): ReadableStream<Uint8Array> {
+function toWebStream(
+  body: ReadableStream<Uint8Array> | AsyncIterable<Uint8Array>,
+): ReadableStream<Uint8Array> {
   return body instanceof ReadableStream ? body : ReadableStream.from(body);
 }
