@@ -27,6 +27,8 @@ export function buildApp(services: ApiServices, extraRoutes: Hono[] = []): Hono 
     callbackSecret: env.secrets.callbackSecret.value,
     logger,
     storageBaseUrls: [`${env.publicUrl}${STORAGE_PATH}`],
+    // Remote workers (WORKER_STORAGE=api) get signed URLs of this storage through the callback mount.
+    storage: services.storage,
     // Workers read only the status from the answer: no queue position, ETA or URL signing here.
     onApplied: ({ task, changed }, payload) => {
       if (changed && payload.status !== 'processing') {
@@ -36,9 +38,10 @@ export function buildApp(services: ApiServices, extraRoutes: Hono[] = []): Hono 
   });
   const authenticate = authMiddleware({ authenticator: services.authenticator });
   const authenticateEvents = authMiddleware({ authenticator: services.authenticator, allowQueryToken: true });
-  // Every API route but the callback (signed per job) and the event stream (own allowance).
+  // Every API route but the callback and its storage routes (signed per job) and the event stream
+  // (own allowance).
   const apiAuth: MiddlewareHandler<ApiHonoEnv> = (c, next) => {
-    if (c.req.path === CALLBACK_PATH) return next();
+    if (c.req.path === CALLBACK_PATH || c.req.path.startsWith(`${CALLBACK_PATH}/`)) return next();
     const authenticateThis = c.req.path === '/v1/events' ? authenticateEvents : authenticate;
     // The auth middleware declares only its own variables; ours extend them.
     return authenticateThis(c as unknown as Parameters<typeof authenticate>[0], async () => {

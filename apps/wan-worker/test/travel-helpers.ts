@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { getTask, listTravelTasks, storedOutputs, type Task } from '@gpuq/db';
-import { probeVideo, type VideoProbe } from '@gpuq/media';
+import { encodePng, probeVideo, type VideoProbe } from '@gpuq/media';
 import type { ApiHarness } from '@gpuq/queue-api/testing';
 import type { RunningProcess } from '@gpuq/testing';
 import { expect } from 'vitest';
@@ -78,4 +78,19 @@ export function videoPathOf(task: Task): string | undefined {
 /** What the worker reported about the run (the callback's metadata). */
 export function runMetadata(task: Task): Record<string, unknown> | undefined {
   return (task.result as { metadata?: Record<string, unknown> } | null)?.metadata;
+}
+
+/** A solid-color PNG put in the user's folder of the api's storage; its public URL there. */
+export async function storeImage(
+  api: ApiHarness,
+  user: TestUser,
+  name: string,
+  rgb: [number, number, number],
+): Promise<string> {
+  const [width, height] = [40, 24];
+  const pixels = new Uint8Array(width * height * 3);
+  for (let i = 0; i < pixels.length; i += 3) pixels.set(rgb, i);
+  const path = `${user.userId}/${name}.png`;
+  await api.services.storage.put('uploads', path, encodePng(pixels, width, height), 'image/png');
+  return `${api.env.publicUrl}/storage/v1/object/public/uploads/${path}`;
 }

@@ -6,13 +6,13 @@
  */
 import { getProfile, getTask, type Task } from '@gpuq/db';
 import type { JobRecord } from '@gpuq/job-types';
-import { encodePng } from '@gpuq/media';
 import { describe, expect, it } from 'vitest';
 import {
   newUser,
   probeStored,
   runMetadata,
   runTravel,
+  storeImage,
   type TestUser,
   videoPathOf,
 } from './travel-helpers.js';
@@ -21,14 +21,8 @@ import { useWanStack } from './wan-stack.js';
 const stack = useWanStack('wan-i2v', { WAN_TINY_CHECKPOINT: 'image-to-video' });
 
 /** A solid-color PNG in the user's folder, and its public URL in this system's storage. */
-async function uploadImage(user: TestUser, name: string, rgb: [number, number, number]): Promise<string> {
-  const [width, height] = [40, 24];
-  const pixels = new Uint8Array(width * height * 3);
-  for (let i = 0; i < pixels.length; i += 3) pixels.set(rgb, i);
-  const path = `${user.userId}/${name}.png`;
-  await stack.api.services.storage.put('uploads', path, encodePng(pixels, width, height), 'image/png');
-  return `${stack.api.env.publicUrl}/storage/v1/object/public/uploads/${path}`;
-}
+const uploadImage = (user: TestUser, name: string, rgb: [number, number, number]) =>
+  storeImage(stack.api, user, name, rgb);
 
 async function runVideo(user: TestUser, metadata: Record<string, unknown>): Promise<Task> {
   const response = await stack.api.request('/functions/v1/queue-job', {

@@ -1,7 +1,8 @@
 /**
  * What every WAN fleet test runs against: a real queue-api (its own database, Redis prefix and
  * storage folder; background loops on) and one wan-worker process serving it, plus a scratch
- * folder. Started in beforeAll, stopped in afterAll.
+ * folder. Started in beforeAll, stopped in afterAll. With `remoteWorker`, the worker stands for a
+ * GPU host without the api's disk: a GPUQ_DATA_DIR of its own and WORKER_STORAGE=api.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -15,10 +16,21 @@ export interface WanStack {
   worker: RunningProcess;
   /** A scratch folder removed afterwards. */
   work: string;
+  /** The worker's GPUQ_DATA_DIR: the api's, or with `remoteWorker` its own (inside `work`). */
+  workerDataDir: string;
+}
+
+export interface WanStackOptions {
+  /** Run the worker as a remote GPU host: its own data folder, storage through the api. */
+  remoteWorker?: boolean;
 }
 
 /** The returned object is filled in by beforeAll; read its fields inside tests only. */
-export function useWanStack(workerId: string, workerEnv: Record<string, string> = {}): WanStack {
+export function useWanStack(
+  workerId: string,
+  workerEnv: Record<string, string> = {},
+  options: WanStackOptions = {},
+): WanStack {
   const stack = {} as WanStack;
   beforeAll(async () => {
     stack.work = await mkdtemp(join(tmpdir(), `gpuq-${workerId}-`));
@@ -26,7 +38,13 @@ export function useWanStack(workerId: string, workerEnv: Record<string, string> 
       { MAX_JOBS_IN_FLIGHT: '50', RATE_LIMIT_PER_MIN: '1000' },
       { background: true },
     );
-    stack.worker = runTsEntry('src/main.ts', stack.api.workerEnv(workerId, workerEnv));
+    stack.workerDataDir = options.remoteWorker
+      ? join(stack.work, 'worker-data')
+      : stack.api.env.GPUQ_DATA_DIR;
+    const remote: Record<string, string> = options.remoteWorker
+      ? { GPUQ_DATA_DIR: stack.workerDataDir, WORKER_STORAGE: 'api' }
+      : {};
+    stack.worker = runTsEntry('src/main.ts', stack.api.workerEnv(workerId, { ...remote, ...workerEnv }));
     await stack.worker.waitFor('worker started', 180_000);
   }, 240_000);
   afterAll(async () => {

@@ -1,8 +1,12 @@
 /**
  * A real job-callback service for tests: its own Postgres database (migrated), the Hono app served
- * over HTTP on a free port, and helpers that create tasks the way queue-api does.
+ * over HTTP on a free port with local storage and its signed-URL routes beside it (as queue-api
+ * mounts them), and helpers that create tasks the way queue-api does.
  */
 import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import {
   createTask,
   type Database,
@@ -23,8 +27,10 @@ import {
   type TaskType,
 } from '@gpuq/job-types';
 import { createLogger } from '@gpuq/logger';
+import { createStorageRoutes, LocalFileStorage } from '@gpuq/storage';
 import { createTestDatabase, freePort, type TestDatabase } from '@gpuq/testing';
 import { type ServerType, serve } from '@hono/node-server';
+import { Hono } from 'hono';
 import { createCallbackApp } from '../src/server/callback-app.js';
 import { issueCallbackCredential } from '../src/signing/callback-credential.js';
 
@@ -34,6 +40,8 @@ export interface Harness {
   db: Database;
   url: string;
   port: number;
+  /** The service's storage (files in a temp folder, served at `/storage/v1`). */
+  storage: LocalFileStorage;
   userId: string;
   projectId: string;
   start(): Promise<void>;
@@ -65,16 +73,30 @@ export async function startHarness(): Promise<Harness> {
   const project = await ensureDefaultProject(db, { userId });
   const port = await freePort();
   const counted = countingDatabase(db);
-  const app = createCallbackApp({
-    db: counted.db,
-    callbackSecret: CALLBACK_SECRET,
-    logger: createLogger({ name: 'callback-test', level: 'silent' }),
-    storageBaseUrls: [`http://127.0.0.1:${port}/storage/v1`],
+  const storageDir = mkdtempSync(join(tmpdir(), 'gpuq-callback-storage-'));
+  const storageSecret = 'storage-secret-for-tests-0123456789';
+  const storage = new LocalFileStorage({
+    rootDir: storageDir,
+    baseUrl: `http://127.0.0.1:${port}/storage/v1`,
+    secret: storageSecret,
   });
+  const app = new Hono()
+    .route(
+      '/',
+      createCallbackApp({
+        db: counted.db,
+        callbackSecret: CALLBACK_SECRET,
+        logger: createLogger({ name: 'callback-test', level: 'silent' }),
+        storageBaseUrls: [`http://127.0.0.1:${port}/storage/v1`],
+        storage,
+      }),
+    )
+    .route('/storage/v1', createStorageRoutes({ storage, secret: storageSecret }));
   let server: ServerType | undefined;
   const harness: Harness = {
     db,
     port,
+    storage,
     url: `http://127.0.0.1:${port}/functions/v1/job-callback`,
     userId,
     projectId: project.id,
@@ -92,6 +114,7 @@ export async function startHarness(): Promise<Harness> {
       await harness.stop();
       await db.close();
       await testDb.drop();
+      rmSync(storageDir, { recursive: true, force: true });
     },
     async createJob(taskType, params) {
       const generation = (JOB_CATALOG as Record<string, unknown>)[taskType]

@@ -4,6 +4,7 @@ export * from './catalog.js';
 export * from './generation-params.js';
 export * from './job-data.js';
 export * from './job-record.js';
+export * from './job-storage.js';
 export * from './job-type.js';
 export * from './limits.js';
 export * from './model-family.js';

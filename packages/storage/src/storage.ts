@@ -44,8 +44,8 @@ export interface SignedUploadOptions {
 }
 
 export interface Storage {
-  /** Which backend this is, for logs and health output. */
-  readonly kind: 'local' | 'supabase';
+  /** Which backend this is, for logs and health output (`api`: a worker's signed-URL storage). */
+  readonly kind: 'local' | 'supabase' | 'api';
   /** Writes (or replaces) the object. A reader never sees a half-written object. */
   put(
     bucket: string,

@@ -3,5 +3,8 @@ export * from './generation-model.js';
 export * from './gpu-worker.js';
 export * from './job-lifecycle.js';
 export * from './run-worker-process.js';
+export * from './storage/job-api-storage.js';
+export * from './storage/not-available-on-worker.js';
+export * from './storage/worker-storage.js';
 export * from './store-outputs.js';
 export * from './worker-env.js';

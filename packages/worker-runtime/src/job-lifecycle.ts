@@ -11,10 +11,10 @@
  */
 import { type CallbackClient, CallbackRejectedError } from '@gpuq/callback/client';
 import type { GpuqJob } from '@gpuq/queue';
-import type { Storage } from '@gpuq/storage';
 import { UnrecoverableError } from 'bullmq';
 import { DeviceLostError, type GenerationModel } from './generation-model.js';
 import type { JobContext } from './gpu-worker.js';
+import type { StorageForJob } from './storage/worker-storage.js';
 import { callbackOutputs, storeOutputs } from './store-outputs.js';
 
 export const CANCELLED_BY_USER = 'cancelled';
@@ -23,7 +23,8 @@ export const SHUTTING_DOWN = 'worker shutting down';
 export interface LifecycleDeps {
   model: GenerationModel;
   callbacks: CallbackClient;
-  storage: Storage;
+  /** The storage a job reads inputs from and stores outputs in (worker-storage.ts). */
+  storageFor: StorageForJob;
   /** Called after a DeviceLostError was handed back: the process should exit non-zero. */
   onDeviceLost(error: DeviceLostError): void;
   /** Minimum interval between progress callbacks. Default 1 s. */
@@ -45,6 +46,7 @@ export function jobProcessor(deps: LifecycleDeps) {
     const { signal, logger, workerId } = context;
     const attempt = attemptOf(job);
     const report = { attempt, workerId };
+    const storage = deps.storageFor(job.data, signal);
     try {
       await deps.callbacks.send(job.data, { status: 'processing', ...report });
     } catch (error) {
@@ -73,7 +75,7 @@ export function jobProcessor(deps: LifecycleDeps) {
 
     let result: Awaited<ReturnType<GenerationModel['run']>>;
     try {
-      result = await deps.model.run(job.data, { signal, onProgress, logger, storage: deps.storage });
+      result = await deps.model.run(job.data, { signal, onProgress, logger, storage });
     } catch (error) {
       if (signal.aborted && signal.reason !== SHUTTING_DOWN) {
         logger.info('job cancelled between steps');
@@ -96,7 +98,7 @@ export function jobProcessor(deps: LifecycleDeps) {
       throw error;
     }
 
-    const stored = await storeOutputs(deps.storage, job.data, result.files);
+    const stored = await storeOutputs(storage, job.data, result.files);
     await deps.callbacks.send(job.data, {
       status: 'completed',
       ...report,

@@ -3,15 +3,14 @@
  * with its name), start the BullMQ loop, and on SIGTERM/SIGINT stop taking jobs, give the running
  * one a grace period, then exit 0.
  */
-import { join } from 'node:path';
 import { createCallbackClient } from '@gpuq/callback/client';
 import { ConfigError, type Env } from '@gpuq/config';
 import type { QueueName } from '@gpuq/job-types';
 import { createLogger, type Logger } from '@gpuq/logger';
-import { LocalFileStorage } from '@gpuq/storage';
 import type { GenerationModel } from './generation-model.js';
 import { startGpuWorker } from './gpu-worker.js';
 import { jobProcessor } from './job-lifecycle.js';
+import { workerStorage } from './storage/worker-storage.js';
 import type { SharedWorkerSettings } from './worker-env.js';
 
 export interface WorkerProcessOptions<Settings extends SharedWorkerSettings> {
@@ -43,17 +42,19 @@ export async function runWorkerProcess<Settings extends SharedWorkerSettings>(
   const model = await options.prepare(settings, logger);
   logger.info({ model: model.description }, 'model loaded');
   let exitCode = 0;
+  const callbacks = createCallbackClient({
+    url: settings.CALLBACK_URL,
+    onRetry: ({ attempt, reason }) => logger.warn({ attempt, reason }, 'api not reached yet; retrying'),
+  });
   const processJob = jobProcessor({
     model,
-    callbacks: createCallbackClient({
-      url: settings.CALLBACK_URL,
-      onRetry: ({ attempt, reason }) =>
-        logger.warn({ attempt, reason }, 'callback not delivered yet; retrying'),
-    }),
-    // Workers on the api's machine share its storage folder; remote fleets use Supabase Storage.
-    storage: new LocalFileStorage({
-      rootDir: join(settings.GPUQ_DATA_DIR, 'storage'),
-      baseUrl: `${new URL(settings.CALLBACK_URL).origin}/storage/v1`,
+    callbacks,
+    // local: the api's machine, sharing its storage folder; api: remote GPU hosts, signed URLs.
+    storageFor: workerStorage({
+      kind: settings.WORKER_STORAGE,
+      client: callbacks,
+      dataDir: settings.GPUQ_DATA_DIR,
+      callbackUrl: settings.CALLBACK_URL,
     }),
     onDeviceLost: (error) => {
       logger.fatal({ err: error.message }, 'device lost: handing the job back and exiting for a restart');
@@ -72,7 +73,10 @@ export async function runWorkerProcess<Settings extends SharedWorkerSettings>(
     process: processJob,
     logger,
   });
-  logger.info({ queue: options.queue, concurrency: settings.WORKER_CONCURRENCY }, 'worker started');
+  logger.info(
+    { queue: options.queue, concurrency: settings.WORKER_CONCURRENCY, storage: settings.WORKER_STORAGE },
+    'worker started',
+  );
   async function stop(signal: string) {
     logger.info({ signal }, 'stopping: no new jobs, finishing the running one');
     await worker.close(options.shutdownGraceMs ?? 30_000);

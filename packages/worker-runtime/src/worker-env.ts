@@ -25,5 +25,11 @@ export const SharedWorkerSettings = z.object({
   GPUQ_DEVICE: Device,
   /** Local state: generated tiny checkpoints, local storage. */
   GPUQ_DATA_DIR: z.string().default('./.data'),
+  /**
+   * Where jobs store outputs and read inputs: `local` (files under GPUQ_DATA_DIR/storage, right only
+   * on the api's machine, which serves that folder) or `api` (signed URLs from the job-callback
+   * service at CALLBACK_URL, for GPU hosts with no shared disk and no storage key).
+   */
+  WORKER_STORAGE: z.enum(['local', 'api']).default('local'),
 });
 export type SharedWorkerSettings = z.infer<typeof SharedWorkerSettings>;

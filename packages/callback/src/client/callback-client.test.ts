@@ -127,4 +127,33 @@ describe('callback client over real HTTP', () => {
     expect(error).toBeInstanceOf(CallbackDeliveryError);
     expect((error as Error).message).toMatch(/unreachable after \d+ attempts/);
   });
+
+  it('transfers to a signed URL through the same retries, and names storage when it refuses', async () => {
+    const port = await freePort();
+    const seen: string[] = [];
+    servers.push(
+      await listen(port, (body, request, response) => {
+        seen.push(`${request.method} ${body.length}`);
+        if (request.url === '/gone')
+          return reply(response, 404, { error: { code: 'not_found', message: 'no' } });
+        if (seen.length < 2) return reply(response, 503, {});
+        reply(response, 200, { ok: true });
+      }),
+    );
+    const client = createCallbackClient({
+      url: `http://127.0.0.1:${port}/cb`,
+      baseDelayMs: 10,
+      maxDelayMs: 20,
+    });
+    const bytes = new Uint8Array([1, 2, 3, 4]);
+    const put = await client.transfer(`http://127.0.0.1:${port}/upload`, { method: 'PUT', body: bytes });
+    expect(put.status).toBe(200);
+    // The same bytes were sent again after the 503.
+    expect(seen).toEqual(['PUT 4', 'PUT 4']);
+    const error = await client
+      .transfer(`http://127.0.0.1:${port}/gone`, { method: 'GET' })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(CallbackRejectedError);
+    expect(error).toMatchObject({ status: 404, target: 'storage', reason: 'no' });
+  });
 });

@@ -6,8 +6,16 @@ export class CallbackRejectedError extends Error {
   constructor(
     readonly status: number,
     readonly body: unknown,
+    /** Which side refused: the job-callback service, or storage behind a signed URL. */
+    readonly target = 'job-callback',
   ) {
-    super(`job-callback refused the request with ${status}: ${JSON.stringify(body)}`);
+    super(`${target} refused the request with ${status}: ${JSON.stringify(body)}`);
+  }
+
+  /** The `message` of the service's error body, when it sent one. */
+  get reason(): string | undefined {
+    const message = (this.body as { error?: { message?: unknown } } | null)?.error?.message;
+    return typeof message === 'string' ? message : undefined;
   }
 
   /** 409: the task is held by another worker or attempt, or the move is backward; drop the job. */
@@ -23,10 +31,8 @@ export class CallbackDeliveryError extends Error {
     readonly attempts: number,
     readonly elapsedMs: number,
     options: { cause?: unknown },
+    readonly target = 'job-callback',
   ) {
-    super(
-      `job-callback unreachable after ${attempts} attempts over ${Math.round(elapsedMs / 1000)} s`,
-      options,
-    );
+    super(`${target} unreachable after ${attempts} attempts over ${Math.round(elapsedMs / 1000)} s`, options);
   }
 }

@@ -1,21 +1,18 @@
 /**
- * `POST /functions/v1/job-callback` as a Hono app: queue-api mounts it, and it also runs alone
+ * `POST /functions/v1/job-callback` as a Hono app, with the storage routes for workers below it
+ * (`/upload-url`, `/download-url`): queue-api mounts it, and it also runs alone
  * (`gpuq-job-callback`). Order of checks: signature headers present (401) → body names a job
  * (400) → signature valid for that job (401) → payload valid (400) → the state machine.
  */
 import { type Database, type Task, toJobRecord } from '@gpuq/db';
 import { errorHandler, HttpError } from '@gpuq/http';
-import {
-  CALLBACK_SIGNATURE_HEADER,
-  CALLBACK_TIMESTAMP_HEADER,
-  describeValidationError,
-  JobCallbackPayload,
-  type JobRecord,
-} from '@gpuq/job-types';
+import { describeValidationError, JobCallbackPayload, type JobRecord } from '@gpuq/job-types';
 import type { Logger } from '@gpuq/logger';
+import type { Storage } from '@gpuq/storage';
 import { Hono } from 'hono';
-import { CALLBACK_EXPIRES_HEADER, verifySignature } from '../signing/request-signature.js';
 import { type AppliedCallback, applyCallback } from './apply-callback.js';
+import { jobStorageRoutes } from './job-storage-routes.js';
+import { readSignedJobRequest } from './signed-job-request.js';
 import { TaskOwnerCache } from './task-owner-cache.js';
 
 export const CALLBACK_PATH = '/functions/v1/job-callback';
@@ -34,20 +31,13 @@ export interface CallbackAppOptions {
   present?(task: Task): Promise<JobRecord>;
   /** Told of every applied callback (metrics, logs). */
   onApplied?(applied: AppliedCallback, payload: JobCallbackPayload): void;
-}
-
-function jobIdOf(rawBody: string): string {
-  let body: unknown;
-  try {
-    body = JSON.parse(rawBody);
-  } catch (cause) {
-    throw new HttpError(400, 'invalid_request', 'request body is not valid JSON', { cause });
-  }
-  const jobId = (body as { jobId?: unknown } | null)?.jobId;
-  if (typeof jobId !== 'string' || jobId.length === 0) {
-    throw new HttpError(400, 'invalid_request', 'jobId: is required', { field: 'jobId' });
-  }
-  return jobId;
+  /**
+   * The system's storage, for the signed-URL routes that let a worker without the api's disk store
+   * outputs and read inputs (job-storage-routes.ts). Absent: those routes answer 404.
+   */
+  storage?: Storage;
+  /** Lifetime of those signed URLs, in seconds. Default 600. */
+  storageUrlTtlSeconds?: number;
 }
 
 const defaultPresent = (task: Task) =>
@@ -59,22 +49,8 @@ export function createCallbackApp(options: CallbackAppOptions): Hono {
   const app = new Hono();
   app.onError(errorHandler(options.logger));
   app.post(CALLBACK_PATH, async (c) => {
-    const headers = {
-      timestamp: c.req.header(CALLBACK_TIMESTAMP_HEADER),
-      signature: c.req.header(CALLBACK_SIGNATURE_HEADER),
-      expiresAt: c.req.header(CALLBACK_EXPIRES_HEADER),
-    };
-    if (!headers.timestamp || !headers.signature || !headers.expiresAt) {
-      throw new HttpError(401, 'unauthorized', 'callback is not signed');
-    }
-    const rawBody = await c.req.text();
-    const jobId = jobIdOf(rawBody);
-    const problem = verifySignature({ secret: options.callbackSecret, jobId, rawBody, headers });
-    if (problem) {
-      options.logger.warn({ jobId, problem }, 'callback refused');
-      throw new HttpError(401, 'unauthorized', `callback refused: ${problem}`);
-    }
-    const parsed = JobCallbackPayload.safeParse(JSON.parse(rawBody));
+    const { jobId, body } = await readSignedJobRequest(c, options);
+    const parsed = JobCallbackPayload.safeParse(body);
     if (!parsed.success) {
       const { error } = describeValidationError(parsed.error);
       throw new HttpError(400, 'invalid_request', error.message, error.field ? { field: error.field } : {});
@@ -90,5 +66,6 @@ export function createCallbackApp(options: CallbackAppOptions): Hono {
     );
     return c.json({ job: await present(applied.task) });
   });
+  jobStorageRoutes(app, CALLBACK_PATH, { ...options, urlTtlSeconds: options.storageUrlTtlSeconds });
   return app;
 }

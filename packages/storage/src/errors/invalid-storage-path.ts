@@ -12,6 +12,7 @@ export type InvalidStoragePathReason =
   | 'dot_segment'
   | 'bad_character'
   | 'reserved_name'
+  | 'not_a_file_name'
   | 'bad_bucket'
   | 'bad_owner'
   | 'missing_owner'

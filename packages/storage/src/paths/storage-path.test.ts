@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { InvalidStoragePath } from '../errors/invalid-storage-path.js';
 import {
   assertBucketName,
+  assertFileName,
   assertObjectPath,
   assertOwnedPath,
   assertOwnerPrefixedPath,
@@ -20,6 +21,27 @@ function reasonOf(run: () => unknown): string | undefined {
   }
   return undefined;
 }
+
+describe('assertFileName', () => {
+  it('accepts a plain file name', () => {
+    expect(assertFileName('image-0.png')).toBe('image-0.png');
+    expect(assertFileName('.hidden.mp4')).toBe('.hidden.mp4');
+  });
+
+  it.each([
+    ['a/b.png', 'not_a_file_name'],
+    [`${alice}/x.png`, 'not_a_file_name'],
+    ['../x.png', 'not_a_file_name'],
+    ['.', 'not_a_file_name'],
+    ['..', 'not_a_file_name'],
+    ['...', 'not_a_file_name'],
+    ['', 'empty'],
+    ['a\\b.png', 'backslash'],
+    ['a?b.png', 'bad_character'],
+  ])('refuses %j (%s)', (name, reason) => {
+    expect(reasonOf(() => assertFileName(name))).toBe(reason);
+  });
+});
 
 describe('assertObjectPath', () => {
   it('accepts ordinary nested paths', () => {

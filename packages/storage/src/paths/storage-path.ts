@@ -66,6 +66,18 @@ export function assertObjectPath(path: string): string {
   return path;
 }
 
+/**
+ * Checks a plain file name, one path segment a caller may choose inside a folder the server chose
+ * (`<userId>/<taskId>/<filename>`): no `/`, not made of dots only (`.`, `..`, `...` name no file
+ * and some stores collapse them), and every rule of `assertObjectPath`.
+ */
+export function assertFileName(name: string): string {
+  if (name.includes('/'))
+    throw new InvalidStoragePath(name, 'not_a_file_name', 'is not a plain file name (has a "/")');
+  if (/^\.+$/.test(name)) throw new InvalidStoragePath(name, 'not_a_file_name', 'is only dots');
+  return assertObjectPath(name);
+}
+
 /** Checks an owner id: one path segment shaped like a user id. */
 export function assertOwnerId(userId: string): string {
   if (!looksLikeOwnerId(userId)) throw new InvalidStoragePath(userId, 'bad_owner', 'owner id must be a UUID');
