@@ -100,6 +100,16 @@ export const SCHEMA_EXAMPLES: Record<string, unknown> = {
     width: 832,
     height: 480,
   },
+  JobUploadUrlRequest: { jobId: taskId, filename: 'video.mp4', contentType: 'video/mp4' },
+  JobDownloadUrlRequest: { jobId: taskId, bucket: 'travel', path: `${userId}/${taskId}/video.mp4` },
+  JobStorageUrl: {
+    url: `https://api.example/storage/v1/object/sign/travel/${userId}/${taskId}/video.mp4?token=v1.1`,
+    bucket: 'travel',
+    path: `${userId}/${taskId}/video.mp4`,
+    expiresAt: '2026-11-26T04:00:00Z',
+    size: 182_345,
+    contentType: 'video/mp4',
+  },
   TravelJobInputs: {
     kind: 'stitch',
     segmentVideos: [

@@ -1,6 +1,6 @@
 /**
- * The job-callback service's storage endpoints (DESIGN.md section 4, "storage without a shared
- * disk"): a worker that holds only its job's callback credential asks for short-lived signed URLs
+ * The job-callback service's storage endpoints (docs/ARCHITECTURE.md, storage for workers that
+ * share no disk with the api): a worker that holds only its job's callback credential asks for short-lived signed URLs
  * and moves the bytes itself, so a GPU host needs neither the api's disk nor a storage key. Both
  * requests are signed exactly like a callback (the body names the job).
  */

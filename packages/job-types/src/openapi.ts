@@ -8,6 +8,7 @@ import { z } from 'zod';
 import './callback.js';
 import './job-data.js';
 import './job-record.js';
+import './job-storage.js';
 import './queue-job.js';
 import './task-params.js';
 import './task-protocol.js';

@@ -25,6 +25,20 @@ export const API_OPERATIONS: Record<string, Record<string, Operation>> = {
   '/functions/v1/job-callback': {
     post: { summary: 'Worker result (signed per job)', request: 'JobCallbackPayload', response: 'JobRecord' },
   },
+  '/functions/v1/job-callback/upload-url': {
+    post: {
+      summary: "Worker storage (signed per job): a PUT URL for a file in the job's folder",
+      request: 'JobUploadUrlRequest',
+      response: 'JobStorageUrl',
+    },
+  },
+  '/functions/v1/job-callback/download-url': {
+    post: {
+      summary: "Worker storage (signed per job): a GET URL for a file in the job owner's folder",
+      request: 'JobDownloadUrlRequest',
+      response: 'JobStorageUrl',
+    },
+  },
   '/functions/v1/create-task': {
     post: { summary: 'Task protocol: create a task', request: 'CreateTaskRequest', response: 'ApiErrorBody' },
   },
