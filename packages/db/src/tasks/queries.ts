@@ -17,15 +17,6 @@ export async function getTask(
   return task ?? null;
 }
 
-/**
- * The task, locked until the transaction ends: concurrent reports about one task (a retried
- * callback racing its original) then apply one after the other, never both.
- */
-export async function lockTask(tx: Queryable, taskId: string): Promise<Task | null> {
-  const [task] = await queryCamel<Task>(tx, 'select * from public.tasks where id = $1 for update', [taskId]);
-  return task ?? null;
-}
-
 export interface ListTasksInput {
   /** A user's tasks; null: everyone's (the service role). */
   userId?: string | null;
@@ -71,17 +62,6 @@ export async function listTasks(db: Queryable, input: ListTasksInput = {}): Prom
   const page = tasks.slice(0, limit);
   const last = page.at(-1);
   return { tasks: page, nextCursor: tasks.length > limit && last ? encodeCursor(last) : null };
-}
-
-/** A user's tasks not yet finished (MAX_JOBS_IN_FLIGHT). */
-export async function countTasksInFlight(db: Queryable, userId: string): Promise<number> {
-  const [row] = await queryRows<{ count: number }>(
-    db,
-    `select count(*)::integer as count from public.tasks
-      where user_id = $1 and status in ('Queued', 'In Progress')`,
-    [userId],
-  );
-  return row?.count ?? 0;
 }
 
 export interface PredecessorOutput {
