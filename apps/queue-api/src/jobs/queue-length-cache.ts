@@ -1,11 +1,12 @@
 /**
  * `queueLength` of the queue-job answer (DESIGN.md section 3), read from Redis at most once a
  * second per queue. The field is informative (how busy the fleet is), and a value up to ~1 s old
- * says the same thing while saving a Redis round trip on every request. A failed read answers 0,
- * as before, and is not kept.
+ * says the same thing while saving a Redis round trip on every request. lru-cache shares one
+ * read among concurrent requests; a failed read answers 0, as before, and is not kept.
  */
 import type { QueueName } from '@gpuq/job-types';
 import type { JobQueues } from '@gpuq/queue';
+import { LRUCache } from 'lru-cache';
 
 export interface QueueLengthCacheOptions {
   queues: JobQueues;
@@ -14,22 +15,21 @@ export interface QueueLengthCacheOptions {
 }
 
 export class QueueLengthCache {
-  private readonly readings = new Map<QueueName, { at: number; length: Promise<number> }>();
-  private readonly ttlMs: number;
+  private readonly readings: LRUCache<QueueName, { length: number }>;
 
-  constructor(private readonly options: QueueLengthCacheOptions) {
-    this.ttlMs = options.ttlMs ?? 1_000;
+  constructor(options: QueueLengthCacheOptions) {
+    this.readings = new LRUCache({
+      max: 16,
+      ttl: options.ttlMs ?? 1_000,
+      fetchMethod: async (queue) => ({ length: await options.queues.length(queue) }),
+    });
   }
 
-  length(queue: QueueName): Promise<number> {
-    const now = Date.now();
-    const cached = this.readings.get(queue);
-    if (cached && now - cached.at < this.ttlMs) return cached.length;
-    const length = this.options.queues.length(queue).catch(() => {
-      if (this.readings.get(queue)?.length === length) this.readings.delete(queue);
+  async length(queue: QueueName): Promise<number> {
+    try {
+      return (await this.readings.fetch(queue))?.length ?? 0;
+    } catch {
       return 0;
-    });
-    this.readings.set(queue, { at: now, length });
-    return length;
+    }
   }
 }
