@@ -116,6 +116,10 @@ class Backend {
 // GPUQ_DEVICE semantics: "cpu" always works; "cuda" (or "cuda:<index>") throws
 // Error(Unsupported) when the build has no CUDA backend or no usable device is present; "auto"
 // picks CUDA device 0 when built and present, else the CPU. `threads` applies to the CPU.
+// The shapes attention_biased takes (q, k, v [B, L, H*D], bias [1 or B, H, Lq, Lk]); shared by every
+// backend's implementation. InvalidArgument naming the shapes otherwise.
+void check_attention_biased_shapes(const Tensor& q, const Tensor& k, const Tensor& v, int heads, const Tensor& bias);
+
 std::shared_ptr<Backend> make_backend(const std::string& device, int threads);
 // Whether this build compiled the CUDA backend (nvcc was found), whatever the machine has.
 bool cuda_backend_built();

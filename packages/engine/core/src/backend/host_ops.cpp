@@ -58,16 +58,21 @@ Tensor Backend::rms_norm_channels(const Tensor& x_in, const Tensor& gamma_in, co
   return upload(y);
 }
 
-Tensor Backend::attention_biased(const Tensor& q_in, const Tensor& k_in, const Tensor& v_in, int heads, float scale,
-                                 const Tensor& bias_in) {
-  Tensor q = download(q_in), k = download(k_in), v = download(v_in), bias = download(bias_in);
-  const int64_t batch = q.dim(0), lq = q.dim(1), lk = k.dim(1), width = q.dim(2), d = width / heads;
+void check_attention_biased_shapes(const Tensor& q, const Tensor& k, const Tensor& v, int heads, const Tensor& bias) {
+  const int64_t batch = q.dim(0), lq = q.dim(1), lk = k.dim(1), width = q.dim(2);
   check(k.dim(0) == batch && v.dim(1) == lk && k.dim(2) == width && v.dim(2) == width && width % heads == 0 &&
             bias.ndim() == 4 && (bias.dim(0) == 1 || bias.dim(0) == batch) && bias.dim(1) == heads &&
             bias.dim(2) == lq && bias.dim(3) == lk,
         ErrorCode::InvalidArgument,
         "attention_biased: q " + shape_str(q.shape()) + ", k " + shape_str(k.shape()) + ", bias " +
             shape_str(bias.shape()));
+}
+
+Tensor Backend::attention_biased(const Tensor& q_in, const Tensor& k_in, const Tensor& v_in, int heads, float scale,
+                                 const Tensor& bias_in) {
+  Tensor q = download(q_in), k = download(k_in), v = download(v_in), bias = download(bias_in);
+  const int64_t batch = q.dim(0), lq = q.dim(1), lk = k.dim(1), width = q.dim(2), d = width / heads;
+  check_attention_biased_shapes(q, k, v, heads, bias);
   Tensor out = Tensor::zeros(q.shape());
   std::vector<float> row(static_cast<size_t>(lk));
   for (int64_t b = 0; b < batch; ++b)

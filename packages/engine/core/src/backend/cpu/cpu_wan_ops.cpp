@@ -79,12 +79,7 @@ Tensor CpuBackend::attention_biased(const Tensor& q, const Tensor& k, const Tens
                                     const Tensor& bias) {
   Scope scope_(*this, "attention", 4.0 * static_cast<double>(q.numel()) * static_cast<double>(k.dim(1)));
   const int64_t batch = q.dim(0), lq = q.dim(1), lk = k.dim(1), width = q.dim(2), d = width / heads;
-  check(k.dim(0) == batch && v.dim(1) == lk && k.dim(2) == width && v.dim(2) == width && width % heads == 0 &&
-            bias.ndim() == 4 && (bias.dim(0) == 1 || bias.dim(0) == batch) && bias.dim(1) == heads &&
-            bias.dim(2) == lq && bias.dim(3) == lk,
-        ErrorCode::InvalidArgument,
-        "attention_biased: q " + shape_str(q.shape()) + ", k " + shape_str(k.shape()) + ", bias " +
-            shape_str(bias.shape()));
+  check_attention_biased_shapes(q, k, v, heads, bias);
   Tensor out = Tensor::empty(q.shape());
   pool_->parallel_for(batch * heads, [&](int64_t t0, int64_t t1) {
     std::vector<float> scores(static_cast<size_t>(lq * lk));
