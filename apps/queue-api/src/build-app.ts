@@ -89,6 +89,7 @@ export function buildApp(services: ApiServices, extraRoutes: Hono[] = []): Hono 
         logger,
         authenticator: services.authenticator,
         enqueue: services.enqueueTask,
+        limits: services.workLimits,
         settings: services.protocolSettings,
       }),
       adminRoutes(services.queues, {

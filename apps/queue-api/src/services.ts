@@ -13,12 +13,17 @@ import {
   openDatabase,
   type Task,
 } from '@gpuq/db';
-import { type TaskType, taskSpec } from '@gpuq/job-types';
+import { type QueueJobData, type TaskType, taskSpec } from '@gpuq/job-types';
 import type { Logger } from '@gpuq/logger';
 import { createRedis, JobQueues, whenReady } from '@gpuq/queue';
 import { createRateLimitStore, RateLimiter } from '@gpuq/rate-limit';
 import { createStorage, deriveStorageUrlSecret, type Storage } from '@gpuq/storage';
-import { type TaskProtocolSettings, TravelInputError, travelJobInputs } from '@gpuq/task-protocol';
+import {
+  TaskInputError,
+  type TaskProtocolSettings,
+  travelJobInputs,
+  type WorkLimits,
+} from '@gpuq/task-protocol';
 import type { Redis } from 'ioredis';
 import type { ApiEnv } from './env.js';
 import { TaskEventHub } from './events/task-event-hub.js';
@@ -44,6 +49,8 @@ export interface ApiServices {
   storageSecret: Uint8Array;
   authenticator: Authenticator;
   limiter: RateLimiter;
+  /** The rate limit and in-flight cap of every route that creates work (queue-job, create-task). */
+  workLimits: WorkLimits;
   metrics: ApiMetrics;
   present: PresentJob;
   events: TaskEventHub;
@@ -126,17 +133,18 @@ export async function openServices(env: ApiEnv, logger: Logger): Promise<ApiServ
     },
     async enqueueTask(task) {
       let travel: Awaited<ReturnType<typeof travelJobInputs>>;
+      let data: QueueJobData;
       try {
         travel = await travelJobInputs(db, task, storageBaseUrls);
+        data = jobDataFor(task, env.secrets.callbackSecret.value);
       } catch (error) {
-        // A travel task whose inputs are gone can never run: fail it (stopping and refunding
-        // the travel) rather than retrying it on every sweep.
-        if (!(error instanceof TravelInputError)) throw error;
-        logger.warn({ taskId: task.id, err: error.message }, 'travel task failed at enqueue');
+        // A task whose params or travel inputs are unusable can never run: fail it (refunding
+        // it, and stopping its travel) rather than retrying it on every sweep.
+        if (!(error instanceof TaskInputError)) throw error;
+        logger.warn({ taskId: task.id, err: error.message }, 'task failed at enqueue');
         await failTask(db, { taskId: task.id, errorMessage: error.message });
         return;
       }
-      const data = jobDataFor(task, env.secrets.callbackSecret.value);
       const spec = taskSpec(task.taskType as TaskType);
       const image =
         spec.queue === 'wan_queue' ? conditioningImageOf(task, data.generation, storageBaseUrls) : undefined;
@@ -156,6 +164,12 @@ export async function openServices(env: ApiEnv, logger: Logger): Promise<ApiServ
     storageSecret,
     authenticator,
     limiter,
+    workLimits: {
+      async rateLimit(userId) {
+        await limiter.enforce(userId);
+      },
+      maxInFlight: env.MAX_JOBS_IN_FLIGHT,
+    },
     metrics,
     present,
     events,

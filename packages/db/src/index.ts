@@ -14,6 +14,7 @@ export * from './tasks/apply-job-callback.js';
 export * from './tasks/billing-clock.js';
 export * from './tasks/claim.js';
 export * from './tasks/create-task.js';
+export * from './tasks/in-flight-cap.js';
 export * from './tasks/job-record.js';
 export * from './tasks/orchestration.js';
 export * from './tasks/queries.js';

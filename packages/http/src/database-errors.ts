@@ -2,6 +2,7 @@
 import {
   DatabaseError,
   IdempotencyConflictError,
+  InFlightLimitError,
   InsufficientCreditsError,
   InvalidTransitionError,
   PermissionDeniedError,
@@ -17,6 +18,13 @@ export function httpErrorFromDatabase(error: unknown): HttpError | null {
   const wrap = (status: 402 | 403 | 404 | 409 | 422, code: HttpError['code']) =>
     new HttpError(status, code, error.message, { cause: error });
   if (error instanceof InsufficientCreditsError) return wrap(402, 'insufficient_credits');
+  // Every route that creates work shares the cap (public.enforce_in_flight_cap), and so this answer.
+  if (error instanceof InFlightLimitError) {
+    return new HttpError(429, 'rate_limited', error.message, {
+      headers: { 'retry-after': '10' },
+      cause: error,
+    });
+  }
   if (error instanceof IdempotencyConflictError) return wrap(422, 'idempotency_mismatch');
   if (error instanceof TaskNotFoundError) return wrap(404, 'not_found');
   if (error instanceof ProjectNotFoundError) return wrap(403, 'forbidden');

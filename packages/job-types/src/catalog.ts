@@ -35,7 +35,10 @@ export const JobSpec = z.object({
   enhancePrompt: z.boolean(),
   /** Storage bucket of the outputs (the seed named buckets after job types). */
   bucket: z.string(),
-  /** Credits per output (SDXL charges per image; WAN jobs make one output). */
+  /**
+   * Credits per output of the preset's work (SDXL charges per image; WAN jobs make one output);
+   * an output asking for more pixels, frames or steps costs proportionally more (pricing.ts).
+   */
   credits: z.number().int().nonnegative(),
   /** Seconds one output takes on the seed's GPU: the ETA fallback and the autoscaler's unit. */
   expectedSeconds: z.number().positive(),

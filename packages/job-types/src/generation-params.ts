@@ -5,8 +5,8 @@
 import { z } from 'zod';
 import { GenerationPreset, JOB_CATALOG } from './catalog.js';
 import { JobType } from './job-type.js';
-import { defaultNegativePrompt, Prompt, QueueJobRequest, requestedImages, Seed } from './queue-job.js';
-import { TravelSegmentParams } from './task-params.js';
+import { workCredits } from './pricing.js';
+import { defaultNegativePrompt, Prompt, type QueueJobRequest, requestedImages, Seed } from './queue-job.js';
 
 /** The preset's fields (size, frames, steps, scheduler, guidance) plus what the request chose. */
 export const GenerationParams = GenerationPreset.extend({
@@ -46,53 +46,13 @@ export function resolveGenerationParams(
   };
 }
 
-/**
- * A task-protocol `single_image` as SDXL work: its params laid over the fast SDXL preset.
- * Returns null when the params would not pass queue-job's own validation (the task then stays for
- * a pull-worker, which applies its own rules).
- */
-export function singleImageGenerationParams(
-  params: Record<string, unknown>,
-  randomSeed: () => number,
-): GenerationParams | null {
-  const request = QueueJobRequest.safeParse({
-    jobType: 'sdxl_image_fast',
-    metadata: {
-      prompt: params.prompt,
-      negativePrompt: params.negative_prompt,
-      seed: params.seed,
-      width: params.width,
-      height: params.height,
-    },
+/** Credits the work of these parameters costs (pricing.ts). */
+export function generationCredits(generation: GenerationParams): number {
+  return workCredits(generation.jobType, {
+    width: generation.width,
+    height: generation.height,
+    frames: generation.frames,
+    steps: generation.steps,
+    outputs: generation.numImages,
   });
-  return request.success ? resolveGenerationParams(request.data, randomSeed) : null;
-}
-
-/** The WAN preset travel segments render with (steps, scheduler, guidance, shift). */
-export const TRAVEL_SEGMENT_PRESET: JobType = 'video_fast';
-
-/**
- * A `travel_segment` as WAN work: the segment's prompt, seed, size, frame count and rate over the
- * video_fast preset. The frame count is the segment's own (not the preset's): the stitch's length
- * is the sum of the segments' minus the overlaps. Returns null for params that are not a segment's.
- */
-export function travelSegmentGenerationParams(params: Record<string, unknown>): GenerationParams | null {
-  const parsed = TravelSegmentParams.safeParse(params);
-  if (!parsed.success) return null;
-  const segment = parsed.data;
-  const preset = JOB_CATALOG[TRAVEL_SEGMENT_PRESET].preset;
-  return {
-    ...preset,
-    jobType: TRAVEL_SEGMENT_PRESET,
-    prompt: segment.prompt,
-    negativePrompt: segment.negative_prompt ?? defaultNegativePrompt(TRAVEL_SEGMENT_PRESET),
-    seed: segment.seed,
-    width: segment.width,
-    height: segment.height,
-    frames: segment.frames,
-    fps: segment.fps ?? preset.fps,
-    numImages: 1,
-    enhancePrompt: false,
-    referenceImageUrl: null,
-  };
 }

@@ -9,3 +9,12 @@ export const SIZE_LIMITS = {
   sdxl: { min: 256, max: 2048, multiple: 8 },
   wan: { min: 256, max: 1280, multiple: 16 },
 } as const;
+
+/**
+ * Highest classifier-free guidance a task may ask for. Guidance changes no amount of work (the
+ * presets use 5 and 7); the bound only keeps nonsense out of a worker.
+ */
+export const GUIDANCE_MAX = 20;
+
+/** Highest frame rate a travel may name: it changes no work, only how the frames are timed. */
+export const FPS_MAX = 120;

@@ -8,6 +8,7 @@ import { JOB_CATALOG } from './catalog.js';
 import { JobType } from './job-type.js';
 import { PROMPT_MAX_CHARS, SDXL_MAX_IMAGES, SEED_MAX, SIZE_LIMITS } from './limits.js';
 import { MODEL_FAMILIES, type ModelFamily } from './model-family.js';
+import { workCredits } from './pricing.js';
 
 /** Counted in characters (code points), as JSON Schema's `maxLength` counts them, not UTF-16 units. */
 export const Prompt = z
@@ -103,9 +104,16 @@ export function requestedImages(request: QueueJobRequest): number {
   return JOB_CATALOG[request.jobType].family === 'sdxl' ? (request.metadata?.numImages ?? 1) : 1;
 }
 
-/** Credits a request costs: the type's price per output times the outputs asked for. */
+/** Credits a request costs: its outputs' work at the type's price (pricing.ts). */
 export function creditCost(request: QueueJobRequest): number {
-  return JOB_CATALOG[request.jobType].credits * requestedImages(request);
+  const { preset } = JOB_CATALOG[request.jobType];
+  return workCredits(request.jobType, {
+    width: request.metadata?.width ?? preset.width,
+    height: request.metadata?.height ?? preset.height,
+    frames: preset.frames,
+    steps: preset.steps,
+    outputs: requestedImages(request),
+  });
 }
 
 export function ignoredMetadataKeys(request: QueueJobRequest): string[] {

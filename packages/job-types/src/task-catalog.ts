@@ -33,18 +33,20 @@ const wanTravel = (credits: number, producesGeneration: boolean) =>
   }) as const;
 
 export const PROTOCOL_TASK_CATALOG = {
+  // The least a task costs; single_image and travel_segment are priced by their work over their
+  // queue-job preset (protocol-generation.ts), whose credits these are.
   single_image: {
     family: 'sdxl',
     queue: 'sdxl_queue',
     runType: 'gpu',
-    credits: 1,
+    credits: JOB_CATALOG.sdxl_image_fast.credits,
     producesGeneration: true,
     bucket: 'single_image',
     output: 'image',
   },
   // The orchestrator only expands into segments and a stitch; those carry the cost.
   travel_orchestrator: wanTravel(0, false),
-  travel_segment: wanTravel(5, false),
+  travel_segment: wanTravel(JOB_CATALOG.video_fast.credits, false),
   travel_stitch: wanTravel(1, true),
 } as const satisfies Record<ProtocolTaskType, TaskSpec>;
 

@@ -166,8 +166,16 @@ export const PredecessorOutputResponse = z
   .meta({ id: 'PredecessorOutputResponse' });
 export type PredecessorOutputResponse = z.infer<typeof PredecessorOutputResponse>;
 
+/**
+ * A run_id is chosen by the client, so it alone names no one's travel: a user's call is scoped to
+ * the user, the service role's must also name the orchestrator task or the project.
+ */
 export const CompletedSegmentsRequest = z
-  .looseObject({ run_id: z.string().min(1).max(200), project_id: z.uuid().optional() })
+  .looseObject({
+    run_id: z.string().min(1).max(200),
+    project_id: z.uuid().optional(),
+    orchestrator_task_id: z.uuid().optional(),
+  })
   .meta({ id: 'CompletedSegmentsRequest' });
 export const CompletedSegmentsResponse = z
   .array(z.object({ segment_index: z.number().int().nonnegative(), output_location: z.string() }))

@@ -1,5 +1,6 @@
 export * from './actions/dispatch.js';
 export * from './errors/output-rejected-error.js';
+export * from './errors/task-input-error.js';
 export * from './errors/travel-input-error.js';
 export * from './functions/complete-task.js';
 export * from './output/sniff-media-type.js';

@@ -48,6 +48,17 @@ export function resolveSettings(settings: TaskProtocolSettings = {}): ResolvedSe
   return { ...DEFAULT_SETTINGS, ...defined };
 }
 
+/**
+ * The per-user limits queue-job applies, which create-task applies too: queue-api hands the same
+ * object to both, so a user has one budget across the routes that create work.
+ */
+export interface WorkLimits {
+  /** Counts one work-creating request of the user; throws the limiter's 429 past the limit. */
+  rateLimit(userId: string): Promise<void>;
+  /** MAX_JOBS_IN_FLIGHT: most tasks of one user Queued or In Progress at once; null for none. */
+  maxInFlight: number | null;
+}
+
 export interface TaskProtocolDeps {
   db: Database;
   storage: Storage;
@@ -63,6 +74,12 @@ export interface TaskProtocolDeps {
    * whose errors must be PostgREST-shaped; the functions when the app mounted no authMiddleware).
    */
   authenticator?: Authenticator;
+  /**
+   * Applied to create-task by a user (JWT or personal access token); absent: no limits. The
+   * service role is not a user: pull-worker fleets creating a travel's child tasks are not
+   * throttled (their owner pays for each, and was limited when creating the parent).
+   */
+  limits?: WorkLimits;
   settings?: TaskProtocolSettings;
 }
 

@@ -7,7 +7,7 @@
  * request is answered 202, neither lost nor charged twice.
  */
 import { createHash, randomInt } from 'node:crypto';
-import { InFlightLimitError, ProjectNotFoundError, submitJobTask, type Task } from '@gpuq/db';
+import { ProjectNotFoundError, submitJobTask, type Task } from '@gpuq/db';
 import { HttpError } from '@gpuq/http';
 import { creditCost, type QueueJobRequest, resolveGenerationParams, SEED_MAX } from '@gpuq/job-types';
 import type { ApiServices } from '../services.js';
@@ -34,9 +34,9 @@ export interface SubmitResult {
 }
 
 export async function submitJob(services: ApiServices, input: SubmitInput): Promise<SubmitResult> {
-  const { db, env, limiter, logger } = services;
+  const { db, env, workLimits, logger } = services;
   if (!input.privileged) {
-    await limiter.enforce(input.userId);
+    await workLimits.rateLimit(input.userId);
   }
   const generation = resolveGenerationParams(input.request, () => randomInt(0, SEED_MAX));
   const { jobType, metadata, videoId, imageId, projectId } = input.request;
@@ -47,12 +47,12 @@ export async function submitJob(services: ApiServices, input: SubmitInput): Prom
     params: { ...generation, metadata: metadata ?? {}, videoId: videoId ?? null, imageId: imageId ?? null },
     cost: input.privileged ? 0 : creditCost(input.request),
     signupCredits: env.GPUQ_SIGNUP_CREDITS,
-    maxInFlight: input.privileged ? null : env.MAX_JOBS_IN_FLIGHT,
+    maxInFlight: input.privileged ? null : workLimits.maxInFlight,
     queueTaskTypes: sameQueueTypes(jobType),
     idempotencyKey: input.idempotencyKey,
     requestHash: input.idempotencyKey ? createHash('sha256').update(input.rawBody).digest('hex') : undefined,
   }).catch((error: unknown) => {
-    throw submitError(error, env.MAX_JOBS_IN_FLIGHT);
+    throw submitError(error);
   });
   const { task, created, queuePosition } = submitted;
   if (!created) return { task, created, enqueued: true, queuePosition };
@@ -69,19 +69,11 @@ export async function submitJob(services: ApiServices, input: SubmitInput): Prom
   }
 }
 
-/** The answers queue-job has always given for these two; other errors map in the error handler. */
-function submitError(error: unknown, maxInFlight: number): unknown {
-  if (error instanceof InFlightLimitError) {
-    return new HttpError(
-      429,
-      'rate_limited',
-      `at most ${maxInFlight} jobs may be queued or running at once`,
-      {
-        headers: { 'retry-after': '10' },
-        cause: error,
-      },
-    );
-  }
+/**
+ * queue-job names the field of a foreign project; other errors (the in-flight cap's 429 among
+ * them, shared with create-task) map in the error handler.
+ */
+function submitError(error: unknown): unknown {
   if (error instanceof ProjectNotFoundError) {
     return new HttpError(403, 'forbidden', 'projectId is not one of your projects', {
       field: 'projectId',

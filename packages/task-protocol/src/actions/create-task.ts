@@ -2,34 +2,37 @@
  * create-task: a protocol task in one of the caller's projects, its credits reserved in the same
  * transaction. A travel_orchestrator is expanded there and then into its segments and stitch.
  * Tasks that are claimable at once are enqueued for our BullMQ fleet after the commit.
+ *
+ * Every type's params are checked with queue-job's bounds (400 naming the field, nothing created)
+ * and priced by the work they ask for (protocolJob). Unknown keys are stored as sent: the Headless
+ * worker reads keys of its own. A user is held to queue-job's rate limit and in-flight cap.
  */
-import { createTask, getProject, getTask, type Task } from '@gpuq/db';
+import { createTask, enforceInFlightCap, getProject, getTask, type Task } from '@gpuq/db';
 import { HttpError } from '@gpuq/http';
 import {
   type CreateTaskRequest,
   describeValidationError,
-  SingleImageParams,
-  TravelOrchestratorParams,
+  protocolJob,
+  type TravelOrchestratorParams,
 } from '@gpuq/job-types';
-import type { z } from 'zod';
 import type { Scope } from '../scope.js';
 import type { RouteContext } from '../settings.js';
 import { createTravel } from '../travel/create-travel.js';
 import { enqueueTasks } from './dispatch.js';
 
-// Params we act on are checked; segment and stitch params written by other clients (the Headless
-// worker's own orchestrator) are kept as sent, like every other key the worker adds.
-const CHECKED_PARAMS: Partial<Record<CreateTaskRequest['task_type'], z.ZodType>> = {
-  single_image: SingleImageParams,
-  travel_orchestrator: TravelOrchestratorParams,
-};
+interface CheckedTask {
+  params: Record<string, unknown>;
+  credits: number;
+}
 
-function checkedParams(body: CreateTaskRequest): Record<string, unknown> {
-  const schema = CHECKED_PARAMS[body.task_type];
-  if (!schema) return body.params;
-  const parsed = schema.safeParse(body.params);
-  if (parsed.success) return parsed.data as Record<string, unknown>;
-  const { error } = describeValidationError(parsed.error);
+function checkedTask(body: CreateTaskRequest): CheckedTask {
+  const checked = protocolJob(body.task_type, body.params);
+  if (checked.success) {
+    // The params as checked, unknown keys included; what the job data gets is mapped apart.
+    const params = { ...body.params, ...(checked.data.params as Record<string, unknown>) };
+    return { params, credits: checked.data.credits };
+  }
+  const { error } = describeValidationError(checked.error);
   const field = error.field ? `params.${error.field}` : 'params';
   throw new HttpError(400, 'invalid_request', `params.${error.message}`, { field });
 }
@@ -57,10 +60,15 @@ export async function createProtocolTask(
   scope: Scope,
   body: CreateTaskRequest,
 ): Promise<string> {
-  const params = checkedParams(body);
+  const { params, credits } = checkedTask(body);
+  // The service role is not a user: see TaskProtocolDeps.limits.
+  const limited = scope.userId !== null ? ctx.limits : undefined;
+  if (limited && scope.userId !== null) await limited.rateLimit(scope.userId);
   const userId = await projectOwner(ctx, scope, body.project_id);
   const owner = { userId, projectId: body.project_id, ...(body.task_id ? { taskId: body.task_id } : {}) };
   const created = await ctx.db.transaction(async (tx) => {
+    // Counted over the owner's tasks, under a lock on their profile until this commits.
+    if (limited) await enforceInFlightCap(tx, { userId, maxInFlight: limited.maxInFlight });
     if (body.task_type === 'travel_orchestrator') {
       const travel = await createTravel(tx, { ...owner, params: params as TravelOrchestratorParams });
       return [travel.orchestrator, ...travel.segments, travel.stitch];
@@ -69,6 +77,7 @@ export async function createProtocolTask(
       ...owner,
       taskType: body.task_type,
       params,
+      cost: credits,
       dependantOn: body.dependant_on ?? [],
     });
     return [task];

@@ -1,13 +1,15 @@
 /**
  * Creates a travel in one transaction: the orchestrator, its segments chained by dependant_on
  * (segment i waits for segment i - 1 and reads its output), and the stitch waiting for every
- * segment, each with its credit reservation. Any failure (credits, a bad project) rolls all of
- * it back. The orchestrator then leaves the queue (In Progress, no worker): the server ran its
- * only step, and the stitch completes it (migration travel_chain_cascade).
+ * segment, each with its credit reservation: a segment pays for its own work (frames x pixels x
+ * steps, queue-job's price list), the stitch its catalog price, so the travel costs their sum.
+ * Any failure (credits, a bad project) rolls all of it back. The orchestrator then leaves the
+ * queue (In Progress, no worker): the server ran its only step, and the stitch completes it
+ * (migration travel_chain_cascade).
  */
 import { randomUUID } from 'node:crypto';
 import { createTask, startOrchestratorTask, type Task, type Transaction } from '@gpuq/db';
-import type { TravelOrchestratorParams } from '@gpuq/job-types';
+import { type ProtocolTaskType, protocolJob, type TravelOrchestratorParams } from '@gpuq/job-types';
 import { planTravel } from './plan-travel.js';
 
 export interface CreateTravelInput {
@@ -21,6 +23,13 @@ export interface CreatedTravel {
   orchestrator: Task;
   segments: Task[];
   stitch: Task;
+}
+
+/** The price of params this module planned itself, so they are valid by construction. */
+function plannedCredits(taskType: ProtocolTaskType, params: Record<string, unknown>): number {
+  const job = protocolJob(taskType, params);
+  if (!job.success) throw new TypeError(`planned ${taskType} params are invalid: ${job.error.message}`);
+  return job.data.credits;
 }
 
 export async function createTravel(tx: Transaction, input: CreateTravelInput): Promise<CreatedTravel> {
@@ -44,6 +53,7 @@ export async function createTravel(tx: Transaction, input: CreateTravelInput): P
       taskId: segmentTaskIds[i],
       taskType: 'travel_segment',
       params,
+      cost: plannedCredits('travel_segment', params),
       dependantOn: previous ? [previous] : [],
     });
     segments.push(task);
@@ -52,6 +62,7 @@ export async function createTravel(tx: Transaction, input: CreateTravelInput): P
     ...owner,
     taskType: 'travel_stitch',
     params: plan.stitch,
+    cost: plannedCredits('travel_stitch', plan.stitch),
     dependantOn: segmentTaskIds,
   });
   const orchestrator = await startOrchestratorTask(tx, orchestratorTaskId);

@@ -8,9 +8,9 @@
  */
 import type { Database, StoredOutput, Task } from '@gpuq/db';
 import { type StoredFileRef, type TravelJobInputs, TravelSegmentParams } from '@gpuq/job-types';
-import { TravelInputError } from '../errors/travel-input-error.js';
 import { segmentOutputs } from './segment-outputs.js';
 import { travelStitchInputs } from './stitch-inputs.js';
+import { checkedTravelParams } from './travel-params.js';
 
 const fileRef = ({ bucket, path }: StoredOutput): StoredFileRef => ({ bucket, path });
 
@@ -20,12 +20,7 @@ export async function travelJobInputs(
   storageBaseUrls: readonly string[],
 ): Promise<TravelJobInputs | undefined> {
   if (task.taskType === 'travel_segment') {
-    const parsed = TravelSegmentParams.safeParse(task.params);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0]!;
-      throw new TravelInputError(task.id, task.taskType, `params.${issue.path.join('.')}: ${issue.message}`);
-    }
-    const params = parsed.data;
+    const params = checkedTravelParams(task, TravelSegmentParams);
     // Segments are chained one by one: the dependency is the previous segment.
     const previousId = task.dependantOn.at(-1);
     const [previous] = previousId ? await segmentOutputs(db, task, [previousId], storageBaseUrls) : [];
