@@ -47,7 +47,11 @@ describe('protocolJob: travel_segment', () => {
   it('takes the negative prompt, falls back to the preset rate and snaps sizes to the WAN grid', () => {
     const { fps: _fps, ...withoutFps } = segment;
     const { generation } = mapped('travel_segment', { ...withoutFps, negative_prompt: 'blurry', width: 902 });
-    expect(generation).toMatchObject({ negativePrompt: 'blurry', fps: JOB_CATALOG.video_fast.preset.fps, width: 896 });
+    expect(generation).toMatchObject({
+      negativePrompt: 'blurry',
+      fps: JOB_CATALOG.video_fast.preset.fps,
+      width: 896,
+    });
   });
 
   it('refuses params that are not a bounded segment, naming the field', () => {
@@ -66,7 +70,13 @@ describe('protocolJob: travel_segment', () => {
     const job = mapped('travel_segment', { ...segment, frames: 81, video_length: 81, extra: 'x' });
     expect(job.params).not.toHaveProperty('extra');
     expect(job.credits).toBe(JOB_CATALOG.video_fast.credits);
-    const larger = mapped('travel_segment', { ...segment, frames: 9, num_frames: 81, width: 1280, height: 1280 });
+    const larger = mapped('travel_segment', {
+      ...segment,
+      frames: 9,
+      num_frames: 81,
+      width: 1280,
+      height: 1280,
+    });
     expect(larger.credits).toBe(21);
   });
 });
@@ -74,7 +84,10 @@ describe('protocolJob: travel_segment', () => {
 describe('protocolJob: single_image', () => {
   it('charges what queue-job charges for the same work', () => {
     const job = mapped('single_image', { prompt: 'a fox', width: 2048, height: 1024 });
-    const request = QueueJobRequest.parse({ jobType: 'sdxl_image_fast', metadata: { width: 2048, height: 1024 } });
+    const request = QueueJobRequest.parse({
+      jobType: 'sdxl_image_fast',
+      metadata: { width: 2048, height: 1024 },
+    });
     expect(job.credits).toBe(creditCost(request));
     expect(job.credits).toBe(2);
     expect(mapped('single_image', { prompt: 'a fox' }).credits).toBe(1);

@@ -60,7 +60,10 @@ describe('get-completed-segments', () => {
     expect(service.status).toBe(400);
     expect(await service.json()).toMatchObject({ error: { field: 'orchestrator_task_id' } });
 
-    const byOrchestrator = await segments(SERVICE_TOKEN, { run_id: RUN_ID, orchestrator_task_id: aliceTravel });
+    const byOrchestrator = await segments(SERVICE_TOKEN, {
+      run_id: RUN_ID,
+      orchestrator_task_id: aliceTravel,
+    });
     expect(byOrchestrator.status).toBe(200);
     expect(await byOrchestrator.json()).toEqual([
       { segment_index: 0, output_location: `https://example.test/${alice.userId}/segment.mp4` },

@@ -31,7 +31,11 @@ export async function credits(api: ApiHarness, userId: string): Promise<number> 
   return (await getProfile(api.services.db, userId))!.credits;
 }
 
-export async function jobData(api: ApiHarness, queue: QueueName, taskId: string): Promise<QueueJobData | null> {
+export async function jobData(
+  api: ApiHarness,
+  queue: QueueName,
+  taskId: string,
+): Promise<QueueJobData | null> {
   const job = await api.services.queues.queue(queue).getJob(taskId);
   return (job?.data as QueueJobData | undefined) ?? null;
 }

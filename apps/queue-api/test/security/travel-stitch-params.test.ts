@@ -4,7 +4,7 @@
  * when it is dispatched is failed and refunded at once instead of being retried forever.
  */
 import { randomUUID } from 'node:crypto';
-import { createTask as insertTask, getTask } from '@gpuq/db';
+import { getTask, createTask as insertTask } from '@gpuq/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ApiHarness, startApi } from '../api-harness.js';
 import { createTask, credits, newUser, taskRows } from './protocol-helpers.js';
