@@ -78,7 +78,7 @@ describe('wan-worker on an image-to-video checkpoint', () => {
       base_prompts_expanded: ['dawn', 'noon', 'dusk'],
       segment_frames_expanded: [9, 11, 9],
       frame_overlap_expanded: [3, 0],
-      parsed_resolution_wh: '64x64',
+      parsed_resolution_wh: '256x256',
       seed_base: 3,
       input_image_paths_resolved: [start],
     });

@@ -23,7 +23,7 @@ describe('travel on a WAN worker without the api disk (WORKER_STORAGE=api)', () 
       base_prompts_expanded: ['dawn over the dunes', 'noon over the dunes', 'dusk over the dunes'],
       segment_frames_expanded: [9, 11, 9],
       frame_overlap_expanded: [3, 2],
-      parsed_resolution_wh: '64x64',
+      parsed_resolution_wh: '256x256',
       seed_base: 7,
       input_image_paths_resolved: [start],
     });

@@ -19,7 +19,7 @@ describe('travel on the WAN fleet', () => {
       base_prompts_expanded: ['dawn over the dunes', 'noon over the dunes', 'dusk over the dunes'],
       segment_frames_expanded: [9, 11, 9],
       frame_overlap_expanded: [3, 2],
-      parsed_resolution_wh: '64x64',
+      parsed_resolution_wh: '256x256',
       seed_base: 7,
     });
     const tasks = [...segments, stitch];

@@ -1,6 +1,7 @@
 import {
   DatabaseError,
   IdempotencyConflictError,
+  InFlightLimitError,
   InsufficientCreditsError,
   InvalidTransitionError,
   StaleAttemptError,
@@ -48,6 +49,16 @@ describe('the one error mapping', () => {
     const result = await answer(error);
     expect(result.status).toBe(status);
     expect(result.body.error).toMatchObject({ code, message: (error as Error).message });
+  });
+
+  it('answers the in-flight cap of any route with 429 and Retry-After', async () => {
+    const result = await answer(new InFlightLimitError('at most 3 jobs may be queued or running at once'));
+    expect(result.status).toBe(429);
+    expect(result.headers.get('retry-after')).toBe('10');
+    expect(result.body.error).toMatchObject({
+      code: 'rate_limited',
+      message: expect.stringContaining('at most 3'),
+    });
   });
 
   it('answers an unreachable database with 503 and Retry-After', async () => {

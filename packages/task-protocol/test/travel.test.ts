@@ -57,7 +57,7 @@ const details = (frames: number[], overlaps: number[]) => ({
     negative_prompts_expanded: ['blurry'],
     segment_frames_expanded: frames,
     frame_overlap_expanded: overlaps,
-    parsed_resolution_wh: '64x64',
+    parsed_resolution_wh: '256x256',
     seed_base: 7,
   },
 });
@@ -198,7 +198,7 @@ describe('travel orchestration', () => {
     expect(await res.json()).toMatchObject({
       error: {
         field: expect.stringContaining('parsed_resolution_wh'),
-        message: expect.stringContaining('64..2048'),
+        message: expect.stringContaining('256..1280'),
       },
     });
     expect(await h.credits(h.alice.userId)).toBe(before);
