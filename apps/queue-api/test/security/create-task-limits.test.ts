@@ -60,6 +60,26 @@ describe('create-task limits', () => {
     expect(await credits(harness, user.userId)).toBe(100 - 3);
   });
 
+  it('never lets concurrent requests of one user overshoot the cap', async () => {
+    api = await startApi({ RATE_LIMIT_PER_MIN: '100', MAX_JOBS_IN_FLIGHT: '3' });
+    const harness = api;
+    const user = await newUser(harness);
+    const answers = await Promise.all(
+      Array.from({ length: 10 }, (_, i) =>
+        i % 2 === 0
+          ? createTask(harness, user.token, image(user))
+          : harness.request('/functions/v1/queue-job', {
+              token: user.token,
+              json: { jobType: 'sdxl_image_fast' },
+            }),
+      ),
+    );
+    const codes = answers.map((answer) => answer.status);
+    expect(codes.filter((code) => code === 200)).toHaveLength(3);
+    expect(codes.filter((code) => code === 429)).toHaveLength(7);
+    expect(await taskRows(harness, user.userId)).toBe(3);
+  });
+
   it('lets the service role create child tasks for a user at the cap, charging the owner', async () => {
     api = await startApi({ RATE_LIMIT_PER_MIN: '2', MAX_JOBS_IN_FLIGHT: '2' });
     const harness = api;
