@@ -111,6 +111,25 @@ describe('single_image params', () => {
   });
 });
 
+describe('one price list', () => {
+  it('charges queue-job and create-task the same for the same image', async () => {
+    const user = await newUser(api);
+    const queued = await api.request('/functions/v1/queue-job', {
+      token: user.token,
+      json: { jobType: 'sdxl_image_fast', metadata: { prompt: 'a fox', width: 2048, height: 2048 } },
+    });
+    expect(queued.status).toBe(200);
+    expect(await credits(api, user.userId)).toBe(100 - 4);
+    const created = await createTask(api, user.token, {
+      task_type: 'single_image',
+      project_id: user.projectId,
+      params: { prompt: 'a fox', width: 2048, height: 2048 },
+    });
+    expect(created.status).toBe(200);
+    expect(await credits(api, user.userId)).toBe(100 - 8);
+  });
+});
+
 describe('travel_segment params', () => {
   it('refuses a million frames at 2048 px, creating and charging nothing', async () => {
     const user = await newUser(api);
