@@ -138,6 +138,13 @@ describe('outputs of fleet jobs are staged until the completion is accepted', ()
       worker().send(owned.job, { status: 'completed', attempt: 1, imageUrls: [staged.path] }),
     ).resolves.toMatchObject({ status: 'completed' });
     expect((await fetch(owned.publicUrl)).status).toBe(200);
+
+    // Were the file back in staging (a commit that failed on the way back after it had landed puts
+    // it there), the worker's retry finishes the move.
+    await api.services.storage.move('single_image', staged.path, STAGING_BUCKET, staged.path);
+    expect((await fetch(owned.publicUrl)).status).toBe(404);
+    await worker().send(owned.job, { status: 'completed', attempt: 1, imageUrls: [staged.path] });
+    expect((await fetch(owned.publicUrl)).status).toBe(200);
   });
 
   it('refuses the completion of a task its owner failed: refunded, 409, and nothing is served', async () => {

@@ -22,6 +22,7 @@ import {
   getTask,
   InvalidTransitionError,
   MissingOutputsError,
+  storedOutputs,
   type Task,
   TaskClaimedElsewhereError,
   TaskNotFoundError,
@@ -29,7 +30,12 @@ import {
 import type { JobCallbackPayload } from '@gpuq/job-types';
 import type { Storage } from '@gpuq/storage';
 import { type OutputOptions, type ReportedOutput, reportedOutputs } from './callback-outputs.js';
-import { discardStagedOutputs, type PromotedOutputs, promoteStagedOutputs } from './staged-outputs.js';
+import {
+  discardStagedOutputs,
+  type PromotedOutputs,
+  promoteLeftovers,
+  promoteStagedOutputs,
+} from './staged-outputs.js';
 import type { TaskOwner, TaskOwnerCache } from './task-owner-cache.js';
 
 export type AppliedCallback = AppliedJobCallback;
@@ -103,12 +109,16 @@ async function applyCompleted(
   };
   let promoted: PromotedOutputs | undefined;
   try {
-    return await db.transaction(async (tx) => {
+    const applied = await db.transaction(async (tx) => {
       const applied = await applyJobCallback(tx, completion);
       // A repeat changes nothing: the first accepted report promoted the files.
       if (applied.changed) promoted = await promoteStagedOutputs(options.storage, outputs);
       return applied;
     });
+    if (!applied.changed && applied.task.status === 'Complete') {
+      await promoteLeftovers(options.storage, storedOutputs(applied.task));
+    }
+    return applied;
   } catch (error) {
     // Not recorded (a failed commit): the files go back where nobody reads them.
     await promoted?.undo();

@@ -7,6 +7,7 @@
  * readable. A refused report (the task was cancelled or failed meanwhile) has its staged files
  * removed: the outputs of a job nobody pays for are never served.
  */
+import type { StoredOutput } from '@gpuq/db';
 import { HttpError } from '@gpuq/http';
 import {
   DEFAULT_CONTENT_TYPE,
@@ -81,6 +82,21 @@ export async function promoteStagedOutputs(
     throw error;
   }
   return { undo };
+}
+
+/**
+ * For a repeated report of a Complete task: moves any recorded output still staged. That happens
+ * only when a commit failed on the way back after it had landed (the service then put the files
+ * back); the worker's retry is the repeat that finishes the move.
+ */
+export async function promoteLeftovers(storage: Storage, recorded: readonly StoredOutput[]): Promise<void> {
+  for (const output of recorded) {
+    if (!(await storage.exists(STAGING_BUCKET, output.path))) continue;
+    await storage.move(STAGING_BUCKET, output.path, output.bucket, output.path).catch((error: unknown) => {
+      // A concurrent repeat moved it first.
+      if (!(error instanceof StorageObjectNotFound)) throw error;
+    });
+  }
 }
 
 /** Removes the staged files of a refused report; best effort (they are unreachable anyway). */
