@@ -10,6 +10,7 @@ import { Hono, type MiddlewareHandler } from 'hono';
 import { adminRoutes } from './admin/admin-routes.js';
 import { createApp } from './app.js';
 import type { ApiHonoEnv } from './hono-env.js';
+import { stopJob } from './jobs/stop-job.js';
 import { accountRoutes } from './routes/account.js';
 import { adminImageRoutes } from './routes/admin-image.js';
 import { eventRoutes } from './routes/events.js';
@@ -90,6 +91,8 @@ export function buildApp(services: ApiServices, extraRoutes: Hono[] = []): Hono 
         authenticator: services.authenticator,
         enqueue: services.enqueueTask,
         limits: services.workLimits,
+        // An owner's Failed / Cancelled stops the fleet's job as /v1/jobs/:id/cancel does.
+        stopJob: (task) => stopJob(services, task),
         settings: services.protocolSettings,
       }),
       adminRoutes(services.queues, {

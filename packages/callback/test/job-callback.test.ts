@@ -2,6 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import { claimNextTask, getTask } from '@gpuq/db';
 import { JOB_CATALOG, JobType } from '@gpuq/job-types';
+import { STAGING_BUCKET } from '@gpuq/storage';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCallbackClient } from '../src/client/callback-client.js';
 import type { CallbackRejectedError } from '../src/client/errors.js';
@@ -18,8 +19,20 @@ afterAll(async () => {
 
 const client = () =>
   createCallbackClient({ url: harness.url, baseDelayMs: 20, maxDelayMs: 100, maxElapsedMs: 20_000 });
-const outputPath = (jobType: string) =>
-  `${harness.userId}/${jobType}/${randomUUID()}.${JOB_CATALOG[jobType as JobType]?.output === 'video' ? 'mp4' : 'png'}`;
+const PNG = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13]);
+const MP4 = new Uint8Array([0, 0, 0, 24, 0x66, 0x74, 0x79, 0x70, 0x69, 0x73, 0x6f, 0x6d, 0, 0, 2, 0]);
+
+/** Stages a file in the job's folder as a worker does, and returns the path it reports. */
+async function staged(taskId: string, filename: string): Promise<string> {
+  const path = `${harness.userId}/${taskId}/${filename}`;
+  const video = filename.endsWith('.mp4');
+  await harness.storage.put(STAGING_BUCKET, path, video ? MP4 : PNG, video ? 'video/mp4' : 'image/png');
+  return path;
+}
+
+/** A staged output of the job type's kind under a fresh name. */
+const outputPath = (taskId: string, jobType: string) =>
+  staged(taskId, `${randomUUID()}.${JOB_CATALOG[jobType as JobType]?.output === 'video' ? 'mp4' : 'png'}`);
 
 /** A raw POST, for requests the real client would never send. */
 async function post(body: string, headers: Record<string, string>) {
@@ -34,11 +47,13 @@ async function post(body: string, headers: Record<string, string>) {
   };
 }
 
-function completion(jobType: JobType): Record<string, unknown> {
+async function completion(taskId: string, jobType: JobType): Promise<Record<string, unknown>> {
   const spec = JOB_CATALOG[jobType];
-  if (spec.family === 'sdxl') return { imageUrls: [outputPath(jobType), outputPath(jobType)] };
-  const report: Record<string, unknown> = { outputUrl: outputPath(jobType) };
-  if (spec.output === 'video') report.posterPath = `${harness.userId}/${jobType}/poster.png`;
+  if (spec.family === 'sdxl') {
+    return { imageUrls: [await outputPath(taskId, jobType), await outputPath(taskId, jobType)] };
+  }
+  const report: Record<string, unknown> = { outputUrl: await outputPath(taskId, jobType) };
+  if (spec.output === 'video') report.posterPath = await staged(taskId, 'poster.png');
   if (spec.enhancePrompt) report.enhancedPrompt = 'a detailed lighthouse at dusk, waves, volumetric light';
   return report;
 }
@@ -54,7 +69,7 @@ describe('completed and failed, for each job type', () => {
       const job = await client().send(credential, {
         status: 'completed',
         workerId: 'gpu-1',
-        ...completion(jobType),
+        ...(await completion(task.id, jobType)),
       });
       expect(job.status).toBe('completed');
 
@@ -97,7 +112,10 @@ describe('completed and failed, for each job type', () => {
 describe('repeats, order and fences', () => {
   it('settles once and records one generation when completed arrives twice, then 20 times at once', async () => {
     const { task, credential } = await harness.createJob('sdxl_image_fast');
-    const report = { status: 'completed' as const, imageUrls: [outputPath('sdxl_image_fast')] };
+    const report = {
+      status: 'completed' as const,
+      imageUrls: [await outputPath(task.id, 'sdxl_image_fast')],
+    };
     await client().send(credential, { status: 'processing' });
     await client().send(credential, report);
     await client().send(credential, report);
@@ -110,7 +128,10 @@ describe('repeats, order and fences', () => {
   it('answers 409 to processing after completed and changes nothing', async () => {
     const { task, credential } = await harness.createJob('image_fast');
     await client().send(credential, { status: 'processing' });
-    await client().send(credential, { status: 'completed', outputUrl: outputPath('image_fast') });
+    await client().send(credential, {
+      status: 'completed',
+      outputUrl: await outputPath(task.id, 'image_fast'),
+    });
     const error = await client()
       .send(credential, { status: 'processing' })
       .catch((e: unknown) => e);
@@ -123,11 +144,15 @@ describe('repeats, order and fences', () => {
     await client().send(credential, { status: 'processing', attempt: 1, workerId: 'dead-worker' });
     await client().send(credential, { status: 'processing', attempt: 2, workerId: 'new-worker' });
     const stale = await client()
-      .send(credential, { status: 'completed', attempt: 1, outputUrl: outputPath('video_fast') })
+      .send(credential, {
+        status: 'completed',
+        attempt: 1,
+        outputUrl: await outputPath(task.id, 'video_fast'),
+      })
       .catch((e: unknown) => e);
     expect((stale as CallbackRejectedError).status).toBe(409);
     expect((await getTask(harness.db, { taskId: task.id }))?.status).toBe('In Progress');
-    const path = outputPath('video_fast');
+    const path = await outputPath(task.id, 'video_fast');
     await client().send(credential, { status: 'completed', attempt: 2, outputUrl: path });
     const done = await getTask(harness.db, { taskId: task.id });
     expect(done).toMatchObject({
@@ -166,15 +191,18 @@ describe('repeats, order and fences', () => {
 });
 
 describe('one round trip per callback', () => {
-  it('sends one statement for processing, progress, completed and failed', async () => {
-    const { credential } = await harness.createJob('image_fast');
+  it('sends one statement for processing, progress and failed; completed is one transaction', async () => {
+    const { task, credential } = await harness.createJob('image_fast');
     harness.takeStatements();
     await client().send(credential, { status: 'processing', workerId: 'gpu-rt' });
     expect(harness.takeStatements()).toBe(1);
     await client().send(credential, { status: 'processing', workerId: 'gpu-rt', progress: 0.5 });
     expect(harness.takeStatements()).toBe(1);
-    await client().send(credential, { status: 'completed', outputUrl: outputPath('image_fast') });
-    expect(harness.takeStatements()).toBe(1);
+    const output = await outputPath(task.id, 'image_fast');
+    harness.takeStatements();
+    await client().send(credential, { status: 'completed', outputUrl: output });
+    // begin, the one call, commit: the staged files are promoted before the commit.
+    expect(harness.takeStatements()).toBe(3);
 
     const failing = await harness.createJob('video_fast');
     harness.takeStatements();
@@ -184,9 +212,10 @@ describe('one round trip per callback', () => {
 
   it('reads the owner first only for a task it has not seen report (one statement more)', async () => {
     const { task, credential } = await harness.createJob('image_fast');
+    const output = await outputPath(task.id, 'image_fast');
     harness.takeStatements();
-    await client().send(credential, { status: 'completed', outputUrl: outputPath('image_fast') });
-    expect(harness.takeStatements()).toBe(2);
+    await client().send(credential, { status: 'completed', outputUrl: output });
+    expect(harness.takeStatements()).toBe(4);
     expect((await getTask(harness.db, { taskId: task.id }))?.status).toBe('Complete');
   });
 
@@ -203,7 +232,11 @@ describe('one round trip per callback', () => {
       .catch((e: unknown) => e);
     expect((refused as CallbackRejectedError).status).toBe(400);
     expect((await getTask(harness.db, { taskId: task.id }))?.status).toBe('In Progress');
-    await client().send(credential, { status: 'completed', attempt: 2, outputUrl: outputPath('image_fast') });
+    await client().send(credential, {
+      status: 'completed',
+      attempt: 2,
+      outputUrl: await outputPath(task.id, 'image_fast'),
+    });
     // A repeat of completed answers 200 with the task, whatever it reports.
     await expect(client().send(credential, { ...foreign, attempt: 2 })).resolves.toMatchObject({
       status: 'completed',
@@ -278,7 +311,10 @@ describe('a callback service that is down for a while', () => {
     const { task, credential } = await harness.createJob('image_fast');
     await client().send(credential, { status: 'processing' });
     await harness.stop();
-    const sending = client().send(credential, { status: 'completed', outputUrl: outputPath('image_fast') });
+    const sending = client().send(credential, {
+      status: 'completed',
+      outputUrl: await outputPath(task.id, 'image_fast'),
+    });
     await new Promise((resolve) => setTimeout(resolve, 500));
     await harness.start();
     await expect(sending).resolves.toMatchObject({ status: 'completed' });

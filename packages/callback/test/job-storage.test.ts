@@ -4,7 +4,7 @@
  * foreign or stale credential gets nothing, and the URLs it gets really move the bytes.
  */
 import { randomUUID } from 'node:crypto';
-import { JOB_CATALOG } from '@gpuq/job-types';
+import { STAGING_BUCKET } from '@gpuq/storage';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCallbackClient } from '../src/client/callback-client.js';
 import { CallbackRejectedError } from '../src/client/errors.js';
@@ -52,7 +52,8 @@ describe('upload-url and download-url', () => {
       filename: 'image-0.png',
       contentType: 'image/png',
     });
-    const bucket = JOB_CATALOG.sdxl_image_fast.bucket;
+    // Outputs are staged: the URL writes the job's folder in the staging bucket.
+    const bucket = STAGING_BUCKET;
     expect(upload).toMatchObject({ bucket, path: `${harness.userId}/${task.id}/image-0.png` });
     expect(Date.parse(upload.expiresAt) - Date.now()).toBeLessThanOrEqual(600_000);
 

@@ -10,7 +10,10 @@ import { z } from 'zod';
 export const JobUploadUrlRequest = z
   .object({
     jobId: z.uuid(),
-    /** A plain file name; the object is `<userId>/<taskId>/<filename>` in the job's bucket. */
+    /**
+     * A plain file name; the object is `<userId>/<taskId>/<filename>` in the staging bucket, moved to
+     * the job's bucket when its completed report is accepted.
+     */
     filename: z.string().min(1).max(255),
     /** The `Content-Type` the PUT will send; an image or video type. */
     contentType: z.string().min(1).max(200),

@@ -11,6 +11,7 @@ export * from './errors/unsupported-content-type.js';
 export * from './local/byte-range.js';
 export * from './local/local-file-storage.js';
 export * from './local/storage-routes.js';
+export * from './paths/staging.js';
 export * from './paths/storage-location.js';
 export * from './paths/storage-path.js';
 export * from './signing/derive-secret.js';

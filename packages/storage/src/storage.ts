@@ -59,6 +59,12 @@ export interface Storage {
   exists(bucket: string, path: string): Promise<boolean>;
   /** Size and content type; `StorageObjectNotFound` when it does not exist. */
   stat(bucket: string, path: string): Promise<ObjectInfo>;
+  /**
+   * Moves an object to another bucket and/or path, replacing what is there, with its content type;
+   * the source is gone afterwards. `StorageObjectNotFound` (naming the source) when it does not
+   * exist. The job-callback service promotes staged outputs (paths/staging.ts) with it.
+   */
+  move(fromBucket: string, fromPath: string, toBucket: string, toPath: string): Promise<ObjectInfo>;
   /** Removes the object; removing one that is not there is not an error (retries are harmless). */
   delete(bucket: string, path: string): Promise<void>;
   /** A URL without expiry; it only works for buckets served publicly. */

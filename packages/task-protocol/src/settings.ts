@@ -70,6 +70,13 @@ export interface TaskProtocolDeps {
    */
   enqueue?: (task: Task) => Promise<void>;
   /**
+   * Stops our BullMQ fleet's job of a task that update-task-status (or the rpc) just failed or
+   * cancelled, as `POST /v1/jobs/:id/cancel` does: a waiting job leaves the queue, a running one is
+   * told to abort. queue-api supplies it. Absent: a running job stops at its next progress report,
+   * which the callback service refuses (409).
+   */
+  stopJob?: (task: Task) => Promise<void>;
+  /**
    * Authenticates requests that reach these routes without a principal (always the rpc routes,
    * whose errors must be PostgREST-shaped; the functions when the app mounted no authMiddleware).
    */

@@ -3,7 +3,10 @@
  * 1. `processing` callback = the claim. 409 (an HTTP worker holds it, it is finished or
  *    cancelled, or a newer attempt took over) means drop the job and do nothing.
  * 2. Run the model with progress (BullMQ progress every step, a callback at most once a second).
- * 3. Store the files under the owner's prefix and report `completed`.
+ *    A 409 to a progress report (the task was cancelled or failed by its owner, stopped with its
+ *    travel, or taken over by a newer attempt) aborts the run between steps: nothing is stored.
+ * 3. Store the files under the owner's prefix in staging and report `completed`; the service makes
+ *    them visible when it accepts the report. A 409 to it drops the job (no retry).
  * Failures: bad input (UnrecoverableError) or the last attempt → `failed` (refunded); otherwise
  * the error goes back to BullMQ, which retries, and the next attempt's claim fences this one off.
  * Cancellation aborts between steps and ends quietly (the api already marked the task).
@@ -19,6 +22,7 @@ import { callbackOutputs, storeOutputs } from './store-outputs.js';
 
 export const CANCELLED_BY_USER = 'cancelled';
 export const SHUTTING_DOWN = 'worker shutting down';
+export const REFUSED_BY_API = 'the api refused a report of this job (409)';
 
 export interface LifecycleDeps {
   model: GenerationModel;
@@ -43,10 +47,14 @@ export function attemptOf(job: GpuqJob): number {
 
 export function jobProcessor(deps: LifecycleDeps) {
   return async function processJob(job: GpuqJob, context: JobContext): Promise<JobOutcome> {
-    const { signal, logger, workerId } = context;
+    const { logger, workerId } = context;
     const attempt = attemptOf(job);
     const report = { attempt, workerId };
+    // Aborted by the first 409 to a report: the task is no longer this attempt's to finish.
+    const refusal = new AbortController();
+    const signal = AbortSignal.any([context.signal, refusal.signal]);
     const storage = deps.storageFor(job.data, signal);
+    const dropped = (): JobOutcome => ({ outcome: 'dropped', reason: String(refusal.signal.reason) });
     try {
       await deps.callbacks.send(job.data, { status: 'processing', ...report });
     } catch (error) {
@@ -69,6 +77,16 @@ export function jobProcessor(deps: LifecycleDeps) {
       deps.callbacks
         .send(job.data, { status: 'processing', ...report, progress: fraction })
         .catch((error: unknown) => {
+          if (error instanceof CallbackRejectedError && error.isConflict) {
+            if (!refusal.signal.aborted) {
+              logger.warn(
+                { body: error.body },
+                'progress refused: the task is closed to this attempt; stopping',
+              );
+            }
+            refusal.abort(JSON.stringify(error.body) || REFUSED_BY_API);
+            return;
+          }
           logger.debug({ err: (error as Error).message }, 'progress callback not delivered');
         });
     };
@@ -77,6 +95,7 @@ export function jobProcessor(deps: LifecycleDeps) {
     try {
       result = await deps.model.run(job.data, { signal, onProgress, logger, storage });
     } catch (error) {
+      if (refusal.signal.aborted) return dropped();
       if (signal.aborted && signal.reason !== SHUTTING_DOWN) {
         logger.info('job cancelled between steps');
         return { outcome: 'cancelled' };
@@ -98,14 +117,28 @@ export function jobProcessor(deps: LifecycleDeps) {
       throw error;
     }
 
-    const stored = await storeOutputs(storage, job.data, result.files);
-    await deps.callbacks.send(job.data, {
-      status: 'completed',
-      ...report,
-      ...callbackOutputs(stored),
-      ...(result.enhancedPrompt ? { enhancedPrompt: result.enhancedPrompt } : {}),
-      ...(result.metadata ? { metadata: result.metadata } : {}),
+    // A model that finished its last step after the refusal still stores nothing.
+    if (refusal.signal.aborted) return dropped();
+    const stored = await storeOutputs(storage, job.data, result.files).catch((error: unknown) => {
+      if (refusal.signal.aborted) return null;
+      throw error;
     });
+    if (!stored) return dropped();
+    try {
+      await deps.callbacks.send(job.data, {
+        status: 'completed',
+        ...report,
+        ...callbackOutputs(stored),
+        ...(result.enhancedPrompt ? { enhancedPrompt: result.enhancedPrompt } : {}),
+        ...(result.metadata ? { metadata: result.metadata } : {}),
+      });
+    } catch (error) {
+      if (error instanceof CallbackRejectedError && error.isConflict) {
+        logger.warn({ body: error.body }, 'completion refused: the task is closed to this attempt');
+        return { outcome: 'dropped', reason: JSON.stringify(error.body) };
+      }
+      throw error;
+    }
     return { outcome: 'completed', paths: stored.map((file) => file.path) };
   };
 }

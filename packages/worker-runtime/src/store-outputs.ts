@@ -1,9 +1,11 @@
 /**
- * Writes a job's files under its owner's prefix: `<userId>/<taskId>/<filename>` in the job's
- * bucket. The callback then reports these paths, which the service checks against the owner.
+ * Writes a job's files under its owner's prefix, `<userId>/<taskId>/<filename>`, in the staging
+ * bucket. The callback then reports these paths; the service checks them against the owner and
+ * moves the files into the job's bucket only when it accepts the completion, so the outputs of a
+ * job whose task was cancelled or failed meanwhile are never served.
  */
 import type { QueueJobData } from '@gpuq/job-types';
-import { ownerPath, type Storage } from '@gpuq/storage';
+import { ownerPath, STAGING_BUCKET, type Storage } from '@gpuq/storage';
 import type { GeneratedFile } from './generation-model.js';
 
 export interface StoredFile {
@@ -19,7 +21,7 @@ export async function storeOutputs(
   const stored: StoredFile[] = [];
   for (const file of files) {
     const path = ownerPath(job.userId, job.taskId, file.filename);
-    await storage.put(job.bucket, path, file.bytes, file.contentType);
+    await storage.put(STAGING_BUCKET, path, file.bytes, file.contentType);
     stored.push({ kind: file.kind, path });
   }
   return stored;

@@ -8,11 +8,11 @@
 import { getPrincipal, type Principal } from '@gpuq/auth';
 import { cancelTask, getTask, listTasks, type Task } from '@gpuq/db';
 import { HttpError, parseQuery } from '@gpuq/http';
-import { JobStatus, type TaskType, taskSpec, taskStatusOf } from '@gpuq/job-types';
-import { publishCancel } from '@gpuq/queue';
+import { JobStatus, taskStatusOf } from '@gpuq/job-types';
 import { Hono } from 'hono';
 import { z } from 'zod';
 import type { ApiHonoEnv } from '../hono-env.js';
+import { stopJob } from '../jobs/stop-job.js';
 import type { ApiServices } from '../services.js';
 
 const JobId = z.uuid();
@@ -66,12 +66,8 @@ export function jobRoutes(services: ApiServices): Hono<ApiHonoEnv> {
       userId: scopeOf(principal),
       reason: 'cancelled by the user',
     });
-    const queue = services.queues.queue(taskSpec(task.taskType as TaskType).queue);
     try {
-      const job = await queue.getJob(task.id);
-      const state = await job?.getState();
-      if (job && (state === 'waiting' || state === 'prioritized' || state === 'delayed')) await job.remove();
-      else if (state === 'active') await publishCancel(services.redis, services.env.QUEUE_PREFIX, task.id);
+      await stopJob(services, task);
     } catch (error) {
       // The task is Cancelled and refunded either way; a worker that still runs it is refused at its next callback.
       services.logger.warn(

@@ -52,7 +52,7 @@ export interface TransferRequest {
 
 export interface CallbackClient {
   send(job: JobCredential, report: Omit<JobCallbackInput, 'jobId'>, signal?: AbortSignal): Promise<JobRecord>;
-  /** A signed PUT URL for `<userId>/<taskId>/<filename>` in the job's bucket. */
+  /** A signed PUT URL for `<userId>/<taskId>/<filename>` in the staging bucket. */
   uploadUrl(
     job: JobCredential,
     file: Omit<JobUploadUrlRequest, 'jobId'>,

@@ -10,24 +10,40 @@
  *   pull-worker holds → 409 (TaskClaimedElsewhereError).
  * Output paths are validated here before the call; a refused path answers 400 only where the
  * report would otherwise apply, so a stale attempt still gets 409 and a repeat 200.
+ * A completion is recorded and its staged files promoted in one transaction (staged-outputs.ts):
+ * the call locks the task row, so nothing can cancel it between the record and the move, and a
+ * missing, empty or mistyped file (400) rolls the record back. A completion refused because the
+ * task is finished or held elsewhere discards its staged files.
  */
 import {
   type AppliedJobCallback,
   applyJobCallback,
   type Database,
   getTask,
+  InvalidTransitionError,
   MissingOutputsError,
+  storedOutputs,
   type Task,
+  TaskClaimedElsewhereError,
   TaskNotFoundError,
 } from '@gpuq/db';
 import type { JobCallbackPayload } from '@gpuq/job-types';
-import { type OutputOptions, reportedOutputs } from './callback-outputs.js';
+import type { Storage } from '@gpuq/storage';
+import { type OutputOptions, type ReportedOutput, reportedOutputs } from './callback-outputs.js';
+import {
+  discardStagedOutputs,
+  type PromotedOutputs,
+  promoteLeftovers,
+  promoteStagedOutputs,
+} from './staged-outputs.js';
 import type { TaskOwner, TaskOwnerCache } from './task-owner-cache.js';
 
 export type AppliedCallback = AppliedJobCallback;
 
 export interface ApplyCallbackOptions extends OutputOptions {
   owners: TaskOwnerCache;
+  /** Where completed outputs are staged and promoted to. */
+  storage: Storage;
 }
 
 export async function applyCallback(
@@ -66,7 +82,7 @@ async function applyCompleted(
 ): Promise<AppliedCallback> {
   const reported = { taskId: payload.jobId, attempt: payload.attempt, workerId: payload.workerId ?? null };
   const owner = options.owners.get(payload.jobId) ?? (await readOwner(db, payload.jobId));
-  let outputs: ReturnType<typeof reportedOutputs>;
+  let outputs: ReportedOutput[];
   try {
     outputs = reportedOutputs(owner, payload, options);
   } catch (refused) {
@@ -77,19 +93,40 @@ async function applyCompleted(
       throw error instanceof MissingOutputsError ? refused : error;
     }
   }
+  const stored = outputs.map(({ output }) => output);
   const enhancedPrompt = payload.enhancedPrompt ?? null;
-  return applyJobCallback(db, {
+  const completion = {
     ...reported,
-    status: 'completed',
-    outputs,
-    outputLocation: `${outputs[0]!.bucket}/${outputs[0]!.path}`,
+    status: 'completed' as const,
+    outputs: stored,
+    outputLocation: `${stored[0]!.bucket}/${stored[0]!.path}`,
     result: {
-      outputs,
+      outputs: stored,
       ...(enhancedPrompt ? { enhancedPrompt } : {}),
       ...(payload.metadata ? { metadata: payload.metadata } : {}),
     },
     enhancedPrompt,
-  });
+  };
+  let promoted: PromotedOutputs | undefined;
+  try {
+    const applied = await db.transaction(async (tx) => {
+      const applied = await applyJobCallback(tx, completion);
+      // A repeat changes nothing: the first accepted report promoted the files.
+      if (applied.changed) promoted = await promoteStagedOutputs(options.storage, outputs);
+      return applied;
+    });
+    if (!applied.changed && applied.task.status === 'Complete') {
+      await promoteLeftovers(options.storage, storedOutputs(applied.task));
+    }
+    return applied;
+  } catch (error) {
+    // Not recorded (a failed commit): the files go back where nobody reads them.
+    await promoted?.undo();
+    if (error instanceof InvalidTransitionError || error instanceof TaskClaimedElsewhereError) {
+      await discardStagedOutputs(options.storage, outputs);
+    }
+    throw error;
+  }
 }
 
 async function readOwner(db: Database, taskId: string): Promise<TaskOwner> {

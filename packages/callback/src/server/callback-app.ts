@@ -32,10 +32,11 @@ export interface CallbackAppOptions {
   /** Told of every applied callback (metrics, logs). */
   onApplied?(applied: AppliedCallback, payload: JobCallbackPayload): void;
   /**
-   * The system's storage, for the signed-URL routes that let a worker without the api's disk store
-   * outputs and read inputs (job-storage-routes.ts). Absent: those routes answer 404.
+   * The system's storage: completed outputs are checked in its staging bucket and promoted from
+   * there (staged-outputs.ts), and the signed-URL routes let a worker without the api's disk store
+   * outputs and read inputs (job-storage-routes.ts).
    */
-  storage?: Storage;
+  storage: Storage;
   /** Lifetime of those signed URLs, in seconds. Default 600. */
   storageUrlTtlSeconds?: number;
 }
@@ -58,6 +59,7 @@ export function createCallbackApp(options: CallbackAppOptions): Hono {
     const applied = await applyCallback(options.db, parsed.data, {
       storageBaseUrls: options.storageBaseUrls ?? [],
       owners,
+      storage: options.storage,
     });
     options.onApplied?.(applied, parsed.data);
     options.logger.info(

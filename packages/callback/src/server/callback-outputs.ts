@@ -1,7 +1,8 @@
 /**
  * What a `completed` callback reports, turned into stored outputs: every path normalised to the
- * owner's `<userId>/...` prefix in the task's bucket (a path outside it is refused), of the task
- * type's output kind. public.apply_job_callback files them as image or video rows.
+ * owner's `<userId>/...` prefix in the task's bucket and required inside the job's own
+ * `<userId>/<taskId>/` folder (where workers stage their files; anything else is refused), of the
+ * task type's output kind. public.apply_job_callback files them as image or video rows.
  */
 import type { StoredOutput } from '@gpuq/db';
 import { HttpError } from '@gpuq/http';
@@ -14,19 +15,35 @@ export interface OutputOptions {
   storageBaseUrls: readonly string[];
 }
 
+/** One reported output and the payload field that named it (for errors). */
+export interface ReportedOutput {
+  output: StoredOutput;
+  field: string;
+}
+
 function normalise(
   task: TaskOwner,
+  taskId: string,
   bucket: string,
   reported: string,
   field: string,
   options: OutputOptions,
 ): string {
   try {
-    return parseStorageLocation(reported, {
+    const { path } = parseStorageLocation(reported, {
       userId: task.userId,
       bucket,
       storageBaseUrls: [...options.storageBaseUrls],
-    }).path;
+    });
+    const [, folder, name, ...deeper] = path.split('/');
+    if (folder !== taskId || !name || deeper.length > 0) {
+      throw new InvalidStoragePath(
+        path,
+        'foreign_owner',
+        `is not a file in the job's folder <userId>/${taskId}/`,
+      );
+    }
+    return path;
   } catch (error) {
     if (error instanceof InvalidStoragePath) {
       throw new HttpError(400, 'invalid_request', `${field}: ${error.message}`, { field, cause: error });
@@ -40,7 +57,7 @@ export function reportedOutputs(
   task: TaskOwner,
   payload: JobCallbackPayload,
   options: OutputOptions,
-): StoredOutput[] {
+): ReportedOutput[] {
   const spec = taskSpec(task.taskType as TaskType);
   const reported: Array<[string, string]> = [];
   for (const [index, url] of (payload.imageUrls ?? []).entries()) reported.push([url, `imageUrls.${index}`]);
@@ -51,17 +68,17 @@ export function reportedOutputs(
       field: 'status',
     });
   }
-  const outputs: StoredOutput[] = reported.map(([path, field]) => ({
-    kind: spec.output,
-    bucket: spec.bucket,
-    path: normalise(task, spec.bucket, path, field, options),
+  const outputs: ReportedOutput[] = reported.map(([path, field]) => ({
+    output: {
+      kind: spec.output,
+      bucket: spec.bucket,
+      path: normalise(task, payload.jobId, spec.bucket, path, field, options),
+    },
+    field,
   }));
   if (payload.posterPath && spec.output === 'video') {
-    outputs.push({
-      kind: 'poster',
-      bucket: spec.bucket,
-      path: normalise(task, spec.bucket, payload.posterPath, 'posterPath', options),
-    });
+    const path = normalise(task, payload.jobId, spec.bucket, payload.posterPath, 'posterPath', options);
+    outputs.push({ output: { kind: 'poster', bucket: spec.bucket, path }, field: 'posterPath' });
   }
   return outputs;
 }

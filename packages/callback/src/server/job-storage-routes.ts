@@ -2,7 +2,7 @@
  * Storage for workers that share no disk with the api and hold no storage key (remote GPU fleets):
  *
  *   POST /functions/v1/job-callback/upload-url    { jobId, filename, contentType }
- *     → a signed PUT URL for `<userId>/<taskId>/<filename>` in the job's bucket
+ *     → a signed PUT URL for `<userId>/<taskId>/<filename>` in the staging bucket
  *   POST /functions/v1/job-callback/download-url  { jobId, bucket, path }
  *     → a signed GET URL (with size and content type) for an object inside the job owner's folder
  *
@@ -22,8 +22,6 @@ import {
   JobDownloadUrlRequest,
   type JobStorageUrl,
   JobUploadUrlRequest,
-  type TaskType,
-  taskSpec,
 } from '@gpuq/job-types';
 import type { Logger } from '@gpuq/logger';
 import {
@@ -34,6 +32,7 @@ import {
   InvalidStoragePath,
   isAllowedContentType,
   ownerPath,
+  STAGING_BUCKET,
   type Storage,
   StorageObjectNotFound,
 } from '@gpuq/storage';
@@ -76,7 +75,8 @@ export function jobStorageRoutes(app: Hono, base: string, options: JobStorageOpt
         { field: 'contentType' },
       );
     }
-    const bucket = taskSpec(task.taskType as TaskType).bucket;
+    // Outputs wait in staging until the completed report is accepted (apply-callback.ts).
+    const bucket = STAGING_BUCKET;
     const path = ownerPath(task.userId, task.id, filename);
     // The store may refuse names the path rules allow (the local store's reserved suffixes).
     const upload = await checkedPath('filename', () =>

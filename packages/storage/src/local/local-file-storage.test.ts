@@ -96,6 +96,29 @@ describe('LocalFileStorage', () => {
     expect(names.filter((name) => name.startsWith('d.png'))).toEqual([]);
   });
 
+  it('moves an object to another bucket with its content type, replacing what is there', async () => {
+    await storage.put('staging', `${alice}/t1/out.bin`, new Uint8Array([7, 8]), 'image/png');
+    await storage.put('image_fast', `${alice}/t1/out.bin`, new Uint8Array([1]), 'video/mp4');
+    const moved = await storage.move('staging', `${alice}/t1/out.bin`, 'image_fast', `${alice}/t1/out.bin`);
+    expect(moved).toEqual({
+      bucket: 'image_fast',
+      path: `${alice}/t1/out.bin`,
+      size: 2,
+      contentType: 'image/png',
+    });
+    const object = await storage.get('image_fast', `${alice}/t1/out.bin`);
+    expect(object.contentType).toBe('image/png');
+    expect(await readObjectBytes(object)).toEqual(new Uint8Array([7, 8]));
+    expect(await storage.exists('staging', `${alice}/t1/out.bin`)).toBe(false);
+    expect(await readdir(join(root, 'staging', alice, 't1'))).toEqual([]);
+  });
+
+  it('refuses to move a missing object with StorageObjectNotFound naming the source', async () => {
+    const moving = storage.move('staging', `${alice}/t2/none.png`, 'image_fast', `${alice}/t2/none.png`);
+    await expect(moving).rejects.toMatchObject({ name: 'StorageObjectNotFound', bucket: 'staging' });
+    expect(await storage.exists('image_fast', `${alice}/t2/none.png`)).toBe(false);
+  });
+
   it('does not treat a folder as an object', async () => {
     expect(await storage.exists('b', alice.concat('/jobs'))).toBe(false);
   });

@@ -5,7 +5,7 @@
  * `secret`, so nothing is served without a URL the api handed out.
  */
 import { createReadStream } from 'node:fs';
-import { readFile, rm, stat } from 'node:fs/promises';
+import { readFile, rename, rm, stat } from 'node:fs/promises';
 import { join, resolve, sep } from 'node:path';
 import { Readable } from 'node:stream';
 import { guessContentType } from '../content-type.js';
@@ -105,6 +105,23 @@ export class LocalFileStorage implements Storage {
       contentType: await this.#contentType(file),
       updatedAt: stats.mtime,
     };
+  }
+
+  async move(fromBucket: string, fromPath: string, toBucket: string, toPath: string): Promise<ObjectInfo> {
+    const from = this.#file(fromBucket, fromPath);
+    const to = this.#file(toBucket, toPath);
+    const info = await this.stat(fromBucket, fromPath);
+    // The destination's meta file first: the object is where its data file is, so the data's rename
+    // (atomic: every bucket is under one root) is the move itself.
+    const meta: MetaFile = { contentType: info.contentType };
+    await this.#io('move', () => writeFileAtomic(to + META_SUFFIX, Buffer.from(JSON.stringify(meta))));
+    await this.#io('move', () =>
+      rename(from, to).catch((error: unknown) => {
+        throw isMissing(error) ? new StorageObjectNotFound(fromBucket, fromPath, { cause: error }) : error;
+      }),
+    );
+    await this.#io('move', () => rm(from + META_SUFFIX, { force: true }));
+    return { bucket: toBucket, path: toPath, size: info.size, contentType: info.contentType };
   }
 
   async delete(bucket: string, path: string): Promise<void> {

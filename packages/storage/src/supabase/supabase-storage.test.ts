@@ -153,6 +153,30 @@ describe('SupabaseStorage requests', () => {
     expect(fake.objects.size).toBe(0);
   });
 
+  it('moves across buckets with POST /object/move after clearing the destination', async () => {
+    await storage.put('staging', `${alice}/t1/m.png`, new Uint8Array([5, 6]), 'image/png');
+    await storage.put('image_fast', `${alice}/t1/m.png`, new Uint8Array([1]), 'image/png');
+    fake.requests.length = 0;
+    const moved = await storage.move('staging', `${alice}/t1/m.png`, 'image_fast', `${alice}/t1/m.png`);
+    expect(moved).toMatchObject({ bucket: 'image_fast', path: `${alice}/t1/m.png`, size: 2 });
+    const move = fake.requests.at(-1)!;
+    expect(move.method).toBe('POST');
+    expect(move.path).toBe('/storage/v1/object/move');
+    expect(JSON.parse(move.body.toString())).toMatchObject({
+      bucketId: 'staging',
+      sourceKey: `${alice}/t1/m.png`,
+      destinationKey: `${alice}/t1/m.png`,
+      destinationBucket: 'image_fast',
+    });
+    expect([...fake.objects.keys()]).toEqual([`image_fast/${alice}/t1/m.png`]);
+    expect(fake.objects.get(`image_fast/${alice}/t1/m.png`)!.bytes).toEqual(Buffer.from([5, 6]));
+  });
+
+  it('refuses to move a missing object with StorageObjectNotFound', async () => {
+    const moving = storage.move('staging', `${alice}/t2/none.png`, 'image_fast', `${alice}/t2/none.png`);
+    await expect(moving).rejects.toBeInstanceOf(StorageObjectNotFound);
+  });
+
   it('signs downloads with POST /object/sign/<bucket>/<path> and { expiresIn }', async () => {
     await storage.put('video_fast', `${alice}/v.mp4`, new Uint8Array(1), 'video/mp4');
     fake.requests.length = 0;

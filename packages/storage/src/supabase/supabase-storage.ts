@@ -104,6 +104,16 @@ export class SupabaseStorage implements Storage {
     };
   }
 
+  async move(fromBucket: string, fromPath: string, toBucket: string, toPath: string): Promise<ObjectInfo> {
+    check(toBucket, toPath);
+    const info = await this.stat(fromBucket, fromPath);
+    // Storage refuses to move onto an existing key; like `put`, a move replaces what is there.
+    unwrap('move', toBucket, toPath, await this.#bucket(toBucket).remove([toPath]));
+    const moved = await this.#bucket(fromBucket).move(fromPath, toPath, { destinationBucket: toBucket });
+    unwrap('move', fromBucket, fromPath, moved);
+    return { ...info, bucket: toBucket, path: toPath };
+  }
+
   async delete(bucket: string, path: string): Promise<void> {
     check(bucket, path);
     // Storage answers 200 with an empty list for a missing object, so a repeat is harmless.

@@ -5,6 +5,9 @@
  * - Failed: `message` (the worker puts it in output_location) is stored as the error and the
  *   reservation refunded; a travel task also stops its travel (migration travel_chain_cascade);
  * - Cancelled: refunded likewise;
+ *   after either, our BullMQ fleet's job of the task is stopped (`stopJob`), as a cancel through
+ *   `/v1/jobs/:id/cancel` would: whoever sends it, a job the fleet runs must not finish a refunded
+ *   task (its outputs would never be promoted anyway, see the callback's staged outputs);
  * - Complete: the output_location mode of complete-task;
  * - Queued: only a repeat of the current state (the reaper alone requeues a claim).
  */
@@ -31,10 +34,14 @@ export async function applyStatusUpdate(
 ): Promise<Task> {
   const base = { taskId: task.id, userId: scope.userId };
   switch (update.status) {
-    case 'Failed':
-      return failTask(ctx.db, { ...base, errorMessage: update.message || 'the worker reported a failure' });
-    case 'Cancelled':
-      return cancelTask(ctx.db, { ...base, reason: update.message || 'cancelled by the worker' });
+    case 'Failed': {
+      const errorMessage = update.message || 'the worker reported a failure';
+      return stopped(ctx, task, await failTask(ctx.db, { ...base, errorMessage }));
+    }
+    case 'Cancelled': {
+      const reason = update.message || 'cancelled by the worker';
+      return stopped(ctx, task, await cancelTask(ctx.db, { ...base, reason }));
+    }
     case 'Complete': {
       if (task.status === 'Complete') return task;
       if (!update.message) {
@@ -58,4 +65,18 @@ export async function applyStatusUpdate(
         `task ${task.id} is ${task.status}; only the reaper requeues a claim`,
       );
   }
+}
+
+const FINISHED = new Set<TaskStatus>(['Complete', 'Failed', 'Cancelled']);
+
+/** After a task was failed or cancelled here: its fleet job, if any, stops too. */
+async function stopped(ctx: RouteContext, before: Task, after: Task): Promise<Task> {
+  if (!ctx.stopJob || FINISHED.has(before.status)) return after;
+  try {
+    await ctx.stopJob(after);
+  } catch (error) {
+    // The task is finished and refunded either way; a job still running is refused at its next report.
+    ctx.logger.warn({ taskId: after.id, err: (error as Error).message }, 'could not stop the fleet job');
+  }
+  return after;
 }

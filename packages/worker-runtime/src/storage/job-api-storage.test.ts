@@ -1,13 +1,13 @@
 /**
  * What a worker's api-backed storage refuses on its own, before any request: writes outside its
- * job's `<userId>/<taskId>/` folder and bucket, and the operations a job credential never allows.
+ * job's `<userId>/<taskId>/` folder in the staging bucket, and the operations a job credential never allows.
  * The requests themselves are covered through the real service (packages/callback/test) and by the
  * worker apps' remote-storage tests.
  */
 import { randomUUID } from 'node:crypto';
 import type { CallbackClient } from '@gpuq/callback/client';
 import { parseEnv } from '@gpuq/config';
-import { InvalidStoragePath } from '@gpuq/storage';
+import { InvalidStoragePath, STAGING_BUCKET } from '@gpuq/storage';
 import { describe, expect, it } from 'vitest';
 import { SharedWorkerSettings } from '../worker-env.js';
 import { JobApiStorage } from './job-api-storage.js';
@@ -40,11 +40,12 @@ describe('JobApiStorage', () => {
 
   it.each([
     ['another bucket', 'video_fast', `${job.userId}/${job.taskId}/a.png`],
-    ["another task's folder", job.bucket, `${job.userId}/${randomUUID()}/a.png`],
-    ["another user's folder", job.bucket, `${randomUUID()}/${job.taskId}/a.png`],
-    ['a nested file', job.bucket, `${job.userId}/${job.taskId}/deep/a.png`],
-    ['the folder itself', job.bucket, `${job.userId}/${job.taskId}`],
-    ['a traversal', job.bucket, `${job.userId}/${job.taskId}/../x/a.png`],
+    ["the job's final bucket (outputs are staged)", job.bucket, `${job.userId}/${job.taskId}/a.png`],
+    ["another task's folder", STAGING_BUCKET, `${job.userId}/${randomUUID()}/a.png`],
+    ["another user's folder", STAGING_BUCKET, `${randomUUID()}/${job.taskId}/a.png`],
+    ['a nested file', STAGING_BUCKET, `${job.userId}/${job.taskId}/deep/a.png`],
+    ['the folder itself', STAGING_BUCKET, `${job.userId}/${job.taskId}`],
+    ['a traversal', STAGING_BUCKET, `${job.userId}/${job.taskId}/../x/a.png`],
   ])('refuses to write into %s without asking the api', async (_what, bucket, path) => {
     const calls: string[] = [];
     const storage = new JobApiStorage({ client: recordingClient(calls), job });
@@ -55,6 +56,7 @@ describe('JobApiStorage', () => {
   it('says clearly which operations a worker does not have', async () => {
     const storage = new JobApiStorage({ client: recordingClient([]), job });
     await expect(storage.delete()).rejects.toBeInstanceOf(NotAvailableOnWorker);
+    await expect(storage.move()).rejects.toBeInstanceOf(NotAvailableOnWorker);
     await expect(storage.signedUrl()).rejects.toThrow(/storage.signedUrl is not available on a worker/);
     await expect(storage.signedUploadUrl()).rejects.toBeInstanceOf(NotAvailableOnWorker);
     expect(() => storage.publicUrl()).toThrow(NotAvailableOnWorker);

@@ -1,7 +1,8 @@
 /**
  * Storage for a worker that shares no disk with the api and holds no storage key
  * (WORKER_STORAGE=api): one instance per job, acting with that job's callback credential. `put`
- * asks the job-callback service for a signed upload URL and PUTs the bytes there; `get` asks for a
+ * asks the job-callback service for a signed upload URL (into the staging bucket, where outputs
+ * wait for the accepted `completed` report) and PUTs the bytes there; `get` asks for a
  * signed download URL and streams the answer. The service decides what the job may touch (its own
  * `<userId>/<taskId>/` folder for writes, its owner's folder for reads); the checks here only fail
  * early, before a request, with the same path rules. All HTTP goes through the callback client, so
@@ -19,6 +20,7 @@ import {
   type PutOptions,
   readObjectBytes,
   type SignedUploadUrl,
+  STAGING_BUCKET,
   type Storage,
   StorageBackendError,
   StorageObjectNotFound,
@@ -109,6 +111,10 @@ export class JobApiStorage implements Storage {
     }
   }
 
+  async move(): Promise<ObjectInfo> {
+    throw new NotAvailableOnWorker('move');
+  }
+
   async delete(): Promise<void> {
     throw new NotAvailableOnWorker('delete');
   }
@@ -125,14 +131,14 @@ export class JobApiStorage implements Storage {
     throw new NotAvailableOnWorker('signedUploadUrl');
   }
 
-  /** The file name of `<userId>/<taskId>/<filename>` in the job's bucket: all a job may write. */
+  /** The file name of `<userId>/<taskId>/<filename>` in the staging bucket: all a job may write. */
   #ownFileName(bucket: string, path: string): string {
     const [, taskId, filename, ...rest] = assertOwnedPath(this.#job.userId, path).split('/');
-    if (bucket !== this.#job.bucket || taskId !== this.#job.taskId || !filename || rest.length > 0) {
+    if (bucket !== STAGING_BUCKET || taskId !== this.#job.taskId || !filename || rest.length > 0) {
       throw new InvalidStoragePath(
         `${bucket}/${path}`,
         'foreign_owner',
-        `a job writes only ${this.#job.bucket}/<userId>/${this.#job.taskId}/<filename>`,
+        `a job writes only ${STAGING_BUCKET}/<userId>/${this.#job.taskId}/<filename>`,
       );
     }
     return filename;
