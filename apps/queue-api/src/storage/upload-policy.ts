@@ -13,12 +13,13 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const FINISHED = new Set(['Complete', 'Failed', 'Cancelled']);
 
 /**
- * The task whose folder holds `path`: `<userId>/<taskId>/...` (job-callback uploads) or
- * `<userId>/tasks/<taskId>/...` (generate-upload-url). Undefined for any other path.
+ * The task whose folder holds `path`: the first id among the two segments after the owner, so
+ * `<userId>/<taskId>/...` (job-callback uploads) and `<userId>/<folder>/<taskId>/...`
+ * (generate-upload-url's `tasks/`). Undefined for any other path.
  */
 export function taskFolderOf(path: string): { userId: string; taskId: string } | undefined {
   const [userId, second, third] = path.split('/');
-  const taskId = second === 'tasks' ? third : second;
+  const taskId = second && UUID.test(second) ? second : third;
   if (!userId || !taskId || !UUID.test(userId) || !UUID.test(taskId)) return undefined;
   return { userId, taskId };
 }
