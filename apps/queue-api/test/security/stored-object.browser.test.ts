@@ -121,7 +121,9 @@ describe.skipIf(!hasChromium)('a stored file opened by a signed-in admin in Chro
 
     const url = await api.services.storage.signedUrl('image_fast', upload.storage_path, 60);
     const response = await page.goto(url);
-    expect(response?.headers()['content-security-policy']).toBe("sandbox; default-src 'none'");
+    expect(response?.headers()['content-security-policy']).toBe(
+      "sandbox; default-src 'none'; media-src 'self'",
+    );
     await page.waitForTimeout(500);
     expect(await page.title()).not.toBe('ran');
     // Evaluated inside the opened file's document (a string: this file is not typed for the DOM).
@@ -133,6 +135,20 @@ describe.skipIf(!hasChromium)('a stored file opened by a signed-in admin in Chro
     expect(inside).toEqual({ origin: 'null', image: true, board: 'blocked' });
     expect(adminRequests.filter((u) => u.includes('/pause'))).toEqual([]);
     expect(await queuesPaused()).toEqual([false, false]);
+  });
+
+  it('still shows stored images and videos opened directly (the sandbox stops no media)', async () => {
+    const owner = randomUUID();
+    await api.services.storage.put('single_image', `${owner}/a.png`, mediaFixture('tiny.png'), 'image/png');
+    await api.services.storage.put('video_fast', `${owner}/a.webm`, mediaFixture('tiny.webm'), 'video/webm');
+    await page.goto(api.services.storage.publicUrl('single_image', `${owner}/a.png`));
+    await page.waitForFunction('document.querySelector("img")?.complete === true');
+    expect(await page.evaluate('document.querySelector("img").naturalWidth')).toBe(16);
+    await page.goto(await api.services.storage.signedUrl('video_fast', `${owner}/a.webm`, 60));
+    await page.waitForFunction('(document.querySelector("video")?.readyState ?? 0) >= 1', undefined, {
+      timeout: 10_000,
+    });
+    expect(await page.evaluate('document.querySelector("video").videoWidth')).toBe(16);
   });
 
   it('downloads an SVG stored before the allow-list instead of running it', async () => {

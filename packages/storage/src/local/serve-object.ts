@@ -18,11 +18,12 @@ import type { LocalFileStorage } from './local-file-storage.js';
 /**
  * On every storage answer. `sandbox` gives a stored file opened as a page an opaque origin with
  * scripts off, and `default-src 'none'` lets it load nothing: even a file that got past the upload
- * checks cannot act as (or read from) the origin that serves it. Media opened directly still show:
- * a browser's own image and video documents are not bound by the file's policy.
+ * checks cannot act as (or read from) the origin that serves it. `media-src 'self'` is the one
+ * exception, for the browser's own document around a video opened directly: it loads the video
+ * from its URL, which `default-src 'none'` alone would block (an image document needs nothing).
  */
 export const SAFE_SERVING_HEADERS = {
-  'Content-Security-Policy': "sandbox; default-src 'none'",
+  'Content-Security-Policy': "sandbox; default-src 'none'; media-src 'self'",
   'X-Content-Type-Options': 'nosniff',
 } as const;
 
@@ -46,6 +47,10 @@ export async function serveObject(
     'Accept-Ranges': 'bytes',
     'Content-Type': mediaType ?? DEFAULT_CONTENT_TYPE,
     'Cache-Control': request.cacheControl,
+    // The sandboxed video document above has an opaque origin, so its load of the video is a
+    // CORS request from `null`. Objects need no cookie and their URL is the credential: any origin
+    // may read them, as with Supabase Storage. (The api's CORS list still answers its own origins.)
+    'Access-Control-Allow-Origin': '*',
   });
   if (!mediaType) headers.set('Content-Disposition', 'attachment');
   if (info.updatedAt) headers.set('Last-Modified', info.updatedAt.toUTCString());

@@ -348,7 +348,9 @@ describe('what a browser may do with a stored file', () => {
     expect(image.headers.get('content-disposition')).toBeNull();
     const missing = await fetch(storage.publicUrl('showcase', `${alice}/none.png`));
     for (const response of [old, image, missing]) {
-      expect(response.headers.get('content-security-policy')).toBe("sandbox; default-src 'none'");
+      expect(response.headers.get('content-security-policy')).toBe(
+        "sandbox; default-src 'none'; media-src 'self'",
+      );
       expect(response.headers.get('x-content-type-options')).toBe('nosniff');
     }
   });

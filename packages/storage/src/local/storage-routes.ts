@@ -6,7 +6,7 @@
  *   PUT      /object/upload/sign/:bucket/:path?token=...  a signed upload (generate-upload-url)
  *   GET|HEAD /object/public/:bucket/:path                 only for buckets listed as public
  *
- * Every answer carries `Content-Security-Policy: sandbox; default-src 'none'` and `nosniff`: a
+ * Every answer carries a sandboxing Content-Security-Policy and `nosniff` (SAFE_SERVING_HEADERS): a
  * stored file opened in a browser is a document with an opaque origin that can run nothing and
  * reach nothing, whatever its bytes, so it cannot act as the site that serves it.
  *
