@@ -19,6 +19,8 @@ export interface AppDeps {
   bodyLimitBytes: number;
   /** Paths that apply a body limit of their own (complete-task takes base64 files). */
   bodyLimitExempt?: readonly string[];
+  /** Path prefixes that stream their bodies under limits of their own (storage uploads). */
+  bodyLimitExemptPrefixes?: readonly string[];
   probes: ReadinessProbe[];
   metrics?: ApiMetrics;
   /** Middleware for path patterns, applied before any feature route (authentication). */
@@ -59,7 +61,9 @@ export function createApp(deps: AppDeps): Hono {
       );
     },
   });
-  app.use('*', (c, next) => (deps.bodyLimitExempt?.includes(c.req.path) ? next() : limitBody(c, next)));
+  const exempt = (path: string) =>
+    deps.bodyLimitExempt?.includes(path) || deps.bodyLimitExemptPrefixes?.some((p) => path.startsWith(p));
+  app.use('*', (c, next) => (exempt(c.req.path) ? next() : limitBody(c, next)));
   for (const [path, handler] of deps.beforeRoutes ?? []) app.use(path, handler);
   app.route('/', healthRoutes(deps.probes));
   app.route('/', openApiRoutes());

@@ -4,6 +4,7 @@
  */
 import { authMiddleware } from '@gpuq/auth';
 import { CALLBACK_PATH, createCallbackApp } from '@gpuq/callback/server';
+import { HttpError } from '@gpuq/http';
 import { createStorageRoutes, LocalFileStorage } from '@gpuq/storage';
 import { COMPLETE_TASK_PATHS, taskProtocolRoutes } from '@gpuq/task-protocol';
 import { Hono, type MiddlewareHandler } from 'hono';
@@ -18,6 +19,7 @@ import { redisProbe } from './routes/health.js';
 import { jobRoutes } from './routes/jobs.js';
 import { queueJobRoutes } from './routes/queue-job.js';
 import type { ApiServices } from './services.js';
+import { storageUploadPolicy } from './storage/upload-policy.js';
 
 export const STORAGE_PATH = '/storage/v1';
 
@@ -27,7 +29,9 @@ export function buildApp(services: ApiServices, extraRoutes: Hono[] = []): Hono 
     db,
     callbackSecret: env.secrets.callbackSecret.value,
     logger,
-    storageBaseUrls: [`${env.publicUrl}${STORAGE_PATH}`],
+    storageBaseUrls: [...new Set([env.publicUrl, env.storagePublicUrl])].map(
+      (url) => `${url}${STORAGE_PATH}`,
+    ),
     // Remote workers (WORKER_STORAGE=api) get signed URLs of this storage through the callback mount.
     storage: services.storage,
     // Workers read only the status from the answer: no queue position, ETA or URL signing here.
@@ -60,6 +64,10 @@ export function buildApp(services: ApiServices, extraRoutes: Hono[] = []): Hono 
       storage: services.storage,
       secret: services.storageSecret,
       publicBuckets: ['single_image', 'travel'],
+      maxUploadBytes: env.STORAGE_MAX_OBJECT_BYTES,
+      uploadPolicy: storageUploadPolicy(db, env.STORAGE_USER_QUOTA_BYTES),
+      // On its own origin, storage answers only there (see docs/ARCHITECTURE.md, Storage origin).
+      origin: separateStorageOrigin(env),
     });
     routes.push(mountAt(STORAGE_PATH, storageRoutes));
   }
@@ -68,15 +76,14 @@ export function buildApp(services: ApiServices, extraRoutes: Hono[] = []): Hono 
     corsOrigins: env.corsOrigins,
     bodyLimitBytes: env.BODY_LIMIT_BYTES,
     bodyLimitExempt: COMPLETE_TASK_PATHS.map((path) => `/functions/v1${path}`),
+    // Signed uploads stream to disk under the per-object limit and the owner's quota.
+    bodyLimitExemptPrefixes: [`${STORAGE_PATH}/object/upload/sign/`],
     probes: [
       redisProbe(services.redis),
       { name: 'postgres', check: async () => void (await db.query('select 1')) },
     ],
     metrics: services.metrics,
-    beforeRoutes: [
-      ['/functions/v1/*', apiAuth],
-      ['/v1/*', apiAuth],
-    ],
+    beforeRoutes: [...storageHostGuard(env), ['/functions/v1/*', apiAuth], ['/v1/*', apiAuth]],
     routes: [
       ...routes,
       queueJobRoutes(services),
@@ -107,6 +114,31 @@ export function buildApp(services: ApiServices, extraRoutes: Hono[] = []): Hono 
     ],
   });
   return app;
+}
+
+/** STORAGE_PUBLIC_URL's origin when it is not the api's own. */
+function separateStorageOrigin(env: ApiServices['env']): string | undefined {
+  const storage = new URL(env.storagePublicUrl).origin;
+  return storage === new URL(env.publicUrl).origin ? undefined : storage;
+}
+
+/**
+ * On a storage origin of its own, that host serves storage and nothing else: no api, no operator
+ * pages (an admin never signs in there, so no session cookie lives beside stored files).
+ */
+function storageHostGuard(env: ApiServices['env']): Array<[string, MiddlewareHandler]> {
+  const origin = separateStorageOrigin(env);
+  if (!origin) return [];
+  const host = new URL(origin).host;
+  return [
+    [
+      '*',
+      (c, next) => {
+        if (new URL(c.req.url).host !== host || c.req.path.startsWith(`${STORAGE_PATH}/`)) return next();
+        throw new HttpError(404, 'not_found', `only storage is served at ${origin}`);
+      },
+    ],
+  ];
 }
 
 /** A feature app that expects its own base path, mounted there. */

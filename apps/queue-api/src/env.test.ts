@@ -22,6 +22,14 @@ describe('queue-api settings', () => {
     }
   });
 
+  it('puts storage URLs on STORAGE_PUBLIC_URL when set, else on the public URL', () => {
+    expect(loadApiEnv({ PORT: '9000' }).storagePublicUrl).toBe('http://127.0.0.1:9000');
+    const separate = loadApiEnv({ STORAGE_PUBLIC_URL: 'https://files.example/' });
+    expect(separate.storagePublicUrl).toBe('https://files.example');
+    expect(separate.STORAGE_MAX_OBJECT_BYTES).toBe(512 * 1024 * 1024);
+    expect(() => loadApiEnv({ STORAGE_PUBLIC_URL: 'files.example' })).toThrow(/STORAGE_PUBLIC_URL/);
+  });
+
   it('names malformed settings', () => {
     expect(() => loadApiEnv({ PORT: 'x', REDIS_URL: 'localhost:6379' })).toThrow(/PORT[\s\S]*REDIS_URL/);
     expect(() => loadApiEnv({ UPSTASH_REDIS_REST_URL: 'https://u.example' })).toThrow(/set both or neither/);

@@ -32,6 +32,17 @@ const Schema = z.object({
   DATABASE_URL: PostgresUrl.optional(),
   /** The api's public base URL (signed storage URLs point here); default http://127.0.0.1:PORT. */
   GPUQ_PUBLIC_URL: z.url().optional(),
+  /**
+   * Where the local storage routes are reached when not on the api's own origin (e.g.
+   * https://files.example.com, a second host name for this server): signed and public URLs point
+   * there, and storage answers only there. A file served from the api's origin runs (were its
+   * sandbox ever lost) as the api, with an admin's cookies.
+   */
+  STORAGE_PUBLIC_URL: z.url().optional(),
+  /** Largest object one signed upload may store (a 10 s 1080p video is far below the default). */
+  STORAGE_MAX_OBJECT_BYTES: PositiveInt.default(512 * 1024 * 1024),
+  /** Bytes a user may keep in storage through signed uploads. */
+  STORAGE_USER_QUOTA_BYTES: PositiveInt.default(10 * 1024 * 1024 * 1024),
   /** Local state: PGlite files, local storage. */
   GPUQ_DATA_DIR: z.string().default('./.data'),
   /** A Supabase project: storage, JWKS and the JWT issuer. */
@@ -79,6 +90,8 @@ export type ApiEnv = Omit<
   secrets: { jwtSecret: ResolvedSecret; serviceRoleKey: ResolvedSecret; callbackSecret: ResolvedSecret };
   corsOrigins: string[];
   publicUrl: string;
+  /** The origin (and path prefix) storage URLs start with: STORAGE_PUBLIC_URL, else publicUrl. */
+  storagePublicUrl: string;
 };
 
 export function loadApiEnv(env: Env): ApiEnv {
@@ -111,5 +124,6 @@ export function loadApiEnv(env: Env): ApiEnv {
       ? []
       : ['*'];
   const publicUrl = (rest.GPUQ_PUBLIC_URL ?? `http://127.0.0.1:${rest.PORT}`).replace(/\/+$/, '');
-  return { ...rest, secrets, corsOrigins, publicUrl };
+  const storagePublicUrl = (rest.STORAGE_PUBLIC_URL ?? publicUrl).replace(/\/+$/, '');
+  return { ...rest, secrets, corsOrigins, publicUrl, storagePublicUrl };
 }

@@ -90,7 +90,7 @@ export async function openServices(env: ApiEnv, logger: Logger): Promise<ApiServ
       : createStorage({
           backend: 'local',
           rootDir: join(env.GPUQ_DATA_DIR, 'storage'),
-          baseUrl: `${env.publicUrl}/storage/v1`,
+          baseUrl: `${env.storagePublicUrl}/storage/v1`,
           secret: storageSecret,
         });
 
@@ -119,6 +119,7 @@ export async function openServices(env: ApiEnv, logger: Logger): Promise<ApiServ
   // URLs of this system's storage: our local routes, and Supabase Storage when it is the backend.
   const storageBaseUrls = [
     `${env.publicUrl}/storage/v1`,
+    ...(env.storagePublicUrl !== env.publicUrl ? [`${env.storagePublicUrl}/storage/v1`] : []),
     ...(env.SUPABASE_URL ? [`${new URL(env.SUPABASE_URL).origin}/storage/v1`] : []),
   ];
 

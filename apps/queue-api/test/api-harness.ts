@@ -53,8 +53,9 @@ export async function startApi(
 ): Promise<ApiHarness> {
   const database: TestDatabase = await createTestDatabase('api');
   const dataDir = mkdtempSync(join(tmpdir(), 'gpuq-api-'));
-  const port = await freePort();
   const { DATABASE_URL_VIA_PROXY: proxyPort, ...settings } = overrides;
+  // A test may pick the port, to name this server in settings (STORAGE_PUBLIC_URL) beforehand.
+  const port = settings.PORT ? Number(settings.PORT) : await freePort();
   const databaseUrl = new URL(database.url);
   if (proxyPort) databaseUrl.port = proxyPort;
   const env = loadApiEnv({

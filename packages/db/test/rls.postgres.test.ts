@@ -15,6 +15,7 @@ import {
   type Database,
   type JwtClaims,
   recordImage,
+  recordStorageObject,
   recordVideo,
 } from '../src/index.js';
 import { type Outcome, probe } from './support/as-role.js';
@@ -83,6 +84,13 @@ beforeAll(async () => {
     ledgerId: Number(ledger.rows[0]?.id),
     workerId: 'rls-worker',
   };
+  await recordStorageObject(db, {
+    bucket: 'single_image',
+    path: `${a.userId}/${taskA.id}/a.png`,
+    userId: a.userId,
+    size: 1,
+    contentType: 'image/png',
+  });
   claims = {
     anon: { role: 'anon' },
     userA: { role: 'authenticated', sub: a.userId, aud: 'authenticated' },
@@ -138,6 +146,19 @@ const TABLES: TableCase[] = [
       insert: ['insert into public.workers (id) values ($1) returning id', [randomUUID()]],
       update: ["update public.workers set status = 'inactive' where id = $1 returning id", [f.workerId]],
       delete: ['delete from public.workers where id = $1 returning id', [f.workerId]],
+    }),
+    expect: SERVICE_ONLY,
+  },
+  {
+    table: 'storage_objects',
+    sql: (f) => ({
+      select: ['select path from public.storage_objects where user_id = $1', [f.a.userId]],
+      insert: [
+        "insert into public.storage_objects (bucket, path, user_id, size, content_type) values ('travel', $1, $2, 1, 'image/png') returning path",
+        [`${f.a.userId}/x.png`, f.a.userId],
+      ],
+      update: ['update public.storage_objects set size = 0 where user_id = $1 returning path', [f.a.userId]],
+      delete: ['delete from public.storage_objects where user_id = $1 returning path', [f.a.userId]],
     }),
     expect: SERVICE_ONLY,
   },

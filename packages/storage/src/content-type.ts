@@ -1,7 +1,21 @@
 /**
- * Content types: what a file's extension implies (for files stored without one), and the allow-list
- * check uploads go through. Generated outputs are images and videos; the list stays that short.
+ * Content types: the one allow-list of media types the system stores, what a file's extension
+ * implies (for files stored without a type), and the checks uploads go through. Generated outputs
+ * are images and videos a browser shows inline; anything a browser could run (SVG, HTML, XML) is
+ * out, so the list is explicit types, never `image/*` (which includes `image/svg+xml`).
  */
+export const STORABLE_MEDIA_TYPES = [
+  'image/png',
+  'image/jpeg',
+  'image/webp',
+  'image/gif',
+  'video/mp4',
+  'video/webm',
+  'video/quicktime',
+] as const;
+
+export type StorableMediaType = (typeof STORABLE_MEDIA_TYPES)[number];
+
 const BY_EXTENSION: Record<string, string> = {
   png: 'image/png',
   jpg: 'image/jpeg',
@@ -30,13 +44,16 @@ export function essenceOf(contentType: string): string | undefined {
   return MEDIA_TYPE.exec(contentType.trim())?.[1]?.toLowerCase();
 }
 
-/** Whether `contentType` matches one of `allowed` (`image/png`, or a wildcard like `video/*`). */
-export function isAllowedContentType(contentType: string, allowed: readonly string[]): boolean {
+/** The allow-listed type `contentType` names (parameters and case ignored), or undefined. */
+export function storableMediaType(contentType: string): StorableMediaType | undefined {
   const essence = essenceOf(contentType);
-  if (!essence) return false;
-  const [type] = essence.split('/');
-  return allowed.some((pattern) => {
-    const wanted = pattern.toLowerCase();
-    return wanted === essence || wanted === '*/*' || wanted === `${type}/*`;
-  });
+  return STORABLE_MEDIA_TYPES.find((type) => type === essence);
 }
+
+/** Whether `contentType` is one of the storable media types. */
+export function isStorableMediaType(contentType: string): boolean {
+  return storableMediaType(contentType) !== undefined;
+}
+
+/** The allow-list as a sentence for error messages. */
+export const STORABLE_MEDIA_TYPES_TEXT = STORABLE_MEDIA_TYPES.join(', ');

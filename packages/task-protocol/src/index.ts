@@ -3,7 +3,6 @@ export * from './errors/output-rejected-error.js';
 export * from './errors/task-input-error.js';
 export * from './errors/travel-input-error.js';
 export * from './functions/complete-task.js';
-export * from './output/sniff-media-type.js';
 export * from './recovery/background.js';
 export * from './recovery/dependency-dispatcher.js';
 export * from './recovery/stale-task-reaper.js';

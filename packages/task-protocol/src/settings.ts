@@ -22,8 +22,6 @@ export interface TaskProtocolSettings {
   signedUrlTtlSeconds?: number;
   /** Base URLs of this system's storage (`…/storage/v1`): reported URLs are read back as paths. */
   storageBaseUrls?: readonly string[];
-  /** Content types a completed file may have. Default images and videos. */
-  allowedContentTypes?: readonly string[];
   /** TASK_HEARTBEAT_TIMEOUT_S, for the stale-claim reaper. Default 1800. */
   heartbeatTimeoutSeconds?: number;
   /** JOB_MAX_ATTEMPTS, for the stale-claim reaper. Default 3. */
@@ -38,7 +36,6 @@ export const DEFAULT_SETTINGS: ResolvedSettings = {
   outputUrls: 'public',
   signedUrlTtlSeconds: 7 * 24 * 3600,
   storageBaseUrls: [],
-  allowedContentTypes: ['image/*', 'video/*'],
   heartbeatTimeoutSeconds: 1800,
   maxAttempts: 3,
 };

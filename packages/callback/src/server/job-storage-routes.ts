@@ -28,11 +28,11 @@ import {
   assertBucketName,
   assertFileName,
   assertOwnedPath,
-  DEFAULT_UPLOAD_CONTENT_TYPES,
   InvalidStoragePath,
-  isAllowedContentType,
+  isStorableMediaType,
   ownerPath,
   STAGING_BUCKET,
+  STORABLE_MEDIA_TYPES_TEXT,
   type Storage,
   StorageObjectNotFound,
 } from '@gpuq/storage';
@@ -48,8 +48,6 @@ export interface JobStorageOptions {
   storage?: Storage;
   /** Lifetime of the signed URLs handed out, in seconds. Default 600. */
   urlTtlSeconds?: number;
-  /** Content types an upload may have. Default the storage routes' images and videos. */
-  allowedContentTypes?: readonly string[];
 }
 
 export const DEFAULT_JOB_STORAGE_URL_TTL_SECONDS = 600;
@@ -59,7 +57,6 @@ const FINISHED = new Set(['Complete', 'Failed', 'Cancelled']);
 
 export function jobStorageRoutes(app: Hono, base: string, options: JobStorageOptions): void {
   const ttl = options.urlTtlSeconds ?? DEFAULT_JOB_STORAGE_URL_TTL_SECONDS;
-  const allowed = options.allowedContentTypes ?? DEFAULT_UPLOAD_CONTENT_TYPES;
 
   app.post(`${base}/${JOB_UPLOAD_URL_ROUTE}`, async (c) => {
     const { body } = await readSignedJobRequest(c, options);
@@ -67,11 +64,11 @@ export function jobStorageRoutes(app: Hono, base: string, options: JobStorageOpt
     const storage = configured(options.storage);
     const task = await openTask(options.db, request.jobId);
     const filename = checkedPath('filename', () => assertFileName(request.filename));
-    if (!isAllowedContentType(request.contentType, allowed)) {
+    if (!isStorableMediaType(request.contentType)) {
       throw new HttpError(
         415,
         'invalid_request',
-        `contentType: ${request.contentType.slice(0, 100)} is not allowed (allowed: ${allowed.join(', ')})`,
+        `contentType: ${request.contentType.slice(0, 100)} is not allowed (allowed: ${STORABLE_MEDIA_TYPES_TEXT})`,
         { field: 'contentType' },
       );
     }

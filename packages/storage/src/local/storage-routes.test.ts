@@ -3,6 +3,7 @@
  * does, @hono/node-server serves it on a free port, and plain fetch plays the browser or worker.
  */
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,6 +19,14 @@ import { createStorageRoutes } from './storage-routes.js';
 const alice = '0b5c6a3e-8f2d-4c1a-9e7b-1d2f3a4b5c6d';
 const secret = 'routes-test-secret';
 const video = randomBytes(256 * 1024);
+const fixture = (name: string) =>
+  new Uint8Array(readFileSync(new URL(`../../test/fixtures/media/${name}`, import.meta.url)));
+/** A real PNG's bytes, padded with zeros to `size` (the sniffer reads only the start). */
+const pngOfSize = (size: number) => {
+  const padded = new Uint8Array(size);
+  padded.set(fixture('tiny.png'));
+  return padded;
+};
 let clock = Date.now();
 let root: string;
 let base: string;
@@ -181,7 +190,7 @@ describe('Range requests (video seeking)', () => {
 });
 
 describe('signed PUT uploads', () => {
-  const png = new Uint8Array([137, 80, 78, 71, 13, 10, 26, 10, 0, 1]);
+  const png = fixture('tiny.png');
 
   it('stores the bytes under the signed path with the sent content type', async () => {
     const upload = await storage.signedUploadUrl('image_fast', `${alice}/tasks/t1/out.png`, 600, {
@@ -220,7 +229,7 @@ describe('signed PUT uploads', () => {
     const upload = await storage.signedUploadUrl('image_fast', `${alice}/big.png`, 600);
     const response = await fetch(upload.url, {
       method: 'PUT',
-      body: new Uint8Array(64 * 1024 + 1),
+      body: pngOfSize(64 * 1024 + 1),
       headers: { 'content-type': 'image/png' },
     });
     expect(response.status).toBe(413);
@@ -230,7 +239,7 @@ describe('signed PUT uploads', () => {
 
   it('stops a chunked body at the limit and stores nothing', async () => {
     const upload = await storage.signedUploadUrl('image_fast', `${alice}/big-stream.png`, 600);
-    const chunks = [new Uint8Array(40 * 1024), new Uint8Array(40 * 1024)];
+    const chunks = [pngOfSize(40 * 1024), new Uint8Array(40 * 1024)];
     const response = await fetch(upload.url, {
       method: 'PUT',
       body: new Blob(chunks).stream(),
@@ -309,12 +318,50 @@ describe('signed PUT uploads', () => {
   });
 });
 
+describe('what a browser may do with a stored file', () => {
+  const svg = '<svg xmlns="http://www.w3.org/2000/svg"><script>alert(document.domain)</script></svg>';
+
+  it('refuses script-bearing types, and script sent under an image type', async () => {
+    for (const [name, contentType] of [
+      ['a.svg', 'image/svg+xml'],
+      ['b.png', 'image/png'],
+    ] as const) {
+      const upload = await storage.signedUploadUrl('image_fast', `${alice}/${name}`, 600);
+      const response = await fetch(upload.url, {
+        method: 'PUT',
+        body: svg,
+        headers: { 'content-type': contentType },
+      });
+      expect(response.status, contentType).toBe(415);
+      expect(await storage.exists('image_fast', `${alice}/${name}`)).toBe(false);
+    }
+  });
+
+  it('serves objects sandboxed, and a type it does not show inline as a download', async () => {
+    // An object stored before the allow-list existed.
+    await storage.put('showcase', `${alice}/old.svg`, new TextEncoder().encode(svg), 'image/svg+xml');
+    const old = await fetch(storage.publicUrl('showcase', `${alice}/old.svg`));
+    expect(old.status).toBe(200);
+    expect(old.headers.get('content-type')).toBe('application/octet-stream');
+    expect(old.headers.get('content-disposition')).toBe('attachment');
+    const image = await fetch(storage.publicUrl('showcase', `${alice}/hero.png`));
+    expect(image.headers.get('content-disposition')).toBeNull();
+    const missing = await fetch(storage.publicUrl('showcase', `${alice}/none.png`));
+    for (const response of [old, image, missing]) {
+      expect(response.headers.get('content-security-policy')).toBe(
+        "sandbox; default-src 'none'; media-src 'self'",
+      );
+      expect(response.headers.get('x-content-type-options')).toBe('nosniff');
+    }
+  });
+});
+
 describe('Supabase client compatibility', () => {
   it("lets storage-js's uploadToSignedUrl upload through a local signed URL", async () => {
     const upload = await storage.signedUploadUrl('image_fast', `${alice}/from-storage-js.png`, 600);
     const token = new URL(upload.url).searchParams.get('token')!;
     const client = new StorageClient(base, {});
-    const bytes = new Uint8Array([137, 80, 78, 71]);
+    const bytes = fixture('tiny.png');
     const result = await client
       .from('image_fast')
       .uploadToSignedUrl(`${alice}/from-storage-js.png`, token, bytes, { contentType: 'image/png' });

@@ -6,30 +6,43 @@
  *   PUT      /object/upload/sign/:bucket/:path?token=...  a signed upload (generate-upload-url)
  *   GET|HEAD /object/public/:bucket/:path                 only for buckets listed as public
  *
+ * Every answer carries a sandboxing Content-Security-Policy and `nosniff` (SAFE_SERVING_HEADERS): a
+ * stored file opened in a browser is a document with an opaque origin that can run nothing and
+ * reach nothing, whatever its bytes, so it cannot act as the site that serves it.
+ *
  * Errors answer `{ error: { code, message } }` like every other gpuq route.
  */
 import { Hono } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { EmptyUpload } from '../errors/empty-upload.js';
 import { InvalidStoragePath } from '../errors/invalid-storage-path.js';
+import { MediaTypeMismatch } from '../errors/media-type-mismatch.js';
+import { ObjectLocked } from '../errors/object-locked.js';
 import { ObjectTooLarge } from '../errors/object-too-large.js';
 import { SignedUrlRejected } from '../errors/signed-url-rejected.js';
 import { StorageObjectNotFound } from '../errors/storage-object-not-found.js';
+import { StorageQuotaExceeded } from '../errors/storage-quota-exceeded.js';
 import { UnsupportedContentType } from '../errors/unsupported-content-type.js';
 import { assertBucketName, assertOwnerPrefixedPath } from '../paths/storage-path.js';
 import { verifyUrlToken } from '../signing/url-token.js';
 import type { LocalFileStorage } from './local-file-storage.js';
 import { receiveUpload } from './receive-upload.js';
-import { serveObject } from './serve-object.js';
+import { SAFE_SERVING_HEADERS, serveObject } from './serve-object.js';
+import type { UploadPolicy } from './upload-policy.js';
 
 export interface StorageRoutesOptions {
   storage: LocalFileStorage;
   /** The HMAC key the storage signs its URLs with. */
   secret: string | Uint8Array;
-  /** Largest upload accepted, in bytes. Default 512 MiB (a long 832×480 video is far smaller). */
+  /** Largest object an upload may store, in bytes. Default 512 MiB (a 10 s 1080p video fits). */
   maxUploadBytes?: number;
-  /** Content types an upload may have (`type/*` wildcards). Default images and videos. */
-  allowedContentTypes?: readonly string[];
+  /** Whether an object may still be written and how much its owner may store. Default: no checks. */
+  uploadPolicy?: UploadPolicy;
+  /**
+   * The storage's own origin (`https://files.example.com`): requests addressed to any other host are
+   * answered 404, so a stored file is never served from the api's origin. Default: any host.
+   */
+  origin?: string;
   /** Buckets whose objects `/object/public/...` serves without a signature. Default none. */
   publicBuckets?: readonly string[];
   /** Clock in ms, for tests; default `Date.now`. */
@@ -37,7 +50,6 @@ export interface StorageRoutesOptions {
 }
 
 export const DEFAULT_MAX_UPLOAD_BYTES = 512 * 1024 * 1024;
-export const DEFAULT_UPLOAD_CONTENT_TYPES = ['image/*', 'video/*'] as const;
 
 // Hono's `{.+}` lets the last parameter span slashes: object paths are `<userId>/<...>`.
 const OBJECT = ':bucket/:path{.+}';
@@ -48,9 +60,21 @@ export function createStorageRoutes(options: StorageRoutesOptions): Hono {
   const publicBuckets = new Set(options.publicBuckets ?? []);
   const limits = {
     maxBytes: options.maxUploadBytes ?? DEFAULT_MAX_UPLOAD_BYTES,
-    allowedContentTypes: options.allowedContentTypes ?? DEFAULT_UPLOAD_CONTENT_TYPES,
+    policy: options.uploadPolicy,
   };
+  const host = options.origin ? new URL(options.origin).host : undefined;
   const app = new Hono();
+
+  app.use('*', async (c, next) => {
+    await next();
+    for (const [name, value] of Object.entries(SAFE_SERVING_HEADERS)) c.res.headers.set(name, value);
+  });
+  app.use('*', async (c, next) => {
+    if (host && new URL(c.req.url).host !== host) {
+      return c.json(errorBody('not_found', `storage is served at ${options.origin}, not here`), 404);
+    }
+    await next();
+  });
 
   app.on(['GET', 'HEAD'], `/object/sign/${OBJECT}`, (c) => {
     const { bucket, path } = checkedObject(c.req.param());
@@ -108,8 +132,11 @@ function statusOf(error: Error): [ContentfulStatusCode, string] {
   if (error instanceof SignedUrlRejected) return [403, 'forbidden'];
   if (error instanceof StorageObjectNotFound) return [404, 'not_found'];
   if (error instanceof InvalidStoragePath || error instanceof EmptyUpload) return [400, 'invalid_request'];
-  if (error instanceof ObjectTooLarge) return [413, 'payload_too_large'];
-  if (error instanceof UnsupportedContentType) return [415, 'invalid_request'];
+  if (error instanceof ObjectTooLarge || error instanceof StorageQuotaExceeded)
+    return [413, 'payload_too_large'];
+  if (error instanceof UnsupportedContentType || error instanceof MediaTypeMismatch)
+    return [415, 'invalid_request'];
+  if (error instanceof ObjectLocked) return [409, 'conflict'];
   return [500, 'internal'];
 }
 

@@ -13,7 +13,7 @@ import {
   type TaskType,
   taskSpec,
 } from '@gpuq/job-types';
-import { isAllowedContentType, ownerPath } from '@gpuq/storage';
+import { isStorableMediaType, ownerPath, STORABLE_MEDIA_TYPES_TEXT } from '@gpuq/storage';
 import type { Hono } from 'hono';
 import { callerScope, taskInScope } from '../scope.js';
 import type { RouteContext } from '../settings.js';
@@ -26,14 +26,12 @@ export function generateUploadUrlRoute(app: Hono<AuthEnv>, ctx: RouteContext): v
     if (task.status === 'Complete' || task.status === 'Failed' || task.status === 'Cancelled') {
       throw new HttpError(409, 'conflict', `task ${task.id} is already ${task.status}`);
     }
-    if (!isAllowedContentType(body.content_type, ctx.settings.allowedContentTypes)) {
+    if (!isStorableMediaType(body.content_type)) {
       throw new HttpError(
         415,
         'invalid_request',
-        `content_type: ${body.content_type} is not an image or video type`,
-        {
-          field: 'content_type',
-        },
+        `content_type: ${body.content_type.slice(0, 100)} is not a stored media type (allowed: ${STORABLE_MEDIA_TYPES_TEXT})`,
+        { field: 'content_type' },
       );
     }
     const bucket = taskSpec(task.taskType as TaskType).bucket;

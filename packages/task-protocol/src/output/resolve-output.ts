@@ -11,7 +11,7 @@ import type { StoredOutput, Task } from '@gpuq/db';
 import { type CompleteTaskRequest, type TaskType, taskSpec } from '@gpuq/job-types';
 import {
   InvalidStoragePath,
-  isAllowedContentType,
+  isStorableMediaType,
   parseStorageLocation,
   type Storage,
   StorageObjectNotFound,
@@ -41,10 +41,13 @@ export async function resolveOutput(
   const bucket = taskSpec(task.taskType as TaskType).bucket;
   if ('file_data' in body && typeof body.file_data === 'string') {
     const filename = body.filename as string;
-    const main = checkInlineFile({ base64: body.file_data, filename, field: 'file_data' }, ctx.settings);
+    const main = await checkInlineFile(
+      { base64: body.file_data, filename, field: 'file_data' },
+      ctx.settings,
+    );
     const thumb =
       typeof body.first_frame_data === 'string' && typeof body.first_frame_filename === 'string'
-        ? checkInlineFile(
+        ? await checkInlineFile(
             { base64: body.first_frame_data, filename: body.first_frame_filename, field: 'first_frame_data' },
             ctx.settings,
           )
@@ -145,7 +148,7 @@ async function existingObject(
   }
   try {
     const info = await ctx.storage.stat(bucket, path);
-    if (!isAllowedContentType(info.contentType, ctx.settings.allowedContentTypes)) {
+    if (!isStorableMediaType(info.contentType)) {
       throw new OutputRejectedError(
         415,
         field,

@@ -4,10 +4,16 @@
  * `thumbnails/`), the paths generate-upload-url hands out too.
  */
 import type { StoredOutput, Task } from '@gpuq/db';
-import { guessContentType, isAllowedContentType, ownerPath, type Storage } from '@gpuq/storage';
+import {
+  guessContentType,
+  isStorableMediaType,
+  ownerPath,
+  type Storage,
+  sameMediaKind,
+  sniffMediaType,
+} from '@gpuq/storage';
 import { OutputRejectedError } from '../errors/output-rejected-error.js';
 import type { ResolvedSettings } from '../settings.js';
-import { sameMediaKind, sniffMediaType } from './sniff-media-type.js';
 
 export interface InlineFile {
   base64: string;
@@ -23,10 +29,10 @@ function decodedSize(base64: string): number {
 }
 
 /** Decodes and checks an inline file; nothing is written. */
-export function checkInlineFile(
+export async function checkInlineFile(
   file: InlineFile,
   settings: ResolvedSettings,
-): { bytes: Uint8Array; contentType: string } {
+): Promise<{ bytes: Uint8Array; contentType: string }> {
   const size = decodedSize(file.base64);
   if (size > settings.uploadBase64MaxBytes) {
     throw new OutputRejectedError(
@@ -37,11 +43,11 @@ export function checkInlineFile(
   }
   if (size === 0) throw new OutputRejectedError(400, file.field, 'the file is empty');
   const contentType = guessContentType(file.filename);
-  if (!isAllowedContentType(contentType, settings.allowedContentTypes)) {
+  if (!isStorableMediaType(contentType)) {
     throw new OutputRejectedError(415, file.field, `${file.filename} is not an accepted image or video type`);
   }
   const bytes = new Uint8Array(Buffer.from(file.base64, 'base64'));
-  const sniffed = sniffMediaType(bytes);
+  const sniffed = await sniffMediaType(bytes);
   if (!sniffed || !sameMediaKind(sniffed, contentType)) {
     throw new OutputRejectedError(
       415,

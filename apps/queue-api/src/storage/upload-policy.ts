@@ -1,0 +1,46 @@
+/**
+ * What queue-api decides about each signed upload before its bytes are read:
+ * - an object in the folder of a finished task (Complete, Failed, Cancelled) stays as it is: an
+ *   upload URL handed out while the task ran does not let anyone replace its outputs afterwards;
+ * - the owner's storage quota: bytes of the owner's other stored objects (storage_objects) plus
+ *   this one may not pass it. Uploads run in parallel can overshoot it by at most what they carry
+ *   together, since each counts what was stored when it started.
+ */
+import { type Database, getTask, recordStorageObject, storageUsedBytes } from '@gpuq/db';
+import { ObjectLocked, type UploadPolicy } from '@gpuq/storage';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const FINISHED = new Set(['Complete', 'Failed', 'Cancelled']);
+
+/**
+ * The task whose folder holds `path`: the first id among the two segments after the owner, so
+ * `<userId>/<taskId>/...` (job-callback uploads) and `<userId>/<folder>/<taskId>/...`
+ * (generate-upload-url's `tasks/`). Undefined for any other path.
+ */
+export function taskFolderOf(path: string): { userId: string; taskId: string } | undefined {
+  const [userId, second, third] = path.split('/');
+  const taskId = second && UUID.test(second) ? second : third;
+  if (!userId || !taskId || !UUID.test(userId) || !UUID.test(taskId)) return undefined;
+  return { userId, taskId };
+}
+
+export function storageUploadPolicy(db: Database, quotaBytes: number): UploadPolicy {
+  return {
+    async admit({ bucket, path }) {
+      const folder = taskFolderOf(path);
+      if (folder) {
+        const task = await getTask(db, folder);
+        if (task && FINISHED.has(task.status)) {
+          throw new ObjectLocked(bucket, path, `task ${task.id} is already ${task.status}`);
+        }
+      }
+      const userId = path.split('/')[0] as string;
+      const usedBytes = await storageUsedBytes(db, { userId, except: { bucket, path } });
+      return { quota: { usedBytes, quotaBytes } };
+    },
+    async stored(info) {
+      const userId = info.path.split('/')[0] as string;
+      await recordStorageObject(db, { ...info, userId });
+    },
+  };
+}
