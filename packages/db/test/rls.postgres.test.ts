@@ -61,7 +61,7 @@ beforeAll(async () => {
     [a.projectId, a.userId, 'two'],
   );
   const taskA = (await createTask(db, { ...a, taskType: 'single_image', params: { shot_id: shotId } })).task;
-  await claimNextTask(db, { userId: a.userId, workerId: 'rls-worker' });
+  await claimNextTask(db, { userId: a.userId, workerId: 'rls-worker', registerWorker: true });
   await completeTask(db, { taskId: taskA.id, outputLocation: `${a.userId}/a.png` });
   const taskB = (await createTask(db, { ...b, taskType: 'single_image' })).task;
   const generationId = await insertReturningId('select id from public.generations where task_id = $1', [
@@ -305,13 +305,22 @@ describe('escalations a user might try', () => {
   });
 
   it('claims only their own tasks through the rpc, whatever user id they pass; anon claims nothing', async () => {
+    // Asking to register the worker: only the service may (a user's claim records no worker).
     const claimAs = (actor: Actor, userId: string | null) =>
-      probe(db, claims[actor], "select id from public.claim_next_task('w-rpc', 'gpu', $1)", [userId]);
+      probe(db, claims[actor], "select id, worker_id from public.claim_next_task('w-rpc', 'gpu', $1, true)", [
+        userId,
+      ]);
     expect(await claimAs('userA', fx.b.userId)).toMatchObject({ outcome: 'denied', rows: [] });
     expect(await claimAs('userA', null)).toMatchObject({ outcome: 'denied', rows: [] });
     expect(await claimAs('anon', null)).toMatchObject({ outcome: 'denied', code: '42501' });
-    expect(await claimAs('userB', null)).toMatchObject({ outcome: 'allowed', rows: [{ id: fx.b.taskId }] });
-    expect(await claimAs('service', null)).toMatchObject({ outcome: 'allowed', rows: [{ id: fx.b.taskId }] });
+    expect(await claimAs('userB', null)).toMatchObject({
+      outcome: 'allowed',
+      rows: [{ id: fx.b.taskId, worker_id: null }],
+    });
+    expect(await claimAs('service', null)).toMatchObject({
+      outcome: 'allowed',
+      rows: [{ id: fx.b.taskId, worker_id: 'w-rpc' }],
+    });
   });
 });
 
