@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   claimNextTask,
   completeTask,
+  createAdminSession,
   createApiToken,
   createTask,
   type Database,
@@ -33,6 +34,7 @@ interface Fixture {
   imageId: string;
   videoId: string;
   tokenId: string;
+  adminSessionId: string;
   ledgerId: number;
   workerId: string;
 }
@@ -80,6 +82,7 @@ beforeAll(async () => {
     imageId: (await recordImage(db, { taskId: taskA.id, prompt: 'p' })).id,
     videoId: (await recordVideo(db, { taskId: taskA.id, prompt: 'p' })).id,
     tokenId: (await createApiToken(db, { userId: a.userId })).record.id,
+    adminSessionId: (await createAdminSession(db, { userId: a.userId, ttlSeconds: 600 })).id,
     ledgerId: Number(ledger.rows[0]?.id),
     workerId: 'rls-worker',
   };
@@ -237,6 +240,22 @@ const TABLES: TableCase[] = [
       ],
       update: ['update public.user_api_tokens set revoked_at = null where id = $1 returning id', [f.tokenId]],
       delete: ['delete from public.user_api_tokens where id = $1 returning id', [f.tokenId]],
+    }),
+    expect: SERVICE_ONLY,
+  },
+  {
+    table: 'admin_sessions',
+    sql: (f) => ({
+      select: ['select id from public.admin_sessions where id = $1', [f.adminSessionId]],
+      insert: [
+        "insert into public.admin_sessions (user_id, expires_at) values ($1, now() + interval '1 hour') returning id",
+        [f.a.userId],
+      ],
+      update: [
+        'update public.admin_sessions set revoked_at = null where id = $1 returning id',
+        [f.adminSessionId],
+      ],
+      delete: ['delete from public.admin_sessions where id = $1 returning id', [f.adminSessionId]],
     }),
     expect: SERVICE_ONLY,
   },
