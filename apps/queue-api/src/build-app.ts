@@ -2,12 +2,13 @@
  * queue-api's full route table over its services: the shell (health, docs, metrics), the
  * job-callback service, storage, the authenticated API, and the operator pages.
  */
-import { authMiddleware } from '@gpuq/auth';
+import { assertTokenScope, authMiddleware } from '@gpuq/auth';
 import { CALLBACK_PATH, createCallbackApp } from '@gpuq/callback/server';
 import { createStorageRoutes, LocalFileStorage } from '@gpuq/storage';
 import { COMPLETE_TASK_PATHS, taskProtocolRoutes } from '@gpuq/task-protocol';
 import { Hono, type MiddlewareHandler } from 'hono';
 import { adminRoutes } from './admin/admin-routes.js';
+import { apiAreaOf } from './api-area.js';
 import { createApp } from './app.js';
 import type { ApiHonoEnv } from './hono-env.js';
 import { accountRoutes } from './routes/account.js';
@@ -48,6 +49,9 @@ export function buildApp(services: ApiServices, extraRoutes: Hono[] = []): Hono 
       // The request log names the caller on every authenticated line.
       const principal = c.var.principal;
       if (principal?.kind === 'user') c.set('userId', principal.userId);
+      // A scoped token reaches only its part of the API (403 naming the scope otherwise).
+      const area = apiAreaOf(c.req.path);
+      if (principal && area) assertTokenScope(principal, area);
       await next();
     });
   };
