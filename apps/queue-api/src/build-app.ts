@@ -96,7 +96,8 @@ export function buildApp(services: ApiServices, extraRoutes: Hono[] = []): Hono 
         settings: services.protocolSettings,
       }),
       adminRoutes(services.queues, {
-        sessionSecret: env.secrets.callbackSecret.value,
+        sessions: services.adminSessions,
+        throttle: services.adminAuthThrottle,
         basic:
           env.GPUQ_ADMIN_USER && env.GPUQ_ADMIN_PASSWORD
             ? { user: env.GPUQ_ADMIN_USER, password: env.GPUQ_ADMIN_PASSWORD }
