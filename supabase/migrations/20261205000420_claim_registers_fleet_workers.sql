@@ -3,11 +3,13 @@
 --
 -- public.claim_next_task(p_worker_id text = null, p_run_type text = null, p_user_id uuid = null,
 --                        p_register_worker boolean = false) -> setof public.tasks
---   As before (see task_claim_functions), except: the worker is registered (and recorded on the
---   task) only when p_register_worker is true, the caller is not a PostgREST user role
---   (authenticated/anon: those never register, whatever they pass) and a task was claimed. The
---   api passes true for the service role and for `tasks`-scoped tokens. Otherwise the task is
---   claimed with no worker recorded.
+--   As before (see task_claim_functions), except: the worker is registered (inserted or
+--   refreshed in public.workers) only when p_register_worker is true, the caller is not a
+--   PostgREST user role (authenticated/anon: those never register, whatever they pass) and a task
+--   was claimed. The api passes true for the service role and for `tasks`-scoped tokens. Any
+--   other claim records p_worker_id on the task only when that worker is already registered (by
+--   the fleet's heartbeat, whose task heartbeats match on tasks.worker_id), and never touches its
+--   row; an unknown worker id is recorded as none.
 
 drop function public.claim_next_task(text, text, uuid);
 
@@ -26,6 +28,7 @@ declare
   v_register boolean := p_worker_id is not null and p_register_worker
     and pg_catalog.current_setting('role', true) is distinct from 'authenticated'
     and pg_catalog.current_setting('role', true) is distinct from 'anon';
+  v_worker text;
   v_task public.tasks;
 begin
   select * into v_task
@@ -50,11 +53,15 @@ begin
 
   if v_register then
     perform private.register_worker(p_worker_id);
+    v_worker := p_worker_id;
+  elsif p_worker_id is not null
+        and exists (select 1 from public.workers w where w.id = p_worker_id) then
+    v_worker := p_worker_id;
   end if;
 
   update public.tasks
   set status = 'In Progress', claimed_by = 'http',
-      worker_id = case when v_register then p_worker_id end,
+      worker_id = v_worker,
       claimed_at = now(), heartbeat_at = now(), generation_started_at = now()
   where id = v_task.id
   returning * into v_task;

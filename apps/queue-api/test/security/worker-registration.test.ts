@@ -83,6 +83,33 @@ describe('worker registration', () => {
     expect(await workerRow('jobs-scope-worker')).toBe(0);
   });
 
+  it("a user's claim naming a worker the fleet registered records it, without touching its row", async () => {
+    const service = SECRETS.SUPABASE_SERVICE_ROLE_KEY;
+    const heartbeat = (taskId?: string) =>
+      api.request('/rest/v1/rpc/func_worker_heartbeat_with_logs', {
+        headers: { apikey: service },
+        json: { worker_id_param: 'fleet-known', ...(taskId ? { current_task_id_param: taskId } : {}) },
+      });
+    expect((await heartbeat()).status).toBe(200);
+    await api.services.db.query(
+      "update public.workers set last_heartbeat = now() - interval '1 hour', status = 'idle' where id = $1",
+      ['fleet-known'],
+    );
+    const user = await newUser();
+    const taskId = await createTask(user);
+    // A token made before scopes (scope all), as a Headless worker may still hold.
+    const legacy = await mint(user, 'all');
+    expect((await claim(legacy, 'fleet-known')).status).toBe(200);
+    const { rows } = await api.services.db.query<{ stale: boolean; status: string }>(
+      "select last_heartbeat < now() - interval '30 minutes' as stale, status from public.workers where id = $1",
+      ['fleet-known'],
+    );
+    expect(rows).toEqual([{ stale: true, status: 'idle' }]);
+    // The fleet's heartbeat still keeps the task alive: it matches the task by its worker.
+    const beat = await heartbeat(taskId);
+    expect(await beat.json()).toMatchObject({ task_heartbeat: true });
+  });
+
   it('a pull-worker token (scope tasks) registers its worker on a real claim, not on an empty one', async () => {
     const user = await newUser();
     const token = await mint(user, 'tasks');

@@ -8,11 +8,15 @@ import { queryCamel, queryOne } from '../database/run-query.js';
 import { TASK_COLUMNS, type Task } from './task.js';
 
 export interface ClaimNextTaskInput {
-  /** Recorded on the task and registered, when `registerWorker` allows it. */
+  /**
+   * Registered (and recorded on the task) when `registerWorker` allows it; otherwise recorded on
+   * the task only if that worker is already registered.
+   */
   workerId?: string | null;
   /**
    * Whether the caller speaks for the fleet (the service role, a `tasks`-scoped token): only then
-   * is the worker registered in `workers`, and only when a task is claimed. Default false.
+   * is the worker inserted or refreshed in `workers`, and only when a task is claimed. Default
+   * false.
    */
   registerWorker?: boolean;
   runType?: RunType | null;
