@@ -52,10 +52,10 @@ describe('credential re-checks', () => {
   });
 
   it('ends a stream when its JWT expires', async () => {
-    const token = await api.token(randomUUID(), { expiresIn: 2 });
+    const token = await api.token(randomUUID(), { expiresIn: 4 });
     const stream = await watch(token);
     expect(stream.status).toBe(200);
-    await expect.poll(() => stream.isEnded(), { timeout: 6_000 }).toBe(true);
+    await expect.poll(() => stream.isEnded(), { timeout: 8_000 }).toBe(true);
     expect(stream.text()).toMatch(/event: end\ndata: .*expired/);
   });
 

@@ -97,11 +97,11 @@ describe('listing', () => {
 describe('expiry', () => {
   it('refuses a token at authentication once its expiresAt has passed (401)', async () => {
     const user = await signedIn();
-    const expiresAt = new Date(Date.now() + 1500).toISOString();
+    const expiresAt = new Date(Date.now() + 3000).toISOString();
     const { token, expiresAt: stored } = await mint(user.jwt, { expiresAt });
     expect(stored).toBe(expiresAt);
     expect((await api.request('/v1/jobs', { token })).status).toBe(200);
-    await new Promise((resolve) => setTimeout(resolve, 1800));
+    await new Promise((resolve) => setTimeout(resolve, Date.parse(expiresAt) - Date.now() + 300));
     const refused = await api.request('/v1/jobs', { token });
     expect(refused.status).toBe(401);
     expect(await refused.json()).toMatchObject({ error: { code: 'unauthorized', message: 'token expired' } });
