@@ -2,13 +2,14 @@
  * queue-api's full route table over its services: the shell (health, docs, metrics), the
  * job-callback service, storage, the authenticated API, and the operator pages.
  */
-import { authMiddleware } from '@gpuq/auth';
+import { assertTokenScope, authMiddleware } from '@gpuq/auth';
 import { CALLBACK_PATH, createCallbackApp } from '@gpuq/callback/server';
 import { HttpError } from '@gpuq/http';
 import { createStorageRoutes, LocalFileStorage } from '@gpuq/storage';
 import { COMPLETE_TASK_PATHS, taskProtocolRoutes } from '@gpuq/task-protocol';
 import { Hono, type MiddlewareHandler } from 'hono';
 import { adminRoutes } from './admin/admin-routes.js';
+import { apiAreaOf } from './api-area.js';
 import { createApp } from './app.js';
 import type { ApiHonoEnv } from './hono-env.js';
 import { stopJob } from './jobs/stop-job.js';
@@ -53,6 +54,9 @@ export function buildApp(services: ApiServices, extraRoutes: Hono[] = []): Hono 
       // The request log names the caller on every authenticated line.
       const principal = c.var.principal;
       if (principal?.kind === 'user') c.set('userId', principal.userId);
+      // A scoped token reaches only its part of the API (403 naming the scope otherwise).
+      const area = apiAreaOf(c.req.path);
+      if (principal && area) assertTokenScope(principal, area);
       await next();
     });
   };
@@ -103,7 +107,8 @@ export function buildApp(services: ApiServices, extraRoutes: Hono[] = []): Hono 
         settings: services.protocolSettings,
       }),
       adminRoutes(services.queues, {
-        sessionSecret: env.secrets.callbackSecret.value,
+        sessions: services.adminSessions,
+        throttle: services.adminAuthThrottle,
         basic:
           env.GPUQ_ADMIN_USER && env.GPUQ_ADMIN_PASSWORD
             ? { user: env.GPUQ_ADMIN_USER, password: env.GPUQ_ADMIN_PASSWORD }

@@ -81,6 +81,20 @@ const Schema = z.object({
   GPUQ_SIGNUP_CREDITS: z.coerce.number().int().nonnegative().default(100),
   /** Serve Bull Board at /admin/queues. */
   BULL_BOARD: Flag.default(true),
+  /** Seconds between re-checks of an event stream's credential; a revoked one ends the stream. */
+  SSE_CREDENTIAL_RECHECK_S: PositiveInt.default(30),
+  /** Event streams one user may hold open at once, per api instance (429 beyond). */
+  SSE_MAX_STREAMS_PER_USER: PositiveInt.default(10),
+  /** Projects one user may own (409 beyond). */
+  MAX_PROJECTS_PER_USER: PositiveInt.default(100),
+  /** Live (not revoked, not expired) personal access tokens one user may hold (409 beyond). */
+  MAX_TOKENS_PER_USER: PositiveInt.default(50),
+  /** How long the admin pages trust a session's admin role before reading it again. */
+  ADMIN_ROLE_CACHE_MS: z.coerce.number().int().nonnegative().default(5000),
+  /** Failed /admin sign-ins from one address before it must wait (429 with Retry-After). */
+  ADMIN_AUTH_MAX_FAILURES: PositiveInt.default(5),
+  /** The first wait after too many failed /admin sign-ins; each further failure doubles it (≤ 1 h). */
+  ADMIN_AUTH_BACKOFF_S: PositiveInt.default(30),
 });
 
 export type ApiEnv = Omit<

@@ -16,7 +16,7 @@ import {
 import { type QueueJobData, type TaskType, taskSpec } from '@gpuq/job-types';
 import type { Logger } from '@gpuq/logger';
 import { createRedis, JobQueues, whenReady } from '@gpuq/queue';
-import { createRateLimitStore, RateLimiter } from '@gpuq/rate-limit';
+import { createRateLimitStore, FailureBackoff, RateLimiter } from '@gpuq/rate-limit';
 import { createStorage, deriveStorageUrlSecret, type Storage } from '@gpuq/storage';
 import {
   TaskInputError,
@@ -25,6 +25,7 @@ import {
   type WorkLimits,
 } from '@gpuq/task-protocol';
 import type { Redis } from 'ioredis';
+import { type AdminSessionStore, adminSessionStore } from './admin/admin-session-store.js';
 import type { ApiEnv } from './env.js';
 import { TaskEventHub } from './events/task-event-hub.js';
 import { conditioningImageOf } from './jobs/conditioning-image.js';
@@ -64,6 +65,10 @@ export interface ApiServices {
   isAdmin(userId: string): Promise<boolean>;
   /** The user's id when the token is an admin's (or 'service' for the service role), else null. */
   adminFromToken(token: string): Promise<string | null>;
+  /** Operator sign-ins to the admin pages (Postgres rows, role re-checked per request). */
+  adminSessions: AdminSessionStore;
+  /** Failed basic-auth attempts on the admin pages, per client address. */
+  adminAuthThrottle: FailureBackoff;
   close(): Promise<void>;
 }
 
@@ -110,6 +115,18 @@ export async function openServices(env: ApiEnv, logger: Logger): Promise<ApiServ
     store: rateLimitStore,
     limit: env.RATE_LIMIT_PER_MIN,
     logger,
+  });
+  const adminAuthThrottle = new FailureBackoff({
+    store: rateLimitStore,
+    maxFailures: env.ADMIN_AUTH_MAX_FAILURES,
+    baseLockMs: env.ADMIN_AUTH_BACKOFF_S * 1000,
+    prefix: `${env.QUEUE_PREFIX}:admin-auth`,
+    logger,
+  });
+  const adminSessions = adminSessionStore({
+    db,
+    secret: env.secrets.callbackSecret.value,
+    roleCacheMs: env.ADMIN_ROLE_CACHE_MS,
   });
   const metrics = new ApiMetrics({ queues, backlogSeconds: () => backlogSeconds(db) });
   const present = jobPresenter({ db, storage });
@@ -174,10 +191,14 @@ export async function openServices(env: ApiEnv, logger: Logger): Promise<ApiServ
     metrics,
     present,
     events,
+    adminSessions,
+    adminAuthThrottle,
     async adminFromToken(token) {
       const principal = await authenticator.authenticate(token).catch(() => null);
       if (!principal) return null;
       if (principal.kind === 'service') return 'service';
+      // A token made for workers or apps is not an operator's credential.
+      if (principal.via === 'pat' && principal.scope !== 'all') return null;
       return (await services.isAdmin(principal.userId)) ? principal.userId : null;
     },
     async isAdmin(userId) {

@@ -68,10 +68,16 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
     }
     if (!record) throw new AuthError('unknown_token', 'unknown token');
     if (record.revokedAt) throw new AuthError('revoked', 'token revoked');
-    if (record.expiresAt && new Date(record.expiresAt).getTime() <= Date.now()) {
-      throw new AuthError('expired', 'token expired');
-    }
-    return { kind: 'user', userId: record.userId, via: 'pat' };
+    const expiresAt = record.expiresAt ? new Date(record.expiresAt) : undefined;
+    if (expiresAt && expiresAt.getTime() <= Date.now()) throw new AuthError('expired', 'token expired');
+    return {
+      kind: 'user',
+      userId: record.userId,
+      via: 'pat',
+      scope: record.scope ?? 'all',
+      ...(record.id ? { tokenId: record.id } : {}),
+      ...(expiresAt ? { expiresAt } : {}),
+    };
   }
 
   return {

@@ -9,4 +9,5 @@ export * from './jwt/sign-dev-jwt.js';
 export * from './middleware/auth-middleware.js';
 export * from './middleware/guards.js';
 export * from './pat/personal-access-token.js';
+export * from './pat/token-scope.js';
 export * from './principal.js';

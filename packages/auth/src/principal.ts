@@ -1,4 +1,5 @@
 /** Who is calling, as every route sees it once the token has been checked. */
+import type { TokenScope } from './pat/token-scope.js';
 
 /** The service role: the service-role key, or a JWT whose role is service_role / supabase_admin. */
 export interface ServicePrincipal {
@@ -13,6 +14,12 @@ export interface UserPrincipal {
   /** The JWT's `role` claim (normally `authenticated`); absent for personal access tokens. */
   role?: string;
   via: 'jwt' | 'pat';
+  /** When the credential stops working: the JWT's `exp`, or the token's expiry (none: never). */
+  expiresAt?: Date;
+  /** The personal access token's id (its row), for tokens only. */
+  tokenId?: string;
+  /** What a personal access token may be used for; JWTs are not scoped. */
+  scope?: TokenScope;
 }
 
 export type Principal = ServicePrincipal | UserPrincipal;

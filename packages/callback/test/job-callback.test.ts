@@ -164,7 +164,11 @@ describe('repeats, order and fences', () => {
 
   it('answers 409 when an HTTP pull-worker holds the task', async () => {
     const { task, credential } = await harness.createJob('travel_segment', { prompt: 'dawn' });
-    const claimed = await claimNextTask(harness.db, { workerId: 'headless-1', runType: 'gpu' });
+    const claimed = await claimNextTask(harness.db, {
+      workerId: 'headless-1',
+      runType: 'gpu',
+      registerWorker: true,
+    });
     expect(claimed?.id).toBe(task.id);
     const error = await client()
       .send(credential, { status: 'processing' })

@@ -1,3 +1,4 @@
+export * from './admin-sessions/admin-sessions.js';
 export * from './assets/assets.js';
 export * from './database/database.js';
 export * from './database/open-database.js';

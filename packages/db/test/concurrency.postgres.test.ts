@@ -67,7 +67,7 @@ describe('concurrency on Postgres', () => {
     }
 
     const { outcomes, ms } = await race(50, (index) =>
-      claimNextTask(racers, { workerId: `racer-${index % 7}`, userId: user.userId }),
+      claimNextTask(racers, { workerId: `racer-${index % 7}`, userId: user.userId, registerWorker: true }),
     );
     expect(outcomes.filter((outcome) => outcome.status === 'rejected')).toEqual([]);
     const ids = outcomes

@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   claimNextTask,
   completeTask,
+  createAdminSession,
   createApiToken,
   createTask,
   type Database,
@@ -34,6 +35,7 @@ interface Fixture {
   imageId: string;
   videoId: string;
   tokenId: string;
+  adminSessionId: string;
   ledgerId: number;
   workerId: string;
 }
@@ -62,7 +64,7 @@ beforeAll(async () => {
     [a.projectId, a.userId, 'two'],
   );
   const taskA = (await createTask(db, { ...a, taskType: 'single_image', params: { shot_id: shotId } })).task;
-  await claimNextTask(db, { userId: a.userId, workerId: 'rls-worker' });
+  await claimNextTask(db, { userId: a.userId, workerId: 'rls-worker', registerWorker: true });
   await completeTask(db, { taskId: taskA.id, outputLocation: `${a.userId}/a.png` });
   const taskB = (await createTask(db, { ...b, taskType: 'single_image' })).task;
   const generationId = await insertReturningId('select id from public.generations where task_id = $1', [
@@ -81,6 +83,7 @@ beforeAll(async () => {
     imageId: (await recordImage(db, { taskId: taskA.id, prompt: 'p' })).id,
     videoId: (await recordVideo(db, { taskId: taskA.id, prompt: 'p' })).id,
     tokenId: (await createApiToken(db, { userId: a.userId })).record.id,
+    adminSessionId: (await createAdminSession(db, { userId: a.userId, ttlSeconds: 600 })).id,
     ledgerId: Number(ledger.rows[0]?.id),
     workerId: 'rls-worker',
   };
@@ -261,6 +264,22 @@ const TABLES: TableCase[] = [
     }),
     expect: SERVICE_ONLY,
   },
+  {
+    table: 'admin_sessions',
+    sql: (f) => ({
+      select: ['select id from public.admin_sessions where id = $1', [f.adminSessionId]],
+      insert: [
+        "insert into public.admin_sessions (user_id, expires_at) values ($1, now() + interval '1 hour') returning id",
+        [f.a.userId],
+      ],
+      update: [
+        'update public.admin_sessions set revoked_at = null where id = $1 returning id',
+        [f.adminSessionId],
+      ],
+      delete: ['delete from public.admin_sessions where id = $1 returning id', [f.adminSessionId]],
+    }),
+    expect: SERVICE_ONLY,
+  },
 ];
 
 function decode(expectation: Expectation): Record<Actor, Outcome> {
@@ -326,13 +345,22 @@ describe('escalations a user might try', () => {
   });
 
   it('claims only their own tasks through the rpc, whatever user id they pass; anon claims nothing', async () => {
+    // Asking to register the worker: only the service may (a user's claim records no worker).
     const claimAs = (actor: Actor, userId: string | null) =>
-      probe(db, claims[actor], "select id from public.claim_next_task('w-rpc', 'gpu', $1)", [userId]);
+      probe(db, claims[actor], "select id, worker_id from public.claim_next_task('w-rpc', 'gpu', $1, true)", [
+        userId,
+      ]);
     expect(await claimAs('userA', fx.b.userId)).toMatchObject({ outcome: 'denied', rows: [] });
     expect(await claimAs('userA', null)).toMatchObject({ outcome: 'denied', rows: [] });
     expect(await claimAs('anon', null)).toMatchObject({ outcome: 'denied', code: '42501' });
-    expect(await claimAs('userB', null)).toMatchObject({ outcome: 'allowed', rows: [{ id: fx.b.taskId }] });
-    expect(await claimAs('service', null)).toMatchObject({ outcome: 'allowed', rows: [{ id: fx.b.taskId }] });
+    expect(await claimAs('userB', null)).toMatchObject({
+      outcome: 'allowed',
+      rows: [{ id: fx.b.taskId, worker_id: null }],
+    });
+    expect(await claimAs('service', null)).toMatchObject({
+      outcome: 'allowed',
+      rows: [{ id: fx.b.taskId, worker_id: 'w-rpc' }],
+    });
   });
 });
 

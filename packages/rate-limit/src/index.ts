@@ -1,6 +1,7 @@
 export * from './errors/rate-limit-config-error.js';
 export * from './errors/rate-limit-store-error.js';
 export * from './errors/rate-limited-error.js';
+export * from './failure-backoff.js';
 export * from './rate-limit-decision.js';
 export * from './rate-limiter.js';
 export * from './scripts/lua-script.js';

@@ -17,10 +17,23 @@ import type { Context, MiddlewareHandler } from 'hono';
 export interface Scope {
   /** The user whose tasks the caller may touch; null for the service role (every user). */
   userId: string | null;
+  /** Whether the caller's claims register their worker (see mayRegisterWorkers). Default false. */
+  registersWorkers?: boolean;
 }
 
 export function scopeOf(principal: Principal): Scope {
-  return { userId: principal.kind === 'user' ? principal.userId : null };
+  return {
+    userId: principal.kind === 'user' ? principal.userId : null,
+    registersWorkers: mayRegisterWorkers(principal),
+  };
+}
+
+/**
+ * Whether the caller speaks for the worker fleet, and so may register workers: the service role,
+ * or a personal access token made for pull-workers (scope `tasks`).
+ */
+export function mayRegisterWorkers(principal: Principal): boolean {
+  return principal.kind === 'service' || (principal.via === 'pat' && principal.scope === 'tasks');
 }
 
 export function callerScope(c: Context<AuthEnv>): Scope {

@@ -12,7 +12,7 @@
  * the rpc routes authenticate themselves and answer PostgREST's `{ code, message, details, hint }`.
  * Building the app does no I/O.
  */
-import type { AuthEnv } from '@gpuq/auth';
+import { type AuthEnv, requireTokenScope } from '@gpuq/auth';
 import { errorHandler } from '@gpuq/http';
 import { Hono } from 'hono';
 import { claimNextTaskRoute } from './functions/claim-next-task.js';
@@ -27,6 +27,19 @@ import { rpcRoutes } from './rpc/rpc-routes.js';
 import { ensurePrincipal } from './scope.js';
 import { type RouteContext, resolveSettings, type TaskProtocolDeps } from './settings.js';
 
+/** The functions under /functions/v1: with the rpc, all that a `tasks`-scoped token reaches. */
+export const TASK_PROTOCOL_FUNCTIONS = [
+  'create-task',
+  'claim-next-task',
+  'complete-task',
+  'complete_task',
+  'update-task-status',
+  'task-counts',
+  'generate-upload-url',
+  'get-predecessor-output',
+  'get-completed-segments',
+] as const;
+
 export function routeContext(deps: TaskProtocolDeps): RouteContext {
   return { ...deps, settings: resolveSettings(deps.settings) };
 }
@@ -36,6 +49,8 @@ export function taskProtocolRoutes(deps: TaskProtocolDeps): Hono<AuthEnv> {
   const functions = new Hono<AuthEnv>();
   functions.onError(errorHandler(ctx.logger));
   functions.use('*', ensurePrincipal(ctx.authenticator));
+  // Per path: this app is mounted beside queue-api's own /functions/v1 routes.
+  for (const name of TASK_PROTOCOL_FUNCTIONS) functions.use(`/${name}`, requireTokenScope('tasks'));
   createTaskRoute(functions, ctx);
   claimNextTaskRoute(functions, ctx);
   completeTaskRoutes(functions, ctx);

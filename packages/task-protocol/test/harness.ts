@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { authMiddleware, createAuthenticator, signDevJwt } from '@gpuq/auth';
+import { authMiddleware, createAuthenticator, signDevJwt, type TokenScope } from '@gpuq/auth';
 import {
   createApiToken,
   type Database,
@@ -70,7 +70,7 @@ async function makeUser(db: Database, credits: number): Promise<TestUser> {
   await ensureProfile(db, { userId, signupCredits: credits });
   const project = await ensureDefaultProject(db, { userId });
   const jwt = await signDevJwt({ secret: JWT_SECRET, userId });
-  const { token } = await createApiToken(db, { userId, name: 'worker' });
+  const { token } = await createApiToken(db, { userId, name: 'worker', scope: 'tasks' });
   return { userId, projectId: project.id, jwt, pat: token };
 }
 
@@ -88,11 +88,13 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
     serviceRoleKey: SERVICE_KEY,
     jwtSecret: JWT_SECRET,
     lookupPersonalAccessToken: async (hash) => {
-      const { rows } = await db.query<{ user_id: string; revoked_at: Date | null }>(
-        'select user_id, revoked_at from public.user_api_tokens where token_hash = $1',
+      const { rows } = await db.query<{ user_id: string; revoked_at: Date | null; scope: TokenScope }>(
+        'select user_id, revoked_at, scope from public.user_api_tokens where token_hash = $1',
         [hash],
       );
-      return rows[0] ? { userId: rows[0].user_id, revokedAt: rows[0].revoked_at } : null;
+      return rows[0]
+        ? { userId: rows[0].user_id, revokedAt: rows[0].revoked_at, scope: rows[0].scope }
+        : null;
     },
   });
   const deps: TaskProtocolDeps = {

@@ -48,7 +48,8 @@ describe('rpc allow-list', () => {
 
   it('func_claim_available_task claims like claim-next-task and answers rows', async () => {
     const taskId = await create();
-    const res = await rpc('func_claim_available_task', { worker_id_param: 'rpc-worker' }, h.alice.jwt);
+    // A pull-worker's (tasks-scoped) token: its claim registers the worker.
+    const res = await rpc('func_claim_available_task', { worker_id_param: 'rpc-worker' }, h.alice.pat);
     expect(res.status).toBe(200);
     const rows = await json(res);
     expect(rows).toEqual([

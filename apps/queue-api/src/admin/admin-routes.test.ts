@@ -1,9 +1,13 @@
+import { randomUUID } from 'node:crypto';
+import { type Database, grantAdmin, migrate, openDatabase } from '@gpuq/db';
 import { createLogger } from '@gpuq/logger';
 import { createRedis, JobQueues, whenReady } from '@gpuq/queue';
-import { TEST_REDIS_URL, uniqueQueuePrefix } from '@gpuq/testing';
+import { createTestDatabase, TEST_REDIS_URL, type TestDatabase, uniqueQueuePrefix } from '@gpuq/testing';
+import type { Hono } from 'hono';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../app.js';
 import { adminRoutes } from './admin-routes.js';
+import { adminSessionStore } from './admin-session-store.js';
 
 const logger = createLogger({ name: 'admin-test', level: 'silent' });
 const ADMIN_TOKEN = 'admin-access-token';
@@ -12,27 +16,40 @@ const USER_TOKEN = 'user-access-token';
 describe('operator pages', () => {
   const redis = createRedis({ url: TEST_REDIS_URL, role: 'producer' });
   const queues = new JobQueues({ connection: redis, prefix: uniqueQueuePrefix('admin') });
-  const app = createApp({
-    logger,
-    corsOrigins: ['*'],
-    bodyLimitBytes: 65_536,
-    probes: [],
-    routes: [
-      adminRoutes(queues, {
-        sessionSecret: 'session-secret-0123456789abcdef',
-        basic: { user: 'ops', password: 'correct horse' },
-        // Stands in for the auth module's admin check (JWT + profiles.role), tested on its own.
-        adminFromBearer: async (token) => (token === ADMIN_TOKEN ? 'admin-user-id' : null),
-      }),
-    ],
-  });
+  const adminId = randomUUID();
+  let database: TestDatabase;
+  let db: Database;
+  let app: Hono;
   const origin = 'http://localhost';
   const basic = `Basic ${Buffer.from('ops:correct horse').toString('base64')}`;
 
-  beforeAll(() => whenReady(redis));
+  beforeAll(async () => {
+    await whenReady(redis);
+    database = await createTestDatabase('admin-routes');
+    db = await openDatabase({ url: database.url });
+    await migrate(db);
+    // Sessions are Postgres rows and the admin role is re-read: the admin is a real profile.
+    await grantAdmin(db, { userId: adminId });
+    app = createApp({
+      logger,
+      corsOrigins: ['*'],
+      bodyLimitBytes: 65_536,
+      probes: [],
+      routes: [
+        adminRoutes(queues, {
+          sessions: adminSessionStore({ db, secret: 'session-secret-0123456789abcdef', roleCacheMs: 0 }),
+          basic: { user: 'ops', password: 'correct horse' },
+          // Stands in for the auth module's admin check (JWT + profiles.role), tested on its own.
+          adminFromBearer: async (token) => (token === ADMIN_TOKEN ? adminId : null),
+        }),
+      ],
+    });
+  });
   afterAll(async () => {
     await queues.close();
     redis.disconnect();
+    await db?.close();
+    await database?.drop();
   });
 
   it('keeps the page, its assets and its JSON API behind the gate', async () => {

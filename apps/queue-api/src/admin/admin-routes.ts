@@ -9,10 +9,10 @@ import { HonoAdapter } from '@bull-board/hono';
 import type { JobQueues } from '@gpuq/queue';
 import { serveStatic } from '@hono/node-server/serve-static';
 import { Hono } from 'hono';
-import { deleteCookie, setCookie } from 'hono/cookie';
+import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { html } from 'hono/html';
 import { type AdminGateOptions, adminGate } from './admin-gate.js';
-import { ADMIN_COOKIE, ADMIN_SESSION_SECONDS, signAdminSession } from './admin-session.js';
+import { ADMIN_COOKIE, ADMIN_SESSION_SECONDS } from './admin-session.js';
 
 export const BULL_BOARD_PATH = '/admin/queues';
 
@@ -38,7 +38,7 @@ export function adminRoutes(queues: JobQueues, gate: AdminGateOptions): Hono {
     const token = typeof form.token === 'string' ? form.token.trim() : '';
     const adminId = token ? await gate.adminFromBearer(token) : null;
     if (!adminId) return c.html(loginPage('That token does not belong to an admin.'), 403);
-    setCookie(c, ADMIN_COOKIE, signAdminSession(gate.sessionSecret, adminId), {
+    setCookie(c, ADMIN_COOKIE, await gate.sessions.open(adminId), {
       httpOnly: true,
       sameSite: 'Strict',
       secure: new URL(c.req.url).protocol === 'https:',
@@ -47,7 +47,9 @@ export function adminRoutes(queues: JobQueues, gate: AdminGateOptions): Hono {
     });
     return c.redirect(BULL_BOARD_PATH, 303);
   });
-  app.post('/admin/logout', (c) => {
+  app.post('/admin/logout', async (c) => {
+    // Revoked server-side: a copy of the cookie stops working too.
+    await gate.sessions.close(getCookie(c, ADMIN_COOKIE));
     deleteCookie(c, ADMIN_COOKIE, { path: '/admin' });
     return c.redirect('/admin/login', 303);
   });

@@ -1,7 +1,8 @@
 /**
- * The admin session cookie: `<userId>.<expiresAt>.<mac>`, HMAC-signed with a server secret. It
- * holds no token, only who signed in and until when; HttpOnly and SameSite=Strict keep scripts and
- * other sites from using it.
+ * The admin session cookie: `<sessionId>.<mac>`, HMAC-signed with a server secret. The id names a
+ * row of `admin_sessions` (who, until when, revoked or not), so signing out revokes the session
+ * server-side; the signature lets forged cookies be refused without a database read. HttpOnly and
+ * SameSite=Strict keep scripts and other sites from using it.
  */
 import { createHmac } from 'node:crypto';
 import { constantTimeEqual } from '@gpuq/callback/signing';
@@ -9,29 +10,22 @@ import { constantTimeEqual } from '@gpuq/callback/signing';
 export const ADMIN_COOKIE = 'gpuq_admin';
 export const ADMIN_SESSION_SECONDS = 8 * 3600;
 
-function mac(secret: string, payload: string): string {
-  return createHmac('sha256', secret).update(`gpuq-admin:${payload}`).digest('base64url');
+const SESSION_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+function mac(secret: string, sessionId: string): string {
+  return createHmac('sha256', secret).update(`gpuq-admin-session:${sessionId}`).digest('base64url');
 }
 
-export function signAdminSession(
-  secret: string,
-  userId: string,
-  nowSeconds = Math.floor(Date.now() / 1000),
-): string {
-  const payload = `${userId}.${nowSeconds + ADMIN_SESSION_SECONDS}`;
-  return `${payload}.${mac(secret, payload)}`;
+export function signAdminSessionCookie(secret: string, sessionId: string): string {
+  return `${sessionId}.${mac(secret, sessionId)}`;
 }
 
-/** The signed-in admin's id, or null for a missing, forged or expired cookie. */
-export function verifyAdminSession(
-  secret: string,
-  cookie: string | undefined,
-  nowSeconds = Math.floor(Date.now() / 1000),
-): string | null {
+/** The session id a cookie names, or null for a missing, malformed or forged cookie. */
+export function sessionIdOfCookie(secret: string, cookie: string | undefined): string | null {
   if (!cookie) return null;
-  const parts = cookie.split('.');
-  if (parts.length !== 3) return null;
-  const [userId, expiresAt, signature] = parts as [string, string, string];
-  if (!constantTimeEqual(mac(secret, `${userId}.${expiresAt}`), signature)) return null;
-  return Number(expiresAt) > nowSeconds ? userId : null;
+  const dot = cookie.indexOf('.');
+  if (dot < 0) return null;
+  const sessionId = cookie.slice(0, dot);
+  if (!SESSION_ID.test(sessionId)) return null;
+  return constantTimeEqual(mac(secret, sessionId), cookie.slice(dot + 1)) ? sessionId : null;
 }

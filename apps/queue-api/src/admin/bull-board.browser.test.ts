@@ -6,14 +6,22 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { type Database, grantAdmin, migrate, openDatabase } from '@gpuq/db';
 import { createLogger } from '@gpuq/logger';
 import { createRedis, JobQueues, whenReady } from '@gpuq/queue';
-import { freePort, TEST_REDIS_URL, uniqueQueuePrefix } from '@gpuq/testing';
+import {
+  createTestDatabase,
+  freePort,
+  TEST_REDIS_URL,
+  type TestDatabase,
+  uniqueQueuePrefix,
+} from '@gpuq/testing';
 import { type ServerType, serve } from '@hono/node-server';
 import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../app.js';
 import { adminRoutes } from './admin-routes.js';
+import { adminSessionStore } from './admin-session-store.js';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const hasChromium = existsSync(CHROMIUM);
@@ -26,9 +34,16 @@ describe.skipIf(!hasChromium)('Bull Board in headless Chromium', () => {
   let server: ServerType;
   let baseUrl: string;
   const taskId = randomUUID();
+  const adminId = randomUUID();
+  let database: TestDatabase;
+  let db: Database;
 
   beforeAll(async () => {
     await whenReady(redis);
+    database = await createTestDatabase('board');
+    db = await openDatabase({ url: database.url });
+    await migrate(db);
+    await grantAdmin(db, { userId: adminId });
     const app = createApp({
       logger: createLogger({ name: 'board-test', level: 'silent' }),
       corsOrigins: [],
@@ -36,8 +51,8 @@ describe.skipIf(!hasChromium)('Bull Board in headless Chromium', () => {
       probes: [],
       routes: [
         adminRoutes(queues, {
-          sessionSecret: 'session-secret-0123456789abcdef',
-          adminFromBearer: async (token) => (token === 'admin-token' ? 'admin-id' : null),
+          sessions: adminSessionStore({ db, secret: 'session-secret-0123456789abcdef', roleCacheMs: 0 }),
+          adminFromBearer: async (token) => (token === 'admin-token' ? adminId : null),
         }),
       ],
     });
@@ -62,6 +77,8 @@ describe.skipIf(!hasChromium)('Bull Board in headless Chromium', () => {
     for (const queue of queues.all()) await queue.obliterate({ force: true });
     await queues.close();
     redis.disconnect();
+    await db?.close();
+    await database?.drop();
   });
 
   it('signs an admin in and shows both queues and the queued job', async () => {
@@ -91,6 +108,15 @@ describe.skipIf(!hasChromium)('Bull Board in headless Chromium', () => {
       const outDir = join(process.cwd(), 'test-output');
       mkdirSync(outDir, { recursive: true });
       await page.screenshot({ path: join(outDir, 'bull-board.png'), fullPage: true });
+
+      // Signing out revokes the session server-side: even a copy of the old cookie is refused.
+      const [session] = await page.context().cookies(`${baseUrl}/admin/queues`);
+      expect(session?.name).toBe('gpuq_admin');
+      const logout = await page.request.post(`${baseUrl}/admin/logout`, { maxRedirects: 0 });
+      expect(logout.status()).toBe(303);
+      await page.context().addCookies([session!]);
+      await page.goto(`${baseUrl}/admin/queues`);
+      expect(page.url()).toContain('/admin/login');
     } finally {
       await browser.close();
     }

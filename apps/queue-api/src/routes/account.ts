@@ -1,26 +1,59 @@
 /**
- * What a user owns besides jobs: projects (`POST/GET /v1/projects`) and personal access tokens
- * (`POST /v1/tokens`, shown once; `DELETE /v1/tokens/:id`). A user first seen here gets a profile
- * with the sign-up credits, as on queue-job.
+ * What a user owns besides jobs: projects (`POST /v1/projects`; `GET /v1/projects`, a keyset page)
+ * and personal access tokens (`POST /v1/tokens`, shown once; `GET /v1/tokens`, never a secret;
+ * `DELETE /v1/tokens/:id`, which also revokes the tokens minted under it). A user first seen here
+ * gets a profile with the sign-up credits, as on queue-job.
+ *
+ * Tokens are managed with a sign-in (a JWT) only: a token that could mint tokens would let a leak
+ * outlive its own revocation. Projects and live tokens are capped per user.
  */
-import { getPrincipal, getUser } from '@gpuq/auth';
+import { getPrincipal, getSignedInUser, getUser, TOKEN_SCOPES } from '@gpuq/auth';
 import {
+  type ApiToken,
   createApiToken,
-  createProject,
+  createProjectWithinLimit,
   ensureProfile,
-  listProjects,
+  listApiTokens,
+  listProjectsPage,
+  PerUserLimitError,
   type Project,
   revokeApiToken,
 } from '@gpuq/db';
-import { HttpError, parseJsonBody } from '@gpuq/http';
+import { HttpError, parseJsonBody, parseQuery } from '@gpuq/http';
 import { Hono } from 'hono';
 import { z } from 'zod';
 import type { ApiHonoEnv } from '../hono-env.js';
 import type { ApiServices } from '../services.js';
 import { scopeOf } from './jobs.js';
+import { decodeProjectCursor, encodeProjectCursor } from './project-cursor.js';
+
+const DAY_MS = 24 * 3600 * 1000;
+const MAX_TOKEN_DAYS = 3650;
 
 const NewProject = z.object({ name: z.string().trim().min(1).max(200) });
-const NewToken = z.object({ name: z.string().trim().max(200).default('') });
+const ProjectsQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(100).default(50),
+  cursor: z.string().min(1).max(200).optional(),
+});
+const NewToken = z
+  .object({
+    name: z.string().trim().max(200).default(''),
+    /** `tasks`: a pull-worker's; `jobs`: an app's; `all` (default): both, as tokens always were. */
+    scope: z.enum(TOKEN_SCOPES).default('all'),
+    expiresAt: z.iso
+      .datetime({ offset: true })
+      .refine((at) => Date.parse(at) > Date.now(), 'must be in the future')
+      .refine(
+        (at) => Date.parse(at) <= Date.now() + MAX_TOKEN_DAYS * DAY_MS,
+        `must be within ${MAX_TOKEN_DAYS} days`,
+      )
+      .optional(),
+    expiresInDays: z.number().int().min(1).max(MAX_TOKEN_DAYS).optional(),
+  })
+  .refine((body) => body.expiresAt === undefined || body.expiresInDays === undefined, {
+    message: 'give expiresAt or expiresInDays, not both',
+    path: ['expiresInDays'],
+  });
 
 const projectView = (project: Project) => ({
   id: project.id,
@@ -28,6 +61,29 @@ const projectView = (project: Project) => ({
   isDefault: project.isDefault,
   createdAt: project.createdAt.toISOString(),
 });
+
+/** Everything about a token but its secret (and its hash). */
+const tokenView = (token: ApiToken) => ({
+  id: token.id,
+  name: token.name,
+  prefix: token.tokenPrefix,
+  scope: token.scope,
+  createdAt: token.createdAt.toISOString(),
+  lastUsedAt: token.lastUsedAt?.toISOString() ?? null,
+  expiresAt: token.expiresAt?.toISOString() ?? null,
+  revokedAt: token.revokedAt?.toISOString() ?? null,
+});
+
+function limitReached(error: unknown, setting: string): never {
+  if (error instanceof PerUserLimitError) {
+    throw new HttpError(
+      409,
+      'conflict',
+      `limit reached: ${error.message} (${setting}=${error.limit}); delete or revoke one first`,
+    );
+  }
+  throw error;
+}
 
 export function accountRoutes(services: ApiServices): Hono<ApiHonoEnv> {
   const app = new Hono<ApiHonoEnv>();
@@ -37,27 +93,53 @@ export function accountRoutes(services: ApiServices): Hono<ApiHonoEnv> {
     const user = getUser(c);
     const { name } = await parseJsonBody(c, NewProject);
     await ensureProfile(db, { userId: user.userId, signupCredits: env.GPUQ_SIGNUP_CREDITS });
-    return c.json({ project: projectView(await createProject(db, { userId: user.userId, name })) }, 201);
+    const project = await createProjectWithinLimit(db, {
+      userId: user.userId,
+      name,
+      maxProjects: env.MAX_PROJECTS_PER_USER,
+    }).catch((error: unknown) => limitReached(error, 'MAX_PROJECTS_PER_USER'));
+    return c.json({ project: projectView(project) }, 201);
   });
 
   app.get('/v1/projects', async (c) => {
-    const projects = await listProjects(db, { userId: scopeOf(getPrincipal(c)) });
-    return c.json({ projects: projects.map(projectView) });
+    const query = parseQuery(c, ProjectsQuery);
+    const page = await listProjectsPage(db, {
+      userId: scopeOf(getPrincipal(c)),
+      limit: query.limit,
+      after: query.cursor ? decodeProjectCursor(query.cursor) : null,
+    });
+    return c.json({
+      projects: page.projects.map(projectView),
+      nextCursor: page.next ? encodeProjectCursor(page.next) : null,
+    });
   });
 
   app.post('/v1/tokens', async (c) => {
-    const user = getUser(c);
-    const { name } = await parseJsonBody(c, NewToken);
+    const user = getSignedInUser(c);
+    const body = await parseJsonBody(c, NewToken);
+    const expiresAt = body.expiresAt
+      ? new Date(body.expiresAt)
+      : body.expiresInDays
+        ? new Date(Date.now() + body.expiresInDays * DAY_MS)
+        : null;
     await ensureProfile(db, { userId: user.userId, signupCredits: env.GPUQ_SIGNUP_CREDITS });
-    const { token, record } = await createApiToken(db, { userId: user.userId, name });
-    return c.json(
-      { token, id: record.id, name: record.name, createdAt: record.createdAt.toISOString() },
-      201,
-    );
+    const { token, record } = await createApiToken(db, {
+      userId: user.userId,
+      name: body.name,
+      scope: body.scope,
+      expiresAt,
+      maxLiveTokens: env.MAX_TOKENS_PER_USER,
+    }).catch((error: unknown) => limitReached(error, 'MAX_TOKENS_PER_USER'));
+    return c.json({ token, ...tokenView(record) }, 201);
+  });
+
+  app.get('/v1/tokens', async (c) => {
+    const user = getSignedInUser(c);
+    return c.json({ tokens: (await listApiTokens(db, user.userId)).map(tokenView) });
   });
 
   app.delete('/v1/tokens/:id', async (c) => {
-    const user = getUser(c);
+    const user = getSignedInUser(c);
     const id = c.req.param('id');
     if (!z.uuid().safeParse(id).success)
       throw new HttpError(400, 'invalid_request', 'id: must be a UUID', { field: 'id' });

@@ -109,5 +109,12 @@ function toPrincipal(payload: JWTPayload, serviceRoles: readonly string[]): Prin
   if (typeof payload.sub !== 'string' || payload.sub === '') {
     throw new AuthError('claims', 'token names no user (no "sub" claim)');
   }
-  return { kind: 'user', userId: payload.sub, via: 'jwt', ...(role ? { role } : {}) };
+  return {
+    kind: 'user',
+    userId: payload.sub,
+    via: 'jwt',
+    ...(role ? { role } : {}),
+    // `exp` is required by the verifier; long-lived streams close when it passes.
+    ...(typeof payload.exp === 'number' ? { expiresAt: new Date(payload.exp * 1000) } : {}),
+  };
 }

@@ -104,18 +104,30 @@ describe('accepted credentials', () => {
     const token = await signDevJwt({ secret: SECRET, userId: USER, issuer });
     const res = await whoami(token);
     expect(res.status).toBe(200);
-    expect(await res.json()).toEqual({ kind: 'user', userId: USER, role: 'authenticated', via: 'jwt' });
+    expect(await res.json()).toEqual({
+      kind: 'user',
+      userId: USER,
+      role: 'authenticated',
+      via: 'jwt',
+      expiresAt: expect.any(String),
+    });
   });
 
   it.each(['RS256', 'ES256'])('an %s user JWT checked against the JWKS is that user', async (alg) => {
     const key = alg === 'RS256' ? rsa : ec;
     const res = await whoami(await key.sign(userClaims()));
-    expect(await res.json()).toEqual({ kind: 'user', userId: USER, role: 'authenticated', via: 'jwt' });
+    expect(await res.json()).toEqual({
+      kind: 'user',
+      userId: USER,
+      role: 'authenticated',
+      via: 'jwt',
+      expiresAt: expect.any(String),
+    });
   });
 
   it('a live personal access token is its owner', async () => {
     const res = await whoami(livePat.token);
-    expect(await res.json()).toEqual({ kind: 'user', userId: USER, via: 'pat' });
+    expect(await res.json()).toEqual({ kind: 'user', userId: USER, via: 'pat', scope: 'all' });
   });
 
   it('the scheme is case-insensitive and an apikey header changes nothing', async () => {

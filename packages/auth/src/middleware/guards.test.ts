@@ -84,7 +84,13 @@ describe('guards', () => {
   it('a fallback token source (a session cookie) is used only without an Authorization header', async () => {
     const token = await signDevJwt({ secret: SECRET, userId: USER });
     const viaCookie = await cookieApp.request('/', { headers: { cookie: `session=${token}` } });
-    expect(await viaCookie.json()).toEqual({ kind: 'user', userId: USER, role: 'authenticated', via: 'jwt' });
+    expect(await viaCookie.json()).toEqual({
+      kind: 'user',
+      userId: USER,
+      role: 'authenticated',
+      via: 'jwt',
+      expiresAt: expect.any(String),
+    });
     const headerWins = await cookieApp.request('/', { headers: { cookie: `session=${token}`, ...service } });
     expect(await headerWins.json()).toEqual({ kind: 'service' });
   });

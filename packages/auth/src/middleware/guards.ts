@@ -61,3 +61,17 @@ async function checkAdmin(options: RequireAdminOptions, userId: string): Promise
     throw new AuthUnavailableError('the admin check could not be made', { cause: error });
   }
 }
+
+/**
+ * The calling user when signed in (a JWT), for what a token must not do for itself: minting or
+ * managing tokens. A leaked token could otherwise mint replacements that outlive its revocation.
+ */
+export function getSignedInUser<E extends AuthEnv>(c: Context<E>): UserPrincipal {
+  const user = getUser(c);
+  if (user.via !== 'jwt') {
+    throw new ForbiddenError(
+      'personal access tokens cannot manage tokens: sign in (use a session JWT) to create, list or revoke tokens',
+    );
+  }
+  return user;
+}

@@ -4,13 +4,18 @@
  * package never touches Postgres.
  */
 import { createHash, randomBytes } from 'node:crypto';
+import type { TokenScope } from './token-scope.js';
 
 /** Marks our tokens so they are recognisable in a leak scan and never mistaken for a JWT. */
 export const PAT_PREFIX = 'gpuq_pat_';
 
 /** What the app's store knows about a token, found by its hash. */
 export interface PersonalAccessTokenRecord {
+  /** The token's id, carried on the principal (a stream re-checks it; listings name it). */
+  id?: string;
   userId: string;
+  /** What the token may be used for. Absent: `all`. */
+  scope?: TokenScope | null;
   /** Set once the token is revoked; a revoked token is refused. */
   revokedAt?: Date | string | null;
   /** Past this instant the token is refused. */

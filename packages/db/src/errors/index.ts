@@ -6,6 +6,7 @@ export * from './invalid-transition-error.js';
 export * from './map-database-error.js';
 export * from './migration-error.js';
 export * from './missing-outputs-error.js';
+export * from './per-user-limit-error.js';
 export * from './permission-denied-error.js';
 export * from './profile-not-found-error.js';
 export * from './project-not-found-error.js';

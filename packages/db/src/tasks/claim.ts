@@ -8,8 +8,17 @@ import { queryCamel, queryOne } from '../database/run-query.js';
 import { TASK_COLUMNS, type Task } from './task.js';
 
 export interface ClaimNextTaskInput {
-  /** Registered on first sight. */
+  /**
+   * Registered (and recorded on the task) when `registerWorker` allows it; otherwise recorded on
+   * the task only if that worker is already registered.
+   */
   workerId?: string | null;
+  /**
+   * Whether the caller speaks for the fleet (the service role, a `tasks`-scoped token): only then
+   * is the worker inserted or refreshed in `workers`, and only when a task is claimed. Default
+   * false.
+   */
+  registerWorker?: boolean;
   runType?: RunType | null;
   /** Only this user's tasks (a user token); null or absent: everyone's (the service). */
   userId?: string | null;
@@ -19,8 +28,8 @@ export interface ClaimNextTaskInput {
 export async function claimNextTask(db: Queryable, input: ClaimNextTaskInput = {}): Promise<Task | null> {
   const [task] = await queryCamel<Task>(
     db,
-    `select ${TASK_COLUMNS} from public.claim_next_task($1, $2, $3) t`,
-    [input.workerId ?? null, input.runType ?? null, input.userId ?? null],
+    `select ${TASK_COLUMNS} from public.claim_next_task($1, $2, $3, $4) t`,
+    [input.workerId ?? null, input.runType ?? null, input.userId ?? null, input.registerWorker ?? false],
   );
   return task ?? null;
 }

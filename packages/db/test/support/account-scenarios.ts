@@ -5,8 +5,10 @@ import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import {
   completeTask,
+  createAdminSession,
   createApiToken,
   createProject,
+  createProjectWithinLimit,
   createTask,
   type Database,
   DatabaseError,
@@ -14,6 +16,7 @@ import {
   ensureDefaultProject,
   ensureProfile,
   findApiToken,
+  findLiveAdminSession,
   getProfile,
   getProject,
   grantAdmin,
@@ -22,10 +25,13 @@ import {
   listApiTokens,
   listLedger,
   listProjects,
+  listProjectsPage,
+  PerUserLimitError,
   ProfileNotFoundError,
   recordImage,
   recordVideo,
   renameProject,
+  revokeAdminSession,
   revokeApiToken,
 } from '../../src/index.js';
 import { newUser } from './databases.js';
@@ -99,6 +105,54 @@ export function defineAccountScenarios(engine: string, getDb: () => Database): v
       expect(await revokeApiToken(db, { tokenId: record.id, userId: randomUUID() })).toBe(false);
       expect(await revokeApiToken(db, { tokenId: record.id, userId: user.userId })).toBe(true);
       expect(await findApiToken(db, token)).toBeNull();
+    });
+
+    it('scopes, expires, caps and revokes tokens with the tokens minted under them', async () => {
+      const db = getDb();
+      const user = await newUser(db);
+      const parent = await createApiToken(db, { userId: user.userId, scope: 'tasks', maxLiveTokens: 3 });
+      expect(parent.record).toMatchObject({ scope: 'tasks', expiresAt: null, parentId: null });
+      const child = await createApiToken(db, { userId: user.userId, parentId: parent.record.id });
+      const expired = await createApiToken(db, {
+        userId: user.userId,
+        expiresAt: new Date(Date.now() - 1000),
+      });
+      expect(await findApiToken(db, expired.token)).toBeNull();
+      // The expired one does not count: two live tokens, a third fits, a fourth does not.
+      await createApiToken(db, { userId: user.userId, maxLiveTokens: 3 });
+      await expect(createApiToken(db, { userId: user.userId, maxLiveTokens: 3 })).rejects.toBeInstanceOf(
+        PerUserLimitError,
+      );
+      expect(await revokeApiToken(db, { tokenId: parent.record.id, userId: user.userId })).toBe(true);
+      expect(await findApiToken(db, child.token)).toBeNull();
+    });
+
+    it('caps projects per user and pages them by a keyset cursor', async () => {
+      const db = getDb();
+      const user = await newUser(db);
+      for (const name of ['a', 'b'])
+        await createProjectWithinLimit(db, { userId: user.userId, name, maxProjects: 3 });
+      await expect(
+        createProjectWithinLimit(db, { userId: user.userId, name: 'c', maxProjects: 3 }),
+      ).rejects.toBeInstanceOf(PerUserLimitError);
+      const first = await listProjectsPage(db, { userId: user.userId, limit: 2 });
+      expect(first.projects).toHaveLength(2);
+      const second = await listProjectsPage(db, { userId: user.userId, limit: 2, after: first.next });
+      expect(second).toMatchObject({ projects: [{ name: 'b' }], next: null });
+    });
+
+    it('keeps admin sessions server-side: revoked and expired ones are not found', async () => {
+      const db = getDb();
+      const user = await newUser(db);
+      await grantAdmin(db, { userId: user.userId });
+      const live = await createAdminSession(db, { userId: user.userId, ttlSeconds: 600 });
+      expect(await findLiveAdminSession(db, live.id)).toMatchObject({ userId: user.userId, role: 'admin' });
+      expect(await revokeAdminSession(db, live.id)).toBe(true);
+      expect(await findLiveAdminSession(db, live.id)).toBeNull();
+      const expired = await createAdminSession(db, { userId: user.userId, ttlSeconds: -1 });
+      expect(await findLiveAdminSession(db, expired.id)).toBeNull();
+      const service = await createAdminSession(db, { userId: null, ttlSeconds: 600 });
+      expect(await findLiveAdminSession(db, service.id)).toMatchObject({ userId: null, role: null });
     });
 
     it("records image and video assets under the task's owner, linked to its generation", async () => {

@@ -96,6 +96,7 @@ export function defineTaskScenarios(engine: string, getDb: () => Database): void
         userId: user.userId,
         workerId: `w-${randomUUID()}`,
         runType: 'gpu',
+        registerWorker: true,
       });
       expect(claimed).toMatchObject({ id: task.id, status: 'In Progress', claimedBy: 'http' });
       expect(claimed?.claimedAt).toBeInstanceOf(Date);
@@ -151,7 +152,7 @@ export function defineTaskScenarios(engine: string, getDb: () => Database): void
         taskType: 'single_image',
         params: { prompt: 'p', shot_id: shotId },
       });
-      await claimNextTask(db, { userId: user.userId, workerId: 'w-complete' });
+      await claimNextTask(db, { userId: user.userId, workerId: 'w-complete', registerWorker: true });
       const done = await completeTask(db, {
         taskId: task.id,
         outputLocation: `${user.userId}/a.png`,
@@ -238,7 +239,7 @@ export function defineTaskScenarios(engine: string, getDb: () => Database): void
       await expect(updateTaskStatus(db, { taskId: task.id, status: 'In Progress' })).rejects.toBeInstanceOf(
         InvalidTransitionError,
       );
-      await claimNextTask(db, { userId: user.userId, workerId: 'w-upd' });
+      await claimNextTask(db, { userId: user.userId, workerId: 'w-upd', registerWorker: true });
       const beat = await updateTaskStatus(db, { taskId: task.id, status: 'In Progress', progress: 0.5 });
       expect(beat).toMatchObject({ status: 'In Progress', progress: 0.5 });
       await expect(updateTaskStatus(db, { taskId: task.id, status: 'Queued' })).rejects.toBeInstanceOf(

@@ -57,7 +57,7 @@ export function defineWorkerScenarios(engine: string, getDb: () => Database): vo
       );
 
       const protocol = (await createTask(db, { ...user, taskType: 'single_image' })).task;
-      await claimNextTask(db, { userId: user.userId, workerId: 'headless-1' });
+      await claimNextTask(db, { userId: user.userId, workerId: 'headless-1', registerWorker: true });
       await expect(claimTask(db, { taskId: protocol.id, workerId: 'sdxl-1' })).rejects.toBeInstanceOf(
         TaskClaimedElsewhereError,
       );
@@ -88,13 +88,13 @@ export function defineWorkerScenarios(engine: string, getDb: () => Database): vo
           rows.filter((row) => row.taskId === http.id || row.taskId === bull.id),
         );
 
-      await claimNextTask(db, { userId: user.userId, workerId: 'headless-r' });
+      await claimNextTask(db, { userId: user.userId, workerId: 'headless-r', registerWorker: true });
       expect(await heartbeatTask(db, { taskId: http.id, workerId: 'headless-r' })).toBe(true);
       await silence();
       expect(await reaped()).toEqual([{ taskId: http.id, status: 'Queued', attempts: 1 }]);
       expect(await heartbeatTask(db, { taskId: http.id })).toBe(false);
 
-      await claimNextTask(db, { userId: user.userId, workerId: 'headless-r' });
+      await claimNextTask(db, { userId: user.userId, workerId: 'headless-r', registerWorker: true });
       await silence();
       expect(await reaped()).toEqual([{ taskId: http.id, status: 'Failed', attempts: 2 }]);
       expect(await credits(db, user.userId)).toBe(9);
@@ -107,7 +107,7 @@ export function defineWorkerScenarios(engine: string, getDb: () => Database): vo
       const db = getDb();
       const user = await newUser(db);
       const { task } = await createTask(db, { ...user, taskType: 'single_image' });
-      await claimNextTask(db, { userId: user.userId, workerId: 'headless-hb' });
+      await claimNextTask(db, { userId: user.userId, workerId: 'headless-hb', registerWorker: true });
       const answer = await workerHeartbeat(db, {
         workerId: 'headless-hb',
         vramTotalMb: 24_000,

@@ -2,6 +2,8 @@
  * POST /functions/v1/claim-next-task, body `{}` or `{ worker_id, run_type }` → 200
  * `{ task_id, params, task_type, project_id }`, or 204 when nothing in the caller's scope is
  * claimable. One SQL claim (FOR UPDATE SKIP LOCKED), so concurrent workers never share a task.
+ * `worker_id` is registered (and recorded on the task) only for the service role or a
+ * `tasks`-scoped token, and only when a task was claimed.
  */
 import type { AuthEnv } from '@gpuq/auth';
 import { claimNextTask } from '@gpuq/db';
@@ -19,6 +21,8 @@ export function claimNextTaskRoute(app: Hono<AuthEnv>, ctx: RouteContext): void 
       workerId: body.worker_id ?? null,
       runType: body.run_type ?? null,
       userId: scope.userId,
+      // The workers table is fleet state: only the fleet's own credentials register into it.
+      registerWorker: scope.registersWorkers ?? false,
     });
     if (!task) return c.body(null, 204);
     ctx.logger.info(

@@ -62,7 +62,11 @@ export const RPC_FUNCTIONS: Record<string, RpcFunction> = {
   func_claim_available_task: fn(
     z.looseObject({ worker_id_param: z.string().min(1).max(200) }),
     async (ctx, scope, args) => {
-      const task = await claimNextTask(ctx.db, { workerId: args.worker_id_param, userId: scope.userId });
+      const task = await claimNextTask(ctx.db, {
+        workerId: args.worker_id_param,
+        userId: scope.userId,
+        registerWorker: scope.registersWorkers ?? false,
+      });
       if (!task) return [];
       return [
         {

@@ -3,7 +3,7 @@
  * calls it: the arguments are the JSON body's keys, the answer is the function's value, errors
  * are PostgREST-shaped. Any other name is PostgREST's 404 (PGRST202), whatever the caller.
  */
-import type { AuthEnv } from '@gpuq/auth';
+import { type AuthEnv, requireTokenScope } from '@gpuq/auth';
 import { readJson } from '@gpuq/http';
 import { Hono } from 'hono';
 import { callerScope, ensurePrincipal } from '../scope.js';
@@ -21,7 +21,8 @@ export function rpcRoutes(ctx: RouteContext): Hono<AuthEnv> {
     }
     await next();
   });
-  app.post('/rpc/:name', ensurePrincipal(ctx.authenticator, { apikeyHeader: true }), async (c) => {
+  app.post('/rpc/:name', ensurePrincipal(ctx.authenticator, { apikeyHeader: true }));
+  app.post('/rpc/:name', requireTokenScope('tasks'), async (c) => {
     const name = c.req.param('name');
     const fn = RPC_FUNCTIONS[name]!;
     const scope = callerScope(c);
