@@ -13,7 +13,7 @@ import type { ApiHonoEnv } from './hono-env.js';
 import { accountRoutes } from './routes/account.js';
 import { adminImageRoutes } from './routes/admin-image.js';
 import { eventRoutes } from './routes/events.js';
-import { redisProbe } from './routes/health.js';
+import { listenerProbe, postgresProbe, redisProbe } from './routes/health.js';
 import { jobRoutes } from './routes/jobs.js';
 import { queueJobRoutes } from './routes/queue-job.js';
 import type { ApiServices } from './services.js';
@@ -67,10 +67,10 @@ export function buildApp(services: ApiServices, extraRoutes: Hono[] = []): Hono 
     corsOrigins: env.corsOrigins,
     bodyLimitBytes: env.BODY_LIMIT_BYTES,
     bodyLimitExempt: COMPLETE_TASK_PATHS.map((path) => `/functions/v1${path}`),
-    probes: [
-      redisProbe(services.redis),
-      { name: 'postgres', check: async () => void (await db.query('select 1')) },
-    ],
+    probes: [redisProbe(services.redis), postgresProbe(db, env.READINESS_TIMEOUT_MS), listenerProbe(db)],
+    readinessTimeoutMs: env.READINESS_TIMEOUT_MS,
+    requestDeadlineMs: env.REQUEST_DEADLINE_MS,
+    deadlineExempt: boundsItsOwnTime,
     metrics: services.metrics,
     beforeRoutes: [
       ['/functions/v1/*', apiAuth],
@@ -103,6 +103,19 @@ export function buildApp(services: ApiServices, extraRoutes: Hono[] = []): Hono 
     ],
   });
   return app;
+}
+
+/**
+ * Requests outside the request deadline (their statements still have the database's timeouts):
+ * the event stream (open for hours), generate-admin-image (waits up to ADMIN_IMAGE_WAIT_S for its
+ * image) and storage transfers (a video's bytes may take longer than any deadline).
+ */
+export function boundsItsOwnTime(path: string): boolean {
+  return (
+    path === '/v1/events' ||
+    path === '/functions/v1/generate-admin-image' ||
+    path.startsWith(`${STORAGE_PATH}/`)
+  );
 }
 
 /** A feature app that expects its own base path, mounted there. */

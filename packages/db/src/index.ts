@@ -14,6 +14,7 @@ export * from './profiles/profiles.js';
 export * from './projects/projects.js';
 export * from './tasks/apply-job-callback.js';
 export * from './tasks/billing-clock.js';
+export * from './tasks/changed-tasks.js';
 export * from './tasks/claim.js';
 export * from './tasks/create-task.js';
 export * from './tasks/job-record.js';

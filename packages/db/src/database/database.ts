@@ -27,7 +27,13 @@ export interface ListenOptions {
    * Called after the LISTEN connection was lost and is back: notifications sent meanwhile are
    * gone, so the subscriber re-reads whatever it may have missed.
    */
-  onRestored?: () => void;
+  onRestored?: (outage: ListenerOutage) => void;
+}
+
+export interface ListenerOutage {
+  /** When the connection was found lost (notifications may have been missed a little earlier). */
+  lostAt: Date;
+  downMs: number;
 }
 
 /** The LISTEN connection as `/readyz` reports it. */

@@ -14,6 +14,8 @@ export interface Deadline {
   abandoned: boolean;
   /** Commits sent and not yet answered: while one is in flight the outcome is unknown. */
   commitsInFlight: number;
+  /** Lifts the database's statement timeouts too (migrations: an index build may take minutes). */
+  unbounded?: boolean;
 }
 
 const current = new AsyncLocalStorage<Deadline>();
@@ -25,6 +27,14 @@ export function createDeadline(timeoutMs: number, now = Date.now()): Deadline {
 /** Runs `work` with `deadline` as the deadline of every query it makes. */
 export function runWithDeadline<T>(deadline: Deadline, work: () => T): T {
   return current.run(deadline, work);
+}
+
+/** Runs `work` with no time limit on its statements: for migrations, never for requests. */
+export function withoutTimeouts<T>(work: () => T): T {
+  return current.run(
+    { at: Number.POSITIVE_INFINITY, abandoned: false, commitsInFlight: 0, unbounded: true },
+    work,
+  );
 }
 
 /** The deadline of the request this code runs for, if any. */

@@ -161,10 +161,16 @@ export function createPostgresDatabase(options: PostgresDatabaseOptions): Databa
       throw new DeadlineExceededError('the request deadline passed before the statement');
     try {
       // Without parameters pg uses the simple query protocol, which accepts several statements.
+      const values = params === undefined ? undefined : (params as unknown[]);
       const result = await client.query(
-        timedQuery(sql, params === undefined ? undefined : (params as unknown[]), timeoutMs),
+        deadline?.unbounded
+          ? { text: sql, ...(values ? { values } : {}) }
+          : timedQuery(sql, values, timeoutMs),
       );
-      return { rows: result.rows as Row[], rowCount: result.rowCount ?? result.rows.length };
+      // A script of several statements answers with one result each: the last one is the answer.
+      const last = (Array.isArray(result) ? result.at(-1) : result) as pg.QueryResult | undefined;
+      const rows = (last?.rows ?? []) as Row[];
+      return { rows, rowCount: last?.rowCount ?? rows.length };
     } catch (error) {
       if (breaksClient(error)) broken.add(client);
       throw classify(error, deadline);
@@ -197,8 +203,8 @@ export function createPostgresDatabase(options: PostgresDatabaseOptions): Databa
   }
 
   async function commit(client: pg.PoolClient, deadline: Deadline | undefined): Promise<void> {
-    if (!deadline) {
-      await run(client, 'commit', undefined, undefined);
+    if (!deadline || deadline.unbounded) {
+      await run(client, 'commit', undefined, deadline);
       return;
     }
     if (remainingMs(deadline) === 0) {
@@ -236,9 +242,11 @@ export function createPostgresDatabase(options: PostgresDatabaseOptions): Databa
         // The server stops any statement of this transaction once the request's time is up.
         await run(
           client,
-          Number.isFinite(left)
-            ? `begin; set local statement_timeout = ${Math.max(1, Math.ceil(Math.min(left, statementTimeoutMs)))}`
-            : 'begin',
+          deadline?.unbounded
+            ? 'begin; set local statement_timeout = 0; set local idle_in_transaction_session_timeout = 0'
+            : Number.isFinite(left)
+              ? `begin; set local statement_timeout = ${Math.max(1, Math.ceil(Math.min(left, statementTimeoutMs)))}`
+              : 'begin',
           undefined,
           deadline,
         );

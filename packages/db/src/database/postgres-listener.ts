@@ -26,7 +26,7 @@ export interface PostgresListenerOptions {
 interface Subscription {
   channel: string;
   onPayload: (payload: string) => void;
-  onRestored: (() => void) | undefined;
+  onRestored: ListenOptions['onRestored'];
 }
 
 type State = 'idle' | 'connecting' | 'up' | 'down' | 'closed';
@@ -132,22 +132,22 @@ export class PostgresListener {
       return;
     }
     if (this.client !== client || this.state === 'closed') return;
-    const wasDown = this.downSince !== null;
-    const downMs = wasDown ? Date.now() - (this.downSince ?? Date.now()) : 0;
+    const lostAt = this.downSince;
+    const downMs = lostAt === null ? 0 : Date.now() - lostAt;
     this.state = 'up';
     this.downSince = null;
     this.lastError = null;
     this.attempts = 0;
     this.heartbeatTimer = setInterval(() => this.probe(client), this.options.heartbeatMs);
     this.heartbeatTimer.unref();
-    if (!wasDown) return;
+    if (lostAt === null) return;
     this.options.logger.info(
       { channels: this.channels(), downMs },
       'postgres listener reconnected; subscribers re-read what they missed',
     );
     for (const subscription of this.subscriptions) {
       try {
-        subscription.onRestored?.();
+        subscription.onRestored?.({ lostAt: new Date(lostAt), downMs });
       } catch (error) {
         this.options.logger.warn({ err: (error as Error).message }, 'a LISTEN subscriber failed to catch up');
       }
