@@ -227,55 +227,72 @@ export function createPostgresDatabase(options: PostgresDatabaseOptions): Databa
     }
   }
 
-  return {
-    kind: 'postgres',
-    query: (sql, params) => onPooledClient((client) => run(client, sql, params, currentDeadline())),
-    exec: (sql) =>
-      onPooledClient(async (client) => {
-        await run(client, sql, undefined, currentDeadline());
-      }),
-    async transaction(work) {
-      const deadline = currentDeadline();
-      const client = await acquire(deadline);
-      try {
-        const left = remainingMs(deadline);
-        // The server stops any statement of this transaction once the request's time is up.
-        await run(
-          client,
-          deadline?.unbounded
-            ? 'begin; set local statement_timeout = 0; set local idle_in_transaction_session_timeout = 0'
-            : Number.isFinite(left)
-              ? `begin; set local statement_timeout = ${Math.max(1, Math.ceil(Math.min(left, statementTimeoutMs)))}`
-              : 'begin',
-          undefined,
-          deadline,
-        );
-        const value = await work(wrap(client, deadline));
-        await commit(client, deadline);
-        client.release();
-        return value;
-      } catch (error) {
-        if (broken.has(client)) {
-          // The server rolls back a transaction whose session ends.
-          client.release(error as Error);
-          throw error;
-        }
-        // A failed rollback means the connection is unusable: destroy it instead of pooling it.
-        const failed = await run(
-          client,
-          'rollback',
-          undefined,
-          undefined,
-          Math.min(queryTimeoutMs, 2_000),
-        ).then(
-          () => undefined,
-          (rollbackError: unknown) => rollbackError,
-        );
-        const destroy = failed instanceof Error ? failed : broken.has(client) ? (error as Error) : undefined;
-        client.release(destroy);
+  async function transaction<T>(work: (tx: Transaction) => Promise<T>): Promise<T> {
+    const deadline = currentDeadline();
+    const client = await acquire(deadline);
+    try {
+      const left = remainingMs(deadline);
+      // The server stops any statement of this transaction once the request's time is up.
+      await run(
+        client,
+        deadline?.unbounded
+          ? 'begin; set local statement_timeout = 0; set local idle_in_transaction_session_timeout = 0'
+          : Number.isFinite(left)
+            ? `begin; set local statement_timeout = ${Math.max(1, Math.ceil(Math.min(left, statementTimeoutMs)))}`
+            : 'begin',
+        undefined,
+        deadline,
+      );
+      const value = await work(wrap(client, deadline));
+      await commit(client, deadline);
+      client.release();
+      return value;
+    } catch (error) {
+      if (broken.has(client)) {
+        // The server rolls back a transaction whose session ends.
+        client.release(error as Error);
         throw error;
       }
-    },
+      // A failed rollback means the connection is unusable: destroy it instead of pooling it.
+      const failed = await run(
+        client,
+        'rollback',
+        undefined,
+        undefined,
+        Math.min(queryTimeoutMs, 2_000),
+      ).then(
+        () => undefined,
+        (rollbackError: unknown) => rollbackError,
+      );
+      const destroy = failed instanceof Error ? failed : broken.has(client) ? (error as Error) : undefined;
+      client.release(destroy);
+      throw error;
+    }
+  }
+
+  /**
+   * Under a request deadline even a single statement runs in a transaction with the deadline
+   * checked at COMMIT: an autocommitted statement held up by the network would otherwise commit
+   * whenever it arrives (a task created and charged after its request was answered 503).
+   */
+  function guarded(): boolean {
+    const deadline = currentDeadline();
+    return deadline !== undefined && !deadline.unbounded;
+  }
+
+  return {
+    kind: 'postgres',
+    query: (sql, params) =>
+      guarded()
+        ? transaction((tx) => tx.query(sql, params))
+        : onPooledClient((client) => run(client, sql, params, currentDeadline())),
+    exec: (sql) =>
+      guarded()
+        ? transaction((tx) => tx.exec(sql))
+        : onPooledClient(async (client) => {
+            await run(client, sql, undefined, currentDeadline());
+          }),
+    transaction,
     listen: (channel, onPayload, listenOptions) => listener.subscribe(channel, onPayload, listenOptions),
     listenerStatus: () => listener.status(),
     async close() {
