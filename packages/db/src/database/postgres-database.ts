@@ -120,8 +120,28 @@ export function createPostgresDatabase(options: PostgresDatabaseOptions): Databa
     reconnectMaxMs: 5_000,
   });
 
+  /** Clients that must be destroyed instead of pooled. */
+  const broken = new WeakSet<Client>();
+  const watched = new WeakSet<Client>();
+
+  /**
+   * pg-pool listens for errors of idle clients only: a checked-out client whose server goes away
+   * emits 'error' with no listener, which would end the process. Its statement fails anyway.
+   */
+  function watch(client: pg.PoolClient): pg.PoolClient {
+    if (!watched.has(client)) {
+      watched.add(client);
+      client.on('error', () => broken.add(client));
+    }
+    return client;
+  }
+
   /** A pooled client, waiting no longer than the deadline allows. */
   async function acquire(deadline: Deadline | undefined): Promise<pg.PoolClient> {
+    return watch(await checkout(deadline));
+  }
+
+  async function checkout(deadline: Deadline | undefined): Promise<pg.PoolClient> {
     const left = remainingMs(deadline);
     if (left === 0)
       throw new DeadlineExceededError('the request deadline passed before a connection was free');
@@ -176,9 +196,6 @@ export function createPostgresDatabase(options: PostgresDatabaseOptions): Databa
       throw classify(error, deadline);
     }
   }
-
-  /** Clients that must be destroyed instead of pooled. */
-  const broken = new WeakSet<Client>();
 
   function wrap(client: Client, deadline: Deadline | undefined): Transaction {
     return {
