@@ -53,6 +53,13 @@ export class Fleet {
     return code;
   }
 
+  /** The last lines every running worker wrote (for DRILL_DEBUG). */
+  output(): string {
+    return [...this.running]
+      .map(([id, worker]) => `--- ${id}\n${worker.output().split('\n').slice(-15).join('\n')}`)
+      .join('\n');
+  }
+
   async stopAll(): Promise<void> {
     for (const id of [...this.running.keys()]) {
       const worker = this.running.get(id);

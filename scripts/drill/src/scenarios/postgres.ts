@@ -17,8 +17,9 @@ async function postgresOutage(drill: Drill, how: 'cut' | 'blackhole'): Promise<R
   else await drill.proxy.blackhole();
   // Clients without an Idempotency-Key ask for more work during the outage.
   const during: Submission[] = [];
-  while (Date.now() - started < OUTAGE_MS - DRILL_SETTINGS.REQUEST_DEADLINE_MS - 1_000) {
+  for (let wave = 0; wave < 3; wave += 1) {
     during.push(...(await Promise.all(users.map((user) => drill.submit(user)))));
+    await sleep(1_000);
   }
   await sleep(Math.max(0, OUTAGE_MS - (Date.now() - started)));
   await drill.proxy.restore();
@@ -30,7 +31,14 @@ async function postgresOutage(drill: Drill, how: 'cut' | 'blackhole'): Promise<R
   );
   const acceptedDuring = during.flatMap((answer) => (answer.id && answer.status < 300 ? [answer.id] : []));
   const all = [...accepted, ...acceptedDuring, ...retried];
-  await drill.settle(all, 180_000);
+  await drill.settle(all, 120_000);
+  if (process.env.DRILL_DEBUG) {
+    const { rows } = await drill.direct.query(
+      'select id, status, worker_id, attempts, updated_at from public.tasks where id = any($1::uuid[]) and status <> $2',
+      [all, 'Complete'],
+    );
+    console.error(rows, drill.fleet.output());
+  }
   await drill.fleet.stopAll();
   const slowest = Math.max(0, ...during.map((answer) => answer.ms));
   const bound = DRILL_SETTINGS.REQUEST_DEADLINE_MS + 1_000;
