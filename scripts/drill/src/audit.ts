@@ -45,7 +45,7 @@ export async function audit(
   let completed = 0;
   for (const id of new Set(accepted)) {
     const row = byId.get(id);
-    if (!row || row.status !== 'Complete') lost += 1;
+    if (row?.status !== 'Complete') lost += 1;
     else completed += 1;
   }
   for (const row of rows) {
