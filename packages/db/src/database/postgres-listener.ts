@@ -41,6 +41,7 @@ export class PostgresListener {
   private retryTimer: NodeJS.Timeout | null = null;
   private heartbeatTimer: NodeJS.Timeout | null = null;
   private connecting: Promise<void> | null = null;
+  private probing = false;
 
   constructor(private readonly options: PostgresListenerOptions) {}
 
@@ -156,10 +157,15 @@ export class PostgresListener {
 
   /** A server that holds the socket open but answers nothing sends no error: ask it something. */
   private probe(client: pg.Client): void {
-    if (this.client !== client || this.state !== 'up') return;
+    // One probe at a time: a heartbeat shorter than the timeout must not stack queries up.
+    if (this.client !== client || this.state !== 'up' || this.probing) return;
+    this.probing = true;
     client
       .query(timedQuery('select 1', undefined, this.options.timeoutMs))
-      .catch((error: unknown) => this.lost(client, error));
+      .catch((error: unknown) => this.lost(client, error))
+      .finally(() => {
+        this.probing = false;
+      });
   }
 
   private lost(client: pg.Client | null, error: unknown): void {
