@@ -37,6 +37,14 @@ export function withoutTimeouts<T>(work: () => T): T {
   );
 }
 
+/**
+ * Runs `work` outside any request's deadline: for callbacks of long-lived connections, whose
+ * events would otherwise carry the deadline of whichever request happened to open them.
+ */
+export function outsideDeadline<T>(work: () => T): T {
+  return current.exit(work);
+}
+
 /** The deadline of the request this code runs for, if any. */
 export function currentDeadline(): Deadline | undefined {
   return current.getStore();

@@ -8,6 +8,7 @@
 import pg from 'pg';
 import type { ListenerStatus, ListenOptions } from './database.js';
 import type { DatabaseLogger } from './database-logger.js';
+import { outsideDeadline } from './deadline.js';
 import { timedQuery } from './timed-query.js';
 
 export interface PostgresListenerOptions {
@@ -55,7 +56,8 @@ export class PostgresListener {
     const subscription: Subscription = { channel, onPayload, onRestored: listenOptions.onRestored };
     const newChannel = !this.channels().includes(channel);
     this.subscriptions.add(subscription);
-    if (this.state === 'idle') await this.connect();
+    // The connection outlives the request that may be subscribing: keep its deadline off it.
+    if (this.state === 'idle') await outsideDeadline(() => this.connect());
     else if (this.state === 'connecting') await this.connecting;
     else if (this.state === 'up' && newChannel) {
       await this.client?.query(`listen ${pg.escapeIdentifier(channel)}`).catch((error: unknown) => {
@@ -110,7 +112,7 @@ export class PostgresListener {
       for (const subscription of this.subscriptions) {
         if (subscription.channel !== message.channel) continue;
         try {
-          subscription.onPayload(message.payload ?? '');
+          outsideDeadline(() => subscription.onPayload(message.payload ?? ''));
         } catch (error) {
           this.options.logger.warn({ err: (error as Error).message }, 'a LISTEN subscriber threw');
         }
@@ -148,7 +150,7 @@ export class PostgresListener {
     );
     for (const subscription of this.subscriptions) {
       try {
-        subscription.onRestored?.({ lostAt: new Date(lostAt), downMs });
+        outsideDeadline(() => subscription.onRestored?.({ lostAt: new Date(lostAt), downMs }));
       } catch (error) {
         this.options.logger.warn({ err: (error as Error).message }, 'a LISTEN subscriber failed to catch up');
       }
@@ -193,10 +195,12 @@ export class PostgresListener {
       this.options.reconnectMinMs * 2 ** Math.min(this.attempts - 1, 16),
     );
     const delay = ceiling / 2 + Math.random() * (ceiling / 2);
-    this.retryTimer = setTimeout(() => {
-      this.retryTimer = null;
-      if (this.state === 'down') void this.connect();
-    }, delay);
+    this.retryTimer = outsideDeadline(() =>
+      setTimeout(() => {
+        this.retryTimer = null;
+        if (this.state === 'down') void this.connect();
+      }, delay),
+    );
     this.retryTimer.unref();
   }
 }
