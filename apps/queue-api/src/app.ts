@@ -3,7 +3,7 @@
  * real services of their own and call `app.request(...)` or serve it on a free port.
  */
 
-import { errorHandler, HttpError, notFound, requestLog } from '@gpuq/http';
+import { errorHandler, HttpError, notFound, requestDeadline, requestLog } from '@gpuq/http';
 import type { Logger } from '@gpuq/logger';
 import { Hono, type MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
@@ -22,6 +22,12 @@ export interface AppDeps {
   /** Path prefixes that stream their bodies under limits of their own (storage uploads). */
   bodyLimitExemptPrefixes?: readonly string[];
   probes: ReadinessProbe[];
+  /** Each readiness check's time to answer. Default 2 000 ms. */
+  readinessTimeoutMs?: number;
+  /** Every request's deadline (database work included); none when unset. */
+  requestDeadlineMs?: number;
+  /** Paths that bound their own time: event streams, long waits, large transfers. */
+  deadlineExempt?: (path: string) => boolean;
   metrics?: ApiMetrics;
   /** Middleware for path patterns, applied before any feature route (authentication). */
   beforeRoutes?: Array<[path: string, handler: MiddlewareHandler]>;
@@ -36,6 +42,15 @@ export function createApp(deps: AppDeps): Hono {
   app.notFound(notFound);
   app.use('*', requestId());
   app.use('*', requestLog(deps.logger));
+  if (deps.requestDeadlineMs) {
+    app.use(
+      '*',
+      requestDeadline({
+        timeoutMs: deps.requestDeadlineMs,
+        ...(deps.deadlineExempt ? { exempt: deps.deadlineExempt } : {}),
+      }),
+    );
+  }
   if (deps.metrics) {
     const { metrics } = deps;
     app.use('*', metrics.middleware());
@@ -65,7 +80,7 @@ export function createApp(deps: AppDeps): Hono {
     deps.bodyLimitExempt?.includes(path) || deps.bodyLimitExemptPrefixes?.some((p) => path.startsWith(p));
   app.use('*', (c, next) => (exempt(c.req.path) ? next() : limitBody(c, next)));
   for (const [path, handler] of deps.beforeRoutes ?? []) app.use(path, handler);
-  app.route('/', healthRoutes(deps.probes));
+  app.route('/', healthRoutes(deps.probes, deps.readinessTimeoutMs));
   app.route('/', openApiRoutes());
   for (const routes of deps.routes ?? []) app.route('/', routes);
   return app;

@@ -16,7 +16,7 @@ import { stopJob } from './jobs/stop-job.js';
 import { accountRoutes } from './routes/account.js';
 import { adminImageRoutes } from './routes/admin-image.js';
 import { eventRoutes } from './routes/events.js';
-import { redisProbe } from './routes/health.js';
+import { listenerProbe, postgresProbe, redisProbe } from './routes/health.js';
 import { jobRoutes } from './routes/jobs.js';
 import { queueJobRoutes } from './routes/queue-job.js';
 import type { ApiServices } from './services.js';
@@ -82,10 +82,10 @@ export function buildApp(services: ApiServices, extraRoutes: Hono[] = []): Hono 
     bodyLimitExempt: COMPLETE_TASK_PATHS.map((path) => `/functions/v1${path}`),
     // Signed uploads stream to disk under the per-object limit and the owner's quota.
     bodyLimitExemptPrefixes: [`${STORAGE_PATH}/object/upload/sign/`],
-    probes: [
-      redisProbe(services.redis),
-      { name: 'postgres', check: async () => void (await db.query('select 1')) },
-    ],
+    probes: [redisProbe(services.redis), postgresProbe(db, env.READINESS_TIMEOUT_MS), listenerProbe(db)],
+    readinessTimeoutMs: env.READINESS_TIMEOUT_MS,
+    requestDeadlineMs: env.REQUEST_DEADLINE_MS,
+    deadlineExempt: boundsItsOwnTime,
     metrics: services.metrics,
     beforeRoutes: [...storageHostGuard(env), ['/functions/v1/*', apiAuth], ['/v1/*', apiAuth]],
     routes: [
@@ -144,6 +144,19 @@ function storageHostGuard(env: ApiServices['env']): Array<[string, MiddlewareHan
       },
     ],
   ];
+}
+
+/**
+ * Requests outside the request deadline (their statements still have the database's timeouts):
+ * the event stream (open for hours), generate-admin-image (waits up to ADMIN_IMAGE_WAIT_S for its
+ * image) and storage transfers (a video's bytes may take longer than any deadline).
+ */
+export function boundsItsOwnTime(path: string): boolean {
+  return (
+    path === '/v1/events' ||
+    path === '/functions/v1/generate-admin-image' ||
+    path.startsWith(`${STORAGE_PATH}/`)
+  );
 }
 
 /** A feature app that expects its own base path, mounted there. */

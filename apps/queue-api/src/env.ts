@@ -79,6 +79,22 @@ const Schema = z.object({
   ADMIN_IMAGE_WAIT_S: PositiveInt.default(60),
   /** Credits of a profile when its user is first seen. */
   GPUQ_SIGNUP_CREDITS: z.coerce.number().int().nonnegative().default(100),
+  /** Postgres connections in the pool. */
+  DB_POOL_SIZE: PositiveInt.default(10),
+  /** Longest wait for a Postgres connection (a new one, or a free one from a full pool). */
+  DB_CONNECT_TIMEOUT_MS: PositiveInt.default(3_000),
+  /** Server-side statement_timeout of every session. */
+  DB_STATEMENT_TIMEOUT_MS: PositiveInt.default(5_000),
+  /** Client-side wait for a statement's answer; default DB_STATEMENT_TIMEOUT_MS + 2 000. */
+  DB_QUERY_TIMEOUT_MS: PositiveInt.optional(),
+  /** Server-side idle_in_transaction_session_timeout. */
+  DB_IDLE_IN_TRANSACTION_TIMEOUT_MS: PositiveInt.default(10_000),
+  /** How often the LISTEN connection (job events, dependency dispatch) is probed. */
+  DB_LISTENER_HEARTBEAT_MS: PositiveInt.default(5_000),
+  /** Deadline of every request but event streams, admin-image waits and storage transfers: 503 after. */
+  REQUEST_DEADLINE_MS: PositiveInt.default(10_000),
+  /** Time each /readyz check has to answer. */
+  READINESS_TIMEOUT_MS: PositiveInt.default(2_000),
   /** Serve Bull Board at /admin/queues. */
   BULL_BOARD: Flag.default(true),
   /** Seconds between re-checks of an event stream's credential; a revoked one ends the stream. */

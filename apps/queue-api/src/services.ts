@@ -73,7 +73,19 @@ export interface ApiServices {
 }
 
 export async function openServices(env: ApiEnv, logger: Logger): Promise<ApiServices> {
-  const db = await openDatabase({ url: env.DATABASE_URL, dataDir: env.GPUQ_DATA_DIR });
+  const db = await openDatabase({
+    url: env.DATABASE_URL,
+    dataDir: env.GPUQ_DATA_DIR,
+    poolSize: env.DB_POOL_SIZE,
+    logger,
+    timeouts: {
+      connectTimeoutMs: env.DB_CONNECT_TIMEOUT_MS,
+      statementTimeoutMs: env.DB_STATEMENT_TIMEOUT_MS,
+      ...(env.DB_QUERY_TIMEOUT_MS ? { queryTimeoutMs: env.DB_QUERY_TIMEOUT_MS } : {}),
+      idleInTransactionTimeoutMs: env.DB_IDLE_IN_TRANSACTION_TIMEOUT_MS,
+      listenerHeartbeatMs: env.DB_LISTENER_HEARTBEAT_MS,
+    },
+  });
   const report = await migrate(db);
   if (report.applied.length > 0) logger.info({ applied: report.applied.length }, 'database migrated');
 

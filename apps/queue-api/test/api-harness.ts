@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { signDevJwt } from '@gpuq/auth';
-import { createLogger } from '@gpuq/logger';
+import { createLogger, type Logger } from '@gpuq/logger';
 import {
   createTestDatabase,
   freePort,
@@ -44,6 +44,8 @@ export interface ApiHarness {
 export interface StartApiOptions {
   /** Also run the api's background loops (reconciler, stale-claim reaper, dependency dispatcher). */
   background?: boolean;
+  /** Where the api logs; default silent. */
+  logger?: Logger;
 }
 
 /** `overrides` are settings; `DATABASE_URL_VIA_PROXY: <port>` routes Postgres through a test proxy. */
@@ -70,7 +72,7 @@ export async function startApi(
     CORS_ORIGINS: 'https://app.example',
     ...settings,
   });
-  const logger = createLogger({ name: 'api-test', level: 'silent' });
+  const logger = options.logger ?? createLogger({ name: 'api-test', level: 'silent' });
   const listen = (app: Hono): Promise<ServerType> =>
     new Promise((resolve) => {
       const started = serve({ fetch: app.fetch, port, hostname: '127.0.0.1' }, () => resolve(started));

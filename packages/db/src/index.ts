@@ -1,6 +1,8 @@
 export * from './admin-sessions/admin-sessions.js';
 export * from './assets/assets.js';
 export * from './database/database.js';
+export * from './database/database-logger.js';
+export * from './database/deadline.js';
 export * from './database/open-database.js';
 export * from './database/pglite-database.js';
 export * from './database/postgres-database.js';
@@ -14,6 +16,7 @@ export * from './projects/projects.js';
 export * from './storage/storage-objects.js';
 export * from './tasks/apply-job-callback.js';
 export * from './tasks/billing-clock.js';
+export * from './tasks/changed-tasks.js';
 export * from './tasks/claim.js';
 export * from './tasks/create-task.js';
 export * from './tasks/in-flight-cap.js';

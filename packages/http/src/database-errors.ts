@@ -5,6 +5,7 @@ import {
   InFlightLimitError,
   InsufficientCreditsError,
   InvalidTransitionError,
+  isConnectionFailure,
   PermissionDeniedError,
   ProjectNotFoundError,
   StaleAttemptError,
@@ -39,28 +40,18 @@ export function httpErrorFromDatabase(error: unknown): HttpError | null {
   return null;
 }
 
-const CONNECTION_FAILURES = new Set([
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'ETIMEDOUT',
-  'EPIPE',
-  '57P01',
-  '57P02',
-  '57P03',
-]);
+/** Seconds a client is asked to wait after a 503: about one reconnection attempt of a pool. */
+export const RETRY_AFTER_SECONDS = 5;
 
-/** A database or Redis that cannot be reached: 503, so clients retry (nothing was committed). */
+/**
+ * A database or Redis that cannot be reached or did not answer in time (connection-class
+ * SQLSTATEs, socket errnos, pg's "Connection terminated", a pool checkout or statement timeout,
+ * the request's deadline): 503 with Retry-After, so clients retry (nothing was committed).
+ */
 export function unavailableError(error: unknown): HttpError | null {
-  let current: unknown = error;
-  for (let depth = 0; depth < 4 && current; depth += 1) {
-    const code = (current as { code?: unknown }).code;
-    if (typeof code === 'string' && (CONNECTION_FAILURES.has(code) || code.startsWith('08'))) {
-      return new HttpError(503, 'unavailable', 'a backing service is unavailable; retry shortly', {
-        headers: { 'retry-after': '5' },
-        cause: error,
-      });
-    }
-    current = (current as { cause?: unknown }).cause;
-  }
-  return null;
+  if (!isConnectionFailure(error)) return null;
+  return new HttpError(503, 'unavailable', 'a backing service is unavailable; retry shortly', {
+    headers: { 'retry-after': String(RETRY_AFTER_SECONDS) },
+    cause: error,
+  });
 }

@@ -1,5 +1,8 @@
+import { Writable } from 'node:stream';
 import {
   DatabaseError,
+  DatabaseUnavailableError,
+  DeadlineExceededError,
   IdempotencyConflictError,
   InFlightLimitError,
   InsufficientCreditsError,
@@ -67,6 +70,43 @@ describe('the one error mapping', () => {
     expect(result.status).toBe(503);
     expect(result.headers.get('retry-after')).toBe('5');
     expect(result.body.error.code).toBe('unavailable');
+  });
+
+  it.each([
+    ['pg: a dropped connection', new Error('Connection terminated unexpectedly')],
+    ['pg: a connection timeout', new Error('Connection terminated due to connection timeout')],
+    ['pg-pool: a checkout that waited too long', new Error('timeout exceeded when trying to connect')],
+    ['pg: a statement with no answer', new Error('Query read timeout')],
+    ['SQLSTATE 08006', Object.assign(new Error('connection failure'), { code: '08006' })],
+    ['SQLSTATE 57P01', Object.assign(new Error('terminating connection'), { code: '57P01' })],
+    ['SQLSTATE 57P03', Object.assign(new Error('the database system is starting up'), { code: '57P03' })],
+    ['statement_timeout', Object.assign(new Error('canceling statement'), { code: '57014' })],
+    ['ECONNRESET', Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' })],
+    ['ETIMEDOUT', Object.assign(new Error('connect ETIMEDOUT'), { code: 'ETIMEDOUT' })],
+    ['the request deadline', new DeadlineExceededError('the request deadline passed before commit')],
+    ['a mapped connection failure', new DatabaseUnavailableError('the database is unavailable')],
+  ])('answers %s with 503 and Retry-After, logged as a warning without a stack', async (_, error) => {
+    const lines: string[] = [];
+    const destination = new Writable({
+      write(chunk, _encoding, done) {
+        lines.push(chunk.toString());
+        done();
+      },
+    });
+    const logger = createLogger({ name: 'http-test', level: 'info', destination });
+    const app = new Hono();
+    app.onError(errorHandler(logger));
+    app.get('/', () => {
+      throw error;
+    });
+    const response = await app.request('/');
+    expect(response.status).toBe(503);
+    expect(response.headers.get('retry-after')).toBe('5');
+    expect(((await response.json()) as { error: { code: string } }).error.code).toBe('unavailable');
+    const logged = lines.map((line) => JSON.parse(line) as { level: string; msg: string; err: unknown });
+    expect(logged).toHaveLength(1);
+    expect(logged[0]).toMatchObject({ level: 'warn', msg: 'answered 503: a backing service is unavailable' });
+    expect(JSON.stringify(logged[0])).not.toContain('"stack"');
   });
 
   it('keeps the headers of a rate-limit refusal', async () => {

@@ -30,7 +30,14 @@ export function errorHandler(logger: Logger): ErrorHandler {
       return c.json({ error: { code, message: error.message || 'request rejected' } }, error.status);
     }
     const unavailable = unavailableError(thrown);
-    if (unavailable) return c.json(unavailable.body, unavailable.status, { 'retry-after': '5' });
+    if (unavailable) {
+      // Expected while a backing service is down: a warning with the reason, not a stack.
+      logger.warn(
+        { err: (thrown as Error).message, path: c.req.path, requestId: c.get('requestId' as never) },
+        'answered 503: a backing service is unavailable',
+      );
+      return c.json(unavailable.body, unavailable.status, unavailable.options.headers);
+    }
     logger.error({ err: error, path: c.req.path, requestId: c.get('requestId' as never) }, 'unhandled error');
     return c.json({ error: { code: 'internal', message: 'internal error' } }, 500);
   };

@@ -14,6 +14,8 @@ export interface PrivateRedis {
   /** Stops the server; its data survives in `dir` when started with `appendOnly`. */
   stop(): Promise<void>;
   start(): Promise<void>;
+  /** Kills the server with SIGKILL, as a crash or the OOM killer would: no shutdown, no final fsync. */
+  kill(): Promise<void>;
   /** Stops it for good and removes its files. */
   destroy(): Promise<void>;
 }
@@ -96,6 +98,15 @@ export async function startPrivateRedis(options: { appendOnly?: boolean } = {}):
       await new Promise<void>((resolve) => {
         running.once('exit', () => resolve());
         running.kill('SIGTERM');
+      });
+    },
+    async kill() {
+      const running = child;
+      child = undefined;
+      if (!running || running.exitCode !== null) return;
+      await new Promise<void>((resolve) => {
+        running.once('exit', () => resolve());
+        running.kill('SIGKILL');
       });
     },
     async destroy() {

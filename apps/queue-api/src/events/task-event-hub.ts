@@ -2,8 +2,20 @@
  * Task events for this api instance's subscribers, fed by Postgres LISTEN/NOTIFY (the task status
  * broadcast): a change committed by any instance, worker callback or pull-worker reaches every
  * instance, so the api scales out behind a load balancer. One LISTEN per process, fanned out here.
+ *
+ * Notifications sent while the LISTEN connection is down are lost; the database reconnects it,
+ * and then the hub re-reads every task changed since shortly before the loss and sends each one's
+ * current state, so an open stream misses no final state (it may see a state twice).
  */
-import { type Database, getTask, listenTaskStatus, type TaskStatusEvent } from '@gpuq/db';
+import {
+  type Database,
+  getTask,
+  type ListenerOutage,
+  listenTaskStatus,
+  listTasksChangedSince,
+  type Task,
+  type TaskStatusEvent,
+} from '@gpuq/db';
 import type { JobRecord } from '@gpuq/job-types';
 import type { Logger } from '@gpuq/logger';
 import type { PresentJob } from '../jobs/job-presenter.js';
@@ -14,6 +26,14 @@ export interface JobEvent {
 }
 
 type Subscriber = (event: JobEvent) => void;
+
+/**
+ * How far before the loss the catch-up reads: `updated_at` is a transaction's start, so a change
+ * committed during the outage may carry an earlier time (bounded by the statement timeouts).
+ */
+const CATCH_UP_MARGIN_MS = 60_000;
+/** Most tasks re-sent after one outage; more are logged, and their streams see later changes. */
+const CATCH_UP_LIMIT = 2_000;
 
 export class TaskEventHub {
   private readonly subscribers = new Set<Subscriber>();
@@ -26,9 +46,13 @@ export class TaskEventHub {
   ) {}
 
   async start(): Promise<void> {
-    this.stop = await listenTaskStatus(this.db, (event) => {
-      if (this.subscribers.size > 0) void this.deliver(event);
-    });
+    this.stop = await listenTaskStatus(
+      this.db,
+      (event) => {
+        if (this.subscribers.size > 0) void this.deliver(event);
+      },
+      { onRestored: (outage) => void this.catchUp(outage) },
+    );
   }
 
   subscribe(subscriber: Subscriber): () => void {
@@ -36,13 +60,38 @@ export class TaskEventHub {
     return () => this.subscribers.delete(subscriber);
   }
 
+  /** Sends the current state of every task that changed while the hub heard nothing. */
+  async catchUp(outage: ListenerOutage): Promise<number> {
+    if (this.subscribers.size === 0) return 0;
+    try {
+      const since = new Date(outage.lostAt.getTime() - CATCH_UP_MARGIN_MS);
+      const tasks = await listTasksChangedSince(this.db, { since, limit: CATCH_UP_LIMIT });
+      for (const task of tasks) await this.send(task);
+      this.logger.info(
+        { tasks: tasks.length, downMs: outage.downMs, capped: tasks.length === CATCH_UP_LIMIT },
+        'event streams caught up after the database listener reconnected',
+      );
+      return tasks.length;
+    } catch (error) {
+      this.logger.warn(
+        { err: (error as Error).message },
+        'could not catch event streams up after the listener reconnected',
+      );
+      return 0;
+    }
+  }
+
+  private async send(task: Task): Promise<void> {
+    // Presented once per change, whoever is listening; each subscriber filters by owner.
+    const job = await this.present(task);
+    for (const subscriber of this.subscribers) subscriber({ userId: task.userId, job });
+  }
+
   private async deliver(event: TaskStatusEvent): Promise<void> {
     try {
-      // Presented once per change, whoever is listening; each subscriber filters by owner.
       const task = await getTask(this.db, { taskId: event.taskId });
       if (!task) return;
-      const job = await this.present(task);
-      for (const subscriber of this.subscribers) subscriber({ userId: task.userId, job });
+      await this.send(task);
     } catch (error) {
       this.logger.warn(
         { err: (error as Error).message, taskId: event.taskId },

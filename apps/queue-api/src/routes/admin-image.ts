@@ -29,13 +29,21 @@ async function waitForFinish(services: ApiServices, taskId: string, timeoutMs: n
         clearTimeout(timer);
         resolve();
       };
-      void listenTaskStatus(services.db, (event) => {
-        if (event.taskId === taskId && ['Complete', 'Failed', 'Cancelled'].includes(event.status)) done();
-      }).then(async (unlisten) => {
-        stop = unlisten;
-        // It may have finished before the listener was in place.
+      const check = async () => {
         const task = await getTask(services.db, { taskId });
         if (task && task.status !== 'Queued' && task.status !== 'In Progress') done();
+      };
+      void listenTaskStatus(
+        services.db,
+        (event) => {
+          if (event.taskId === taskId && ['Complete', 'Failed', 'Cancelled'].includes(event.status)) done();
+        },
+        // A notification missed while the listener reconnected: look again.
+        { onRestored: () => void check().catch(() => undefined) },
+      ).then(async (unlisten) => {
+        stop = unlisten;
+        // It may have finished before the listener was in place.
+        await check();
       });
     });
   } finally {

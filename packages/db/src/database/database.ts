@@ -22,14 +22,45 @@ export type Transaction = Queryable;
 
 export type DatabaseKind = 'postgres' | 'pglite';
 
+export interface ListenOptions {
+  /**
+   * Called after the LISTEN connection was lost and is back: notifications sent meanwhile are
+   * gone, so the subscriber re-reads whatever it may have missed.
+   */
+  onRestored?: (outage: ListenerOutage) => void;
+}
+
+export interface ListenerOutage {
+  /** When the connection was found lost (notifications may have been missed a little earlier). */
+  lostAt: Date;
+  downMs: number;
+}
+
+/** The LISTEN connection as `/readyz` reports it. */
+export interface ListenerStatus {
+  /** True while the connection is up (or nothing is subscribed). */
+  listening: boolean;
+  channels: string[];
+  /** How long it has been down; null while up. */
+  downSinceMs: number | null;
+  lastError: string | null;
+}
+
 export interface Database extends Queryable {
   readonly kind: DatabaseKind;
   /** Runs `work` in one transaction: committed when it resolves, rolled back when it throws. */
   transaction<T>(work: (tx: Transaction) => Promise<T>): Promise<T>;
   /**
    * Subscribes to `pg_notify` on `channel` (the task status broadcast uses `task_status`).
-   * Resolves once listening; the returned function stops it.
+   * Resolves once listening; the returned function stops it. A lost connection is reopened and
+   * `options.onRestored` called once it listens again.
    */
-  listen(channel: string, onPayload: (payload: string) => void): Promise<() => Promise<void>>;
+  listen(
+    channel: string,
+    onPayload: (payload: string) => void,
+    options?: ListenOptions,
+  ): Promise<() => Promise<void>>;
+  /** Whether the LISTEN connection is up. */
+  listenerStatus(): ListenerStatus;
   close(): Promise<void>;
 }

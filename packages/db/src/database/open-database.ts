@@ -1,8 +1,9 @@
 /** Picks the engine the way DESIGN.md section 7 says: DATABASE_URL if given, else embedded PGlite. */
 import { join } from 'node:path';
 import type { Database } from './database.js';
+import type { DatabaseLogger } from './database-logger.js';
 import { createPGliteDatabase } from './pglite-database.js';
-import { createPostgresDatabase } from './postgres-database.js';
+import { createPostgresDatabase, type PostgresTimeouts } from './postgres-database.js';
 
 export interface OpenDatabaseOptions {
   /** A postgres:// URL (DATABASE_URL). Unset: embedded PGlite under `dataDir`. */
@@ -12,6 +13,10 @@ export interface OpenDatabaseOptions {
   /** Postgres pool size. Default 10. */
   poolSize?: number | undefined;
   applicationName?: string | undefined;
+  /** Postgres connection, statement and transaction timeouts (defaults in postgres-database.ts). */
+  timeouts?: PostgresTimeouts | undefined;
+  /** Told of lost and restored Postgres connections. */
+  logger?: DatabaseLogger | undefined;
 }
 
 export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<Database> {
@@ -20,6 +25,8 @@ export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<D
       url: options.url,
       ...(options.poolSize === undefined ? {} : { poolSize: options.poolSize }),
       ...(options.applicationName === undefined ? {} : { applicationName: options.applicationName }),
+      ...options.timeouts,
+      ...(options.logger === undefined ? {} : { logger: options.logger }),
     });
   }
   const dataDir = options.dataDir ?? './.data';

@@ -43,6 +43,8 @@ export async function createPGliteDatabase(options: PGliteDatabaseOptions): Prom
         await stop();
       };
     },
+    // One embedded connection: LISTEN cannot be lost apart from the database itself.
+    listenerStatus: () => ({ listening: true, channels: [], downSinceMs: null, lastError: null }),
     async close() {
       await pglite.close();
     },

@@ -1,4 +1,6 @@
+export * from './connection-failure.js';
 export * from './database-error.js';
+export * from './database-unavailable-error.js';
 export * from './idempotency-conflict-error.js';
 export * from './in-flight-limit-error.js';
 export * from './insufficient-credits-error.js';

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { isConnectionFailure } from './connection-failure.js';
 import { DatabaseError } from './database-error.js';
+import { DatabaseUnavailableError } from './database-unavailable-error.js';
 import { InsufficientCreditsError } from './insufficient-credits-error.js';
 import { mapDatabaseError } from './map-database-error.js';
 import { PermissionDeniedError } from './permission-denied-error.js';
@@ -27,5 +29,24 @@ describe('mapDatabaseError', () => {
     expect(mapped.code).toBe('23505');
     expect(mapDatabaseError('not an error')).toMatchObject({ message: 'not an error', code: undefined });
     expect(mapDatabaseError(mapped)).toBe(mapped);
+  });
+
+  it('maps connection-class failures to DatabaseUnavailableError, and nothing else', () => {
+    for (const failure of [
+      driverError('08006', 'connection failure'),
+      driverError('57P01', 'terminating connection due to administrator command'),
+      driverError('57014', 'canceling statement due to statement timeout'),
+      driverError('ECONNREFUSED', 'connect ECONNREFUSED 127.0.0.1:5432'),
+      new Error('Connection terminated unexpectedly'),
+      new Error('timeout exceeded when trying to connect'),
+      new Error('Query read timeout'),
+    ]) {
+      const mapped = mapDatabaseError(failure);
+      expect(mapped, failure.message).toBeInstanceOf(DatabaseUnavailableError);
+      expect(mapped.cause).toBe(failure);
+    }
+    expect(mapDatabaseError(driverError('23505'))).not.toBeInstanceOf(DatabaseUnavailableError);
+    expect(isConnectionFailure(new DatabaseError('wrapped', { cause: driverError('08001') }))).toBe(true);
+    expect(isConnectionFailure(driverError('42P01', 'relation does not exist'))).toBe(false);
   });
 });

@@ -1,9 +1,12 @@
 /**
  * Turns what the driver threw into this package's errors: the SQLSTATEs our SQL functions raise
- * (class GQ, documented in the migrations' headers) become their named classes, anything else a
- * DatabaseError carrying the code. The original error is always the cause.
+ * (class GQ, documented in the migrations' headers) become their named classes, a connection that
+ * failed or timed out a DatabaseUnavailableError, anything else a DatabaseError carrying the code.
+ * The original error is always the cause.
  */
+import { isConnectionFailure } from './connection-failure.js';
 import { DatabaseError } from './database-error.js';
+import { DatabaseUnavailableError } from './database-unavailable-error.js';
 import { IdempotencyConflictError } from './idempotency-conflict-error.js';
 import { InFlightLimitError } from './in-flight-limit-error.js';
 import { InsufficientCreditsError } from './insufficient-credits-error.js';
@@ -39,6 +42,7 @@ export function mapDatabaseError(error: unknown): DatabaseError {
       ? error.code
       : undefined;
   const message = error instanceof Error ? error.message : String(error);
-  const ErrorType = (code && BY_CODE[code]) || DatabaseError;
+  const ErrorType =
+    (code && BY_CODE[code]) || (isConnectionFailure(error) ? DatabaseUnavailableError : DatabaseError);
   return new ErrorType(message, { cause: error, code });
 }

@@ -7,6 +7,7 @@
  * applied file whose checksum changed is refused: migrations are append-only, a fix is a new file.
  */
 import type { Database } from '../database/database.js';
+import { withoutTimeouts } from '../database/deadline.js';
 import { MigrationError } from '../errors/migration-error.js';
 import { DEFAULT_MIGRATIONS_DIR, type MigrationFile, readMigrationFiles } from './migration-files.js';
 
@@ -64,6 +65,11 @@ async function applyOne(db: Database, file: MigrationFile): Promise<'applied' | 
 }
 
 export async function migrate(db: Database, options: MigrateOptions = {}): Promise<MigrateReport> {
+  // An index build or a wait on another instance's migration lock may outlast any statement timeout.
+  return withoutTimeouts(() => migrateBounded(db, options));
+}
+
+async function migrateBounded(db: Database, options: MigrateOptions): Promise<MigrateReport> {
   const files = await readMigrationFiles(options.migrationsDir ?? DEFAULT_MIGRATIONS_DIR);
   await db.transaction(async (tx) => {
     await tx.query('select pg_advisory_xact_lock($1)', [LOCK_KEY]);

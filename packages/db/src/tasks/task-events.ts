@@ -4,7 +4,7 @@
  * and the admin-image wait subscribe here instead of polling.
  */
 import type { TaskStatus } from '@gpuq/job-types';
-import type { Database } from '../database/database.js';
+import type { Database, ListenOptions } from '../database/database.js';
 
 export const TASK_STATUS_CHANNEL = 'task_status';
 
@@ -32,22 +32,30 @@ interface Payload {
   updated_at: string;
 }
 
-/** Calls `onEvent` for every task status change; resolves to the function that stops it. */
+/**
+ * Calls `onEvent` for every task status change; resolves to the function that stops it.
+ * `options.onRestored` runs after a lost LISTEN connection is back: re-read what may be missed.
+ */
 export async function listenTaskStatus(
   db: Database,
   onEvent: (event: TaskStatusEvent) => void,
+  options: ListenOptions = {},
 ): Promise<() => Promise<void>> {
-  return db.listen(TASK_STATUS_CHANNEL, (raw) => {
-    const payload = JSON.parse(raw) as Payload;
-    onEvent({
-      taskId: payload.task_id,
-      status: payload.status,
-      previousStatus: payload.previous_status,
-      progress: payload.progress ?? null,
-      taskType: payload.task_type,
-      projectId: payload.project_id,
-      userId: payload.user_id,
-      updatedAt: payload.updated_at,
-    });
-  });
+  return db.listen(
+    TASK_STATUS_CHANNEL,
+    (raw) => {
+      const payload = JSON.parse(raw) as Payload;
+      onEvent({
+        taskId: payload.task_id,
+        status: payload.status,
+        previousStatus: payload.previous_status,
+        progress: payload.progress ?? null,
+        taskType: payload.task_type,
+        projectId: payload.project_id,
+        userId: payload.user_id,
+        updatedAt: payload.updated_at,
+      });
+    },
+    options,
+  );
 }

@@ -4,7 +4,7 @@
  * `timeoutSeconds` to Queued (attempts + 1) or, at `maxAttempts`, fails and refunds it. Several
  * api instances may run it at once (the SQL skips rows another instance holds).
  */
-import { type Database, type RequeuedTask, requeueStaleTasks } from '@gpuq/db';
+import { type Database, isConnectionFailure, type RequeuedTask, requeueStaleTasks } from '@gpuq/db';
 import type { Logger } from '@gpuq/logger';
 
 export interface StaleTaskReaperOptions {
@@ -54,7 +54,14 @@ export function startStaleTaskReaper(options: StaleTaskReaperOptions): StaleTask
   }
 
   const timer = setInterval(() => {
-    runOnce().catch((error: unknown) => logger.error({ err: error }, 'stale task reaper pass failed'));
+    runOnce().catch((error: unknown) =>
+      isConnectionFailure(error)
+        ? logger.warn(
+            { err: (error as Error).message },
+            'stale task reaper pass skipped: database unavailable',
+          )
+        : logger.error({ err: error }, 'stale task reaper pass failed'),
+    );
   }, options.intervalMs ?? 60_000);
   timer.unref();
 

@@ -88,6 +88,12 @@ function toPostgrest(thrown: unknown): PostgrestError | null {
 export function postgrestErrorHandler(logger: Logger): ErrorHandler {
   return function handlePostgrestError(thrown, c) {
     const error = toPostgrest(thrown);
+    if (error?.status === 503) {
+      logger.warn(
+        { err: (thrown as Error).message, path: c.req.path },
+        'answered 503: a backing service is unavailable',
+      );
+    }
     if (error) return c.json(error.body, error.status, error.headers);
     logger.error({ err: thrown, path: c.req.path }, 'unhandled rpc error');
     return c.json(body('XX000', 'internal error'), 500);
