@@ -4,8 +4,8 @@
  * foreign or stale credential gets nothing, and the URLs it gets really move the bytes.
  */
 import { randomUUID } from 'node:crypto';
-import { STAGING_BUCKET } from '@gpuq/storage';
 import { readFileSync } from 'node:fs';
+import { STAGING_BUCKET } from '@gpuq/storage';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCallbackClient } from '../src/client/callback-client.js';
 import { CallbackRejectedError } from '../src/client/errors.js';
