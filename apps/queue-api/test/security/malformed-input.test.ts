@@ -1,0 +1,142 @@
+/**
+ * Requests a user can send that once crashed a handler (500): each is now a 4xx whose JSON body
+ * names the problem, and changes nothing (rows, credits, stored files).
+ */
+import { createHmac, randomUUID } from 'node:crypto';
+import { signedHeaders } from '@gpuq/callback/signing';
+import { issueCallbackCredential } from '@gpuq/callback/signing';
+import type { QueueJobResponse } from '@gpuq/job-types';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type ApiHarness, SECRETS, startApi } from '../api-harness.js';
+import { snapshotState } from '../state-snapshot.js';
+
+let api: ApiHarness;
+beforeAll(async () => {
+  api = await startApi();
+});
+afterAll(async () => {
+  await api?.close();
+});
+
+interface ErrorBody {
+  error: { code: string; message: string; field?: string };
+}
+
+/** Sends the request and checks that it changed nothing; returns the answer. */
+async function unchangedBy(send: () => Promise<Response>): Promise<{ status: number; body: unknown }> {
+  const before = await snapshotState(api);
+  const response = await send();
+  const text = await response.text();
+  let body: unknown = text;
+  try {
+    body = JSON.parse(text);
+  } catch {}
+  expect(await snapshotState(api)).toEqual(before);
+  return { status: response.status, body };
+}
+
+const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
+
+function hs256(payload: Record<string, unknown>): string {
+  const unsigned = `${b64({ alg: 'HS256', typ: 'JWT' })}.${b64(payload)}`;
+  return `${unsigned}.${createHmac('sha256', SECRETS.SUPABASE_JWT_SECRET).update(unsigned).digest('base64url')}`;
+}
+
+/** `{"a":{"a":…"leaf"…}}`, written as text: JSON.stringify itself overflows the stack on it. */
+function nested(depth: number): string {
+  return `${'{"a":'.repeat(depth)}"leaf"${'}'.repeat(depth)}`;
+}
+
+describe('input that once answered 500', () => {
+  it('answers a job-list cursor that names no job with 400 naming cursor', async () => {
+    const token = await api.token(randomUUID());
+    const { status, body } = await unchangedBy(() => api.request('/v1/jobs?cursor=abc', { token }));
+    expect(status).toBe(400);
+    expect(body).toMatchObject({ error: { code: 'invalid_request', field: 'cursor' } });
+  });
+
+  it('answers a JWT whose sub is not a user id with 401 naming sub', async () => {
+    const now = Math.floor(Date.now() / 1000);
+    const token = hs256({ sub: 'not-a-uuid', role: 'authenticated', aud: 'authenticated', iat: now, exp: now + 600 });
+    for (const path of ['/v1/jobs', '/v1/projects']) {
+      const { status, body } = await unchangedBy(() => api.request(path, { token }));
+      expect(status, path).toBe(401);
+      expect((body as ErrorBody).error.code).toBe('unauthorized');
+      expect((body as ErrorBody).error.message).toMatch(/sub/);
+    }
+    const { status } = await unchangedBy(() =>
+      api.request('/functions/v1/queue-job', { token, json: { jobType: 'image_fast' } }),
+    );
+    expect(status).toBe(401);
+  });
+
+  it('answers create-task params nested 5,000 deep with 400 naming the depth', async () => {
+    const userId = randomUUID();
+    const token = await api.token(userId);
+    const created = await api.request('/v1/projects', { token, json: { name: 'deep' } });
+    expect(created.status).toBe(201);
+    const { project } = (await created.json()) as { project: { id: string } };
+    const { status, body } = await unchangedBy(() =>
+      api.request('/functions/v1/create-task', {
+        token,
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: `{"task_type":"single_image","project_id":"${project.id}","params":{"prompt":"a lighthouse","style":${nested(5000)}}}`,
+      }),
+    );
+    expect(status).toBe(400);
+    expect(body).toMatchObject({ error: { code: 'invalid_request' } });
+    expect((body as ErrorBody).error.message).toMatch(/nested/);
+  });
+
+  it('answers a truncated multipart sign-in with 400 naming the form', async () => {
+    const boundary = '----gpuq-truncated';
+    const { status, body } = await unchangedBy(() =>
+      api.request('/admin/login', {
+        method: 'POST',
+        headers: { 'content-type': `multipart/form-data; boundary=${boundary}` },
+        body: `--${boundary}\r\nContent-Disposition: form-data; name="token"\r\n\r\nabc`,
+      }),
+    );
+    expect(status).toBe(400);
+    expect(body).toMatchObject({ error: { code: 'invalid_request' } });
+    expect((body as ErrorBody).error.message).toMatch(/form/);
+  });
+
+  it('answers a job callback whose attempt is beyond a 32-bit integer with 400 naming attempt', async () => {
+    const token = await api.token(randomUUID());
+    const queued = await api.request('/functions/v1/queue-job', { token, json: { jobType: 'image_fast' } });
+    expect(queued.status).toBe(200);
+    const { job } = (await queued.json()) as QueueJobResponse;
+    const raw = JSON.stringify({ jobId: job.id, status: 'processing', attempt: 2147483648 });
+    const headers = signedHeaders(issueCallbackCredential(SECRETS.CALLBACK_SECRET, job.id), raw);
+    const { status, body } = await unchangedBy(() =>
+      api.request('/functions/v1/job-callback', {
+        method: 'POST',
+        headers: { ...headers, 'content-type': 'application/json' },
+        body: raw,
+      }),
+    );
+    expect(status).toBe(400);
+    expect(body).toMatchObject({ error: { code: 'invalid_request', field: 'attempt' } });
+    const { rows } = await api.services.db.query<{ status: string; bullmq_attempt: number }>(
+      'select status, bullmq_attempt from public.tasks where id = $1',
+      [job.id],
+    );
+    expect(rows[0]).toEqual({ status: 'Queued', bullmq_attempt: 0 });
+  });
+
+  it('answers a worker heartbeat with vram beyond a 32-bit integer with 400 naming the parameter', async () => {
+    const workerId = `fuzz-${randomUUID()}`;
+    const { status, body } = await unchangedBy(() =>
+      api.request('/rest/v1/rpc/func_worker_heartbeat_with_logs', {
+        method: 'POST',
+        headers: { apikey: SECRETS.SUPABASE_SERVICE_ROLE_KEY, 'content-type': 'application/json' },
+        body: JSON.stringify({ worker_id_param: workerId, vram_total_mb_param: 3e9, vram_used_mb_param: 0 }),
+      }),
+    );
+    expect(status).toBe(400);
+    // PostgREST's error shape on /rest/v1/rpc.
+    expect((body as { message: string }).message).toMatch(/vram_total_mb_param/);
+  });
+});
