@@ -2,4 +2,5 @@ export * from './database-errors.js';
 export * from './error-handler.js';
 export * from './http-error.js';
 export * from './json-body.js';
+export * from './json-depth.js';
 export * from './request-log.js';

@@ -3,8 +3,7 @@
  * names the problem, and changes nothing (rows, credits, stored files).
  */
 import { createHmac, randomUUID } from 'node:crypto';
-import { signedHeaders } from '@gpuq/callback/signing';
-import { issueCallbackCredential } from '@gpuq/callback/signing';
+import { issueCallbackCredential, signedHeaders } from '@gpuq/callback/signing';
 import type { QueueJobResponse } from '@gpuq/job-types';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ApiHarness, SECRETS, startApi } from '../api-harness.js';
@@ -57,7 +56,13 @@ describe('input that once answered 500', () => {
 
   it('answers a JWT whose sub is not a user id with 401 naming sub', async () => {
     const now = Math.floor(Date.now() / 1000);
-    const token = hs256({ sub: 'not-a-uuid', role: 'authenticated', aud: 'authenticated', iat: now, exp: now + 600 });
+    const token = hs256({
+      sub: 'not-a-uuid',
+      role: 'authenticated',
+      aud: 'authenticated',
+      iat: now,
+      exp: now + 600,
+    });
     for (const path of ['/v1/jobs', '/v1/projects']) {
       const { status, body } = await unchangedBy(() => api.request(path, { token }));
       expect(status, path).toBe(401);

@@ -6,7 +6,7 @@
  */
 import { claimNextTask, getTask, type Task, workerHeartbeat } from '@gpuq/db';
 import { HttpError } from '@gpuq/http';
-import { TaskStatus } from '@gpuq/job-types';
+import { INT32_MAX, TaskStatus } from '@gpuq/job-types';
 import { z } from 'zod';
 import { applyStatusUpdate } from '../actions/update-status.js';
 import type { Scope } from '../scope.js';
@@ -18,6 +18,8 @@ export interface RpcFunction {
 }
 
 const TaskIdText = z.string().uuid();
+/** The SQL functions take `integer` megabytes. */
+const Megabytes = z.number().int().min(0).max(INT32_MAX);
 
 /**
  * The boolean rpcs answered "rows updated > 0": an unknown task is `false`, as a PostgREST update
@@ -108,8 +110,8 @@ export const RPC_FUNCTIONS: Record<string, RpcFunction> = {
   func_worker_heartbeat_with_logs: fn(
     z.looseObject({
       worker_id_param: z.string().min(1).max(200),
-      vram_total_mb_param: z.number().int().nullish(),
-      vram_used_mb_param: z.number().int().nullish(),
+      vram_total_mb_param: Megabytes.nullish(),
+      vram_used_mb_param: Megabytes.nullish(),
       logs_param: z.array(z.unknown()).nullish(),
       current_task_id_param: TaskIdText.nullish(),
       status_param: z.string().max(50).nullish(),
