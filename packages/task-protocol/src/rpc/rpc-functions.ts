@@ -42,20 +42,22 @@ const fn = <Args extends Record<string, unknown>>(
   run: (ctx: RouteContext, scope: Scope, args: Args) => Promise<unknown>,
 ): RpcFunction => ({ args, run: run as RpcFunction['run'] });
 
+const ErrorMessage = z.string().max(4000).nullish();
+// Two signatures; the one that validated names the task (a junk `p_task_id` beside a valid
+// `task_id_param` must not be the one used).
 const markFailed = fn(
   z.union([
-    z.looseObject({ p_task_id: TaskIdText, p_error_message: z.string().max(4000).nullish() }),
-    z.looseObject({ task_id_param: TaskIdText, error_message_param: z.string().max(4000).nullish() }),
+    z
+      .looseObject({ p_task_id: TaskIdText, p_error_message: ErrorMessage })
+      .transform((args) => ({ taskId: args.p_task_id, message: args.p_error_message ?? null })),
+    z
+      .looseObject({ task_id_param: TaskIdText, error_message_param: ErrorMessage })
+      .transform((args) => ({ taskId: args.task_id_param, message: args.error_message_param ?? null })),
   ]),
   async (ctx, scope, args) => {
-    const taskId = 'p_task_id' in args ? args.p_task_id : args.task_id_param;
-    const message = 'p_task_id' in args ? args.p_error_message : args.error_message_param;
-    const task = await scopedTask(ctx, scope, taskId as string);
+    const task = await scopedTask(ctx, scope, args.taskId);
     if (!task) return false;
-    await applyStatusUpdate(ctx, scope, task, {
-      status: 'Failed',
-      message: (message as string | null) ?? null,
-    });
+    await applyStatusUpdate(ctx, scope, task, { status: 'Failed', message: args.message });
     return true;
   },
 );
