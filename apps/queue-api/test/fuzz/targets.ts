@@ -554,14 +554,12 @@ export function fuzzTargets(ctx: FuzzContext): FuzzTarget[] {
     {
       name: 'token revoke',
       runs: 200,
-      requests: fc
-        .tuple(pathPart, authHeaders)
-        .map(([id, auth]) => ({
-          target: 'DELETE /v1/tokens/:id',
-          method: 'DELETE',
-          path: `/v1/tokens/${id}`,
-          headers: auth,
-        })),
+      requests: fc.tuple(pathPart, authHeaders).map(([id, auth]) => ({
+        target: 'DELETE /v1/tokens/:id',
+        method: 'DELETE',
+        path: `/v1/tokens/${id}`,
+        headers: auth,
+      })),
     },
     {
       name: 'events',
