@@ -72,21 +72,33 @@ interface Answer {
   contentType: string;
 }
 
+/** No answer within this is a failure too (a hung handler is a denial of service). */
+const ANSWER_WITHIN_MS = 15_000;
+
 async function send(request: FuzzRequest): Promise<Answer> {
   const hangUp = new AbortController();
-  const response = await fetch(`${api.url}${request.path}`, {
-    method: request.method,
-    headers: request.headers,
-    body: request.body,
-    redirect: 'manual',
-    signal: hangUp.signal,
-  });
-  const contentType = response.headers.get('content-type') ?? '';
-  if (request.stream && response.status < 300) {
-    hangUp.abort();
-    return { status: response.status, body: '', contentType };
+  const timer = setTimeout(
+    () => hangUp.abort(new Error(`no answer within ${ANSWER_WITHIN_MS} ms`)),
+    ANSWER_WITHIN_MS,
+  );
+  try {
+    const response = await fetch(`${api.url}${request.path}`, {
+      method: request.method,
+      headers: request.headers,
+      body: request.body,
+      redirect: 'manual',
+      signal: hangUp.signal,
+    });
+    const contentType = response.headers.get('content-type') ?? '';
+    // An event stream never ends: its status is the answer.
+    if (contentType.startsWith('text/event-stream')) {
+      hangUp.abort();
+      return { status: response.status, body: '', contentType };
+    }
+    return { status: response.status, body: await response.text(), contentType };
+  } finally {
+    clearTimeout(timer);
   }
-  return { status: response.status, body: await response.text(), contentType };
 }
 
 /** What is wrong with an answer, or null. */

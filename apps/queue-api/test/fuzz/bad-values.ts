@@ -125,11 +125,18 @@ export function mutated(template: fc.Arbitrary<Record<string, unknown>>): fc.Arb
       }
       return { json: { ...extra, ...copy } };
     });
+  // The deep value replaces a field, or sits beside the keys of an object field (a task's params,
+  // a job's metadata), so the rest of the body can still be valid.
   const deep = fc.tuple(template, fc.nat(), deepJsonText).map(([base, which, deepText]): JsonBody => {
     const keys = Object.keys(base);
     const key = keys[which % Math.max(keys.length, 1)] ?? 'x';
-    const rest = JSON.stringify({ ...base, [key]: 0 });
-    return { text: rest.replace(`"${key}":0`, `"${key}":${deepText}`) };
+    const field = base[key];
+    const marker = '"__deep_marker__":0';
+    const rest =
+      field !== null && typeof field === 'object' && !Array.isArray(field)
+        ? JSON.stringify({ ...base, [key]: { ...field, __deep_marker__: 0 } })
+        : JSON.stringify({ ...base, [key]: { __deep_marker__: 0 } });
+    return { text: rest.replace(marker, `"style":${deepText}`) };
   });
   return fc.oneof(
     { arbitrary: changed, weight: 8 },
