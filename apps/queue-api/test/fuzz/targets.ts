@@ -340,21 +340,25 @@ export function fuzzTargets(ctx: FuzzContext): FuzzTarget[] {
     fc.uuid(),
     edgeString,
   );
+  // Mostly whole reports, so that the one or two junk fields are what the route must catch.
   const callbackBody = mutated(
     fc.record(
       {
         jobId: callbackJobId,
-        status: fc.constantFrom('processing', 'completed', 'failed', 'cancelled', 'x'),
-        attempt: fc.oneof(fc.integer({ min: 1, max: 3 }), edgeNumber),
-        workerId: edgeString,
-        filePath: edgeString,
+        status: fc.constantFrom('processing', 'completed', 'failed', 'cancelled'),
+        attempt: fc.oneof(
+          { arbitrary: fc.integer({ min: 1, max: 3 }), weight: 2 },
+          { arbitrary: edgeNumber, weight: 1 },
+        ),
+        workerId: fc.constantFrom('worker-1', ''),
+        progress: fc.oneof(fc.double({ min: 0, max: 1, noNaN: true }), edgeNumber),
+        filePath: fc.oneof(fc.constant(`${ctx.userId}/${ctx.jobId}/out.png`), edgeString),
         outputUrl: fc.oneof(fc.webUrl(), edgeString),
-        imageUrls: fc.array(edgeString, { maxLength: 3 }),
-        progress: edgeNumber,
-        metadata: fc.dictionary(fc.string(), junkValue),
-        errorMessage: edgeString,
+        imageUrls: fc.array(edgeString, { maxLength: 2 }),
+        metadata: fc.dictionary(fc.string({ maxLength: 5 }), junkValue, { maxKeys: 2 }),
+        errorMessage: fc.string({ maxLength: 20 }),
       },
-      { requiredKeys: ['jobId'] },
+      { requiredKeys: ['jobId', 'status'] },
     ),
   );
   const uploadUrlBody = mutated(
