@@ -49,9 +49,18 @@ function nested(depth: number): string {
 describe('input that once answered 500', () => {
   it('answers a job-list cursor that names no job with 400 naming cursor', async () => {
     const token = await api.token(randomUUID());
+    for (let i = 0; i < 2; i += 1) {
+      const queued = await api.request('/functions/v1/queue-job', { token, json: { jobType: 'image_fast' } });
+      expect(queued.status).toBe(200);
+    }
     const { status, body } = await unchangedBy(() => api.request('/v1/jobs?cursor=abc', { token }));
     expect(status).toBe(400);
     expect(body).toMatchObject({ error: { code: 'invalid_request', field: 'cursor' } });
+    // The cursors the API hands out still page.
+    const first = (await (await api.request('/v1/jobs?limit=1', { token })).json()) as { nextCursor: string };
+    const second = await api.request(`/v1/jobs?limit=1&cursor=${first.nextCursor}`, { token });
+    expect(second.status).toBe(200);
+    expect(((await second.json()) as { jobs: unknown[] }).jobs).toHaveLength(1);
   });
 
   it('answers a JWT whose sub is not a user id with 401 naming sub', async () => {
