@@ -3,4 +3,5 @@ export * from './error-handler.js';
 export * from './http-error.js';
 export * from './json-body.js';
 export * from './json-depth.js';
+export * from './json-depth-limit.js';
 export * from './request-log.js';

@@ -6,7 +6,7 @@
 import { createBullBoard } from '@bull-board/api';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { HonoAdapter } from '@bull-board/hono';
-import { HttpError } from '@gpuq/http';
+import { HttpError, jsonDepthLimit } from '@gpuq/http';
 import type { JobQueues } from '@gpuq/queue';
 import { serveStatic } from '@hono/node-server/serve-static';
 import { Hono, type HonoRequest } from 'hono';
@@ -78,6 +78,7 @@ export function adminRoutes(queues: JobQueues, gate: AdminGateOptions): Hono {
   });
   app.use(`${BULL_BOARD_PATH}`, adminGate(gate));
   app.use(`${BULL_BOARD_PATH}/*`, adminGate(gate));
+  app.use(`${BULL_BOARD_PATH}/api/*`, jsonDepthLimit());
   app.route(BULL_BOARD_PATH, board.registerPlugin());
   return app;
 }

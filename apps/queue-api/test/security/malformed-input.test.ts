@@ -4,6 +4,7 @@
  */
 import { createHmac, randomUUID } from 'node:crypto';
 import { issueCallbackCredential, signedHeaders } from '@gpuq/callback/signing';
+import { grantAdmin } from '@gpuq/db';
 import type { QueueJobResponse } from '@gpuq/job-types';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ApiHarness, SECRETS, startApi } from '../api-harness.js';
@@ -152,5 +153,34 @@ describe('input that once answered 500', () => {
     expect(status).toBe(400);
     // PostgREST's error shape on /rest/v1/rpc.
     expect((body as { message: string }).message).toMatch(/vram_total_mb_param/);
+  });
+
+  it('answers a deeply nested body to the operator API with 400, and adds no job', async () => {
+    const adminId = randomUUID();
+    await grantAdmin(api.services.db, { userId: adminId, signupCredits: 0 });
+    const token = await api.token(adminId);
+    const queue = api.services.queues.queue('sdxl_queue');
+    const jobsBefore = await queue.getJobCounts();
+    const { status, body } = await unchangedBy(() =>
+      api.request('/admin/queues/api/queues/sdxl_queue/add', {
+        method: 'POST',
+        token,
+        headers: { 'content-type': 'application/json' },
+        body: `{"name":"x","data":${nested(5000)}}`,
+      }),
+    );
+    expect(status).toBe(400);
+    expect((body as ErrorBody).error.message).toMatch(/nested deeper/);
+    expect(await queue.getJobCounts()).toEqual(jobsBefore);
+    // A flat body still reaches the board (the depth check read it once; the board reads it again).
+    const paused = await api.request('/admin/queues/api/queues/sdxl_queue/pause', {
+      method: 'PUT',
+      token,
+      headers: { 'content-type': 'application/json' },
+      body: '{}',
+    });
+    expect(paused.status).toBeLessThan(300);
+    expect(await queue.isPaused()).toBe(true);
+    await queue.resume();
   });
 });
