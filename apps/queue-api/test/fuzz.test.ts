@@ -3,7 +3,7 @@
  * a body or a query (fuzz/targets.ts), sent over real HTTP to one api on a real Postgres and
  * Redis. No answer may be a 5xx (or a dropped connection), every refusal is a JSON error naming
  * its problem, and afterwards no table has gained or lost a row, no balance or ledger entry has
- * moved, and no file has been written.
+ * moved, no job has been queued and no file has been written.
  */
 import { randomUUID } from 'node:crypto';
 import { grantAdmin } from '@gpuq/db';

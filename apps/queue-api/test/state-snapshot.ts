@@ -1,7 +1,8 @@
 /**
  * What a refused request must leave as it was: the row count of every table in `public` and
- * `auth` (tables added later are picked up by name), the credit balances and ledger, and every
- * file under the api's data folder (the local storage backend writes there).
+ * `auth` (tables added later are picked up by name), the credit balances and ledger, the jobs in
+ * every BullMQ queue, and every file under the api's data folder (the local storage backend
+ * writes there).
  */
 import { readdirSync } from 'node:fs';
 import type { ApiHarness } from './api-harness.js';
@@ -9,6 +10,7 @@ import type { ApiHarness } from './api-harness.js';
 export interface StateSnapshot {
   rows: Record<string, number>;
   credits: { balances: number; ledger: number };
+  jobs: Record<string, Record<string, number>>;
   files: string[];
 }
 
@@ -29,9 +31,11 @@ export async function snapshotState(api: ApiHarness): Promise<StateSnapshot> {
     `select (select coalesce(sum(credits), 0)::int from public.profiles) as balances,
             (select coalesce(sum(amount), 0)::int from public.credit_ledger) as ledger`,
   );
+  const jobs: Record<string, Record<string, number>> = {};
+  for (const queue of api.services.queues.all()) jobs[queue.name] = await queue.getJobCounts();
   const files = readdirSync(api.env.GPUQ_DATA_DIR, { recursive: true, withFileTypes: true })
     .filter((entry) => entry.isFile())
     .map((entry) => `${entry.parentPath}/${entry.name}`)
     .sort();
-  return { rows, credits: credits[0]!, files };
+  return { rows, credits: credits[0]!, jobs, files };
 }
