@@ -13,7 +13,8 @@ import { type ApiHarness, SECRETS, startApi } from './api-harness.js';
 import { type FuzzContext, type FuzzRequest, fuzzTargets } from './fuzz/targets.js';
 import { snapshotState } from './state-snapshot.js';
 
-const SEED = 20261205;
+/** Fixed, so a failure reproduces; `FUZZ_SEED=<n>` explores other inputs. */
+const SEED = Number(process.env.FUZZ_SEED ?? 20261205);
 const CONCURRENCY = 24;
 
 let api: ApiHarness;
@@ -166,7 +167,7 @@ describe('fuzz pass over every route that reads a body or a query', () => {
       ([target, counts]) => `${target}: ${JSON.stringify(Object.fromEntries(counts))}`,
     );
     console.warn(
-      `fuzz: ${requests.length} requests over ${statuses.size} routes in ${Math.round(performance.now() - started)} ms\n${summary.join('\n')}`,
+      `fuzz (seed ${SEED}): ${requests.length} requests over ${statuses.size} routes in ${Math.round(performance.now() - started)} ms\n${summary.join('\n')}`,
     );
     const report = [...problems].map(
       ([target, seen]) => `${target}: ${seen.length} bad answers, e.g.\n  ${seen.slice(0, 3).join('\n  ')}`,

@@ -183,4 +183,26 @@ describe('input that once answered 500', () => {
     expect(await queue.isPaused()).toBe(true);
     await queue.resume();
   });
+
+  it('answers an upload URL for a file name outside the storage path rules with 400 naming filename', async () => {
+    const token = await api.token(randomUUID());
+    const created = await api.request('/v1/projects', { token, json: { name: 'uploads' } });
+    const { project } = (await created.json()) as { project: { id: string } };
+    const task = await api.request('/functions/v1/create-task', {
+      token,
+      json: { task_type: 'single_image', project_id: project.id, params: { prompt: 'a lighthouse' } },
+    });
+    expect(task.status).toBe(200);
+    const taskId = task.headers.get('x-task-id');
+    for (const filename of ['*W[^3"<', '...']) {
+      const { status, body } = await unchangedBy(() =>
+        api.request('/functions/v1/generate-upload-url', {
+          token,
+          json: { task_id: taskId, filename, content_type: 'image/png' },
+        }),
+      );
+      expect(status, filename).toBe(400);
+      expect(body).toMatchObject({ error: { code: 'invalid_request', field: 'filename' } });
+    }
+  });
 });
