@@ -1,6 +1,7 @@
 /**
  * Reads and validates a JSON body with a zod schema: malformed JSON, bodies nested deeper than
- * JSON_MAX_DEPTH and schema failures become a 400 naming the problem, before any route logic runs.
+ * JSON_MAX_DEPTH, NUL characters in strings and schema failures become a 400 naming the problem,
+ * before any route logic runs.
  * Every JSON body of the API is parsed by `parseJsonText`, so its limits hold everywhere.
  */
 import { describeValidationError } from '@gpuq/job-types';
@@ -8,14 +9,22 @@ import type { Context } from 'hono';
 import type { z } from 'zod';
 import { HttpError } from './http-error.js';
 import { JSON_MAX_DEPTH, jsonNestsDeeperThan } from './json-depth.js';
+import { jsonHasNulEscape } from './json-nul.js';
 
-/** A request body's JSON value: 400 when it is malformed or nests deeper than JSON_MAX_DEPTH. */
+/** A request body's JSON value: 400 when it is malformed, nests deeper than JSON_MAX_DEPTH or holds a NUL. */
 export function parseJsonText(raw: string): unknown {
   if (jsonNestsDeeperThan(raw, JSON_MAX_DEPTH)) {
     throw new HttpError(
       400,
       'invalid_request',
       `request body is nested deeper than ${JSON_MAX_DEPTH} levels of objects and arrays`,
+    );
+  }
+  if (jsonHasNulEscape(raw)) {
+    throw new HttpError(
+      400,
+      'invalid_request',
+      'request body has a NUL character (\\u0000) in a string; text fields cannot hold it',
     );
   }
   try {

@@ -30,7 +30,8 @@ export const JobCallbackPayload = z
     errorMessage: z.string().max(4000).optional(),
     enhancedPrompt: z.string().max(8000).optional(),
     imageUrls: z.array(StoragePath).max(16).optional(),
-    progress: z.number().min(0).max(1).optional(),
+    /** Stored as a Postgres `real`: rounded to its precision, so 6e-323 is 0 rather than an underflow. */
+    progress: z.number().min(0).max(1).transform(Math.fround).optional(),
     metadata: z.record(z.string(), z.unknown()).optional(),
   })
   .meta({ id: 'JobCallbackPayload' });

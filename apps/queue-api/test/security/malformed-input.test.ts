@@ -205,4 +205,33 @@ describe('input that once answered 500', () => {
       expect(body).toMatchObject({ error: { code: 'invalid_request', field: 'filename' } });
     }
   });
+
+  it('answers a NUL character in any JSON string with 400 naming it', async () => {
+    const token = await api.token(randomUUID());
+    const cases: Array<[string, unknown]> = [
+      ['/functions/v1/get-completed-segments', { run_id: '\u0000' }],
+      ['/v1/projects', { name: 'a\u0000b' }],
+      ['/functions/v1/queue-job', { jobType: 'image_fast', metadata: { prompt: 'a\u0000b' } }],
+    ];
+    for (const [path, json] of cases) {
+      const { status, body } = await unchangedBy(() => api.request(path, { token, json }));
+      expect(status, path).toBe(400);
+      expect((body as ErrorBody).error.message, path).toMatch(/NUL/);
+    }
+  });
+
+  it('answers a callback whose progress is below what a real can hold as any other report (404 for no such job)', async () => {
+    const jobId = randomUUID();
+    const raw = JSON.stringify({ jobId, status: 'processing', attempt: 1, progress: 6e-323 });
+    const headers = signedHeaders(issueCallbackCredential(SECRETS.CALLBACK_SECRET, jobId), raw);
+    const { status, body } = await unchangedBy(() =>
+      api.request('/functions/v1/job-callback', {
+        method: 'POST',
+        headers: { ...headers, 'content-type': 'application/json' },
+        body: raw,
+      }),
+    );
+    expect(status).toBe(404);
+    expect(body).toMatchObject({ error: { code: 'not_found' } });
+  });
 });
