@@ -2,5 +2,8 @@ export * from './database-errors.js';
 export * from './error-handler.js';
 export * from './http-error.js';
 export * from './json-body.js';
+export * from './json-depth.js';
+export * from './json-depth-limit.js';
+export * from './json-nul.js';
 export * from './request-deadline.js';
 export * from './request-log.js';

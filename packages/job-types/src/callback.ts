@@ -3,6 +3,7 @@
  * it (DESIGN.md section 4).
  */
 import { z } from 'zod';
+import { INT32_MAX } from './limits.js';
 
 export const CALLBACK_TIMESTAMP_HEADER = 'x-gpuq-timestamp';
 export const CALLBACK_SIGNATURE_HEADER = 'x-gpuq-signature';
@@ -21,7 +22,7 @@ export const JobCallbackPayload = z
     jobId: z.uuid(),
     status: CallbackStatus,
     /** BullMQ attempt (attemptsMade + 1 when it started). Older attempts are fenced off. */
-    attempt: z.number().int().positive().default(1),
+    attempt: z.number().int().positive().max(INT32_MAX).default(1),
     workerId: z.string().min(1).max(200).optional(),
     filePath: StoragePath.optional(),
     outputUrl: StoragePath.optional(),
@@ -29,7 +30,8 @@ export const JobCallbackPayload = z
     errorMessage: z.string().max(4000).optional(),
     enhancedPrompt: z.string().max(8000).optional(),
     imageUrls: z.array(StoragePath).max(16).optional(),
-    progress: z.number().min(0).max(1).optional(),
+    /** Stored as a Postgres `real`: rounded to its precision, so 6e-323 is 0 rather than an underflow. */
+    progress: z.number().min(0).max(1).transform(Math.fround).optional(),
     metadata: z.record(z.string(), z.unknown()).optional(),
   })
   .meta({ id: 'JobCallbackPayload' });

@@ -3,6 +3,8 @@
 export const PROMPT_MAX_CHARS = 2000;
 export const SEED_MAX = 2 ** 32 - 1;
 export const SDXL_MAX_IMAGES = 6;
+/** Postgres `integer`: numbers stored in such a column are bounded by it at the edge. */
+export const INT32_MAX = 2 ** 31 - 1;
 
 /** Pixel-size bounds per model family: the latent grid forces a multiple (VAE x patch size). */
 export const SIZE_LIMITS = {

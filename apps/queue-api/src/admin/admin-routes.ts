@@ -6,9 +6,10 @@
 import { createBullBoard } from '@bull-board/api';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { HonoAdapter } from '@bull-board/hono';
+import { HttpError, jsonDepthLimit } from '@gpuq/http';
 import type { JobQueues } from '@gpuq/queue';
 import { serveStatic } from '@hono/node-server/serve-static';
-import { Hono } from 'hono';
+import { Hono, type HonoRequest } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { html } from 'hono/html';
 import { type AdminGateOptions, adminGate } from './admin-gate.js';
@@ -30,11 +31,20 @@ const loginPage = (error?: string) => html`<!doctype html>
     </body>
   </html>`;
 
+/** The sign-in form; a body that is no readable form (truncated multipart, say) is a 400. */
+async function readForm(request: HonoRequest): Promise<Record<string, unknown>> {
+  try {
+    return await request.parseBody();
+  } catch (cause) {
+    throw new HttpError(400, 'invalid_request', 'the sign-in form could not be read', { cause });
+  }
+}
+
 export function adminRoutes(queues: JobQueues, gate: AdminGateOptions): Hono {
   const app = new Hono();
   app.get('/admin/login', (c) => c.html(loginPage()));
   app.post('/admin/login', async (c) => {
-    const form = await c.req.parseBody();
+    const form = await readForm(c.req);
     const token = typeof form.token === 'string' ? form.token.trim() : '';
     const adminId = token ? await gate.adminFromBearer(token) : null;
     if (!adminId) return c.html(loginPage('That token does not belong to an admin.'), 403);
@@ -70,6 +80,7 @@ export function adminRoutes(queues: JobQueues, gate: AdminGateOptions): Hono {
   });
   app.use(`${BULL_BOARD_PATH}`, adminGate(gate));
   app.use(`${BULL_BOARD_PATH}/*`, adminGate(gate));
+  app.use(`${BULL_BOARD_PATH}/api/*`, jsonDepthLimit());
   app.route(BULL_BOARD_PATH, board.registerPlugin());
   return app;
 }

@@ -7,7 +7,7 @@
 import { getUser, requireAdmin } from '@gpuq/auth';
 import { getTask, listenTaskStatus } from '@gpuq/db';
 import { HttpError, parseJsonBody } from '@gpuq/http';
-import { type JobRecord, Prompt, QueueJobRequest } from '@gpuq/job-types';
+import { describeValidationError, type JobRecord, Prompt, QueueJobRequest } from '@gpuq/job-types';
 import { Hono } from 'hono';
 import { z } from 'zod';
 import type { ApiHonoEnv } from '../hono-env.js';
@@ -60,10 +60,16 @@ export function adminImageRoutes(services: ApiServices): Hono<ApiHonoEnv> {
     async (c) => {
       const user = getUser(c);
       const body = await parseJsonBody(c, AdminImageRequest);
-      const request = QueueJobRequest.parse({
+      const parsed = QueueJobRequest.safeParse({
         jobType: body.mode === 'high' ? 'sdxl_image_high' : 'sdxl_image_fast',
         metadata: { ...body.metadata, prompt: body.prompt },
       });
+      if (!parsed.success) {
+        // The metadata is checked as queue-job checks it, and named as the admin sent it.
+        const { error } = describeValidationError(parsed.error);
+        throw new HttpError(400, 'invalid_request', error.message, error.field ? { field: error.field } : {});
+      }
+      const request = parsed.data;
       const { task } = await submitJob(services, {
         userId: user.userId,
         request,

@@ -6,7 +6,7 @@
  * Someone else's job answers 404, as a missing one does.
  */
 import { getPrincipal, type Principal } from '@gpuq/auth';
-import { cancelTask, getTask, listTasks, type Task } from '@gpuq/db';
+import { cancelTask, getTask, isTaskCursor, listTasks, type Task } from '@gpuq/db';
 import { HttpError, parseQuery } from '@gpuq/http';
 import { JobStatus, taskStatusOf } from '@gpuq/job-types';
 import { Hono } from 'hono';
@@ -19,7 +19,7 @@ const JobId = z.uuid();
 const ListQuery = z.object({
   status: JobStatus.optional(),
   projectId: z.uuid().optional(),
-  cursor: z.string().max(200).optional(),
+  cursor: z.string().max(200).refine(isTaskCursor, 'must be the nextCursor of an earlier page').optional(),
   limit: z.coerce.number().int().min(1).max(100).default(20),
 });
 

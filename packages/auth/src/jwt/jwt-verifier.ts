@@ -33,6 +33,8 @@ export interface JwtVerifierOptions {
 
 export type JwtVerifier = (token: string) => Promise<Principal>;
 
+const USER_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 export function createJwtVerifier(options: JwtVerifierOptions): JwtVerifier {
   const secret = options.jwtSecret ? importHs256Secret(options.jwtSecret) : undefined;
   const jwks = options.jwksUrl ? createJwksKeySource(new URL(options.jwksUrl), options.jwks) : undefined;
@@ -108,6 +110,10 @@ function toPrincipal(payload: JWTPayload, serviceRoles: readonly string[]): Prin
   if (role === 'anon') throw new AuthError('claims', 'the anon key is not a user: sign in first');
   if (typeof payload.sub !== 'string' || payload.sub === '') {
     throw new AuthError('claims', 'token names no user (no "sub" claim)');
+  }
+  // Users are rows keyed by uuid (Supabase Auth issues uuid subjects): anything else names nobody.
+  if (!USER_ID.test(payload.sub)) {
+    throw new AuthError('claims', 'token names no user ("sub" claim is not a user id, a UUID)');
   }
   return {
     kind: 'user',

@@ -227,6 +227,11 @@ describe('refused credentials → 401', () => {
       /no "sub"/,
     ],
     [
+      'a user JWT whose sub is not a uuid',
+      async () => whoami(await ec.sign({ ...userClaims(), sub: 'user-1' })),
+      /not a user id/,
+    ],
+    [
       'an anon-role JWT',
       async () => whoami(await signDevJwt({ secret: SECRET, role: 'anon', issuer })),
       /anon key is not a user/,

@@ -4,7 +4,7 @@
  * re-derived credential, which is unexpired, under a fresh timestamp (401). What passes was sent
  * by the holder of this job's credential, so the job id in the body can be trusted.
  */
-import { HttpError } from '@gpuq/http';
+import { HttpError, parseJsonText } from '@gpuq/http';
 import { CALLBACK_SIGNATURE_HEADER, CALLBACK_TIMESTAMP_HEADER } from '@gpuq/job-types';
 import type { Logger } from '@gpuq/logger';
 import type { Context } from 'hono';
@@ -29,7 +29,7 @@ export async function readSignedJobRequest(
     throw new HttpError(401, 'unauthorized', 'request is not signed with a job credential');
   }
   const rawBody = await c.req.text();
-  const body = parseJson(rawBody);
+  const body = parseJsonText(rawBody);
   const jobId = (body as { jobId?: unknown } | null)?.jobId;
   if (typeof jobId !== 'string' || jobId.length === 0) {
     throw new HttpError(400, 'invalid_request', 'jobId: is required', { field: 'jobId' });
@@ -40,12 +40,4 @@ export async function readSignedJobRequest(
     throw new HttpError(401, 'unauthorized', `request refused: ${problem}`);
   }
   return { jobId, body };
-}
-
-function parseJson(rawBody: string): unknown {
-  try {
-    return JSON.parse(rawBody);
-  } catch (cause) {
-    throw new HttpError(400, 'invalid_request', 'request body is not valid JSON', { cause });
-  }
 }

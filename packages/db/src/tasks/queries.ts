@@ -45,6 +45,14 @@ function decodeCursor(cursor: string | null | undefined): string | null {
   return cursor ? Buffer.from(cursor, 'base64url').toString('utf8') : null;
 }
 
+const TASK_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Whether `cursor` is a `nextCursor` this module could have made: check it before `listTasks`. */
+export function isTaskCursor(cursor: string): boolean {
+  const id = decodeCursor(cursor);
+  return id !== null && TASK_ID.test(id) && Buffer.from(id).toString('base64url') === cursor;
+}
+
 export async function listTasks(db: Queryable, input: ListTasksInput = {}): Promise<TaskPage> {
   const limit = Math.min(Math.max(input.limit ?? 20, 1), 100);
   const cursorId = decodeCursor(input.cursor);

@@ -13,7 +13,13 @@ import {
   type TaskType,
   taskSpec,
 } from '@gpuq/job-types';
-import { isStorableMediaType, ownerPath, STORABLE_MEDIA_TYPES_TEXT } from '@gpuq/storage';
+import {
+  assertFileName,
+  InvalidStoragePath,
+  isStorableMediaType,
+  ownerPath,
+  STORABLE_MEDIA_TYPES_TEXT,
+} from '@gpuq/storage';
 import type { Hono } from 'hono';
 import { callerScope, taskInScope } from '../scope.js';
 import type { RouteContext } from '../settings.js';
@@ -36,13 +42,15 @@ export function generateUploadUrlRoute(app: Hono<AuthEnv>, ctx: RouteContext): v
     }
     const bucket = taskSpec(task.taskType as TaskType).bucket;
     const ttl = ctx.settings.uploadUrlTtlSeconds;
-    const upload = await ctx.storage.signedUploadUrl(
-      bucket,
-      ownerPath(task.userId, 'tasks', task.id, body.filename),
-      ttl,
-      {
-        contentType: body.content_type,
-      },
+    const upload = await signedUploadOrRefusal(() =>
+      ctx.storage.signedUploadUrl(
+        bucket,
+        ownerPath(task.userId, 'tasks', task.id, assertFileName(body.filename)),
+        ttl,
+        {
+          contentType: body.content_type,
+        },
+      ),
     );
     const answer: GenerateUploadUrlResponse = { upload_url: upload.url, storage_path: upload.path };
     if (body.generate_thumbnail_url) {
@@ -58,4 +66,19 @@ export function generateUploadUrlRoute(app: Hono<AuthEnv>, ctx: RouteContext): v
     }
     return c.json(answer);
   });
+}
+
+/** The storage path rules (characters, dots, reserved names) are the filename's rules: 400 naming it. */
+async function signedUploadOrRefusal<T>(sign: () => Promise<T>): Promise<T> {
+  try {
+    return await sign();
+  } catch (error) {
+    if (error instanceof InvalidStoragePath) {
+      throw new HttpError(400, 'invalid_request', `filename: ${error.message}`, {
+        field: 'filename',
+        cause: error,
+      });
+    }
+    throw error;
+  }
 }

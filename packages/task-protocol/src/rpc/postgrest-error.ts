@@ -52,6 +52,11 @@ export function unknownFunctionError(name: string, args: readonly string[]): Pos
   );
 }
 
+/** 22023 invalid_parameter_value: an argument of the right name whose value the function refuses. */
+export function invalidArgumentError(message: string): PostgrestError {
+  return new PostgrestError(400, body('22023', message));
+}
+
 function toPostgrest(thrown: unknown): PostgrestError | null {
   if (thrown instanceof PostgrestError) return thrown;
   if (thrown instanceof AuthHttpError) {

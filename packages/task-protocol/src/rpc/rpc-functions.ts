@@ -6,7 +6,7 @@
  */
 import { claimNextTask, getTask, type Task, workerHeartbeat } from '@gpuq/db';
 import { HttpError } from '@gpuq/http';
-import { TaskStatus } from '@gpuq/job-types';
+import { INT32_MAX, TaskStatus } from '@gpuq/job-types';
 import { z } from 'zod';
 import { applyStatusUpdate } from '../actions/update-status.js';
 import type { Scope } from '../scope.js';
@@ -18,6 +18,8 @@ export interface RpcFunction {
 }
 
 const TaskIdText = z.string().uuid();
+/** The SQL functions take `integer` megabytes. */
+const Megabytes = z.number().int().min(0).max(INT32_MAX);
 
 /**
  * The boolean rpcs answered "rows updated > 0": an unknown task is `false`, as a PostgREST update
@@ -40,20 +42,22 @@ const fn = <Args extends Record<string, unknown>>(
   run: (ctx: RouteContext, scope: Scope, args: Args) => Promise<unknown>,
 ): RpcFunction => ({ args, run: run as RpcFunction['run'] });
 
+const ErrorMessage = z.string().max(4000).nullish();
+// Two signatures; the one that validated names the task (a junk `p_task_id` beside a valid
+// `task_id_param` must not be the one used).
 const markFailed = fn(
   z.union([
-    z.looseObject({ p_task_id: TaskIdText, p_error_message: z.string().max(4000).nullish() }),
-    z.looseObject({ task_id_param: TaskIdText, error_message_param: z.string().max(4000).nullish() }),
+    z
+      .looseObject({ p_task_id: TaskIdText, p_error_message: ErrorMessage })
+      .transform((args) => ({ taskId: args.p_task_id, message: args.p_error_message ?? null })),
+    z
+      .looseObject({ task_id_param: TaskIdText, error_message_param: ErrorMessage })
+      .transform((args) => ({ taskId: args.task_id_param, message: args.error_message_param ?? null })),
   ]),
   async (ctx, scope, args) => {
-    const taskId = 'p_task_id' in args ? args.p_task_id : args.task_id_param;
-    const message = 'p_task_id' in args ? args.p_error_message : args.error_message_param;
-    const task = await scopedTask(ctx, scope, taskId as string);
+    const task = await scopedTask(ctx, scope, args.taskId);
     if (!task) return false;
-    await applyStatusUpdate(ctx, scope, task, {
-      status: 'Failed',
-      message: (message as string | null) ?? null,
-    });
+    await applyStatusUpdate(ctx, scope, task, { status: 'Failed', message: args.message });
     return true;
   },
 );
@@ -112,8 +116,8 @@ export const RPC_FUNCTIONS: Record<string, RpcFunction> = {
   func_worker_heartbeat_with_logs: fn(
     z.looseObject({
       worker_id_param: z.string().min(1).max(200),
-      vram_total_mb_param: z.number().int().nullish(),
-      vram_used_mb_param: z.number().int().nullish(),
+      vram_total_mb_param: Megabytes.nullish(),
+      vram_used_mb_param: Megabytes.nullish(),
       logs_param: z.array(z.unknown()).nullish(),
       current_task_id_param: TaskIdText.nullish(),
       status_param: z.string().max(50).nullish(),

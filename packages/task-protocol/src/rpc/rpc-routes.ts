@@ -6,9 +6,15 @@
 import { type AuthEnv, requireTokenScope } from '@gpuq/auth';
 import { readJson } from '@gpuq/http';
 import { Hono } from 'hono';
+import type { z } from 'zod';
 import { callerScope, ensurePrincipal } from '../scope.js';
 import type { RouteContext } from '../settings.js';
-import { PostgrestError, postgrestErrorHandler, unknownFunctionError } from './postgrest-error.js';
+import {
+  invalidArgumentError,
+  PostgrestError,
+  postgrestErrorHandler,
+  unknownFunctionError,
+} from './postgrest-error.js';
 import { RPC_FUNCTIONS } from './rpc-functions.js';
 
 export function rpcRoutes(ctx: RouteContext): Hono<AuthEnv> {
@@ -30,6 +36,8 @@ export function rpcRoutes(ctx: RouteContext): Hono<AuthEnv> {
     const parsed = fn.args.safeParse(raw);
     if (!parsed.success) {
       const keys = raw && typeof raw === 'object' ? Object.keys(raw) : [];
+      const badValue = badArgumentValue(parsed.error.issues, keys);
+      if (badValue) throw badValue;
       const error = unknownFunctionError(name, keys);
       throw new PostgrestError(error.status, {
         ...error.body,
@@ -39,4 +47,25 @@ export function rpcRoutes(ctx: RouteContext): Hono<AuthEnv> {
     return c.json((await fn.run(ctx, scope, parsed.data as never)) ?? null);
   });
   return app;
+}
+
+/**
+ * The arguments name the function but one holds a value it cannot take (a number beyond its
+ * `integer`, text that is no UUID): PostgREST answers 400 with the database's complaint, so do we,
+ * naming the parameter. Arguments that name no signature stay PGRST202.
+ */
+function badArgumentValue(
+  issues: readonly z.core.$ZodIssue[],
+  keys: readonly string[],
+): PostgrestError | null {
+  const given = new Set(keys);
+  const branches = issues.flatMap((issue) => (issue.code === 'invalid_union' ? issue.errors : [[issue]]));
+  for (const branch of branches) {
+    if (branch.length === 0) continue;
+    if (branch.every((issue) => issue.path.length > 0 && given.has(String(issue.path[0])))) {
+      const issue = branch[0]!;
+      return invalidArgumentError(`${issue.path.join('.')}: ${issue.message}`);
+    }
+  }
+  return null;
 }
