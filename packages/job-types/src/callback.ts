@@ -17,6 +17,9 @@ export type CallbackStatus = z.infer<typeof CallbackStatus>;
 
 const StoragePath = z.string().min(1).max(1024);
 
+/** Bounds of a report's free-text fields; workers cut their text to fit (`@gpuq/worker-runtime`). */
+export const CALLBACK_TEXT_MAX_CHARS = { errorMessage: 4000, enhancedPrompt: 8000 } as const;
+
 export const JobCallbackPayload = z
   .object({
     jobId: z.uuid(),
@@ -27,8 +30,8 @@ export const JobCallbackPayload = z
     filePath: StoragePath.optional(),
     outputUrl: StoragePath.optional(),
     posterPath: StoragePath.optional(),
-    errorMessage: z.string().max(4000).optional(),
-    enhancedPrompt: z.string().max(8000).optional(),
+    errorMessage: z.string().max(CALLBACK_TEXT_MAX_CHARS.errorMessage).optional(),
+    enhancedPrompt: z.string().max(CALLBACK_TEXT_MAX_CHARS.enhancedPrompt).optional(),
     imageUrls: z.array(StoragePath).max(16).optional(),
     /** Stored as a Postgres `real`: rounded to its precision, so 6e-323 is 0 rather than an underflow. */
     progress: z.number().min(0).max(1).transform(Math.fround).optional(),

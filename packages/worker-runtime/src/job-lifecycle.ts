@@ -13,10 +13,12 @@
  * Shutdown past the grace period hands the job back to the queue.
  */
 import { type CallbackClient, CallbackRejectedError } from '@gpuq/callback/client';
+import { CALLBACK_TEXT_MAX_CHARS } from '@gpuq/job-types';
 import type { GpuqJob } from '@gpuq/queue';
 import { UnrecoverableError } from 'bullmq';
 import { DeviceLostError, type GenerationModel } from './generation-model.js';
 import type { JobContext } from './gpu-worker.js';
+import { reportableText } from './reportable-text.js';
 import type { StorageForJob } from './storage/worker-storage.js';
 import { callbackOutputs, storeOutputs } from './store-outputs.js';
 
@@ -109,7 +111,11 @@ export function jobProcessor(deps: LifecycleDeps) {
       const final = error instanceof UnrecoverableError || attempt >= (job.opts.attempts ?? 1);
       if (final) {
         await deps.callbacks
-          .send(job.data, { status: 'failed', ...report, errorMessage: message })
+          .send(job.data, {
+            status: 'failed',
+            ...report,
+            errorMessage: reportableText(message, CALLBACK_TEXT_MAX_CHARS.errorMessage),
+          })
           .catch((reportError: unknown) => {
             logger.error({ err: (reportError as Error).message }, 'could not report the failure');
           });
@@ -129,7 +135,9 @@ export function jobProcessor(deps: LifecycleDeps) {
         status: 'completed',
         ...report,
         ...callbackOutputs(stored),
-        ...(result.enhancedPrompt ? { enhancedPrompt: result.enhancedPrompt } : {}),
+        ...(result.enhancedPrompt
+          ? { enhancedPrompt: reportableText(result.enhancedPrompt, CALLBACK_TEXT_MAX_CHARS.enhancedPrompt) }
+          : {}),
         ...(result.metadata ? { metadata: result.metadata } : {}),
       });
     } catch (error) {
