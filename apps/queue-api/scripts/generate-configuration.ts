@@ -3,4 +3,4 @@ import { writeFileSync } from 'node:fs';
 import { configurationDocPath, renderConfigurationDoc } from './configuration-doc.ts';
 
 writeFileSync(configurationDocPath, renderConfigurationDoc());
-console.log(`wrote ${configurationDocPath}`);
+process.stdout.write(`wrote ${configurationDocPath}\n`);

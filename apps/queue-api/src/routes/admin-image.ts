@@ -7,18 +7,11 @@
 import { getUser, requireAdmin } from '@gpuq/auth';
 import { getTask, listenTaskStatus } from '@gpuq/db';
 import { HttpError, parseJsonBody } from '@gpuq/http';
-import { describeValidationError, type JobRecord, Prompt, QueueJobRequest } from '@gpuq/job-types';
+import { AdminImageRequest, describeValidationError, type JobRecord, QueueJobRequest } from '@gpuq/job-types';
 import { Hono } from 'hono';
-import { z } from 'zod';
 import type { ApiHonoEnv } from '../hono-env.js';
 import { submitJob } from '../jobs/submit-job.js';
 import type { ApiServices } from '../services.js';
-
-const AdminImageRequest = z.object({
-  prompt: Prompt.refine((text) => text.trim().length > 0, 'must not be empty'),
-  mode: z.enum(['fast', 'high']).default('fast'),
-  metadata: z.record(z.string(), z.unknown()).optional(),
-});
 
 async function waitForFinish(services: ApiServices, taskId: string, timeoutMs: number): Promise<void> {
   let stop: (() => Promise<void>) | undefined;
