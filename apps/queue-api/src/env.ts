@@ -1,5 +1,5 @@
 /**
- * queue-api settings (DESIGN.md section 8), parsed once at start-up. In production a missing
+ * queue-api settings (docs/CONFIGURATION.md is generated from this schema), parsed once at start-up. In production a missing
  * secret is a start-up error; in development it is generated and reported, so the local start
  * command works on a fresh machine.
  */

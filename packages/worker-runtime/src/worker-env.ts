@@ -1,5 +1,5 @@
 /**
- * Settings both worker fleets share (DESIGN.md section 8). A GPU host holds no service key and no
+ * Settings both worker fleets share (docs/CONFIGURATION.md is generated from this schema). A GPU host holds no service key and no
  * callback secret: each job carries its own callback credential.
  */
 import { hostname } from 'node:os';

@@ -1,5 +1,5 @@
 /**
- * `POST /functions/v1/generate-admin-image` (DESIGN.md section 3): admins only, checked before the
+ * `POST /functions/v1/generate-admin-image`: admins only, checked before the
  * body is read. Queues a real SDXL job first in line and free of charge, then waits for it (on
  * the task status broadcast, not by polling) up to ADMIN_IMAGE_WAIT_S: 200 with the image in the
  * seed's shape once it completes, else 202 with the job to follow.
