@@ -3,8 +3,8 @@
  * A travel segment with a predecessor starts from the predecessor's frames: the first frame they
  * share (so the crossfaded overlap joins like frames), or its last frame when they share none
  * (as the travel's segments are cut). Otherwise the job's stored conditioning image
- * (referenceImageUrl, a travel's start image). Text-to-video checkpoints take no image: nothing is read, and a travel's
- * overlap is only crossfaded at the stitch.
+ * (referenceImageUrl, a travel's start image). Text-to-video checkpoints take no image: nothing
+ * is read, and a travel's overlap is only crossfaded at the stitch.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
