@@ -37,7 +37,11 @@ export const API_OPERATIONS: Record<string, Record<string, Operation>> = {
     },
   },
   '/functions/v1/job-callback': {
-    post: { summary: 'Worker result (signed per job)', request: 'JobCallbackPayload', response: 'JobRecord' },
+    post: {
+      summary: 'Worker result (signed per job)',
+      request: 'JobCallbackPayload',
+      response: 'JobResponse',
+    },
   },
   '/functions/v1/job-callback/upload-url': {
     post: {
