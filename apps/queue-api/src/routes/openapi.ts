@@ -6,6 +6,7 @@ import { jsonSchemaOf, openApiSchemas, ProjectsQuery } from '@gpuq/job-types';
 import { Hono } from 'hono';
 import { html, raw } from 'hono/html';
 import type { z } from 'zod';
+import { JobListQuery } from './jobs.js';
 
 type Operation = {
   summary: string;
@@ -131,7 +132,11 @@ export const API_OPERATIONS: Record<string, Record<string, Operation>> = {
     },
   },
   '/v1/jobs': {
-    get: { summary: "The caller's jobs, newest first (keyset page)", response: 'JobListResponse' },
+    get: {
+      summary: "The caller's jobs, newest first (keyset page)",
+      query: JobListQuery,
+      response: 'JobListResponse',
+    },
   },
   '/v1/jobs/{id}': { get: { summary: 'One job', response: 'JobResponse' } },
   '/v1/jobs/{id}/cancel': {
@@ -216,12 +221,10 @@ function parametersOf(path: string, operation: Operation): Record<string, unknow
     schema: { type: 'string' },
   }));
   const shape = operation.query?.shape ?? {};
-  const inQuery = Object.entries(shape).map(([name, schema]) => ({
-    name,
-    in: 'query',
-    required: !(schema as z.ZodType).safeParse(undefined).success,
-    schema: jsonSchemaOf(schema as z.ZodType),
-  }));
+  const inQuery = Object.entries(shape).map(([name, schema]) => {
+    const { $schema: _dialect, ...json } = jsonSchemaOf(schema as z.ZodType);
+    return { name, in: 'query', required: !(schema as z.ZodType).safeParse(undefined).success, schema: json };
+  });
   return [...inPath, ...inQuery];
 }
 
