@@ -1,9 +1,11 @@
 /**
- * The worked signing example of docs/CALLBACK_PROTOCOL.md, recomputed with the real code: a worker
- * author who follows the document gets exactly what the service accepts.
+ * docs/CALLBACK_PROTOCOL.md against the real code: its worked signing example is recomputed, so a
+ * worker author who follows the document gets exactly what the service accepts, and its field
+ * tables name exactly the fields of the schemas.
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { JobCallbackPayload, QueueJobData } from '@gpuq/job-types';
 import { describe, expect, it } from 'vitest';
 import { deriveCallbackToken } from './callback-credential.js';
 import { signBody, signedHeaders, verifySignature } from './request-signature.js';
@@ -22,6 +24,28 @@ function exampleValues(): Record<string, string> {
       .map((line) => /^(\S+)\s+(.*)$/.exec(line)?.slice(1) as [string, string]),
   );
 }
+
+/** The first-column names of the tables in the section whose heading starts with `heading`. */
+function tableFields(heading: string): string[] {
+  const doc = readFileSync(docPath, 'utf8');
+  const start = doc.indexOf(`\n## ${heading}`);
+  if (start < 0) throw new Error(`docs/CALLBACK_PROTOCOL.md has no section "${heading}"`);
+  const end = doc.indexOf('\n## ', start + 1);
+  const section = doc.slice(start, end < 0 ? undefined : end);
+  return [...section.matchAll(/^\| ([^|]+) \|/gm)]
+    .flatMap(([, cell]) => [...(cell as string).matchAll(/`([A-Za-z]+)`/g)].map(([, name]) => name as string))
+    .sort();
+}
+
+describe('the field tables of docs/CALLBACK_PROTOCOL.md', () => {
+  it('name every field of the job data, and no other', () => {
+    expect(tableFields('1. The job')).toEqual(Object.keys(QueueJobData.shape).sort());
+  });
+
+  it('name every field of a callback body, and no other', () => {
+    expect(tableFields('2. The endpoint')).toEqual(Object.keys(JobCallbackPayload.shape).sort());
+  });
+});
 
 describe('the signing example of docs/CALLBACK_PROTOCOL.md', () => {
   const example = exampleValues();
