@@ -49,3 +49,27 @@ describe('/rest/v1/tasks on queue-api', () => {
     expect(await refused.json()).toMatchObject({ code: '42501' });
   });
 });
+
+describe('/rest/v1 from a browser (supabase-js in Reigh)', () => {
+  it('lets the page send Prefer / Range / Accept-Profile and read Content-Range (the count)', async () => {
+    const preflight = await api.request('/rest/v1/tasks?select=id', {
+      method: 'OPTIONS',
+      headers: {
+        origin: 'https://app.example',
+        'access-control-request-method': 'GET',
+        'access-control-request-headers': 'authorization,apikey,x-client-info,prefer,range,accept-profile',
+      },
+    });
+    const allowed = preflight.headers.get('access-control-allow-headers') ?? '';
+    for (const header of ['prefer', 'range', 'accept-profile']) expect(allowed).toContain(header);
+    const userId = crypto.randomUUID();
+    await ensureProfile(api.services.db, { userId, signupCredits: 100 });
+    const token = await api.token(userId);
+    const read = await api.request('/rest/v1/tasks?select=id', {
+      headers: { origin: 'https://app.example', authorization: `Bearer ${token}`, prefer: 'count=exact' },
+    });
+    expect(read.status).toBe(200);
+    expect(read.headers.get('access-control-expose-headers')).toContain('content-range');
+    expect(read.headers.get('content-range')).toBe('*/0');
+  });
+});
