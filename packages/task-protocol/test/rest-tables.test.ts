@@ -375,6 +375,14 @@ describe('errors are PostgREST-shaped and change nothing', () => {
     expect(body.message).toEqual(expect.any(String));
   });
 
+  it('Accept-Profile other than public is 406 PGRST106; public is served', async () => {
+    const other = await get('tasks?select=id', h.alice.jwt, { 'accept-profile': 'private' });
+    expect(other.status).toBe(406);
+    expect((await json(other)).code).toBe('PGRST106');
+    const pub = await get('tasks?select=id', h.alice.jwt, { 'accept-profile': 'public' });
+    expect(pub.status).toBe(200);
+  });
+
   it('a bad Range is 416', async () => {
     const res = await get('tasks?select=id', h.alice.jwt, { range: 'ten-twenty' });
     expect(res.status).toBe(416);

@@ -121,6 +121,15 @@ export function restRoutes(ctx: RouteContext): Hono<AuthEnv> {
 
   app.get('/:table', async (c) => {
     const name = c.req.param('table');
+    const profile = c.req.header('accept-profile');
+    if (profile !== undefined && profile !== 'public') {
+      throw new PostgrestError(406, {
+        code: 'PGRST106',
+        message: 'The schema must be one of the following: public',
+        details: null,
+        hint: null,
+      });
+    }
     const tableColumns = (await columns()).get(name);
     if (!tableColumns) throw unknownTable(name);
     const query = parseReadQuery(new URL(c.req.url).searchParams);
