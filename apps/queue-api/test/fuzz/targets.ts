@@ -398,6 +398,12 @@ export function fuzzTargets(ctx: FuzzContext): FuzzTarget[] {
     edgeNumber.map(String),
   );
   const restQuery = fc.oneof(
+    fc.constantFrom(
+      'select=*',
+      'select=id,status&status=eq.Queued&order=created_at.desc.nullslast&limit=5',
+      'or=(status.eq.Queued,and(status.eq.Complete,output_location.not.is.null))',
+      'select=id,prompt:params->>prompt&params->>prompt=ilike.*fox*',
+    ),
     junkQuery(restKeys),
     fc
       .array(fc.tuple(fc.constantFrom(...restKeys), restValue), { minLength: 1, maxLength: 4 })
@@ -415,7 +421,11 @@ export function fuzzTargets(ctx: FuzzContext): FuzzTarget[] {
   const restTables = [...REST_TABLES, 'secrets', 'rpc', '__proto__', 'pg_user', 'profiles'];
   const rest = fc
     .tuple(
-      fc.constantFrom(...restTables),
+      // Mostly tables that exist, so that queries reach the parser and Postgres.
+      fc.oneof(
+        { arbitrary: fc.constantFrom('tasks', 'generations', 'projects'), weight: 4 },
+        { arbitrary: fc.constantFrom(...restTables), weight: 1 },
+      ),
       restQuery,
       rpcHeaders,
       restOptions,
