@@ -135,9 +135,10 @@ describe("the Headless worker's table reads (source/db_operations.py)", () => {
 
   it("lists an orchestrator's children oldest first (line 1347) and its incomplete ones (line 428)", async () => {
     // .select("id, task_type, status, params, output_location").contains("params", {"orchestrator_task_id_ref": id}).order("created_at", desc=False)
-    const contains = encodeURIComponent(JSON.stringify({ orchestrator_task_id_ref: orchestrator }));
+    // postgrest-py: json.dumps(value) (a blank after the colon); order without `.desc` is bare.
+    const contains = encodeURIComponent(`{"orchestrator_task_id_ref": "${orchestrator}"}`);
     const res = await get(
-      `tasks?select=id,task_type,status,params,output_location&params=cs.${contains}&order=created_at.asc`,
+      `tasks?select=id,task_type,status,params,output_location&params=cs.${contains}&order=created_at`,
     );
     const rows = await json(res);
     expect(rows.map((row: { id: string }) => row.id)).toEqual([...children, bobTask]);
@@ -208,6 +209,24 @@ describe('row-level security decides', () => {
     expect((await json(res)).code).toBe('42501');
     const fleet = await json(await get(`workers?select=id&id=eq.${WORKER}`));
     expect(fleet).toEqual([{ id: WORKER }]);
+  });
+
+  it("generations (Reigh's gallery read): the owner's rows, in project order, never another user's", async () => {
+    const insert = `insert into public.generations (project_id, user_id, type, location)
+      values ($1, $2, 'image', $3) returning id`;
+    const aliceGen = (await h.db.query<{ id: string }>(insert, [h.alice.projectId, h.alice.userId, 'a.png']))
+      .rows[0]!.id;
+    await h.db.query(insert, [h.bob.projectId, h.bob.userId, 'b.png']);
+    // .from('generations').select('id, location, type', { count: 'exact' }).eq('project_id', …).order('created_at', { ascending: false })
+    const res = await get(
+      `generations?select=id,location,type&project_id=eq.${h.alice.projectId}&order=created_at.desc`,
+      h.alice.jwt,
+      { prefer: 'count=exact' },
+    );
+    expect(await json(res)).toEqual([{ id: aliceGen, location: 'a.png', type: 'image' }]);
+    expect(res.headers.get('content-range')).toBe('0-0/1');
+    const across = await get(`generations?select=location&project_id=eq.${h.bob.projectId}`, h.alice.jwt);
+    expect(await json(across)).toEqual([]);
   });
 
   it('projects are read under their policy too', async () => {
