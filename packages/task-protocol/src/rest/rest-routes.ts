@@ -157,13 +157,8 @@ export function restRoutes(ctx: RouteContext): Hono<AuthEnv> {
     const headers: Record<string, string> = {
       'content-range': `${range}/${result.total ?? '*'}`,
     };
-    if (
-      result.total !== null &&
-      offset > 0 &&
-      offset >= result.total &&
-      result.total >= 0 &&
-      result.returned === 0
-    ) {
+    // An offset past the last row, known only when counted (PostgREST's PGRST103).
+    if (result.total !== null && offset > 0 && offset >= result.total) {
       throw new PostgrestError(
         416,
         {
