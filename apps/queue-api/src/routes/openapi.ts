@@ -124,6 +124,24 @@ export const API_OPERATIONS: Record<string, Record<string, Operation>> = {
       response: 'AdminImageResponse',
     },
   },
+  '/rest/v1/{table}': {
+    get: {
+      summary:
+        'PostgREST-compatible read of an allow-listed table (select, filters, order, limit/offset, Range, Prefer: count=exact), under row-level security as the caller',
+      answer: 'json',
+    },
+    ...Object.fromEntries(
+      (['post', 'patch', 'put', 'delete'] as const).map((method) => [
+        method,
+        {
+          summary: 'Not served: table writes go through the task functions (405, PostgREST code PGRST117)',
+          body: 'json-object',
+          answer: 'json',
+          status: '405',
+        } satisfies Operation,
+      ]),
+    ),
+  },
   '/rest/v1/rpc/{name}': {
     post: {
       summary: 'Task protocol: a Postgres function of the rpc allow-list, as supabase-js `.rpc()` calls it',
