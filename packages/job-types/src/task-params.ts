@@ -72,6 +72,13 @@ export const OrchestratorDetails = z
     input_image_paths_resolved: z.array(z.string()).max(65).optional(),
     shot_id: z.uuid().optional(),
     run_id: z.string().max(200).optional(),
+    // Reigh names the orchestrator with its own text id (`sm_travel_orchestrator_…`), no uuid.
+    orchestrator_task_id: z.string().max(200).optional(),
+    model_name: z.string().max(200).optional(),
+    parent_generation_id: z.string().max(200).optional(),
+    debug_mode_enabled: z.boolean().optional(),
+    // A pull-worker's segment reads these from orchestrator_details when its own params lack them.
+    ...workKeys('wan'),
   })
   .refine((details) => details.segment_frames_expanded.length === details.base_prompts_expanded.length, {
     message: 'segment_frames_expanded needs one entry per prompt in base_prompts_expanded',
@@ -84,16 +91,28 @@ export const TravelOrchestratorParams = z
   .meta({ id: 'TravelOrchestratorParams' });
 export type TravelOrchestratorParams = z.infer<typeof TravelOrchestratorParams>;
 
+/**
+ * The keys of a segment's `orchestrator_details` a pull-worker falls back on for work (its frame
+ * count when the segment names none, steps, guidance): bounded like the segment's own.
+ */
+const SegmentOrchestratorDetails = z.looseObject({
+  segment_frames_expanded: z.array(WanFrames).max(64).optional(),
+  ...workKeys('wan'),
+});
+
 export const TravelSegmentParams = z
   .looseObject({
     orchestrator_run_id: z.string().min(1).max(200),
     orchestrator_task_id: z.uuid(),
+    orchestrator_task_id_ref: z.uuid().optional(),
     segment_index: z.number().int().nonnegative().max(63),
     prompt: Prompt,
     negative_prompt: Prompt.optional(),
     frames: WanFrames,
     num_frames: WanFrames.optional(),
     video_length: WanFrames.optional(),
+    segment_frames_target: WanFrames.optional(),
+    orchestrator_details: SegmentOrchestratorDetails.optional(),
     frame_overlap_with_previous: z.number().int().nonnegative().max(WORK_LIMITS.wan.frames),
     seed: Seed,
     width: WanSize,
@@ -110,6 +129,7 @@ export const TravelStitchParams = z
   .looseObject({
     orchestrator_run_id: z.string().min(1).max(200),
     orchestrator_task_id: z.uuid(),
+    orchestrator_task_id_ref: z.uuid().optional(),
     segment_task_ids: z.array(z.uuid()).min(1).max(64),
     frame_overlaps: z.array(z.number().int().nonnegative().max(WORK_LIMITS.wan.frames)).max(63),
     fps: z.number().int().min(1).max(FPS_MAX),
