@@ -193,10 +193,16 @@ export const CompletedSegmentsRequest = z
     /** The seed's name for orchestrator_task_id. */
     orchestrator_id: z.uuid().optional(),
   })
-  .refine((body) => body.run_id !== undefined || body.orchestrator_task_id !== undefined || body.orchestrator_id !== undefined, {
-    message: 'run_id or orchestrator_task_id (orchestrator_id) is required',
-    path: ['run_id'],
-  })
+  .refine(
+    (body) =>
+      body.run_id !== undefined ||
+      body.orchestrator_task_id !== undefined ||
+      body.orchestrator_id !== undefined,
+    {
+      message: 'run_id or orchestrator_task_id (orchestrator_id) is required',
+      path: ['run_id'],
+    },
+  )
   .meta({ id: 'CompletedSegmentsRequest' });
 export const CompletedSegmentsResponse = z
   .array(z.object({ segment_index: z.number().int().nonnegative(), output_location: z.string() }))

@@ -24,7 +24,12 @@ async function createImageTask(path = '/functions/v1/create-task'): Promise<Resp
   // src/shared/lib/taskCreation.ts 183-188: the body Reigh's createTask posts.
   return api.request(path, {
     token: owner,
-    json: { params: { prompt: 'a lighthouse' }, task_type: 'single_image', project_id: projectId, dependant_on: null },
+    json: {
+      params: { prompt: 'a lighthouse' },
+      task_type: 'single_image',
+      project_id: projectId,
+      dependant_on: null,
+    },
   });
 }
 
@@ -43,18 +48,30 @@ describe("Reigh's functions", () => {
   it('calculate-task-cost takes { task_id } (supabase/functions/calculate-task-cost/index.ts 91-96)', async () => {
     const { task_id: taskId } = (await (await createImageTask()).json()) as { task_id: string };
     for (const token of [owner, SECRETS.SUPABASE_SERVICE_ROLE_KEY]) {
-      const res = await api.request('/functions/v1/calculate-task-cost', { token, json: { task_id: taskId } });
+      const res = await api.request('/functions/v1/calculate-task-cost', {
+        token,
+        json: { task_id: taskId },
+      });
       expect(res.status).toBe(200);
       const answer = (await res.json()) as { success: boolean; task_id: string; cost: number };
       expect(answer).toMatchObject({ success: true, task_id: taskId, billing_type: 'per_task' });
       expect(answer.cost).toBeGreaterThan(0);
     }
     const stranger = await api.token(randomUUID());
-    const refused = await api.request('/functions/v1/calculate-task-cost', { token: stranger, json: { task_id: taskId } });
+    const refused = await api.request('/functions/v1/calculate-task-cost', {
+      token: stranger,
+      json: { task_id: taskId },
+    });
     expect(refused.status).toBe(403);
-    const unknown = await api.request('/functions/v1/calculate-task-cost', { token: owner, json: { task_id: randomUUID() } });
+    const unknown = await api.request('/functions/v1/calculate-task-cost', {
+      token: owner,
+      json: { task_id: randomUUID() },
+    });
     expect(unknown.status).toBe(404);
-    const bad = await api.request('/functions/v1/calculate-task-cost', { token: owner, json: { task_id: 'nope' } });
+    const bad = await api.request('/functions/v1/calculate-task-cost', {
+      token: owner,
+      json: { task_id: 'nope' },
+    });
     expect(bad.status).toBe(400);
     expect(((await bad.json()) as { error: { field: string } }).error.field).toBe('task_id');
   });

@@ -10,8 +10,8 @@ import type { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { completeWithOutput } from '../actions/complete.js';
 import { resolveOutput } from '../output/resolve-output.js';
-import { callerScope, taskInScope } from '../scope.js';
 import { assertCompletableBy } from '../recovery/late-completion.js';
+import { callerScope, taskInScope } from '../scope.js';
 import type { RouteContext } from '../settings.js';
 
 export const COMPLETE_TASK_PATHS = ['/complete-task', '/complete_task'] as const;

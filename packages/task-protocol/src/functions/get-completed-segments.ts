@@ -17,7 +17,10 @@ export function getCompletedSegmentsRoute(app: Hono<AuthEnv>, ctx: RouteContext)
   app.post('/get-completed-segments', async (c) => {
     const scope = callerScope(c);
     const request = await parseJsonBody(c, CompletedSegmentsRequest);
-    const body = { ...request, orchestrator_task_id: request.orchestrator_task_id ?? request.orchestrator_id };
+    const body = {
+      ...request,
+      orchestrator_task_id: request.orchestrator_task_id ?? request.orchestrator_id,
+    };
     if (scope.userId === null && !body.orchestrator_task_id && !body.project_id) {
       throw new HttpError(
         400,

@@ -43,7 +43,11 @@ export async function createTravel(tx: Transaction, input: CreateTravelInput): P
     ...owner,
     taskId: orchestratorTaskId,
     taskType: 'travel_orchestrator',
-    params: { ...input.params, orchestrator_details: plan.orchestratorDetails, orchestrator_run_id: plan.runId },
+    params: {
+      ...input.params,
+      orchestrator_details: plan.orchestratorDetails,
+      orchestrator_run_id: plan.runId,
+    },
   });
   const segments: Task[] = [];
   for (const [i, params] of plan.segments.entries()) {

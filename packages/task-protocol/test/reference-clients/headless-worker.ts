@@ -79,7 +79,10 @@ export class HeadlessWorker {
    */
   async completeUploaded(taskId: string, file: Buffer, filename: string): Promise<Response> {
     const storagePath = await this.upload(taskId, file, filename, true);
-    return this.h.post('/functions/v1/complete_task', this.token, { task_id: taskId, storage_path: storagePath });
+    return this.h.post('/functions/v1/complete_task', this.token, {
+      task_id: taskId,
+      storage_path: storagePath,
+    });
   }
 
   /**
@@ -101,7 +104,11 @@ export class HeadlessWorker {
     expect(res.status).toBe(200);
     const { upload_url: uploadUrl, storage_path: storagePath } = await json(res);
     expect(uploadUrl).toBeTruthy();
-    const put = await fetch(uploadUrl, { method: 'PUT', headers: { 'Content-Type': 'video/mp4' }, body: file });
+    const put = await fetch(uploadUrl, {
+      method: 'PUT',
+      headers: { 'Content-Type': 'video/mp4' },
+      body: file,
+    });
     expect([200, 201]).toContain(put.status);
     return storagePath;
   }
@@ -161,16 +168,29 @@ export function readSegmentLikeTheWorker(params: Json): { frames: number; width:
  * requires: `all([orchestrator_task_id_ref, orchestrator_run_id, full_orchestrator_payload])`,
  * then num_new_segments_to_generate and parsed_resolution_wh in the payload.
  */
-export function readStitchLikeTheWorker(params: Json): { runId: string; projectId: string; segments: number } {
+export function readStitchLikeTheWorker(params: Json): {
+  runId: string;
+  projectId: string;
+  segments: number;
+} {
   const details = params.orchestrator_details ?? params.full_orchestrator_payload;
   expect(params.orchestrator_task_id_ref && params.orchestrator_run_id && details).toBeTruthy();
   expect(details.parsed_resolution_wh).toMatch(/^\d+x\d+$/);
   expect(params.project_id, 'project_id').toBeTruthy();
-  return { runId: params.orchestrator_run_id, projectId: params.project_id, segments: details.num_new_segments_to_generate };
+  return {
+    runId: params.orchestrator_run_id,
+    projectId: params.project_id,
+    segments: details.num_new_segments_to_generate,
+  };
 }
 
 /** A real small MP4 of `frames` frames, one shade per segment. */
-export async function renderVideo(frames: number, width: number, height: number, shade: number): Promise<Buffer> {
+export async function renderVideo(
+  frames: number,
+  width: number,
+  height: number,
+  shade: number,
+): Promise<Buffer> {
   const dir = await mkdtemp(join(tmpdir(), 'gpuq-headless-'));
   try {
     const out = join(dir, 'segment.mp4');

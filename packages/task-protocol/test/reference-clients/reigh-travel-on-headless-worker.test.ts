@@ -9,7 +9,12 @@ import { protocolJob } from '@gpuq/job-types';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { travelJobInputs } from '../../src/index.js';
 import { type Harness, json, SERVICE_KEY, startHarness } from '../harness.js';
-import { HeadlessWorker, readSegmentLikeTheWorker, readStitchLikeTheWorker, renderVideo } from './headless-worker.js';
+import {
+  HeadlessWorker,
+  readSegmentLikeTheWorker,
+  readStitchLikeTheWorker,
+  renderVideo,
+} from './headless-worker.js';
 import { reighTravelBody } from './reigh-travel-payload.js';
 
 let h: Harness;
@@ -25,7 +30,12 @@ describe("Reigh's travel on the Headless worker", () => {
   it('creates the orchestrator, runs 3 segments and the stitch, and completes the travel', async () => {
     const body = reighTravelBody({
       projectId: h.alice.projectId,
-      imageUrls: ['https://example.com/a.png', 'https://example.com/b.png', 'https://example.com/c.png', 'https://example.com/d.png'],
+      imageUrls: [
+        'https://example.com/a.png',
+        'https://example.com/b.png',
+        'https://example.com/c.png',
+        'https://example.com/d.png',
+      ],
       segmentFrames: [9, 13, 9],
       frameOverlap: [2, 3, 2],
       resolution: '256x256',
@@ -80,7 +90,9 @@ describe("Reigh's travel on the Headless worker", () => {
     expect(orchestrator.status).toBe('Complete');
     expect(orchestrator.outputLocation).toMatch(/travel\.mp4$/);
     // The seed's form of get-completed-segments names the orchestrator, not the run.
-    const seedForm = await h.post('/functions/v1/get-completed-segments', SERVICE_KEY, { orchestrator_id: orchestratorId });
+    const seedForm = await h.post('/functions/v1/get-completed-segments', SERVICE_KEY, {
+      orchestrator_id: orchestratorId,
+    });
     expect(seedForm.status).toBe(200);
     expect(((await json(seedForm)) as unknown[]).length).toBe(3);
   });
@@ -91,7 +103,12 @@ describe("Reigh's travel on the Headless worker", () => {
       h.bob.jwt,
       reighTravelBody({
         projectId: h.bob.projectId,
-        imageUrls: ['https://example.com/a.png', 'https://example.com/b.png', 'https://example.com/c.png', 'https://example.com/d.png'],
+        imageUrls: [
+          'https://example.com/a.png',
+          'https://example.com/b.png',
+          'https://example.com/c.png',
+          'https://example.com/d.png',
+        ],
         segmentFrames: [9, 13, 9],
         frameOverlap: [2, 3, 2],
         resolution: '902x508',
@@ -107,7 +124,11 @@ describe("Reigh's travel on the Headless worker", () => {
       if (!job.success) continue;
       // Both readings agree: the worker's segment_frames_target is our frames.
       expect(job.data.generation?.frames).toBe(readSegmentLikeTheWorker(segment.params).frames);
-      expect(job.data.generation).toMatchObject({ width: 896, height: 496, prompt: `a slow pan, part ${i + 1}` });
+      expect(job.data.generation).toMatchObject({
+        width: 896,
+        height: 496,
+        prompt: `a slow pan, part ${i + 1}`,
+      });
       expect(job.data.params).not.toHaveProperty('orchestrator_details');
     }
     const first = await travelJobInputs(h.db, segments[0]!, [h.storageBase]);
