@@ -13,6 +13,7 @@ import type { ModelFamily } from './model-family.js';
 import { defaultNegativePrompt } from './queue-job.js';
 import { PROTOCOL_TASK_CATALOG } from './task-catalog.js';
 import {
+  phaseConfigSteps,
   SingleImageParams,
   TravelOrchestratorParams,
   TravelSegmentParams,
@@ -68,6 +69,17 @@ function singleImageGeneration(params: SingleImageParams, randomSeed: () => numb
   };
 }
 
+/** The steps each phase config a pull-worker may read would run (it takes the first present). */
+function phaseSteps(params: TravelSegmentParams): number[] {
+  return [
+    params.individual_segment_params?.phase_config,
+    params.phase_config,
+    params.orchestrator_details?.phase_config,
+  ]
+    .filter((config) => config !== undefined)
+    .map(phaseConfigSteps);
+}
+
 /**
  * The segment's own frame count (not the preset's): the stitch's length is the sum of the
  * segments' minus the overlaps.
@@ -86,8 +98,12 @@ function travelSegmentGeneration(params: TravelSegmentParams): GenerationParams 
     frames: params.frames,
     fps: params.fps ?? preset.fps,
     steps:
-      largest(params.steps, params.num_inference_steps, params.orchestrator_details?.num_inference_steps) ??
-      preset.steps,
+      largest(
+        params.steps,
+        params.num_inference_steps,
+        params.orchestrator_details?.num_inference_steps,
+        ...phaseSteps(params),
+      ) ?? preset.steps,
     guidanceScale:
       params.guidance_scale ??
       params.guidanceScale ??
@@ -138,6 +154,7 @@ export function protocolJob(
         segment.num_frames,
         segment.video_length,
         segment.segment_frames_target,
+        segment.individual_segment_params?.num_frames,
         // The worker's last fallback: the orchestrator's frames at this segment's index.
         segment.orchestrator_details?.segment_frames_expanded?.[segment.segment_index],
       )!;

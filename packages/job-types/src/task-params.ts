@@ -60,6 +60,22 @@ const ResolutionWh = z
     message: `each side must be ${SIZE_LIMITS.wan.min}..${SIZE_LIMITS.wan.max}`,
   });
 
+/**
+ * A pull-worker's phase config (Reigh's advanced mode): the worker runs sum(steps_per_phase)
+ * steps, [2, 2, 2] when the list is absent, so the sum is bounded like `steps`.
+ */
+export const PhaseConfig = z
+  .looseObject({ steps_per_phase: z.array(stepsOf('wan')).min(1).max(8).optional() })
+  .refine((config) => phaseConfigSteps(config) <= WORK_LIMITS.wan.steps, {
+    message: `steps_per_phase must add up to at most ${WORK_LIMITS.wan.steps}`,
+    path: ['steps_per_phase'],
+  });
+
+/** The steps a pull-worker runs for a phase config (source/task_registry.py). */
+export function phaseConfigSteps(config: { steps_per_phase?: number[] | undefined }): number {
+  return (config.steps_per_phase ?? [2, 2, 2]).reduce((sum, steps) => sum + steps, 0);
+}
+
 export const OrchestratorDetails = z
   .looseObject({
     base_prompts_expanded: z.array(Prompt).min(1).max(64),
@@ -78,6 +94,7 @@ export const OrchestratorDetails = z
     parent_generation_id: z.string().max(200).optional(),
     debug_mode_enabled: z.boolean().optional(),
     // A pull-worker's segment reads these from orchestrator_details when its own params lack them.
+    phase_config: PhaseConfig.optional(),
     ...workKeys('wan'),
   })
   .refine((details) => details.segment_frames_expanded.length === details.base_prompts_expanded.length, {
@@ -93,11 +110,18 @@ export type TravelOrchestratorParams = z.infer<typeof TravelOrchestratorParams>;
 
 /**
  * The keys of a segment's `orchestrator_details` a pull-worker falls back on for work (its frame
- * count when the segment names none, steps, guidance): bounded like the segment's own.
+ * count when the segment names none, steps, guidance, phases): bounded like the segment's own.
  */
 const SegmentOrchestratorDetails = z.looseObject({
   segment_frames_expanded: z.array(WanFrames).max(64).optional(),
+  phase_config: PhaseConfig.optional(),
   ...workKeys('wan'),
+});
+
+/** A segment's per-segment overrides, which a pull-worker reads before anything else. */
+const IndividualSegmentParams = z.looseObject({
+  num_frames: WanFrames.optional(),
+  phase_config: PhaseConfig.optional(),
 });
 
 export const TravelSegmentParams = z
@@ -113,6 +137,8 @@ export const TravelSegmentParams = z
     video_length: WanFrames.optional(),
     segment_frames_target: WanFrames.optional(),
     orchestrator_details: SegmentOrchestratorDetails.optional(),
+    individual_segment_params: IndividualSegmentParams.optional(),
+    phase_config: PhaseConfig.optional(),
     frame_overlap_with_previous: z.number().int().nonnegative().max(WORK_LIMITS.wan.frames),
     seed: Seed,
     width: WanSize,
