@@ -68,6 +68,8 @@ export function buildApp(services: ApiServices, extraRoutes: Hono[] = []): Hono 
       storage: services.storage,
       secret: services.storageSecret,
       publicBuckets: ['single_image', 'travel'],
+      // The Headless worker's own public URLs for its uploads name this bucket.
+      publicBucketAliases: { image_uploads: ['travel', 'single_image'] },
       maxUploadBytes: env.STORAGE_MAX_OBJECT_BYTES,
       uploadPolicy: storageUploadPolicy(db, env.STORAGE_USER_QUOTA_BYTES),
       // On its own origin, storage answers only there (see docs/ARCHITECTURE.md, Storage origin).

@@ -116,8 +116,8 @@ describe('sdxl-worker end to end', () => {
       },
     });
     expect(created.status).toBe(200);
-    expect(await created.text()).toBe('Task queued');
     const id = created.headers.get('x-task-id')!;
+    expect(await created.json()).toEqual({ task_id: id, status: 'Task queued' });
     const done = await finished(token, id);
     expect(done.status, done.error ?? '').toBe('completed');
     const image = await fetch(done.outputs[0]!.url);

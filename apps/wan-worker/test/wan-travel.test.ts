@@ -66,4 +66,57 @@ describe('travel on the WAN fleet', () => {
     const signup = stack.api.env.GPUQ_SIGNUP_CREDITS;
     expect((await getProfile(stack.api.services.db, user.userId))?.credits).toBe(signup - (3 * 5 + 1));
   }, 200_000);
+
+  it("runs a travel whose orchestrator_details are Reigh's, read from the same params a pull-worker reads", async () => {
+    const user = await newUser(stack.api);
+    // banodoco/Reigh src/shared/lib/tasks/travelBetweenImages.ts 654-712 (basic mode, its defaults).
+    const { orchestrator, segments, stitch } = await runTravel(stack.api, stack.worker, user, {
+      generation_source: 'batch',
+      orchestrator_task_id: 'sm_travel_orchestrator_26120509_a1b2c3',
+      run_id: '20261205094512345',
+      input_image_paths_resolved: [
+        'https://example.com/a.png',
+        'https://example.com/b.png',
+        'https://example.com/c.png',
+        'https://example.com/d.png',
+      ],
+      num_new_segments_to_generate: 3,
+      base_prompts_expanded: ['a slow pan, part 1', 'a slow pan, part 2', 'a slow pan, part 3'],
+      base_prompt: 'a slow pan',
+      negative_prompts_expanded: ['', '', ''],
+      segment_frames_expanded: [9, 13, 9],
+      frame_overlap_expanded: [2, 3, 2],
+      parsed_resolution_wh: '256x256',
+      model_name: 'base_tester_model',
+      seed_base: 789,
+      steps: 20,
+      after_first_post_generation_saturation: 1,
+      after_first_post_generation_brightness: 0,
+      debug_mode_enabled: true,
+      main_output_dir_for_run: './outputs/default_travel_output',
+      enhance_prompt: false,
+      show_input_images: false,
+      generation_mode: 'batch',
+      dimension_source: 'project',
+      amount_of_motion: 0.5,
+      advanced_mode: false,
+      independent_segments: true,
+      use_svi: false,
+    });
+    expect([...segments, stitch].map((task) => task.status)).toEqual([
+      'Complete',
+      'Complete',
+      'Complete',
+      'Complete',
+    ]);
+    // Our fleet's frames and the worker's segment_frames_target are one number.
+    expect(segments.map((task) => [task.params.frames, task.params.segment_frames_target])).toEqual([
+      [9, 9],
+      [13, 13],
+      [9, 9],
+    ]);
+    const travel = await probeStored(stack.api, stitch, stack.work);
+    expect(travel.frameCount).toBe(9 + 13 + 9 - (2 + 3));
+    expect(orchestrator.status).toBe('Complete');
+  }, 200_000);
 });

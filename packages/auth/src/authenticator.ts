@@ -9,7 +9,7 @@ import { AuthError } from './errors/auth-error.js';
 import { AuthUnavailableError } from './errors/auth-unavailable-error.js';
 import type { JwksOptions } from './jwt/jwks-key-source.js';
 import { createJwtVerifier } from './jwt/jwt-verifier.js';
-import { hashToken, type PersonalAccessTokenLookup } from './pat/personal-access-token.js';
+import { hashToken, PAT_PREFIX, type PersonalAccessTokenLookup } from './pat/personal-access-token.js';
 import type { Principal } from './principal.js';
 import { secretsEqual } from './secret-compare.js';
 
@@ -66,7 +66,11 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
     } catch (error) {
       throw new AuthUnavailableError('the token store could not be reached', { cause: error });
     }
-    if (!record) throw new AuthError('unknown_token', 'unknown token');
+    if (!record) {
+      throw token.startsWith(PAT_PREFIX)
+        ? new AuthError('unknown_pat', 'unknown token: no such personal access token')
+        : new AuthError('unknown_token', 'unknown token');
+    }
     if (record.revokedAt) throw new AuthError('revoked', 'token revoked');
     const expiresAt = record.expiresAt ? new Date(record.expiresAt) : undefined;
     if (expiresAt && expiresAt.getTime() <= Date.now()) throw new AuthError('expired', 'token expired');

@@ -334,6 +334,7 @@ describe('escalations a user might try', () => {
       ['select public.cancel_task($1)', [fx.b.taskId]],
       ["select public.claim_task($1, 'w')", [fx.b.taskId]],
       ['select public.requeue_stale_tasks(0, 1)', []],
+      ["select public.worker_heartbeat('w')", []],
     ];
     for (const [sql, params] of calls) {
       for (const actor of ['anon', 'userA'] as const) {

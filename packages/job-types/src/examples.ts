@@ -170,6 +170,7 @@ export const SCHEMA_EXAMPLES: Record<string, unknown> = {
     project_id: projectId,
     dependant_on: taskId,
   },
+  CreateTaskResponse: { task_id: taskId, status: 'Task queued' },
   ClaimNextTaskRequest: { worker_id: 'gpu-worker-1', run_type: 'gpu' },
   ClaimedTask: {
     task_id: taskId,

@@ -79,6 +79,39 @@ describe('protocolJob: travel_segment', () => {
     });
     expect(larger.credits).toBe(21);
   });
+
+  it("bounds and prices the Headless worker's fallbacks: its frame target, per-segment overrides, details and phases", () => {
+    const field = (params: unknown) => {
+      const result = protocolJob('travel_segment', params);
+      return result.success ? null : result.error.issues[0]!.path.join('.');
+    };
+    expect(field({ ...segment, segment_frames_target: 82 })).toBe('segment_frames_target');
+    expect(field({ ...segment, individual_segment_params: { num_frames: 500 } })).toBe(
+      'individual_segment_params.num_frames',
+    );
+    expect(field({ ...segment, orchestrator_details: { num_inference_steps: 1000 } })).toBe(
+      'orchestrator_details.num_inference_steps',
+    );
+    expect(field({ ...segment, phase_config: { steps_per_phase: [30, 30] } })).toBe(
+      'phase_config.steps_per_phase',
+    );
+    const large = { ...segment, frames: 9, width: 1280, height: 1280 };
+    const base = mapped('travel_segment', large);
+    // Each reading a worker may take costs what it would run.
+    for (const params of [
+      { segment_frames_target: 81 },
+      { individual_segment_params: { num_frames: 81 } },
+      { orchestrator_details: { segment_frames_expanded: [81] }, segment_index: 0 },
+    ]) {
+      expect(mapped('travel_segment', { ...large, ...params }).credits).toBeGreaterThan(base.credits);
+    }
+    const phased = mapped('travel_segment', {
+      ...segment,
+      frames: 9,
+      phase_config: { steps_per_phase: [20, 20] },
+    });
+    expect(phased.generation?.steps).toBe(40);
+  });
 });
 
 describe('protocolJob: single_image', () => {

@@ -13,6 +13,7 @@ import type { ModelFamily } from './model-family.js';
 import { defaultNegativePrompt } from './queue-job.js';
 import { PROTOCOL_TASK_CATALOG } from './task-catalog.js';
 import {
+  phaseConfigSteps,
   SingleImageParams,
   TravelOrchestratorParams,
   TravelSegmentParams,
@@ -31,7 +32,8 @@ export const PROTOCOL_PARAMS = {
 const JOB_DATA_PARAMS: Record<ProtocolTaskType, z.ZodType<Record<string, unknown>>> = {
   single_image: z.object(SingleImageParams.shape),
   travel_orchestrator: z.object(TravelOrchestratorParams.shape),
-  travel_segment: z.object(TravelSegmentParams.shape),
+  // The worker's copy of the orchestrator's details is for pull-workers: our fleet has the plan.
+  travel_segment: z.object(TravelSegmentParams.shape).omit({ orchestrator_details: true }),
   travel_stitch: z.object(TravelStitchParams.shape),
 };
 
@@ -67,6 +69,17 @@ function singleImageGeneration(params: SingleImageParams, randomSeed: () => numb
   };
 }
 
+/** The steps each phase config a pull-worker may read would run (it takes the first present). */
+function phaseSteps(params: TravelSegmentParams): number[] {
+  return [
+    params.individual_segment_params?.phase_config,
+    params.phase_config,
+    params.orchestrator_details?.phase_config,
+  ]
+    .filter((config) => config !== undefined)
+    .map(phaseConfigSteps);
+}
+
 /**
  * The segment's own frame count (not the preset's): the stitch's length is the sum of the
  * segments' minus the overlaps.
@@ -84,8 +97,18 @@ function travelSegmentGeneration(params: TravelSegmentParams): GenerationParams 
     height: snap(params.height, 'wan'),
     frames: params.frames,
     fps: params.fps ?? preset.fps,
-    steps: largest(params.steps, params.num_inference_steps) ?? preset.steps,
-    guidanceScale: params.guidance_scale ?? params.guidanceScale ?? preset.guidanceScale,
+    steps:
+      largest(
+        params.steps,
+        params.num_inference_steps,
+        params.orchestrator_details?.num_inference_steps,
+        ...phaseSteps(params),
+      ) ?? preset.steps,
+    guidanceScale:
+      params.guidance_scale ??
+      params.guidanceScale ??
+      params.orchestrator_details?.guidance_scale ??
+      preset.guidanceScale,
     numImages: 1,
     enhancePrompt: false,
     referenceImageUrl: null,
@@ -126,7 +149,15 @@ export function protocolJob(
       const segment = parsed.data as TravelSegmentParams;
       const generation = travelSegmentGeneration(segment);
       // Priced at the most frames any spelling asks for, as a pull-worker may render that many.
-      const frames = largest(segment.frames, segment.num_frames, segment.video_length)!;
+      const frames = largest(
+        segment.frames,
+        segment.num_frames,
+        segment.video_length,
+        segment.segment_frames_target,
+        segment.individual_segment_params?.num_frames,
+        // The worker's last fallback: the orchestrator's frames at this segment's index.
+        segment.orchestrator_details?.segment_frames_expanded?.[segment.segment_index],
+      )!;
       const credits = generationCredits({ ...generation, frames });
       return { success: true, data: { generation, params: jobParams, credits } };
     }

@@ -60,6 +60,22 @@ const ResolutionWh = z
     message: `each side must be ${SIZE_LIMITS.wan.min}..${SIZE_LIMITS.wan.max}`,
   });
 
+/**
+ * A pull-worker's phase config (Reigh's advanced mode): the worker runs sum(steps_per_phase)
+ * steps, [2, 2, 2] when the list is absent, so the sum is bounded like `steps`.
+ */
+export const PhaseConfig = z
+  .looseObject({ steps_per_phase: z.array(stepsOf('wan')).min(1).max(8).optional() })
+  .refine((config) => phaseConfigSteps(config) <= WORK_LIMITS.wan.steps, {
+    message: `steps_per_phase must add up to at most ${WORK_LIMITS.wan.steps}`,
+    path: ['steps_per_phase'],
+  });
+
+/** The steps a pull-worker runs for a phase config (source/task_registry.py). */
+export function phaseConfigSteps(config: { steps_per_phase?: number[] | undefined }): number {
+  return (config.steps_per_phase ?? [2, 2, 2]).reduce((sum, steps) => sum + steps, 0);
+}
+
 export const OrchestratorDetails = z
   .looseObject({
     base_prompts_expanded: z.array(Prompt).min(1).max(64),
@@ -72,6 +88,14 @@ export const OrchestratorDetails = z
     input_image_paths_resolved: z.array(z.string()).max(65).optional(),
     shot_id: z.uuid().optional(),
     run_id: z.string().max(200).optional(),
+    // Reigh names the orchestrator with its own text id (`sm_travel_orchestrator_…`), no uuid.
+    orchestrator_task_id: z.string().max(200).optional(),
+    model_name: z.string().max(200).optional(),
+    parent_generation_id: z.string().max(200).optional(),
+    debug_mode_enabled: z.boolean().optional(),
+    // A pull-worker's segment reads these from orchestrator_details when its own params lack them.
+    phase_config: PhaseConfig.optional(),
+    ...workKeys('wan'),
   })
   .refine((details) => details.segment_frames_expanded.length === details.base_prompts_expanded.length, {
     message: 'segment_frames_expanded needs one entry per prompt in base_prompts_expanded',
@@ -84,16 +108,37 @@ export const TravelOrchestratorParams = z
   .meta({ id: 'TravelOrchestratorParams' });
 export type TravelOrchestratorParams = z.infer<typeof TravelOrchestratorParams>;
 
+/**
+ * The keys of a segment's `orchestrator_details` a pull-worker falls back on for work (its frame
+ * count when the segment names none, steps, guidance, phases): bounded like the segment's own.
+ */
+const SegmentOrchestratorDetails = z.looseObject({
+  segment_frames_expanded: z.array(WanFrames).max(64).optional(),
+  phase_config: PhaseConfig.optional(),
+  ...workKeys('wan'),
+});
+
+/** A segment's per-segment overrides, which a pull-worker reads before anything else. */
+const IndividualSegmentParams = z.looseObject({
+  num_frames: WanFrames.optional(),
+  phase_config: PhaseConfig.optional(),
+});
+
 export const TravelSegmentParams = z
   .looseObject({
     orchestrator_run_id: z.string().min(1).max(200),
     orchestrator_task_id: z.uuid(),
+    orchestrator_task_id_ref: z.uuid().optional(),
     segment_index: z.number().int().nonnegative().max(63),
     prompt: Prompt,
     negative_prompt: Prompt.optional(),
     frames: WanFrames,
     num_frames: WanFrames.optional(),
     video_length: WanFrames.optional(),
+    segment_frames_target: WanFrames.optional(),
+    orchestrator_details: SegmentOrchestratorDetails.optional(),
+    individual_segment_params: IndividualSegmentParams.optional(),
+    phase_config: PhaseConfig.optional(),
     frame_overlap_with_previous: z.number().int().nonnegative().max(WORK_LIMITS.wan.frames),
     seed: Seed,
     width: WanSize,
@@ -110,6 +155,7 @@ export const TravelStitchParams = z
   .looseObject({
     orchestrator_run_id: z.string().min(1).max(200),
     orchestrator_task_id: z.uuid(),
+    orchestrator_task_id_ref: z.uuid().optional(),
     segment_task_ids: z.array(z.uuid()).min(1).max(64),
     frame_overlaps: z.array(z.number().int().nonnegative().max(WORK_LIMITS.wan.frames)).max(63),
     fps: z.number().int().min(1).max(FPS_MAX),

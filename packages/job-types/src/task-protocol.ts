@@ -27,6 +27,12 @@ export const CreateTaskRequest = z
   .meta({ id: 'CreateTaskRequest' });
 export type CreateTaskRequest = z.infer<typeof CreateTaskRequest>;
 
+/** Reigh's create-task answer; `status` is the seed's text answer. */
+export const CreateTaskResponse = z
+  .object({ task_id: TaskId, status: z.literal('Task queued') })
+  .meta({ id: 'CreateTaskResponse' });
+export type CreateTaskResponse = z.infer<typeof CreateTaskResponse>;
+
 export const ClaimNextTaskRequest = z
   .looseObject({ worker_id: z.string().min(1).max(200).optional(), run_type: RunType.optional() })
   .meta({ id: 'ClaimNextTaskRequest' });
@@ -49,10 +55,17 @@ const Filename = z
   .max(255)
   .regex(/^[^/\\]+$/, 'must be a file name without folders');
 
+/**
+ * The worker completing, when it says so (the Headless worker does not): a completion naming a
+ * worker other than the one holding the claim is refused (409 naming the holder).
+ */
+const CompletingWorker = z.string().min(1).max(200).optional();
+
 /** Three ways to hand in a result: inline file, a path uploaded earlier, or an external URL. */
 export const CompleteTaskWithFile = z
   .looseObject({
     task_id: TaskId,
+    worker_id: CompletingWorker,
     file_data: Base64,
     filename: Filename,
     /** A video's first frame, stored as its thumbnail. */
@@ -70,11 +83,13 @@ export const CompleteTaskWithFile = z
  */
 export const CompleteTaskWithStoragePath = z.looseObject({
   task_id: TaskId,
+  worker_id: CompletingWorker,
   storage_path: z.string().min(1).max(1024),
   thumbnail_storage_path: z.string().min(1).max(1024).optional(),
 });
 export const CompleteTaskWithLocation = z.looseObject({
   task_id: TaskId,
+  worker_id: CompletingWorker,
   output_location: z.string().min(1).max(4096),
 });
 
@@ -172,10 +187,22 @@ export type PredecessorOutputResponse = z.infer<typeof PredecessorOutputResponse
  */
 export const CompletedSegmentsRequest = z
   .looseObject({
-    run_id: z.string().min(1).max(200),
+    run_id: z.string().min(1).max(200).optional(),
     project_id: z.uuid().optional(),
     orchestrator_task_id: z.uuid().optional(),
+    /** The seed's name for orchestrator_task_id. */
+    orchestrator_id: z.uuid().optional(),
   })
+  .refine(
+    (body) =>
+      body.run_id !== undefined ||
+      body.orchestrator_task_id !== undefined ||
+      body.orchestrator_id !== undefined,
+    {
+      message: 'run_id or orchestrator_task_id (orchestrator_id) is required',
+      path: ['run_id'],
+    },
+  )
   .meta({ id: 'CompletedSegmentsRequest' });
 export const CompletedSegmentsResponse = z
   .array(z.object({ segment_index: z.number().int().nonnegative(), output_location: z.string() }))

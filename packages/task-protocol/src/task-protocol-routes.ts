@@ -1,7 +1,7 @@
 /**
  * The task protocol as one Hono app to mount at the root of queue-api:
  *
- *   POST /functions/v1/create-task            POST /functions/v1/task-counts
+ *   POST /functions/v1/create-task (create_task) POST /functions/v1/task-counts
  *   POST /functions/v1/claim-next-task        POST /functions/v1/generate-upload-url
  *   POST /functions/v1/complete-task          POST /functions/v1/get-predecessor-output
  *   POST /functions/v1/complete_task          POST /functions/v1/get-completed-segments
@@ -32,6 +32,7 @@ import { type RouteContext, resolveSettings, type TaskProtocolDeps } from './set
 /** The functions under /functions/v1: with the rpc, all that a `tasks`-scoped token reaches. */
 export const TASK_PROTOCOL_FUNCTIONS = [
   'create-task',
+  'create_task',
   'claim-next-task',
   'complete-task',
   'complete_task',

@@ -31,7 +31,7 @@ async function create(user: TestUser, prompt: string, extra: Record<string, unkn
     ...extra,
   });
   expect(res.status).toBe(200);
-  expect(await res.text()).toBe('Task queued');
+  expect(await res.json()).toEqual({ task_id: taskId, status: 'Task queued' });
   return taskId;
 }
 

@@ -112,7 +112,12 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
   app.use('/functions/*', authMiddleware({ authenticator }));
   app.route(
     '/storage/v1',
-    createStorageRoutes({ storage, secret: STORAGE_SECRET, publicBuckets: ['travel', 'single_image'] }),
+    createStorageRoutes({
+      storage,
+      secret: STORAGE_SECRET,
+      publicBuckets: ['travel', 'single_image'],
+      publicBucketAliases: { image_uploads: ['travel', 'single_image'] },
+    }),
   );
   app.route('/', taskProtocolRoutes(deps));
   const server: ServerType = await new Promise((resolve) => {

@@ -193,6 +193,7 @@ describe('a Headless-style pull-worker', () => {
       success: true,
       worker_id: WORKER,
       task_heartbeat: true,
+      claims_kept: 1,
       logs_received: 1,
     });
   });

@@ -114,7 +114,8 @@ describe('rpc allow-list', () => {
         403,
         '42501',
       ],
-      [await rpc('func_worker_heartbeat_with_logs', { worker_id_param: 'w' }, h.alice.pat), 403, '42501'],
+      // A user's session is no worker (a `tasks` token is).
+      [await rpc('func_worker_heartbeat_with_logs', { worker_id_param: 'w' }, h.alice.jwt), 403, '42501'],
       [await rpc('func_update_task_status', { p_task: taskId }), 404, 'PGRST202'],
     ];
     await rpc('complete_task_with_timing', {

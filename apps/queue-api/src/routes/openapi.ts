@@ -59,7 +59,11 @@ export const API_OPERATIONS: Record<string, Record<string, Operation>> = {
     },
   },
   '/functions/v1/create-task': {
-    post: { summary: 'Task protocol: create a task', request: 'CreateTaskRequest', response: 'ApiErrorBody' },
+    post: {
+      summary: 'Task protocol: create a task',
+      request: 'CreateTaskRequest',
+      response: 'CreateTaskResponse',
+    },
   },
   '/functions/v1/claim-next-task': {
     post: {

@@ -2,7 +2,7 @@
  * `POST /functions/v1/queue-job` (docs/ARCHITECTURE.md, "queue-job, end to end") and `POST /functions/v1/calculate-task-cost`,
  * which prices the same body without queuing it.
  */
-import { getUser } from '@gpuq/auth';
+import { getPrincipal, getUser } from '@gpuq/auth';
 import { HttpError, readJsonText } from '@gpuq/http';
 import {
   creditCost,
@@ -17,6 +17,7 @@ import type { ApiHonoEnv } from '../hono-env.js';
 import { QueueLengthCache } from '../jobs/queue-length-cache.js';
 import { submitJob } from '../jobs/submit-job.js';
 import type { ApiServices } from '../services.js';
+import { namesTask, taskCost } from './task-cost-by-id.js';
 
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,200}$/;
 
@@ -67,8 +68,9 @@ export function queueJobRoutes(services: ApiServices): Hono<ApiHonoEnv> {
   });
 
   app.post('/functions/v1/calculate-task-cost', async (c) => {
-    getUser(c);
     const { body } = await readJsonText(c);
+    if (namesTask(body)) return c.json(await taskCost(services.db, getPrincipal(c), body));
+    getUser(c);
     const request = parseRequest(body);
     return c.json({ jobType: request.jobType, credits: creditCost(request) });
   });

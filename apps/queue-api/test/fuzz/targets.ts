@@ -750,6 +750,11 @@ export function fuzzTargets(ctx: FuzzContext): FuzzTarget[] {
       requests: post('POST /functions/v1/create-task', fn('create-task'), createTaskBody, createTaskRefused),
     },
     {
+      name: 'create_task',
+      runs: 200,
+      requests: post('POST /functions/v1/create_task', fn('create_task'), createTaskBody, createTaskRefused),
+    },
+    {
       name: 'claim-next-task',
       runs: 300,
       requests: post(

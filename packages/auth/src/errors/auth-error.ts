@@ -1,4 +1,8 @@
-/** 401: no credentials, or credentials that prove nothing (bad, expired, revoked, unknown). */
+/**
+ * 401: no credentials, or credentials that prove nothing (bad, expired, revoked, unknown). One
+ * exception, as the seed's edge functions answer it: a well-formed personal access token that no
+ * one holds (`unknown_pat`) is 403, while a malformed token stays 401.
+ */
 import { AuthHttpError } from './auth-http-error.js';
 
 /** Why authentication failed, for logs and metrics; clients see only the message. */
@@ -13,16 +17,18 @@ export type AuthFailureReason =
   | 'claims'
   | 'unknown_key'
   | 'unknown_token'
+  | 'unknown_pat'
   | 'revoked';
 
 export class AuthError extends AuthHttpError {
   override readonly name = 'AuthError';
-  readonly code = 'unauthorized' as const;
+  readonly code: 'unauthorized' | 'forbidden';
   readonly reason: AuthFailureReason;
 
   constructor(reason: AuthFailureReason, message: string, options: { cause?: unknown } = {}) {
-    super(401, message, options);
+    super(reason === 'unknown_pat' ? 403 : 401, message, options);
     this.reason = reason;
+    this.code = reason === 'unknown_pat' ? 'forbidden' : 'unauthorized';
   }
 
   // RFC 6750: a request without a token gets the bare challenge, a bad token gets invalid_token.

@@ -26,16 +26,21 @@ export interface WorkerHeartbeatInput {
   logs?: unknown[];
   currentTaskId?: string | null;
   status?: string;
+  /** Keep only this user's claims alive (a user's token); null/absent: the service role. */
+  userId?: string | null;
 }
 
-/** The Headless worker's `func_worker_heartbeat_with_logs` rpc; returns its JSON answer. */
+/**
+ * The Headless worker's `func_worker_heartbeat_with_logs` rpc: keeps every HTTP claim the worker
+ * holds alive (its heartbeat names no task); returns its JSON answer.
+ */
 export async function workerHeartbeat(
   db: Queryable,
   input: WorkerHeartbeatInput,
 ): Promise<Record<string, unknown>> {
   const [row] = await queryRows<{ answer: Record<string, unknown> }>(
     db,
-    'select public.func_worker_heartbeat_with_logs($1, $2, $3, $4::jsonb, $5, $6) as answer',
+    'select public.worker_heartbeat($1, $2, $3, $4::jsonb, $5, $6, $7) as answer',
     [
       input.workerId,
       input.vramTotalMb ?? null,
@@ -43,6 +48,7 @@ export async function workerHeartbeat(
       JSON.stringify(input.logs ?? []),
       input.currentTaskId ?? null,
       input.status ?? 'active',
+      input.userId ?? null,
     ],
   );
   return row?.answer ?? {};

@@ -17,6 +17,8 @@ export interface Task {
   userId: string;
   workerId: string | null;
   claimedBy: ClaimedBy | null;
+  /** The worker whose silent HTTP claim was returned to Queued (its late completion is kept). */
+  requeuedFromWorkerId: string | null;
   /** Attempts lost to a missing heartbeat (HTTP claims). */
   attempts: number;
   /** The fence: newest BullMQ attempt that reported. */

@@ -118,6 +118,7 @@ export function defineWorkerScenarios(engine: string, getDb: () => Database): vo
         success: true,
         worker_id: 'headless-hb',
         task_heartbeat: true,
+        claims_kept: 1,
         logs_received: 2,
       });
     });

@@ -45,6 +45,12 @@ export interface StorageRoutesOptions {
   origin?: string;
   /** Buckets whose objects `/object/public/...` serves without a signature. Default none. */
   publicBuckets?: readonly string[];
+  /**
+   * Public names that serve an object of the same path from the first of these public buckets
+   * holding it. The Headless worker builds `/object/public/image_uploads/<storage_path>` itself for
+   * files it uploaded through generate-upload-url, which stores them in the task's bucket.
+   */
+  publicBucketAliases?: Readonly<Record<string, readonly string[]>>;
   /** Clock in ms, for tests; default `Date.now`. */
   now?: () => number;
 }
@@ -64,6 +70,18 @@ export function createStorageRoutes(options: StorageRoutesOptions): Hono {
   };
   const host = options.origin ? new URL(options.origin).host : undefined;
   const app = new Hono();
+
+  async function aliasedBucket(name: string, path: string): Promise<string | null> {
+    for (const bucket of options.publicBucketAliases?.[name] ?? []) {
+      if (!publicBuckets.has(bucket)) continue;
+      const found = await storage.stat(bucket, path).then(
+        () => true,
+        () => false,
+      );
+      if (found) return bucket;
+    }
+    return null;
+  }
 
   app.use('*', async (c, next) => {
     await next();
@@ -89,8 +107,10 @@ export function createStorageRoutes(options: StorageRoutesOptions): Hono {
     });
   });
 
-  app.on(['GET', 'HEAD'], `/object/public/${OBJECT}`, (c) => {
-    const { bucket, path } = checkedObject(c.req.param());
+  app.on(['GET', 'HEAD'], `/object/public/${OBJECT}`, async (c) => {
+    const named = checkedObject(c.req.param());
+    const { path } = named;
+    const bucket = (await aliasedBucket(named.bucket, path)) ?? named.bucket;
     // Same answer as a missing object: a private bucket's contents are nobody's business.
     if (!publicBuckets.has(bucket)) throw new StorageObjectNotFound(bucket, path);
     const cacheControl = 'public, max-age=3600';

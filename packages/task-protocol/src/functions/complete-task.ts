@@ -10,6 +10,7 @@ import type { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { completeWithOutput } from '../actions/complete.js';
 import { resolveOutput } from '../output/resolve-output.js';
+import { assertCompletableBy } from '../recovery/late-completion.js';
 import { callerScope, taskInScope } from '../scope.js';
 import type { RouteContext } from '../settings.js';
 
@@ -32,9 +33,7 @@ export function completeTaskRoutes(app: Hono<AuthEnv>, ctx: RouteContext): void 
       const scope = callerScope(c);
       const body = await parseJsonBody(c, CompleteTaskRequest);
       const task = await taskInScope(ctx.db, scope, body.task_id);
-      if (task.status === 'Queued') {
-        throw new HttpError(409, 'conflict', `task ${task.id} is Queued: claim it before completing it`);
-      }
+      assertCompletableBy(task, body.worker_id);
       if (task.status === 'Failed' || task.status === 'Cancelled') {
         throw new HttpError(409, 'conflict', `task ${task.id} is already ${task.status}`);
       }

@@ -124,9 +124,13 @@ export const RPC_FUNCTIONS: Record<string, RpcFunction> = {
       status_param: z.string().max(50).nullish(),
     }),
     async (ctx, scope, args) => {
-      // Workers are fleet state: the heartbeat guardian sends the service key (as `apikey`).
-      serviceOnly(scope, 'func_worker_heartbeat_with_logs');
+      // Workers are fleet state: the heartbeat guardian sends the service key or a pull-worker's
+      // `tasks`-scoped token (as `apikey`); that token keeps only its own user's claims alive.
+      if (scope.userId !== null && !scope.registersWorkers) {
+        serviceOnly(scope, 'func_worker_heartbeat_with_logs');
+      }
       return workerHeartbeat(ctx.db, {
+        userId: scope.userId,
         workerId: args.worker_id_param,
         vramTotalMb: args.vram_total_mb_param ?? null,
         vramUsedMb: args.vram_used_mb_param ?? null,

@@ -36,14 +36,18 @@ export async function createTravel(tx: Transaction, input: CreateTravelInput): P
   const orchestratorTaskId = input.taskId ?? randomUUID();
   const details = input.params.orchestrator_details;
   const segmentTaskIds = details.segment_frames_expanded.map(() => randomUUID());
-  const plan = planTravel(details, { orchestratorTaskId, segmentTaskIds });
+  const plan = planTravel(details, { orchestratorTaskId, segmentTaskIds, projectId: input.projectId });
   const owner = { userId: input.userId, projectId: input.projectId };
 
   await createTask(tx, {
     ...owner,
     taskId: orchestratorTaskId,
     taskType: 'travel_orchestrator',
-    params: { ...input.params, orchestrator_run_id: plan.runId },
+    params: {
+      ...input.params,
+      orchestrator_details: plan.orchestratorDetails,
+      orchestrator_run_id: plan.runId,
+    },
   });
   const segments: Task[] = [];
   for (const [i, params] of plan.segments.entries()) {

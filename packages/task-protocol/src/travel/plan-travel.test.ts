@@ -39,13 +39,41 @@ describe('planTravel', () => {
     });
     // Segments carry the shot under another name: only the stitch yields the shot's generation.
     expect(plan.segments[0]).not.toHaveProperty('shot_id');
-    expect(plan.stitch).toEqual({
+    expect(plan.stitch).toMatchObject({
       orchestrator_run_id: ids.orchestratorTaskId,
       orchestrator_task_id: ids.orchestratorTaskId,
       segment_task_ids: ['s0', 's1', 's2'],
       frame_overlaps: [4, 6],
       fps: 16,
       shot_id: '0b7e9d2c-5a41-4e36-9a0f-1c2d3e4f5a6b',
+    });
+  });
+
+  it("gives each segment and the stitch the keys the Headless worker's handlers read", () => {
+    const plan = planTravel(details(), { ...ids, projectId: 'p1' });
+    // source/task_registry.py reads these three and orchestrator_details (or fails the segment).
+    expect(plan.segments[2]).toMatchObject({
+      orchestrator_task_id_ref: ids.orchestratorTaskId,
+      orchestrator_run_id: ids.orchestratorTaskId,
+      segment_index: 2,
+      project_id: 'p1',
+      is_first_segment: false,
+      is_last_segment: true,
+      segment_frames_target: 17,
+      frame_overlap_from_previous: 6,
+      frame_overlap_with_next: 0,
+      base_prompt: 'dusk',
+      parsed_resolution_wh: '832x480',
+      orchestrator_details: { num_new_segments_to_generate: 3, run_id: ids.orchestratorTaskId },
+    });
+    // _handle_travel_stitch_task requires orchestrator_task_id_ref, orchestrator_run_id and
+    // orchestrator_details, and reads num_new_segments_to_generate and parsed_resolution_wh there.
+    expect(plan.stitch).toMatchObject({
+      orchestrator_task_id_ref: ids.orchestratorTaskId,
+      orchestrator_run_id: ids.orchestratorTaskId,
+      project_id: 'p1',
+      frame_overlap_settings_expanded: [4, 6],
+      orchestrator_details: { num_new_segments_to_generate: 3, parsed_resolution_wh: '832x480' },
     });
   });
 
