@@ -65,6 +65,13 @@ export const API_OPERATIONS: Record<string, Record<string, Operation>> = {
       response: 'CreateTaskResponse',
     },
   },
+  '/functions/v1/create_task': {
+    post: {
+      summary: 'Task protocol: create-task under the name some clients call',
+      request: 'CreateTaskRequest',
+      response: 'CreateTaskResponse',
+    },
+  },
   '/functions/v1/claim-next-task': {
     post: {
       summary: 'Task protocol: claim the oldest claimable task',
