@@ -1,0 +1,191 @@
+/**
+ * Task types as data, through a real queue-api (HTTP, Postgres, Redis): create-task accepts the
+ * reference frontend's and the pull-worker's types from the task_types table, reserves what the
+ * table prices them at, and leaves them for pull-workers (claimable over HTTP, never on a BullMQ
+ * queue); an unknown type is a 400 naming where types are registered, creating and charging
+ * nothing; a type added with the `task-types` command is accepted at once.
+ */
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { getTask } from '@gpuq/db';
+import { QueueName } from '@gpuq/job-types';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type ApiHarness, startApi } from './api-harness.js';
+import { createTask, credits, newUser, SERVICE_TOKEN, taskRows } from './security/protocol-helpers.js';
+
+const run = promisify(execFile);
+const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+/** 1x1 PNG, as a pull-worker uploads an image result. */
+const PNG_1X1 = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8DwHwAFBQIAX8jx0gAAAABJRU5ErkJggg==',
+  'base64',
+);
+
+let api: ApiHarness;
+beforeAll(async () => {
+  api = await startApi({ GPUQ_SIGNUP_CREDITS: '100' });
+});
+afterAll(async () => {
+  await api?.close();
+});
+
+/** Whether a task has a job (in any state) on either of our fleet's queues (job id = task id). */
+async function onFleetQueue(taskId: string): Promise<boolean> {
+  for (const queue of QueueName.options) {
+    if (await api.services.queues.queue(queue).getJob(taskId)) return true;
+  }
+  return false;
+}
+
+async function claim(runType: 'gpu' | 'api'): Promise<Response> {
+  return api.request('/functions/v1/claim-next-task', {
+    token: SERVICE_TOKEN,
+    json: { worker_id: `${runType}-worker-1`, run_type: runType },
+  });
+}
+
+/** Runs the task-types command from source as an admin would, against the api's database. */
+async function taskTypesCommand(
+  ...args: string[]
+): Promise<{ stdout: string; stderr: string; code: number }> {
+  try {
+    const { stdout, stderr } = await run(
+      process.execPath,
+      ['--conditions=source', '--import', 'tsx', 'packages/db/src/cli/task-types.ts', ...args],
+      { cwd: REPO_ROOT, env: { ...process.env, DATABASE_URL: api.env.DATABASE_URL } },
+    );
+    return { stdout, stderr, code: 0 };
+  } catch (error) {
+    const failed = error as { stdout: string; stderr: string; code: number };
+    return { stdout: failed.stdout, stderr: failed.stderr, code: failed.code };
+  }
+}
+
+describe('reference task types', () => {
+  it('creates them at the table price, keeps them off BullMQ and hands them to pull-workers', async () => {
+    const user = await newUser(api);
+    // qwen_image: per_unit 0.039 -> 1; wgp: 0.01/s x 180 s -> 2; join_clips_orchestrator: its
+    // children pay -> 0; individual_travel_segment: 0.0278/s x 180 s -> 6.
+    const expected = { qwen_image: 1, wgp: 2, join_clips_orchestrator: 0, individual_travel_segment: 6 };
+    const ids: Record<string, string> = {};
+    for (const taskType of Object.keys(expected)) {
+      const response = await createTask(api, user.token, {
+        task_type: taskType,
+        project_id: user.projectId,
+        params: { prompt: 'a lighthouse', resolution: '1024x1024', worker_key: { kept: true } },
+      });
+      expect(response.status, taskType).toBe(200);
+      ids[taskType] = response.headers.get('x-task-id')!;
+    }
+    expect(await credits(api, user.userId)).toBe(100 - 9);
+    for (const [taskType, cost] of Object.entries(expected)) {
+      const task = (await getTask(api.services.db, { taskId: ids[taskType]! }))!;
+      expect({ type: task.taskType, cost: task.cost, status: task.status }).toEqual({
+        type: taskType,
+        cost,
+        status: 'Queued',
+      });
+      expect(task.params).toMatchObject({ worker_key: { kept: true } });
+    }
+    for (const taskId of Object.values(ids)) expect(await onFleetQueue(taskId)).toBe(false);
+
+    // An API-only worker gets the api type; GPU workers get the rest, oldest first.
+    const apiClaim = await claim('api');
+    expect(apiClaim.status).toBe(200);
+    expect(await apiClaim.json()).toMatchObject({ task_id: ids.qwen_image, task_type: 'qwen_image' });
+    const gpuClaims: string[] = [];
+    for (let i = 0; i < 3; i += 1) {
+      const response = await claim('gpu');
+      expect(response.status).toBe(200);
+      gpuClaims.push(((await response.json()) as { task_type: string }).task_type);
+    }
+    expect(gpuClaims).toEqual(['wgp', 'join_clips_orchestrator', 'individual_travel_segment']);
+    expect((await claim('gpu')).status).toBe(204);
+    for (const taskId of Object.values(ids)) expect(await onFleetQueue(taskId)).toBe(false);
+
+    // The worker completes it; its output is stored in the reference frontend's bucket.
+    const done = await api.request('/functions/v1/complete-task', {
+      token: SERVICE_TOKEN,
+      json: { task_id: ids.qwen_image, file_data: PNG_1X1.toString('base64'), filename: 'lighthouse.png' },
+    });
+    expect(done.status).toBe(200);
+    const completed = (await getTask(api.services.db, { taskId: ids.qwen_image! }))!;
+    expect(completed.status).toBe('Complete');
+    expect(completed.outputLocation).toContain('image_uploads');
+  });
+
+  it('keeps the built-in types on our fleet, priced by code', async () => {
+    const user = await newUser(api);
+    const response = await createTask(api, user.token, {
+      task_type: 'single_image',
+      project_id: user.projectId,
+      params: { prompt: 'a fox' },
+    });
+    expect(response.status).toBe(200);
+    const taskId = response.headers.get('x-task-id')!;
+    expect(await onFleetQueue(taskId)).toBe(true);
+    expect(await credits(api, user.userId)).toBe(99);
+  });
+});
+
+describe('unknown task types', () => {
+  it('answers 400 naming the registry, creating and charging nothing', async () => {
+    const user = await newUser(api);
+    for (const taskType of ['no_such_type', 'video_fast']) {
+      const response = await createTask(api, user.token, {
+        task_type: taskType,
+        project_id: user.projectId,
+        params: { prompt: 'x' },
+      });
+      expect(response.status, taskType).toBe(400);
+      const { error } = (await response.json()) as {
+        error: { code: string; field: string; message: string };
+      };
+      expect(error).toMatchObject({ code: 'invalid_request', field: 'task_type' });
+      expect(error.message).toContain(taskType);
+      expect(error.message).toContain('task_types table');
+      expect(error.message).toContain('pnpm task-types add');
+    }
+    expect(await taskRows(api, user.userId)).toBe(0);
+    expect(await credits(api, user.userId)).toBe(100);
+  });
+});
+
+describe('the task-types command', () => {
+  it('adds a type that create-task then accepts at its price, and lists it', async () => {
+    const user = await newUser(api);
+    const body = { task_type: 'lab_relight', project_id: user.projectId, params: { prompt: 'dusk' } };
+    expect((await createTask(api, user.token, body)).status).toBe(400);
+
+    const added = await taskTypesCommand(
+      'add',
+      'lab_relight',
+      '--category',
+      'processing',
+      '--run-type',
+      'api',
+      '--unit-cost',
+      '2.5',
+      '--content-type',
+      'image',
+    );
+    expect(added.code, added.stderr).toBe(0);
+    expect(added.stdout).toContain('added lab_relight: 3 credits per task');
+
+    const response = await createTask(api, user.token, body);
+    expect(response.status).toBe(200);
+    const taskId = response.headers.get('x-task-id')!;
+    expect(await credits(api, user.userId)).toBe(97);
+    expect(await onFleetQueue(taskId)).toBe(false);
+    const claimed = await claim('api');
+    expect(await claimed.json()).toMatchObject({ task_id: taskId, task_type: 'lab_relight' });
+
+    const listed = await taskTypesCommand('list');
+    expect(listed.stdout).toMatch(/lab_relight +api +processing +per_unit +3 credits +pull-workers +admin/);
+
+    const again = await taskTypesCommand('add', 'lab_relight', '--category', 'processing');
+    expect(again.code).toBe(1);
+    expect(again.stderr).toContain('already registered');
+  });
+});
