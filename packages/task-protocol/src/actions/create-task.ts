@@ -33,7 +33,8 @@ interface CheckedTask {
 /** Built-in types are checked and priced by code; any other must be registered (task_types). */
 async function checkedTask(ctx: RouteContext, body: CreateTaskRequest): Promise<CheckedTask> {
   if (!isProtocolTaskType(body.task_type)) {
-    return { params: body.params, ...(await registeredTaskType(ctx, body.task_type)) };
+    const { credits, runType } = await registeredTaskType(ctx.db, body.task_type);
+    return { params: body.params, credits, runType };
   }
   const checked = protocolJob(body.task_type, body.params);
   if (checked.success) {

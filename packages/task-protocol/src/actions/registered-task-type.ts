@@ -4,18 +4,23 @@
  * An unknown or disabled type is a 400 naming where types are registered, before anything is
  * written.
  */
-import { getTaskType } from '@gpuq/db';
+import { getTaskType, type Queryable } from '@gpuq/db';
 import { HttpError } from '@gpuq/http';
-import { type RunType, registeredTaskCredits, TASK_TYPE_REGISTRY_HINT } from '@gpuq/job-types';
-import type { RouteContext } from '../settings.js';
+import {
+  type BillingType,
+  type RunType,
+  registeredTaskCredits,
+  TASK_TYPE_REGISTRY_HINT,
+} from '@gpuq/job-types';
 
 export interface RegisteredTaskType {
   credits: number;
   runType: RunType;
+  billingType: BillingType;
 }
 
-export async function registeredTaskType(ctx: RouteContext, taskType: string): Promise<RegisteredTaskType> {
-  const record = await getTaskType(ctx.db, taskType);
+export async function registeredTaskType(db: Queryable, taskType: string): Promise<RegisteredTaskType> {
+  const record = await getTaskType(db, taskType);
   if (!record?.isActive) {
     const state = record ? 'is disabled' : 'is not a known task type';
     throw new HttpError(
@@ -27,5 +32,5 @@ export async function registeredTaskType(ctx: RouteContext, taskType: string): P
       },
     );
   }
-  return { credits: registeredTaskCredits(record), runType: record.runType };
+  return { credits: registeredTaskCredits(record), runType: record.runType, billingType: record.billingType };
 }
