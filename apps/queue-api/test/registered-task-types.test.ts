@@ -11,6 +11,7 @@ import { promisify } from 'node:util';
 import { getTask } from '@gpuq/db';
 import { QueueName } from '@gpuq/job-types';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { backlogSeconds } from '../src/metrics/backlog.js';
 import { type ApiHarness, startApi } from './api-harness.js';
 import { createTask, credits, newUser, SERVICE_TOKEN, taskRows } from './security/protocol-helpers.js';
 
@@ -113,6 +114,37 @@ describe('reference task types', () => {
     const completed = (await getTask(api.services.db, { taskId: ids.qwen_image! }))!;
     expect(completed.status).toBe('Complete');
     expect(completed.outputLocation).toContain('image_uploads');
+  });
+
+  it("lists and cancels them as the owner's jobs, outside our fleets' queues and backlog", async () => {
+    const user = await newUser(api);
+    const backlogBefore = await backlogSeconds(api.services.db);
+    const response = await createTask(api, user.token, {
+      task_type: 'wgp',
+      project_id: user.projectId,
+      params: { prompt: 'upscale' },
+    });
+    const taskId = response.headers.get('x-task-id')!;
+    expect(await credits(api, user.userId)).toBe(98);
+    expect(await backlogSeconds(api.services.db)).toEqual(backlogBefore);
+
+    const listed = await api.request('/v1/jobs', { token: user.token });
+    expect(listed.status).toBe(200);
+    const { jobs } = (await listed.json()) as { jobs: Array<Record<string, unknown>> };
+    expect(jobs).toEqual([
+      expect.objectContaining({
+        id: taskId,
+        jobType: 'wgp',
+        queue: null,
+        status: 'queued',
+        queuePosition: 1,
+      }),
+    ]);
+
+    const cancelled = await api.request(`/v1/jobs/${taskId}/cancel`, { token: user.token, method: 'POST' });
+    expect(cancelled.status).toBe(200);
+    expect(await cancelled.json()).toMatchObject({ job: { id: taskId, status: 'cancelled', queue: null } });
+    expect(await credits(api, user.userId)).toBe(100);
   });
 
   it('keeps the built-in types on our fleet, priced by code', async () => {

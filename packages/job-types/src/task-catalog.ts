@@ -92,3 +92,8 @@ export function taskOutputSpec(taskType: string): Pick<TaskSpec, 'bucket' | 'pro
   if (isJobType(taskType) || isProtocolTaskType(taskType)) return taskSpec(taskType);
   return { bucket: REGISTERED_TASK_BUCKET, producesGeneration: false };
 }
+
+/** The BullMQ queue of a catalog type; null for a registered type, which pull-workers claim. */
+export function fleetQueueOf(taskType: string): QueueName | null {
+  return isJobType(taskType) || isProtocolTaskType(taskType) ? taskSpec(taskType).queue : null;
+}
