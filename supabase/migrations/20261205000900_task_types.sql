@@ -22,12 +22,15 @@
 -- RLS: readable by every signed-in user (the frontend reads it through PostgREST), written only
 -- by the service role (the command runs as the database owner).
 
+-- The name check below runs as whoever writes the row: only the service (and the owner) may.
 create function private.is_queue_job_type(p_name text) returns boolean
-language sql immutable
+language sql immutable security definer
 set search_path = ''
 as $$
   select p_name = any (private.queue_job_types())
 $$;
+revoke all on function private.is_queue_job_type(text) from public, anon, authenticated;
+grant execute on function private.is_queue_job_type(text) to service_role;
 
 create table public.task_types (
   name text primary key check (name ~ '^[a-z0-9_]{1,64}$' and not private.is_queue_job_type(name)),

@@ -96,6 +96,16 @@ async function main(): Promise<void> {
       );
       return;
     }
+    const header = [
+      'name'.padEnd(28),
+      'run ',
+      'category'.padEnd(14),
+      'billing'.padEnd(11),
+      'reserves'.padEnd(12),
+      'runs on'.padEnd(13),
+      'source',
+    ];
+    process.stdout.write(`${header.join(' ')}\n`);
     for (const record of await listTaskTypes(db)) process.stdout.write(`${describe(record)}\n`);
   } finally {
     await db.close();
