@@ -61,7 +61,21 @@ export function createApp(deps: AppDeps): Hono {
   // Browser APIs only: operator pages are same-origin and must not be readable cross-site.
   const browserApi = cors({
     origin: deps.corsOrigins.includes('*') ? '*' : deps.corsOrigins,
-    allowHeaders: ['authorization', 'x-client-info', 'apikey', 'content-type', 'idempotency-key', 'x-region'],
+    allowHeaders: [
+      'authorization',
+      'x-client-info',
+      'apikey',
+      'content-type',
+      'idempotency-key',
+      'x-region',
+      // supabase-js table reads on /rest/v1: counts, ranges, schema; the count comes back in Content-Range.
+      'prefer',
+      'range',
+      'range-unit',
+      'accept-profile',
+      'content-profile',
+    ],
+    exposeHeaders: ['content-range'],
     allowMethods: ['GET', 'POST', 'PUT', 'DELETE', 'OPTIONS'],
     maxAge: 600,
   });

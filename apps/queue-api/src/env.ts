@@ -1,5 +1,5 @@
 /**
- * queue-api settings (DESIGN.md section 8), parsed once at start-up. In production a missing
+ * queue-api settings (docs/CONFIGURATION.md is generated from this schema), parsed once at start-up. In production a missing
  * secret is a start-up error; in development it is generated and reported, so the local start
  * command works on a fresh machine.
  */
@@ -20,7 +20,9 @@ import {
 import { z } from 'zod';
 
 const Schema = z.object({
+  /** `production` requires every secret; otherwise missing secrets are generated and reported. */
   NODE_ENV: NodeEnv,
+  /** pino log level. */
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** queue-api port. */
   PORT: Port.default(8787),
@@ -57,6 +59,7 @@ const Schema = z.object({
   CALLBACK_SECRET: z.string().min(16).optional(),
   /** Bull Board sign-in by basic auth (an admin's JWT works too). */
   GPUQ_ADMIN_USER: z.string().min(1).optional(),
+  /** The basic-auth operator's password; set with GPUQ_ADMIN_USER. */
   GPUQ_ADMIN_PASSWORD: z.string().min(8).optional(),
   /** Allowed browser origins, comma-separated; `*` in development, none in production by default. */
   CORS_ORIGINS: z.string().optional(),
@@ -66,6 +69,7 @@ const Schema = z.object({
   MAX_JOBS_IN_FLIGHT: PositiveInt.default(10),
   /** The rate limiter over Upstash's REST protocol instead of REDIS_URL. */
   UPSTASH_REDIS_REST_URL: z.url().optional(),
+  /** The Upstash REST token; set with UPSTASH_REDIS_REST_URL. */
   UPSTASH_REDIS_REST_TOKEN: z.string().optional(),
   /** Request body limit. */
   BODY_LIMIT_BYTES: PositiveInt.default(65_536),
@@ -157,3 +161,6 @@ export function loadApiEnv(env: Env): ApiEnv {
   const storagePublicUrl = (rest.STORAGE_PUBLIC_URL ?? publicUrl).replace(/\/+$/, '');
   return { ...rest, secrets, corsOrigins, publicUrl, storagePublicUrl };
 }
+
+/** The schema itself, for docs/CONFIGURATION.md. */
+export { Schema as ApiSettingsSchema };

@@ -1,4 +1,4 @@
-/** Starts queue-api with the settings of its environment (DESIGN.md section 8). */
+/** Starts queue-api with the settings of its environment (docs/CONFIGURATION.md). */
 import { ConfigError } from '@gpuq/config';
 import { createLogger } from '@gpuq/logger';
 import { evictionPolicy } from '@gpuq/queue';

@@ -94,7 +94,12 @@ export async function openServices(env: ApiEnv, logger: Logger): Promise<ApiServ
   await whenReady(redis, 5_000).catch(() =>
     logger.error('Redis is not reachable at start-up; jobs wait for the reconciler'),
   );
-  const queues = new JobQueues({ connection: redis, prefix: env.QUEUE_PREFIX });
+  const queues = new JobQueues({
+    connection: redis,
+    prefix: env.QUEUE_PREFIX,
+    // The connection's own listener above reports the outage.
+    onError: (error) => logger.debug({ err: error.message }, 'queue connection error'),
+  });
 
   const storageSecret = deriveStorageUrlSecret(env.secrets.callbackSecret.value);
   const storage =

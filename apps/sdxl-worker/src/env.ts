@@ -12,3 +12,6 @@ export type SdxlWorkerSettings = z.infer<typeof Schema>;
 export function loadSdxlWorkerSettings(env: Env): SdxlWorkerSettings {
   return parseEnv('sdxl-worker', Schema, env);
 }
+
+/** The schema itself, for docs/CONFIGURATION.md. */
+export { Schema as SdxlWorkerSettingsSchema };

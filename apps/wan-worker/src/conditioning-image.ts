@@ -2,9 +2,9 @@
  * The image an image-to-video checkpoint starts a job from, and what the job records about it.
  * A travel segment with a predecessor starts from the predecessor's frames: the first frame they
  * share (so the crossfaded overlap joins like frames), or its last frame when they share none
- * (DESIGN.md section 5). Otherwise the job's stored conditioning image (referenceImageUrl, a
- * travel's start image). Text-to-video checkpoints take no image: nothing is read, and a travel's
- * overlap is only crossfaded at the stitch.
+ * (as the travel's segments are cut). Otherwise the job's stored conditioning image
+ * (referenceImageUrl, a travel's start image). Text-to-video checkpoints take no image: nothing
+ * is read, and a travel's overlap is only crossfaded at the stitch.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';

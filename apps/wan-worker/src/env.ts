@@ -19,3 +19,6 @@ export type WanWorkerSettings = z.infer<typeof Schema>;
 export function loadWanWorkerSettings(env: Env): WanWorkerSettings {
   return parseEnv('wan-worker', Schema, env);
 }
+
+/** The schema itself, for docs/CONFIGURATION.md. */
+export { Schema as WanWorkerSettingsSchema };

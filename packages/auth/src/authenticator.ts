@@ -1,5 +1,5 @@
 /**
- * The one place a bearer token becomes a principal (issue 5 "Auth"), in this order:
+ * The one place a bearer token becomes a principal, in this order:
  * 1. the service-role key (constant-time compare) → service;
  * 2. anything shaped like a JWT → verified (HS256 secret or the project's JWKS) → service or user;
  * 3. anything else → a personal access token, looked up by SHA-256 hash → its owner.

@@ -1,5 +1,5 @@
 /**
- * Setting types several apps share (DESIGN.md section 8). Each app composes its own `env.ts` from
+ * Setting types several apps share (docs/CONFIGURATION.md lists every variable). Each app composes its own `env.ts` from
  * these, so one variable means the same thing everywhere.
  */
 import { randomBytes } from 'node:crypto';

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# One device session's whole GPU work for the engine, in priority order (issue 10), each stage
+# One device session's whole GPU work for the engine, in priority order (correctness first, then speed), each stage
 # under its own time limit so that the run fits one 10-minute device call:
 #   1. environment (GPU, driver, nvcc, cmake, torch)            -> $OUT/env.txt
 #   2. configure + build with nvcc (sm_90a + compute_90 PTX)      -> $OUT/logs/build.log, sass summary

@@ -1,6 +1,6 @@
 /**
  * `POST /functions/v1/job-callback`: what a worker reports about one job, and the headers that sign
- * it (DESIGN.md section 4).
+ * it (docs/CALLBACK_PROTOCOL.md).
  */
 import { z } from 'zod';
 import { INT32_MAX } from './limits.js';

@@ -30,7 +30,7 @@ describe('routing table', () => {
     expect(spec.queue).toBe(MODEL_FAMILIES[spec.family].queue);
   });
 
-  it('prices and times each type as DESIGN.md section 2 sets them', () => {
+  it('prices and times each type as the published price list sets them', () => {
     const credits = Object.fromEntries(JobType.options.map((type) => [type, JOB_CATALOG[type].credits]));
     expect(credits).toEqual({
       sdxl_image_fast: 1,

@@ -44,6 +44,23 @@ const generation = {
   referenceImageUrl: null,
 };
 
+const project = {
+  id: '6f1c2b0e-8d3a-4c5e-9f70-1a2b3c4d5e6f',
+  name: 'posters',
+  isDefault: false,
+  createdAt: at,
+};
+const token = {
+  id: '0b9e8d7c-6a5f-4e3d-8c2b-1a0f9e8d7c6b',
+  name: 'render farm',
+  prefix: 'gpuq_pat_4f0c',
+  scope: 'tasks',
+  createdAt: at,
+  lastUsedAt: null,
+  expiresAt: null,
+  revokedAt: null,
+};
+
 export const SCHEMA_EXAMPLES: Record<string, unknown> = {
   QueueJobRequest: { jobType: 'sdxl_image_fast', metadata: { prompt: 'a lighthouse at dusk', numImages: 2 } },
   TaskCostResponse: { jobType: 'video_high', credits: 8 },
@@ -57,6 +74,28 @@ export const SCHEMA_EXAMPLES: Record<string, unknown> = {
     debug: { userId, hasPrompt: true, redisConfigured: true, timestamp: at, ignored: [] },
   },
   JobListResponse: { jobs: [jobRecord], nextCursor: null },
+  JobResponse: { job: jobRecord },
+  NewProjectRequest: { name: 'posters' },
+  Project: project,
+  ProjectResponse: { project },
+  ProjectPage: { projects: [project], nextCursor: null },
+  NewTokenRequest: { name: 'render farm', scope: 'tasks', expiresInDays: 30 },
+  Token: token,
+  NewTokenResponse: { ...token, token: 'gpuq_pat_4f0c7b1e9a2d4c6b8e0f1a3c5d7e9b2a' },
+  TokenList: { tokens: [token] },
+  AdminImageRequest: { prompt: 'a lighthouse at dusk', mode: 'fast' },
+  AdminImageResponse: {
+    success: true,
+    image: {
+      id: taskId,
+      url: 'https://api.example/storage/v1/object/sign/images/u/t/0.png?token=x',
+      thumbnail_url: 'https://api.example/storage/v1/object/sign/images/u/t/0.png?token=x',
+      prompt: 'a lighthouse at dusk',
+      mode: 'fast',
+      timestamp: at,
+      metadata: { jobType: 'sdxl_image_fast', seed: 42 },
+    },
+  },
   ApiErrorBody: {
     error: { code: 'invalid_request', message: 'metadata.width: too small', field: 'metadata.width' },
   },

@@ -1,3 +1,4 @@
+export * from './account.js';
 export * from './api-error.js';
 export * from './callback.js';
 export * from './catalog.js';

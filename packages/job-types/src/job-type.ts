@@ -15,7 +15,7 @@ export const JobType = z.enum([
 ]);
 export type JobType = z.infer<typeof JobType>;
 
-/** Task types of the edge-function task protocol (DESIGN.md section 5). */
+/** Task types of the edge-function task protocol (packages/task-protocol). */
 export const ProtocolTaskType = z.enum([
   'single_image',
   'travel_orchestrator',

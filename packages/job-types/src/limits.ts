@@ -1,4 +1,4 @@
-/** Request limits of DESIGN.md section 2, shared by the API edge, the workers and the docs. */
+/** Request limits, shared by the API edge, the workers and the docs. */
 
 export const PROMPT_MAX_CHARS = 2000;
 export const SEED_MAX = 2 ** 32 - 1;

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 // Imported for their side effect: each module registers its schemas' ids.
+import './account.js';
 import './callback.js';
 import './job-data.js';
 import './job-record.js';

@@ -1,5 +1,5 @@
 /**
- * The protocol task types (DESIGN.md section 5) as data: which fleet runs each, its run type, its
+ * The protocol task types (packages/task-protocol) as data: which fleet runs each, its run type, its
  * credit cost and whether completing it yields a user-visible generation.
  */
 import { z } from 'zod';

@@ -1,5 +1,5 @@
 /**
- * The edge-function task protocol of the Headless pull-worker (DESIGN.md section 5): request and
+ * The edge-function task protocol of the Headless pull-worker (packages/task-protocol): request and
  * response bodies as that worker sends and expects them, snake_case included. Bodies are lenient
  * objects: the worker's newer releases add fields we pass over.
  */
@@ -122,7 +122,7 @@ export type TaskCountsRequest = z.infer<typeof TaskCountsRequest>;
 const Count = z.number().int().nonnegative();
 
 /**
- * `queued` / `in_progress` as DESIGN.md names them, and the names the current Headless worker
+ * `queued` / `in_progress`, the protocol's own names, and the names the current Headless worker
  * reads: it skips claiming when `queued_only` (tasks claimable now) is 0.
  */
 export const TaskCountsResponse = z

@@ -14,17 +14,26 @@ export interface JobQueuesOptions {
   connection: Redis;
   /** BullMQ key prefix, a hash tag by default so a queue's keys share one cluster slot. */
   prefix: string;
+  /**
+   * Connection errors of the queues (each reconnect attempt while Redis is down). Without a
+   * listener BullMQ prints every one to stderr with its stack; the connection's owner usually
+   * reports the outage once already.
+   */
+  onError?: (error: Error) => void;
 }
 
 export class JobQueues {
   readonly byName: Record<QueueName, GpuqQueue>;
 
   constructor(options: JobQueuesOptions) {
-    const make = (name: QueueName): GpuqQueue =>
-      new Queue<QueueJobData, unknown, string>(name, {
+    const make = (name: QueueName): GpuqQueue => {
+      const queue = new Queue<QueueJobData, unknown, string>(name, {
         connection: options.connection,
         prefix: options.prefix,
       });
+      if (options.onError) queue.on('error', options.onError);
+      return queue;
+    };
     this.byName = { sdxl_queue: make('sdxl_queue'), wan_queue: make('wan_queue') };
   }
 

@@ -7,6 +7,8 @@ export * from './functions/complete-task.js';
 export * from './recovery/background.js';
 export * from './recovery/dependency-dispatcher.js';
 export * from './recovery/stale-task-reaper.js';
+export * from './rest/rest-routes.js';
+export * from './rest/rest-tables.js';
 export * from './rpc/postgrest-error.js';
 export * from './rpc/rpc-functions.js';
 export * from './scope.js';

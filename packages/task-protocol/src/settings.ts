@@ -1,5 +1,5 @@
 /**
- * What the task protocol can be tuned by, with the defaults of DESIGN.md section 8. The api maps
+ * What the task protocol can be tuned by, with their defaults (docs/CONFIGURATION.md). The api maps
  * its environment variables onto these once at start-up; this package never reads process.env.
  */
 import type { Authenticator } from '@gpuq/auth';

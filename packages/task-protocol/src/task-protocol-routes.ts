@@ -6,6 +6,7 @@
  *   POST /functions/v1/complete-task          POST /functions/v1/get-predecessor-output
  *   POST /functions/v1/complete_task          POST /functions/v1/get-completed-segments
  *   POST /functions/v1/update-task-status     POST /rest/v1/rpc/<allow-listed name>
+ *                                             GET  /rest/v1/<allow-listed table>
  *
  * The functions read the principal the app's authMiddleware set (or authenticate themselves with
  * `deps.authenticator` when none was set) and answer errors as `{ error: { code, message } }`;
@@ -23,6 +24,7 @@ import { getCompletedSegmentsRoute } from './functions/get-completed-segments.js
 import { getPredecessorOutputRoute } from './functions/get-predecessor-output.js';
 import { taskCountsRoute } from './functions/task-counts.js';
 import { updateTaskStatusRoute } from './functions/update-task-status.js';
+import { restRoutes } from './rest/rest-routes.js';
 import { rpcRoutes } from './rpc/rpc-routes.js';
 import { ensurePrincipal } from './scope.js';
 import { type RouteContext, resolveSettings, type TaskProtocolDeps } from './settings.js';
@@ -63,5 +65,6 @@ export function taskProtocolRoutes(deps: TaskProtocolDeps): Hono<AuthEnv> {
   const app = new Hono<AuthEnv>();
   app.route('/functions/v1', functions);
   app.route('/rest/v1', rpcRoutes(ctx));
+  app.route('/rest/v1', restRoutes(ctx));
   return app;
 }

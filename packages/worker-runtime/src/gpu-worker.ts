@@ -74,6 +74,8 @@ export function startGpuWorker(options: GpuWorkerOptions): GpuWorker {
     role: 'worker',
     name: `${options.workerId}:cancel`,
   });
+  // The worker's own 'error' listener below reports the outage; this one would print every retry.
+  subscriber.on('error', (error) => options.logger.debug({ err: error.message }, 'cancel channel'));
   const listening = onCancel(subscriber, options.prefix, (jobId) => {
     if (worker.cancelJob(jobId, CANCELLED_BY_USER))
       options.logger.info({ jobId }, 'cancelling the running job');

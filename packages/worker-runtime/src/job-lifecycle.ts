@@ -1,5 +1,5 @@
 /**
- * One job from a worker's point of view (DESIGN.md sections 4 and 5):
+ * One job from a worker's point of view (docs/CALLBACK_PROTOCOL.md):
  * 1. `processing` callback = the claim. 409 (an HTTP worker holds it, it is finished or
  *    cancelled, or a newer attempt took over) means drop the job and do nothing.
  * 2. Run the model with progress (BullMQ progress every step, a callback at most once a second).

@@ -1,5 +1,5 @@
 /**
- * Settings both worker fleets share (DESIGN.md section 8). A GPU host holds no service key and no
+ * Settings both worker fleets share (docs/CONFIGURATION.md is generated from this schema). A GPU host holds no service key and no
  * callback secret: each job carries its own callback credential.
  */
 import { hostname } from 'node:os';
@@ -7,7 +7,9 @@ import { Device, PositiveInt, QueuePrefix, RedisUrl } from '@gpuq/config';
 import { z } from 'zod';
 
 export const SharedWorkerSettings = z.object({
+  /** `development`, `production` or `test`. */
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  /** pino log level. */
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Redis for BullMQ. */
   REDIS_URL: RedisUrl,

@@ -16,6 +16,11 @@ export async function startDeadLetterWatcher(services: ApiServices): Promise<() 
   const connections = services.queues
     .all()
     .map(() => createRedis({ url: services.env.REDIS_URL, role: 'worker', name: 'queue-api:dead-letters' }));
+  // The api's main connection reports an outage; these would otherwise print every retry.
+  for (const connection of connections)
+    connection.on('error', (error) =>
+      services.logger.debug({ err: error.message }, 'dead-letter connection'),
+    );
   const watchers = services.queues
     .all()
     .map(

@@ -1,5 +1,5 @@
 /**
- * `queueLength` of the queue-job answer (DESIGN.md section 3), read from Redis at most once a
+ * `queueLength` of the queue-job answer (jobs waiting in the job's queue), read from Redis at most once a
  * second per queue. The field is informative (how busy the fleet is), and a value up to ~1 s old
  * says the same thing while saving a Redis round trip on every request. lru-cache shares one
  * read among concurrent requests; a failed read answers 0, as before, and is not kept.

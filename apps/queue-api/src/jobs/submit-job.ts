@@ -1,6 +1,6 @@
 /**
- * The heart of queue-job, in DESIGN.md section 3's order after authentication and validation:
- * the rate limit (429, Redis) → one Postgres call (public.submit_job) for the profile, the
+ * The heart of queue-job (docs/ARCHITECTURE.md, "queue-job, end to end"), after authentication
+ * and validation: the rate limit (429, Redis) → one Postgres call (public.submit_job) for the profile, the
  * in-flight cap (429), the project (403), the credit reservation (402) and the task row (or the
  * earlier task for a repeated Idempotency-Key) → the BullMQ job added under the task's id. When
  * Redis fails after the commit the task stays Queued and the reconciler enqueues it later: the

@@ -20,6 +20,14 @@ import {
   revokeApiToken,
 } from '@gpuq/db';
 import { HttpError, parseJsonBody, parseQuery } from '@gpuq/http';
+import {
+  NewProjectRequest,
+  NewTokenRequest,
+  ProjectsQuery,
+  type ProjectView,
+  TokenScopeName,
+  type TokenView,
+} from '@gpuq/job-types';
 import { Hono } from 'hono';
 import { z } from 'zod';
 import type { ApiHonoEnv } from '../hono-env.js';
@@ -28,34 +36,12 @@ import { scopeOf } from './jobs.js';
 import { decodeProjectCursor, encodeProjectCursor } from './project-cursor.js';
 
 const DAY_MS = 24 * 3600 * 1000;
-const MAX_TOKEN_DAYS = 3650;
 
-const NewProject = z.object({ name: z.string().trim().min(1).max(200) });
-const ProjectsQuery = z.object({
-  limit: z.coerce.number().int().min(1).max(100).default(50),
-  cursor: z.string().min(1).max(200).optional(),
-});
-const NewToken = z
-  .object({
-    name: z.string().trim().max(200).default(''),
-    /** `tasks`: a pull-worker's; `jobs`: an app's; `all` (default): both, as tokens always were. */
-    scope: z.enum(TOKEN_SCOPES).default('all'),
-    expiresAt: z.iso
-      .datetime({ offset: true })
-      .refine((at) => Date.parse(at) > Date.now(), 'must be in the future')
-      .refine(
-        (at) => Date.parse(at) <= Date.now() + MAX_TOKEN_DAYS * DAY_MS,
-        `must be within ${MAX_TOKEN_DAYS} days`,
-      )
-      .optional(),
-    expiresInDays: z.number().int().min(1).max(MAX_TOKEN_DAYS).optional(),
-  })
-  .refine((body) => body.expiresAt === undefined || body.expiresInDays === undefined, {
-    message: 'give expiresAt or expiresInDays, not both',
-    path: ['expiresInDays'],
-  });
+// The documented scope names are exactly @gpuq/auth's (a compile error otherwise).
+TOKEN_SCOPES satisfies readonly TokenScopeName[];
+TokenScopeName.options satisfies readonly (typeof TOKEN_SCOPES)[number][];
 
-const projectView = (project: Project) => ({
+const projectView = (project: Project): ProjectView => ({
   id: project.id,
   name: project.name,
   isDefault: project.isDefault,
@@ -63,7 +49,7 @@ const projectView = (project: Project) => ({
 });
 
 /** Everything about a token but its secret (and its hash). */
-const tokenView = (token: ApiToken) => ({
+const tokenView = (token: ApiToken): TokenView => ({
   id: token.id,
   name: token.name,
   prefix: token.tokenPrefix,
@@ -91,7 +77,7 @@ export function accountRoutes(services: ApiServices): Hono<ApiHonoEnv> {
 
   app.post('/v1/projects', async (c) => {
     const user = getUser(c);
-    const { name } = await parseJsonBody(c, NewProject);
+    const { name } = await parseJsonBody(c, NewProjectRequest);
     await ensureProfile(db, { userId: user.userId, signupCredits: env.GPUQ_SIGNUP_CREDITS });
     const project = await createProjectWithinLimit(db, {
       userId: user.userId,
@@ -116,7 +102,7 @@ export function accountRoutes(services: ApiServices): Hono<ApiHonoEnv> {
 
   app.post('/v1/tokens', async (c) => {
     const user = getSignedInUser(c);
-    const body = await parseJsonBody(c, NewToken);
+    const body = await parseJsonBody(c, NewTokenRequest);
     const expiresAt = body.expiresAt
       ? new Date(body.expiresAt)
       : body.expiresInDays

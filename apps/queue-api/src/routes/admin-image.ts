@@ -1,5 +1,5 @@
 /**
- * `POST /functions/v1/generate-admin-image` (DESIGN.md section 3): admins only, checked before the
+ * `POST /functions/v1/generate-admin-image`: admins only, checked before the
  * body is read. Queues a real SDXL job first in line and free of charge, then waits for it (on
  * the task status broadcast, not by polling) up to ADMIN_IMAGE_WAIT_S: 200 with the image in the
  * seed's shape once it completes, else 202 with the job to follow.
@@ -7,18 +7,11 @@
 import { getUser, requireAdmin } from '@gpuq/auth';
 import { getTask, listenTaskStatus } from '@gpuq/db';
 import { HttpError, parseJsonBody } from '@gpuq/http';
-import { describeValidationError, type JobRecord, Prompt, QueueJobRequest } from '@gpuq/job-types';
+import { AdminImageRequest, describeValidationError, type JobRecord, QueueJobRequest } from '@gpuq/job-types';
 import { Hono } from 'hono';
-import { z } from 'zod';
 import type { ApiHonoEnv } from '../hono-env.js';
 import { submitJob } from '../jobs/submit-job.js';
 import type { ApiServices } from '../services.js';
-
-const AdminImageRequest = z.object({
-  prompt: Prompt.refine((text) => text.trim().length > 0, 'must not be empty'),
-  mode: z.enum(['fast', 'high']).default('fast'),
-  metadata: z.record(z.string(), z.unknown()).optional(),
-});
 
 async function waitForFinish(services: ApiServices, taskId: string, timeoutMs: number): Promise<void> {
   let stop: (() => Promise<void>) | undefined;

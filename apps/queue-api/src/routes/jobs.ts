@@ -16,7 +16,8 @@ import { stopJob } from '../jobs/stop-job.js';
 import type { ApiServices } from '../services.js';
 
 const JobId = z.uuid();
-const ListQuery = z.object({
+/** `GET /v1/jobs` query (also documented in /openapi.json). */
+export const JobListQuery = z.object({
   status: JobStatus.optional(),
   projectId: z.uuid().optional(),
   cursor: z.string().max(200).refine(isTaskCursor, 'must be the nextCursor of an earlier page').optional(),
@@ -44,7 +45,7 @@ export function jobRoutes(services: ApiServices): Hono<ApiHonoEnv> {
   });
 
   app.get('/v1/jobs', async (c) => {
-    const query = parseQuery(c, ListQuery);
+    const query = parseQuery(c, JobListQuery);
     const page = await listTasks(services.db, {
       userId: scopeOf(getPrincipal(c)),
       status: query.status ? taskStatusOf(query.status) : null,

@@ -1,5 +1,5 @@
 /**
- * `POST /functions/v1/queue-job` (DESIGN.md section 3) and `POST /functions/v1/calculate-task-cost`,
+ * `POST /functions/v1/queue-job` (docs/ARCHITECTURE.md, "queue-job, end to end") and `POST /functions/v1/calculate-task-cost`,
  * which prices the same body without queuing it, or a create-task body (`{ task_type, params }`).
  */
 import { getUser } from '@gpuq/auth';

@@ -19,7 +19,7 @@ import {
   UpdateTaskStatusRequest,
 } from '@gpuq/job-types';
 import { createUrlToken } from '@gpuq/storage';
-import { RPC_FUNCTIONS } from '@gpuq/task-protocol';
+import { REST_TABLES, RPC_FUNCTIONS } from '@gpuq/task-protocol';
 import fc from 'fast-check';
 import { z } from 'zod';
 import {
@@ -296,6 +296,14 @@ export function fuzzTargets(ctx: FuzzContext): FuzzTarget[] {
   );
 
   // ---- rpc
+  // Claims, heartbeats and task creation act whatever they name (a valid call changes state).
+  const RPC_ACTING_ANYWHERE = [
+    'func_claim_available_task',
+    'func_worker_heartbeat_with_logs',
+    'func_claim_task',
+    'func_claim_user_task',
+    'func_add_task',
+  ];
   const HEARTBEAT_INTEGERS = ['vram_total_mb_param', 'vram_used_mb_param'];
   const rpcNames = [...Object.keys(RPC_FUNCTIONS), 'func_unknown', 'pg_sleep', '__proto__', 'constructor'];
   const rpcBody = mutated(
@@ -313,6 +321,15 @@ export function fuzzTargets(ctx: FuzzContext): FuzzTarget[] {
         logs_param: fc.array(junkValue, { maxLength: 3 }),
         current_task_id_param: taskIdOrJunk,
         status_param: edgeString,
+        p_worker_id: edgeString,
+        p_user_id: fc.oneof(fc.constant(ctx.userId), fc.uuid(), edgeString),
+        p_run_id: edgeString,
+        p_params: fc.oneof(edgeString, junkValue, fc.constant('{"prompt":"a fox"}')),
+        p_task_type: fc.constantFrom('single_image', 'travel_orchestrator', 'x'),
+        p_project_id: fc.oneof(fc.constant(ctx.projectId), fc.uuid(), edgeString),
+        p_dependant_on: taskIdOrJunk,
+        p_table_name: fc.constantFrom('tasks', 'profiles', 'x'),
+        p_gen_task_type: fc.constantFrom('travel_segment', 'x'),
       },
       { requiredKeys: [] },
     ),
@@ -330,7 +347,7 @@ export function fuzzTargets(ctx: FuzzContext): FuzzTarget[] {
       const integerFields = name === 'func_worker_heartbeat_with_logs' ? HEARTBEAT_INTEGERS : [];
       if (fn && valid(fn.args, body, integerFields)) {
         // Claims and heartbeats act whatever they name; the others only on a real task.
-        if (name === 'func_claim_available_task' || name === 'func_worker_heartbeat_with_logs') return null;
+        if (RPC_ACTING_ANYWHERE.includes(name)) return null;
         const named = [value?.p_task_id, value?.task_id_param];
         if (named.includes(ctx.protocolTaskId) || named.includes(ctx.jobId)) return null;
       }
@@ -342,6 +359,97 @@ export function fuzzTargets(ctx: FuzzContext): FuzzTarget[] {
         body: bodyText(body),
       };
     });
+
+  // ---- /rest/v1/<table>: reads take anything (they change nothing); writes are refused
+  const restKeys = [
+    'select',
+    'order',
+    'limit',
+    'offset',
+    'or',
+    'and',
+    'not.or',
+    'id',
+    'status',
+    'params->>prompt',
+    'params',
+    'worker_id',
+    'created_at',
+    'user_id',
+  ];
+  const restValue = fc.oneof(
+    fc.constantFrom(
+      'eq.Queued',
+      'neq.x',
+      'gt.2026-01-01',
+      'in.(a,"b,c")',
+      'in.(',
+      'is.null',
+      'is.maybe',
+      'like.*a*',
+      'ilike.%',
+      'cs.{"a":1}',
+      'cs.{',
+      'not.eq.1',
+      'not.approx.1',
+      '(id.eq.1,and(status.eq.Queued,not.or(id.is.null)))',
+      '(id.eq.1',
+      'id,params->>prompt,x:task_type',
+      'params->a->>b',
+      'created_at.desc.nullslast',
+      'created_at.sideways',
+      '*',
+      'projects(name)',
+      'id::text',
+      '99999999999',
+      '-1',
+    ),
+    edgeString,
+    edgeNumber.map(String),
+  );
+  const restQuery = fc.oneof(
+    fc.constantFrom(
+      'select=*',
+      'select=id,status&status=eq.Queued&order=created_at.desc.nullslast&limit=5',
+      'or=(status.eq.Queued,and(status.eq.Complete,output_location.not.is.null))',
+      'select=id,prompt:params->>prompt&params->>prompt=ilike.*fox*',
+    ),
+    junkQuery(restKeys),
+    fc
+      .array(fc.tuple(fc.constantFrom(...restKeys), restValue), { minLength: 1, maxLength: 4 })
+      .map((pairs) => pairs.map(([key, value]) => `${encodeQuery(key)}=${encodeQuery(value)}`).join('&')),
+  );
+  const restOptions = fc.record(
+    {
+      range: fc.constantFrom('0-9', '5-', 'x', '9-1', 'items=0-1', '0-99999999999'),
+      'range-unit': fc.constantFrom('items', 'bytes'),
+      prefer: fc.constantFrom('count=exact', 'count=planned', 'return=representation'),
+      accept: fc.constantFrom('application/json', 'application/vnd.pgrst.object+json', '*/*'),
+    },
+    { requiredKeys: [] },
+  );
+  const restTables = [...REST_TABLES, 'secrets', 'rpc', '__proto__', 'pg_user', 'profiles'];
+  const rest = fc
+    .tuple(
+      // Mostly tables that exist, so that queries reach the parser and Postgres.
+      fc.oneof(
+        { arbitrary: fc.constantFrom('tasks', 'generations', 'projects'), weight: 4 },
+        { arbitrary: fc.constantFrom(...restTables), weight: 1 },
+      ),
+      restQuery,
+      rpcHeaders,
+      restOptions,
+      fc.constantFrom('GET', 'GET', 'GET', 'DELETE', 'PATCH', 'POST'),
+    )
+    .map(
+      ([table, query, auth, options, method]): FuzzRequest => ({
+        target: `${method} /rest/v1/<table>`,
+        method,
+        path: `/rest/v1/${encodeQuery(table)}?${query}`,
+        headers: { ...auth, ...options, ...(method === 'GET' ? {} : json) },
+        ...(method === 'GET' ? {} : { body: '{"status":"Cancelled"}' }),
+      }),
+    );
 
   // ---- job callback and its storage routes (signed per job)
   const callbackJobId = fc.oneof(
@@ -734,6 +842,7 @@ export function fuzzTargets(ctx: FuzzContext): FuzzTarget[] {
       ),
     },
     { name: 'rpc', runs: 1000, requests: rpc },
+    { name: 'rest tables', runs: 800, requests: rest },
     {
       name: 'job-callback',
       runs: 900,

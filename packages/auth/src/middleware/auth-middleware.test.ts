@@ -1,5 +1,5 @@
 /**
- * The auth matrix of issue 5 through a real Hono app (`app.request`, no server, no mocks), with a
+ * The auth matrix (every kind of credential against every kind of route) through a real Hono app (`app.request`, no server, no mocks), with a
  * real JWKS endpoint on a loopback port serving an RS256 and an ES256 key.
  */
 import { ApiErrorBody } from '@gpuq/job-types';

@@ -1,6 +1,6 @@
 /**
  * Personal access tokens: long random strings shown to the user once and stored only as their
- * SHA-256 hash (DESIGN.md section 5). Lookups go through a function the app injects, so this
+ * SHA-256 hash. Lookups go through a function the app injects, so this
  * package never touches Postgres.
  */
 import { createHash, randomBytes } from 'node:crypto';

@@ -1,5 +1,5 @@
 /**
- * The job state machine of DESIGN.md section 4, applied in one SQL call per callback
+ * The job state machine (docs/CALLBACK_PROTOCOL.md), applied in one SQL call per callback
  * (public.apply_job_callback: the task row locked, the fence checked, the move made, outputs filed,
  * all in one statement and one transaction):
  *   queued → processing → completed | failed | cancelled

@@ -1,7 +1,7 @@
 /**
  * `POST /functions/v1/job-callback` as a Hono app, with the storage routes for workers below it
- * (`/upload-url`, `/download-url`): queue-api mounts it, and it also runs alone
- * (`gpuq-job-callback`). Order of checks: signature headers present (401) → body names a job
+ * (`/upload-url`, `/download-url`): queue-api mounts it (it has no process of its own; any
+ * Hono host could serve it). Order of checks: signature headers present (401) → body names a job
  * (400) → signature valid for that job (401) → payload valid (400) → the state machine.
  */
 import { type Database, type Task, toJobRecord } from '@gpuq/db';

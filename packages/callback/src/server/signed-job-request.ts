@@ -1,5 +1,5 @@
 /**
- * The authentication every job-callback route shares (DESIGN.md section 4): signature headers
+ * The authentication every job-callback route shares (docs/CALLBACK_PROTOCOL.md): signature headers
  * present (401) → the body is JSON naming a job (400) → the signature verifies with that job's
  * re-derived credential, which is unexpired, under a fresh timestamp (401). What passes was sent
  * by the holder of this job's credential, so the job id in the body can be trusted.

@@ -1,5 +1,5 @@
 /**
- * Per-job callback credentials (DESIGN.md section 4). The api derives a job's credential from
+ * Per-job callback credentials (docs/CALLBACK_PROTOCOL.md). The api derives a job's credential from
  * CALLBACK_SECRET, the job id and an expiry; the worker keys its request signatures with it. The
  * service re-derives it from the same three inputs, so it stores nothing and a credential for one
  * job can sign nothing for another.

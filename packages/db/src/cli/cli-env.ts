@@ -24,3 +24,6 @@ export function describeTarget(env: CliEnv): string {
   const url = new URL(env.DATABASE_URL);
   return `postgres ${url.host}${url.pathname}`;
 }
+
+/** The schema itself, for docs/CONFIGURATION.md. */
+export { CliEnv as CliEnvSchema };

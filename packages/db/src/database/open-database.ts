@@ -1,4 +1,4 @@
-/** Picks the engine the way DESIGN.md section 7 says: DATABASE_URL if given, else embedded PGlite. */
+/** Picks the engine: DATABASE_URL if given, else embedded PGlite (so a fresh checkout runs with no Postgres). */
 import { join } from 'node:path';
 import type { Database } from './database.js';
 import type { DatabaseLogger } from './database-logger.js';

@@ -1,6 +1,6 @@
 /**
  * The one way work starts: the HTTP pull-worker's claim of the oldest claimable task, and the
- * BullMQ worker's claim of its own job's task by id (DESIGN.md sections 4 and 5).
+ * BullMQ worker's claim of its own job's task by id (its first `processing` callback).
  */
 import type { RunType } from '@gpuq/job-types';
 import type { Queryable } from '../database/database.js';

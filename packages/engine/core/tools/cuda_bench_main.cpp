@@ -50,7 +50,7 @@ struct Options {
   int64_t latent = 128, compare_latent = 32;
   int runs = 5;
   DType storage = DType::F16;
-  double peak_tflops = 790;  // H100 SXM dense bf16/fp16 as quoted in issue 10; --peak overrides
+  double peak_tflops = 790;  // H100 SXM dense bf16/fp16 (NVIDIA's datasheet); --peak overrides
   std::string json;
   bool probe = false;
   std::string write_config;

@@ -1,6 +1,6 @@
 /**
  * POST /functions/v1/task-counts `{ run_type?, include_active? }` → `{ totals }` for the caller's
- * scope: DESIGN.md's `queued` / `in_progress`, and the names the current Headless worker reads
+ * scope: the protocol's `queued` / `in_progress`, and the names the current Headless worker reads
  * (`queued_only` = claimable now; it skips its claim when that is 0).
  */
 import type { AuthEnv } from '@gpuq/auth';

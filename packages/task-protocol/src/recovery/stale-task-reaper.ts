@@ -1,5 +1,5 @@
 /**
- * The loop that recovers HTTP-claimed tasks whose worker went silent (DESIGN.md section 5): every
+ * The loop that recovers HTTP-claimed tasks whose worker went silent: every
  * `intervalMs` it runs requeueStaleTasks, which returns a task with no heartbeat for
  * `timeoutSeconds` to Queued (attempts + 1) or, at `maxAttempts`, fails and refunds it. Several
  * api instances may run it at once (the SQL skips rows another instance holds).

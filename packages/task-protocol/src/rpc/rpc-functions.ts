@@ -11,6 +11,7 @@ import { z } from 'zod';
 import { applyStatusUpdate } from '../actions/update-status.js';
 import type { Scope } from '../scope.js';
 import type { RouteContext } from '../settings.js';
+import { SEED_RPC_FUNCTIONS } from './seed-rpc-functions.js';
 
 export interface RpcFunction {
   args: z.ZodType<Record<string, unknown>>;
@@ -135,4 +136,6 @@ export const RPC_FUNCTIONS: Record<string, RpcFunction> = {
       });
     },
   ),
+  // The older workers' functions (seed-rpc-functions.ts).
+  ...SEED_RPC_FUNCTIONS,
 };

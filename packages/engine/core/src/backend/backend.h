@@ -1,5 +1,5 @@
 // The compute interface every model runs on. Model code (CLIP, UNet, VAE) only calls these
-// operations and never touches tensor memory directly, so the CUDA backend (Engine III) slots in
+// operations and never touches tensor memory directly, so the CUDA backend (cuda/) slots in
 // by implementing this class; tensors it returns live on its device.
 // Conventions: activations are NCHW (images) or [B, L, C] (sequences), weights use PyTorch
 // layouts (Linear [out, in], Conv2d [out, in, kh, kw]). All ops return new tensors.

@@ -1,0 +1,61 @@
+/**
+ * The repository stands alone: no tracked file sends a reader to a document outside it (an old
+ * design document, a folder beside the checkout) or to an issue tracker's numbers. Say what the
+ * reader needs in place, or point at a file inside the repository.
+ */
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { repoRoot } from '../../scripts/configuration-doc.ts';
+
+const OUTSIDE_REFERENCES: { name: string; pattern: RegExp }[] = [
+  { name: 'the old design document', pattern: /DESIGN\.md/ },
+  { name: 'a folder beside the checkout', pattern: /\.\.\/shared\b/ },
+  { name: 'an issue number', pattern: /\bissues? #?\d+|(^|[\s(])#\d{1,4}\b|\bfinding \d+/i },
+  { name: 'a milestone name', pattern: /\bEngine I{1,3}\b/ },
+];
+
+/**
+ * Files still allowed a reference, each with why. Migrations are checksummed once applied, so
+ * their comments cannot change; the engine's fixtures live beside the checkout until they are
+ * brought into the repository.
+ */
+const ALLOWED: { file: RegExp; why: string }[] = [
+  {
+    file: /^supabase\/migrations\/(20261125000600_tasks|20261125002900_apply_job_callback|20261125003000_submit_job)\.sql$/,
+    why: 'applied migrations are immutable (the migrator refuses a changed checksum)',
+  },
+  {
+    file: /^packages\/engine\/(README\.md|CMakeLists\.txt|test\/fixtures\.ts|scripts\/prepare-device-carry\.sh|core\/src\/replay\/replay\.h|core\/tests\/test_util\.h|core\/tests\/test_cuda_fixtures\.cpp)$/,
+    why: 'the engine fixtures are looked up beside the checkout until they are in the repository',
+  },
+];
+
+/** Generated results and the lockfile quote no one. */
+const SKIPPED = /^(pnpm-lock\.yaml$|bench\/results\/)/;
+
+describe('the repository stands alone', () => {
+  it('has no reference to a document outside it or to an issue number', () => {
+    const files = execFileSync('git', ['ls-files', '-z'], { cwd: repoRoot, encoding: 'utf8' })
+      .split('\0')
+      .filter((file) => file && !SKIPPED.test(file) && !ALLOWED.some((allowed) => allowed.file.test(file)));
+    const found: string[] = [];
+    for (const file of files) {
+      let text: string;
+      try {
+        text = readFileSync(join(repoRoot, file), 'utf8');
+      } catch {
+        continue; // listed but not in this checkout (a deleted file not yet committed)
+      }
+      if (text.includes('\0')) continue; // binary
+      text.split('\n').forEach((line, index) => {
+        for (const reference of OUTSIDE_REFERENCES) {
+          if (reference.pattern.test(line))
+            found.push(`${file}:${index + 1}: ${reference.name}: ${line.trim()}`);
+        }
+      });
+    }
+    expect(found, `say what the reader needs in place instead:\n${found.join('\n')}`).toEqual([]);
+  });
+});

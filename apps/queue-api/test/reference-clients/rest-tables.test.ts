@@ -1,0 +1,75 @@
+/**
+ * `/rest/v1/<table>` as queue-api mounts it: a user's task is read back by its owner the way
+ * supabase-js and supabase-py read it, never by another user; a jobs-scoped token is refused.
+ */
+import { createApiToken, ensureProfile } from '@gpuq/db';
+import type { QueueJobResponse } from '@gpuq/job-types';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type ApiHarness, startApi } from '../api-harness.js';
+
+let api: ApiHarness;
+beforeAll(async () => {
+  api = await startApi();
+});
+afterAll(async () => {
+  await api?.close();
+});
+
+describe('/rest/v1/tasks on queue-api', () => {
+  it("serves the owner's task, hides it from another user, and refuses a jobs token", async () => {
+    const [alice, bob] = [crypto.randomUUID(), crypto.randomUUID()];
+    for (const userId of [alice, bob]) await ensureProfile(api.services.db, { userId, signupCredits: 100 });
+    const aliceJwt = await api.token(alice);
+    const queued = await api.request('/functions/v1/queue-job', {
+      token: aliceJwt,
+      json: { jobType: 'image_fast' },
+    });
+    expect(queued.status, await queued.clone().text()).toBe(200);
+    const jobId = ((await queued.json()) as QueueJobResponse).job.id;
+
+    const read = (token: string, accept = 'application/json') =>
+      api.request(`/rest/v1/tasks?select=id,status,user_id&id=eq.${jobId}`, {
+        headers: { authorization: `Bearer ${token}`, apikey: token, accept },
+      });
+    const own = await read(aliceJwt, 'application/vnd.pgrst.object+json');
+    expect(own.status, await own.clone().text()).toBe(200);
+    expect(await own.json()).toEqual({ id: jobId, status: 'Queued', user_id: alice });
+
+    const other = await read(await api.token(bob));
+    expect(other.status).toBe(200);
+    expect(await other.json()).toEqual([]);
+
+    const { token: jobsPat } = await createApiToken(api.services.db, {
+      userId: alice,
+      name: 'app',
+      scope: 'jobs',
+    });
+    const refused = await read(jobsPat);
+    expect(refused.status).toBe(403);
+    expect(await refused.json()).toMatchObject({ code: '42501' });
+  });
+});
+
+describe('/rest/v1 from a browser (supabase-js in Reigh)', () => {
+  it('lets the page send Prefer / Range / Accept-Profile and read Content-Range (the count)', async () => {
+    const preflight = await api.request('/rest/v1/tasks?select=id', {
+      method: 'OPTIONS',
+      headers: {
+        origin: 'https://app.example',
+        'access-control-request-method': 'GET',
+        'access-control-request-headers': 'authorization,apikey,x-client-info,prefer,range,accept-profile',
+      },
+    });
+    const allowed = preflight.headers.get('access-control-allow-headers') ?? '';
+    for (const header of ['prefer', 'range', 'accept-profile']) expect(allowed).toContain(header);
+    const userId = crypto.randomUUID();
+    await ensureProfile(api.services.db, { userId, signupCredits: 100 });
+    const token = await api.token(userId);
+    const read = await api.request('/rest/v1/tasks?select=id', {
+      headers: { origin: 'https://app.example', authorization: `Bearer ${token}`, prefer: 'count=exact' },
+    });
+    expect(read.status).toBe(200);
+    expect(read.headers.get('access-control-expose-headers')).toContain('content-range');
+    expect(read.headers.get('content-range')).toBe('*/0');
+  });
+});
