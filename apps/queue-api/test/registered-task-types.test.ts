@@ -208,6 +208,30 @@ describe('calculate-task-cost', () => {
   });
 });
 
+describe('task_types over /rest/v1', () => {
+  it('lets a user read the registry and refuses their writes, changing nothing', async () => {
+    const user = await newUser(api);
+    const read = await api.request('/rest/v1/task_types?select=name,run_type,unit_cost&name=eq.qwen_image', {
+      token: user.token,
+    });
+    expect(read.status).toBe(200);
+    expect(await read.json()).toEqual([{ name: 'qwen_image', run_type: 'api', unit_cost: 0.039 }]);
+    for (const method of ['POST', 'PATCH', 'DELETE']) {
+      const write = await api.request('/rest/v1/task_types?name=eq.qwen_image', {
+        token: user.token,
+        method,
+        json: { name: 'mine', unit_cost: 0 },
+      });
+      expect(write.status, method).toBeGreaterThanOrEqual(400);
+      expect(write.status, method).toBeLessThan(500);
+    }
+    const { rows } = await api.services.db.query<{ unit_cost: string; n: number }>(
+      "select (select unit_cost::text from public.task_types where name = 'qwen_image') as unit_cost, (select count(*)::integer from public.task_types where name = 'mine') as n",
+    );
+    expect(rows[0]).toEqual({ unit_cost: '0.039000', n: 0 });
+  });
+});
+
 describe('unknown task types', () => {
   it('answers 400 naming the registry, creating and charging nothing', async () => {
     const user = await newUser(api);
