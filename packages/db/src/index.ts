@@ -14,6 +14,7 @@ export * from './profiles/credit-ledger.js';
 export * from './profiles/profiles.js';
 export * from './projects/projects.js';
 export * from './storage/storage-objects.js';
+export * from './task-types/task-types.js';
 export * from './tasks/apply-job-callback.js';
 export * from './tasks/billing-clock.js';
 export * from './tasks/changed-tasks.js';

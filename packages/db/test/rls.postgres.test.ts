@@ -143,6 +143,20 @@ const TABLES: TableCase[] = [
     expect: { select: OWNER_READS, insert: '-A-A', update: '-A-A', delete: '-A-A' },
   },
   {
+    // The registry of task types: every signed-in user reads it; only the service writes it.
+    table: 'task_types',
+    sql: () => ({
+      select: ["select name from public.task_types where name = 'qwen_image'", []],
+      insert: [
+        "insert into public.task_types (name, category, display_name, source) values ('rls_type', 'generation', 'x', 'rls') returning name",
+        [],
+      ],
+      update: ["update public.task_types set unit_cost = 0 where name = 'qwen_image' returning name", []],
+      delete: ["delete from public.task_types where name = 'qwen_image' returning name", []],
+    }),
+    expect: { select: '-AAA', insert: '---A', update: '---A', delete: '---A' },
+  },
+  {
     table: 'workers',
     sql: (f) => ({
       select: ['select id from public.workers where id = $1', [f.workerId]],

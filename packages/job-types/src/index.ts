@@ -18,4 +18,5 @@ export * from './status.js';
 export * from './task-catalog.js';
 export * from './task-params.js';
 export * from './task-protocol.js';
+export * from './task-type-record.js';
 export * from './work-limits.js';

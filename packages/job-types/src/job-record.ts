@@ -1,8 +1,8 @@
 /** The public view of one job (`GET /v1/jobs/:id`, queue-job's answer, the event stream). */
 import { z } from 'zod';
-import { TaskType } from './job-type.js';
 import { QueueName } from './model-family.js';
 import { JobStatus } from './status.js';
+import { TaskTypeName } from './task-type-record.js';
 
 export const JobOutput = z.object({ kind: z.enum(['image', 'video', 'poster']), url: z.string() });
 export type JobOutput = z.infer<typeof JobOutput>;
@@ -12,11 +12,13 @@ const Timestamp = z.iso.datetime({ offset: true });
 export const JobRecord = z
   .object({
     id: z.uuid(),
-    jobType: TaskType,
+    /** A queue-job or built-in task type, or one registered in the task_types table. */
+    jobType: TaskTypeName,
     status: JobStatus,
     /** 0..1 while processing; 1 once completed. */
     progress: z.number().min(0).max(1),
-    queue: QueueName,
+    /** Our BullMQ queue that runs it; null for a registered type, which pull-workers claim. */
+    queue: QueueName.nullable(),
     /** 1-based place among waiting jobs of its queue; null once it has left the wait list. */
     queuePosition: z.number().int().positive().nullable(),
     etaSeconds: z.number().nonnegative().nullable(),

@@ -66,3 +66,34 @@ export function taskSpec(taskType: TaskType): TaskSpec {
   }
   return PROTOCOL_TASK_CATALOG[taskType];
 }
+
+export function isProtocolTaskType(value: string): value is ProtocolTaskType {
+  return Object.hasOwn(PROTOCOL_TASK_CATALOG, value);
+}
+
+/**
+ * Whether our own BullMQ fleet runs a task of this type: the built-in types it has code for,
+ * except the orchestrator (the api expands it). Every other type, registered ones included,
+ * waits for a pull-worker to claim it over HTTP.
+ */
+export function fleetRunsTaskType(taskType: string): boolean {
+  return isProtocolTaskType(taskType) && taskType !== 'travel_orchestrator';
+}
+
+/** Where a registered (pull-worker) type's outputs are stored: the reference frontend's bucket. */
+export const REGISTERED_TASK_BUCKET = 'image_uploads';
+
+/**
+ * What completing a task of any type stores and records: a built-in or queue-job type's spec, or
+ * for a registered type its outputs in the shared bucket and no generation row (the generation
+ * tables hold our fleet's outputs).
+ */
+export function taskOutputSpec(taskType: string): Pick<TaskSpec, 'bucket' | 'producesGeneration'> {
+  if (isJobType(taskType) || isProtocolTaskType(taskType)) return taskSpec(taskType);
+  return { bucket: REGISTERED_TASK_BUCKET, producesGeneration: false };
+}
+
+/** The BullMQ queue of a catalog type; null for a registered type, which pull-workers claim. */
+export function fleetQueueOf(taskType: string): QueueName | null {
+  return isJobType(taskType) || isProtocolTaskType(taskType) ? taskSpec(taskType).queue : null;
+}

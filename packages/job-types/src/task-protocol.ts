@@ -4,8 +4,9 @@
  * objects: the worker's newer releases add fields we pass over.
  */
 import { z } from 'zod';
-import { ProtocolTaskType, RunType } from './job-type.js';
+import { RunType } from './job-type.js';
 import { TaskStatus } from './status.js';
+import { TaskTypeName } from './task-type-record.js';
 
 const TaskId = z.uuid();
 /**
@@ -20,7 +21,8 @@ export const CreateTaskRequest = z
   .looseObject({
     task_id: TaskId.optional(),
     params: z.record(z.string(), z.unknown()),
-    task_type: ProtocolTaskType,
+    /** A built-in type or one registered in the task_types table (checked at create). */
+    task_type: TaskTypeName,
     project_id: z.uuid(),
     dependant_on: DependantOn.optional(),
   })
@@ -42,7 +44,7 @@ export const ClaimedTask = z
   .object({
     task_id: TaskId,
     params: z.record(z.string(), z.unknown()),
-    task_type: ProtocolTaskType,
+    task_type: TaskTypeName,
     project_id: z.uuid(),
   })
   .meta({ id: 'ClaimedTask' });

@@ -1,4 +1,5 @@
 export * from './actions/dispatch.js';
+export * from './actions/task-type-cost.js';
 export * from './errors/output-rejected-error.js';
 export * from './errors/task-input-error.js';
 export * from './errors/travel-input-error.js';

@@ -5,7 +5,7 @@
  * comes from a cache refreshed every few seconds.
  */
 import { type Database, queuePosition, type Task, toJobRecord } from '@gpuq/db';
-import { JOB_CATALOG, type JobRecord, type JobType, type TaskType } from '@gpuq/job-types';
+import { fleetQueueOf, JOB_CATALOG, type JobRecord, type JobType, type TaskType } from '@gpuq/job-types';
 import type { Storage } from '@gpuq/storage';
 import { RecentDurationCache } from './recent-duration-cache.js';
 import { sameQueueTypes } from './same-queue-types.js';
@@ -28,14 +28,18 @@ function expectedSeconds(task: Task): number {
 export function jobPresenter(deps: { db: Database; storage: Storage }): PresentJob {
   const durations = new RecentDurationCache({ db: deps.db });
   return async function presentJob(task, known) {
-    const taskType = task.taskType as TaskType;
+    const taskType = task.taskType;
     const waiting = task.status === 'Queued';
     const running = task.status === 'In Progress';
     let position: number | null = null;
     if (waiting) {
       position = known
         ? known.queuePosition
-        : await queuePosition(deps.db, { taskId: task.id, taskTypes: sameQueueTypes(taskType) });
+        : await queuePosition(deps.db, {
+            taskId: task.id,
+            // A registered type waits among its own kind for a pull-worker.
+            taskTypes: fleetQueueOf(taskType) ? sameQueueTypes(taskType as TaskType) : [taskType],
+          });
     }
     let etaSeconds: number | null = null;
     if (waiting || running) {

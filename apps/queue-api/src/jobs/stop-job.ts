@@ -6,7 +6,7 @@
  * finished and refunded either way, and a worker that still runs it is refused at its next report.
  */
 import type { Task } from '@gpuq/db';
-import { type TaskType, taskSpec } from '@gpuq/job-types';
+import { fleetQueueOf } from '@gpuq/job-types';
 import { publishCancel } from '@gpuq/queue';
 import type { ApiServices } from '../services.js';
 
@@ -16,7 +16,10 @@ export async function stopJob(
   services: Pick<ApiServices, 'queues' | 'redis' | 'env'>,
   task: Pick<Task, 'id' | 'taskType'>,
 ): Promise<void> {
-  const queue = services.queues.queue(taskSpec(task.taskType as TaskType).queue);
+  const name = fleetQueueOf(task.taskType);
+  // A registered type never had a BullMQ job: its pull-worker is refused at its next report.
+  if (!name) return;
+  const queue = services.queues.queue(name);
   const job = await queue.getJob(task.id);
   const state = await job?.getState();
   if (job && state && WAITING.has(state)) await job.remove();

@@ -1,6 +1,6 @@
 /** The backlog an autoscaler sizes each fleet by: expected GPU-seconds of unfinished work per queue. */
 import { type Queryable, unfinishedWork } from '@gpuq/db';
-import { JOB_CATALOG, type JobType, type QueueName, type TaskType, taskSpec } from '@gpuq/job-types';
+import { fleetQueueOf, JOB_CATALOG, type JobType, type QueueName } from '@gpuq/job-types';
 
 /** Protocol tasks have no catalog duration; a travel segment is about a fast video. */
 const PROTOCOL_SECONDS: Record<string, number> = {
@@ -14,7 +14,9 @@ export async function backlogSeconds(db: Queryable): Promise<Record<QueueName, n
   const totals: Record<QueueName, number> = { sdxl_queue: 0, wan_queue: 0 };
   for (const { taskType, outputs } of await unfinishedWork(db)) {
     const seconds = JOB_CATALOG[taskType as JobType]?.expectedSeconds ?? PROTOCOL_SECONDS[taskType] ?? 60;
-    totals[taskSpec(taskType as TaskType).queue] += seconds * outputs;
+    // Registered types are pull-workers' work, not our fleets'.
+    const queue = fleetQueueOf(taskType);
+    if (queue) totals[queue] += seconds * outputs;
   }
   return totals;
 }

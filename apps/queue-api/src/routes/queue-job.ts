@@ -1,6 +1,6 @@
 /**
  * `POST /functions/v1/queue-job` (docs/ARCHITECTURE.md, "queue-job, end to end") and `POST /functions/v1/calculate-task-cost`,
- * which prices the same body without queuing it.
+ * which prices the same body without queuing it, or a create-task body (`{ task_type, params }`).
  */
 import { getPrincipal, getUser } from '@gpuq/auth';
 import { HttpError, readJsonText } from '@gpuq/http';
@@ -12,6 +12,7 @@ import {
   QueueJobRequest,
   type QueueJobResponse,
 } from '@gpuq/job-types';
+import { TaskTypeCostRequest, taskTypeCost } from '@gpuq/task-protocol';
 import { Hono } from 'hono';
 import type { ApiHonoEnv } from '../hono-env.js';
 import { QueueLengthCache } from '../jobs/queue-length-cache.js';
@@ -20,6 +21,16 @@ import type { ApiServices } from '../services.js';
 import { namesTask, taskCost } from './task-cost-by-id.js';
 
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,200}$/;
+
+const isTaskTypeCostBody = (body: unknown): boolean =>
+  typeof body === 'object' && body !== null && !Array.isArray(body) && 'task_type' in body;
+
+function parseTaskTypeCost(body: unknown): TaskTypeCostRequest {
+  const result = TaskTypeCostRequest.safeParse(body);
+  if (result.success) return result.data;
+  const { error } = describeValidationError(result.error);
+  throw new HttpError(400, 'invalid_request', error.message, error.field ? { field: error.field } : {});
+}
 
 function parseRequest(body: unknown): QueueJobRequest {
   const result = QueueJobRequest.safeParse(body);
@@ -71,6 +82,8 @@ export function queueJobRoutes(services: ApiServices): Hono<ApiHonoEnv> {
     const { body } = await readJsonText(c);
     if (namesTask(body)) return c.json(await taskCost(services.db, getPrincipal(c), body));
     getUser(c);
+    // `{ task_type, params }`: a create-task body, registered (task_types) types included.
+    if (isTaskTypeCostBody(body)) return c.json(await taskTypeCost(services.db, parseTaskTypeCost(body)));
     const request = parseRequest(body);
     return c.json({ jobType: request.jobType, credits: creditCost(request) });
   });

@@ -241,7 +241,16 @@ export function fuzzTargets(ctx: FuzzContext): FuzzTarget[] {
   });
   const createTaskBody = mutated(
     fc.record({
-      task_type: fc.constantFrom('single_image', 'travel_orchestrator', 'travel_segment', 'travel_stitch'),
+      task_type: fc.constantFrom(
+        'single_image',
+        'travel_orchestrator',
+        'travel_segment',
+        'travel_stitch',
+        // Registered in task_types, and one that is not.
+        'qwen_image',
+        'wgp',
+        'no_such_type',
+      ),
       project_id: fc.oneof(fc.constant(ctx.projectId), fc.uuid(), edgeString),
       params: fc.oneof(singleImageParams, orchestratorParams, fc.dictionary(fc.string(), junkValue)),
       dependant_on: fc.oneof(fc.constant(null), fc.uuid(), fc.array(taskIdOrJunk, { maxLength: 3 })),
@@ -253,6 +262,7 @@ export function fuzzTargets(ctx: FuzzContext): FuzzTarget[] {
     const request = CreateTaskRequest.safeParse(value);
     if (!request.success) return true;
     if (request.data.project_id !== ctx.projectId) return true;
+    if (request.data.task_type === 'no_such_type') return true;
     const paramsSchema =
       request.data.task_type === 'single_image'
         ? SingleImageParams
@@ -628,7 +638,11 @@ export function fuzzTargets(ctx: FuzzContext): FuzzTarget[] {
     {
       name: 'calculate-task-cost',
       runs: 400,
-      requests: post('POST /functions/v1/calculate-task-cost', fn('calculate-task-cost'), queueJobBody),
+      requests: post(
+        'POST /functions/v1/calculate-task-cost',
+        fn('calculate-task-cost'),
+        fc.oneof(queueJobBody, createTaskBody),
+      ),
     },
     {
       name: 'jobs list',

@@ -1,5 +1,5 @@
 /** Creating a task and reserving its credits in one transaction (public.create_task). */
-import { type TaskType, taskSpec } from '@gpuq/job-types';
+import { isJobType, isProtocolTaskType, type RunType, taskSpec } from '@gpuq/job-types';
 import type { Queryable } from '../database/database.js';
 import { queryOne } from '../database/run-query.js';
 import type { Task } from './task.js';
@@ -7,10 +7,13 @@ import type { Task } from './task.js';
 export interface CreateTaskInput {
   userId: string;
   projectId: string;
-  taskType: TaskType;
+  /** A catalog type, or one registered in task_types (then `cost` and `runType` are required). */
+  taskType: string;
   params?: Record<string, unknown>;
   /** Credits to reserve. Default: the catalog's cost of the task type. */
   cost?: number;
+  /** Default: the catalog's run type of the task type. */
+  runType?: RunType;
   /** Ids of tasks that must be Complete before this one can be claimed. */
   dependantOn?: string[];
   /** A client's Idempotency-Key: unique per user. */
@@ -32,7 +35,13 @@ export interface CreateTaskResult {
  *   ProfileNotFoundError
  */
 export async function createTask(db: Queryable, input: CreateTaskInput): Promise<CreateTaskResult> {
-  const spec = taskSpec(input.taskType);
+  const spec =
+    isJobType(input.taskType) || isProtocolTaskType(input.taskType) ? taskSpec(input.taskType) : null;
+  const cost = input.cost ?? spec?.credits;
+  const runType = input.runType ?? spec?.runType;
+  if (cost === undefined || runType === undefined) {
+    throw new TypeError(`task type ${input.taskType} is not in the catalog: pass its cost and run type`);
+  }
   const row = await queryOne<Task & { created: boolean }>(
     db,
     `select r.created, (r.task).*
@@ -42,12 +51,12 @@ export async function createTask(db: Queryable, input: CreateTaskInput): Promise
       input.projectId,
       input.taskType,
       JSON.stringify(input.params ?? {}),
-      input.cost ?? spec.credits,
+      cost,
       input.dependantOn ?? [],
       input.idempotencyKey ?? null,
       input.requestHash ?? null,
       input.taskId ?? null,
-      spec.runType,
+      runType,
     ],
   );
   const { created, ...task } = row;

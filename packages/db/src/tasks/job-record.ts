@@ -2,7 +2,7 @@
  * A task as the public API shows it (`JobRecord`): lower-case status words, progress, outputs as
  * URLs. Queue position, ETA and URL signing need other services, so the caller supplies them.
  */
-import { type JobOutput, type JobRecord, jobStatusOf, type TaskType, taskSpec } from '@gpuq/job-types';
+import { fleetQueueOf, type JobOutput, type JobRecord, jobStatusOf } from '@gpuq/job-types';
 import type { Task } from './task.js';
 
 /** An output as a task's `result.outputs` stores it: where the file lives, not a URL. */
@@ -43,10 +43,10 @@ export async function toJobRecord(task: Task, extras: JobRecordExtras): Promise<
   const finished = status === 'completed' || status === 'failed' || status === 'cancelled';
   return {
     id: task.id,
-    jobType: task.taskType as TaskType,
+    jobType: task.taskType,
     status,
     progress: status === 'completed' ? 1 : Math.min(Math.max(task.progress ?? 0, 0), 1),
-    queue: taskSpec(task.taskType as TaskType).queue,
+    queue: fleetQueueOf(task.taskType),
     queuePosition: status === 'queued' ? (extras.queuePosition ?? null) : null,
     etaSeconds: finished ? null : (extras.etaSeconds ?? null),
     projectId: task.projectId,

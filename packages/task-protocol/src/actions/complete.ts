@@ -4,7 +4,7 @@
  * the image or video row. Then the tasks that were waiting on it are enqueued.
  */
 import { completeTask, recordImage, recordVideo, type Task } from '@gpuq/db';
-import { type TaskType, taskSpec } from '@gpuq/job-types';
+import { taskOutputSpec } from '@gpuq/job-types';
 import type { ResolvedOutput } from '../output/resolve-output.js';
 import type { Scope } from '../scope.js';
 import type { RouteContext } from '../settings.js';
@@ -21,7 +21,7 @@ export async function completeWithOutput(
   task: Task,
   output: ResolvedOutput,
 ): Promise<Task> {
-  const spec = taskSpec(task.taskType as TaskType);
+  const spec = taskOutputSpec(task.taskType);
   const completed = await ctx.db.transaction(async (tx) => {
     const done = await completeTask(tx, {
       taskId: task.id,

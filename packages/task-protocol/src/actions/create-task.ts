@@ -5,27 +5,37 @@
  *
  * Every type's params are checked with queue-job's bounds (400 naming the field, nothing created)
  * and priced by the work they ask for (protocolJob). Unknown keys are stored as sent: the Headless
- * worker reads keys of its own. A user is held to queue-job's rate limit and in-flight cap.
+ * worker reads keys of its own. Any other type must be registered in the task_types table, which
+ * prices it; such tasks wait for pull-workers and never reach BullMQ. A user is held to queue-job's rate limit and in-flight cap.
  */
 import { createTask, enforceInFlightCap, getProject, getTask, type Task } from '@gpuq/db';
 import { HttpError } from '@gpuq/http';
 import {
   type CreateTaskRequest,
   describeValidationError,
+  isProtocolTaskType,
   protocolJob,
+  type RunType,
   type TravelOrchestratorParams,
 } from '@gpuq/job-types';
 import type { Scope } from '../scope.js';
 import type { RouteContext } from '../settings.js';
 import { createTravel } from '../travel/create-travel.js';
 import { enqueueTasks } from './dispatch.js';
+import { registeredTaskType } from './registered-task-type.js';
 
 interface CheckedTask {
   params: Record<string, unknown>;
   credits: number;
+  runType?: RunType;
 }
 
-function checkedTask(body: CreateTaskRequest): CheckedTask {
+/** Built-in types are checked and priced by code; any other must be registered (task_types). */
+async function checkedTask(ctx: RouteContext, body: CreateTaskRequest): Promise<CheckedTask> {
+  if (!isProtocolTaskType(body.task_type)) {
+    const { credits, runType } = await registeredTaskType(ctx.db, body.task_type);
+    return { params: body.params, credits, runType };
+  }
   const checked = protocolJob(body.task_type, body.params);
   if (checked.success) {
     // The params as checked, unknown keys included; what the job data gets is mapped apart.
@@ -60,7 +70,7 @@ export async function createProtocolTask(
   scope: Scope,
   body: CreateTaskRequest,
 ): Promise<string> {
-  const { params, credits } = checkedTask(body);
+  const { params, credits, runType } = await checkedTask(ctx, body);
   // The service role is not a user: see TaskProtocolDeps.limits.
   const limited = scope.userId !== null ? ctx.limits : undefined;
   if (limited && scope.userId !== null) await limited.rateLimit(scope.userId);
@@ -78,6 +88,7 @@ export async function createProtocolTask(
       taskType: body.task_type,
       params,
       cost: credits,
+      ...(runType ? { runType } : {}),
       dependantOn: body.dependant_on ?? [],
     });
     return [task];

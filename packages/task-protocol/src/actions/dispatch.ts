@@ -6,6 +6,7 @@
  * (job id = task id), so the fast path here and the dispatcher's sweep may both try.
  */
 import { listReadyDependants, type Task } from '@gpuq/db';
+import { fleetRunsTaskType } from '@gpuq/job-types';
 import type { Logger } from '@gpuq/logger';
 import type { RouteContext } from '../settings.js';
 
@@ -19,7 +20,9 @@ export async function enqueueTasks(ctx: DispatchContext, tasks: readonly Task[])
   if (!enqueue) return 0;
   let enqueued = 0;
   for (const task of tasks) {
-    if (NEVER_ENQUEUED.has(task.taskType) || task.status !== 'Queued') continue;
+    // Registered types are claimed by pull-workers over HTTP: our fleet has no code for them.
+    if (NEVER_ENQUEUED.has(task.taskType) || !fleetRunsTaskType(task.taskType)) continue;
+    if (task.status !== 'Queued') continue;
     try {
       await enqueue(task);
       enqueued += 1;

@@ -8,7 +8,7 @@
 import type { AuthEnv } from '@gpuq/auth';
 import { claimNextTask } from '@gpuq/db';
 import { parseJsonBody } from '@gpuq/http';
-import { type ClaimedTask, ClaimNextTaskRequest, type ProtocolTaskType } from '@gpuq/job-types';
+import { type ClaimedTask, ClaimNextTaskRequest } from '@gpuq/job-types';
 import type { Hono } from 'hono';
 import { callerScope } from '../scope.js';
 import type { RouteContext } from '../settings.js';
@@ -32,7 +32,7 @@ export function claimNextTaskRoute(app: Hono<AuthEnv>, ctx: RouteContext): void 
     const claimed: ClaimedTask = {
       task_id: task.id,
       params: task.params,
-      task_type: task.taskType as ProtocolTaskType,
+      task_type: task.taskType,
       project_id: task.projectId,
     };
     return c.json(claimed);

@@ -7,12 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import type { AuthEnv } from '@gpuq/auth';
 import { HttpError, parseJsonBody } from '@gpuq/http';
-import {
-  GenerateUploadUrlRequest,
-  type GenerateUploadUrlResponse,
-  type TaskType,
-  taskSpec,
-} from '@gpuq/job-types';
+import { GenerateUploadUrlRequest, type GenerateUploadUrlResponse, taskOutputSpec } from '@gpuq/job-types';
 import {
   assertFileName,
   InvalidStoragePath,
@@ -40,7 +35,7 @@ export function generateUploadUrlRoute(app: Hono<AuthEnv>, ctx: RouteContext): v
         { field: 'content_type' },
       );
     }
-    const bucket = taskSpec(task.taskType as TaskType).bucket;
+    const bucket = taskOutputSpec(task.taskType).bucket;
     const ttl = ctx.settings.uploadUrlTtlSeconds;
     const upload = await signedUploadOrRefusal(() =>
       ctx.storage.signedUploadUrl(

@@ -8,7 +8,7 @@
  *   http(s) URL, recorded as given.
  */
 import type { StoredOutput, Task } from '@gpuq/db';
-import { type CompleteTaskRequest, type TaskType, taskSpec } from '@gpuq/job-types';
+import { type CompleteTaskRequest, taskOutputSpec } from '@gpuq/job-types';
 import {
   InvalidStoragePath,
   isStorableMediaType,
@@ -38,7 +38,7 @@ export async function resolveOutput(
   task: Task,
   body: CompleteTaskRequest,
 ): Promise<ResolvedOutput> {
-  const bucket = taskSpec(task.taskType as TaskType).bucket;
+  const bucket = taskOutputSpec(task.taskType).bucket;
   if ('file_data' in body && typeof body.file_data === 'string') {
     const filename = body.filename as string;
     const main = await checkInlineFile(
