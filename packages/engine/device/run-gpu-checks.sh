@@ -15,8 +15,9 @@
 # the summary table is printed last, and the exit code is 1 if any stage failed. The whole run
 # stays within GPUQ_DEVICE_BUDGET_S (default 500 s): each stage gets min(its cap, time left).
 #
-# On the device (from the repository root, fixtures carried in packages/engine/device/.carry,
-# filled here by packages/engine/scripts/prepare-device-carry.sh):
+# On the device (from the repository root; the golden fixtures travel with the tree in
+# packages/engine/test/golden, the rest in packages/engine/device/.carry, filled here by
+# packages/engine/scripts/prepare-device-carry.sh):
 #   bash packages/engine/device/run-gpu-checks.sh
 # Options: --jobs N (build, default: nproc), --latent N (bench, default 128 = 1024x1024),
 #   --runs N (timed steps, default 5), --weights fp16|bf16|fp32, --skip-build (reuse --build-dir),
@@ -28,7 +29,7 @@ engine=$(cd "$(dirname "$0")/.." && pwd)
 jobs=$(nproc 2>/dev/null || echo 4)
 latent=128 runs=5 weights=fp16 build=/tmp/gpuq-build
 skip_build=0 skip_bench=0 skip_torch=0 dry=0
-usage() { sed -n '2,26p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,25p' "$0" | sed 's/^# \{0,1\}//'; }
 while [ $# -gt 0 ]; do
   case "$1" in
     --jobs) jobs=$2; shift ;;
@@ -110,9 +111,8 @@ if [ -n "${GPUQ_CUBLAS:-}" ]; then
   export GPUQ_CUBLAS
   export LD_LIBRARY_PATH="$(dirname "$GPUQ_CUBLAS")${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
 fi
-fixtures="$carry/fixtures"
-[ -d "$fixtures" ] || fixtures=${GPUQ_FIXTURES:-$fixtures}
-export GPUQ_FIXTURES="$fixtures"
+# The golden fixtures are part of the tree; GPUQ_FIXTURES still points the tests elsewhere.
+export GPUQ_FIXTURES="${GPUQ_FIXTURES:-$engine/test/golden}"
 generator=()
 command -v ninja >/dev/null && generator=(-G Ninja)
 
@@ -131,7 +131,7 @@ env_report() {
 
 configure_and_build() {
   cmake -S "$engine" -B "$build" "${generator[@]}" -DCMAKE_BUILD_TYPE=Release -DGPUQ_WITH_CUDA=ON \
-    -DGPUQ_BUILD_ADDON=OFF -DGPUQ_FIXTURES_DIR="$GPUQ_FIXTURES" "${cmake_extra[@]}" &&
+    -DGPUQ_BUILD_ADDON=OFF "${cmake_extra[@]}" &&
     cmake --build "$build" -j "$jobs"
 }
 

@@ -1,23 +1,16 @@
 #!/usr/bin/env bash
 # Fills packages/engine/device/.carry (git-ignored) with what the GPU machine cannot get itself:
-# the sdxl-tiny fixtures (../shared does not travel) and zlib's two headers, in case the device
-# image lacks zlib1g-dev (its libz.so.1 runtime is there: Python needs it), and diffusers'
-# source for the PyTorch baseline (DIFFUSERS_REPO: a git checkout or mirror, e.g. from the search
-# tool's fetch; ~25 MB; never committed). The lead passes
-# carry=["packages/engine/device/.carry"] to the device run. Usage: prepare-device-carry.sh [fixtures-root]
+# zlib's two headers, in case the device image lacks zlib1g-dev (its libz.so.1 runtime is there:
+# Python needs it), and diffusers' source for the PyTorch baseline (DIFFUSERS_REPO: a git
+# checkout or mirror, e.g. from the search tool's fetch; ~25 MB; never committed). The golden
+# fixtures need no copy: they are in the tree (packages/engine/test/golden), which travels.
+# The lead passes carry=["packages/engine/device/.carry"] to the device run.
+# Usage: prepare-device-carry.sh
 set -euo pipefail
 engine=$(cd "$(dirname "$0")/.." && pwd)
-root=${1:-${GPUQ_FIXTURES:-}}
-if [ -z "$root" ]; then
-  common=$(git -C "$engine" rev-parse --path-format=absolute --git-common-dir)
-  root=$(cd "$common/../.." && pwd)/shared/fixtures
-fi
-[ -f "$root/sdxl-tiny/manifest.json" ] || { echo "no fixtures at $root/sdxl-tiny" >&2; exit 1; }
 carry="$engine/device/.carry"
 rm -rf "$carry"
-mkdir -p "$carry/fixtures" "$carry/zlib/include"
-cp -r "$root/sdxl-tiny" "$carry/fixtures/"
-[ -d "$root/wan-tiny" ] && cp -r "$root/wan-tiny" "$carry/fixtures/"
+mkdir -p "$carry/zlib/include"
 for h in zlib.h zconf.h; do
   [ -f "/usr/include/$h" ] && cp "/usr/include/$h" "$carry/zlib/include/" || true
 done

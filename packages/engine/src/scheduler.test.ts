@@ -6,14 +6,14 @@ import { Scheduler } from './scheduler.js';
 
 const dir = fixtureDir('sdxl-tiny');
 
-describe.skipIf(!dir)('Scheduler on the sdxl-tiny configs', () => {
-  const config = (name: string) => readFileSync(join(dir!, 'reference', `scheduler_${name}.json`), 'utf8');
+describe('Scheduler on the sdxl-tiny configs', () => {
+  const config = (name: string) => readFileSync(join(dir, 'reference', `scheduler_${name}.json`), 'utf8');
 
   it('parses -Infinity in the DPM++ config and gives the reference integer timesteps', () => {
     expect(config('dpmpp_2m_karras')).toContain('-Infinity');
     const s = Scheduler.create(config('dpmpp_2m_karras'), 4);
     expect(s.tables.integerTimesteps).toBe(true);
-    const ref = readSafetensors(join(dir!, 'reference', 'schedulers.safetensors')).get(
+    const ref = readSafetensors(join(dir, 'reference', 'schedulers.safetensors')).get(
       'dpmpp_2m_karras.4.timesteps',
     )!;
     expect(Array.from(s.tables.timesteps)).toEqual(Array.from(ref.i64!, Number));
@@ -21,7 +21,7 @@ describe.skipIf(!dir)('Scheduler on the sdxl-tiny configs', () => {
   });
 
   it('steps Euler like the reference loop', () => {
-    const loops = readSafetensors(join(dir!, 'reference', 'loops.safetensors'));
+    const loops = readSafetensors(join(dir, 'reference', 'loops.safetensors'));
     const s = Scheduler.create(config('euler'), 4);
     const x = f32(loops, 'euler.latents_scaled');
     const next = s.step(f32(loops, 'euler.step0.noise_pred'), 0, x);

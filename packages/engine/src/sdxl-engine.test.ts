@@ -4,17 +4,17 @@ import { f32, fixtureDir, ids, readSafetensors, tolerances, worstRatio } from '.
 import { EngineError, SdxlEngine } from './index.js';
 
 const dir = fixtureDir('sdxl-tiny');
-const ref = (file: string) => readSafetensors(join(dir!, 'reference', file));
+const ref = (file: string) => readSafetensors(join(dir, 'reference', file));
 
-describe.skipIf(!dir)('SdxlEngine on sdxl-tiny', () => {
+describe('SdxlEngine on sdxl-tiny', () => {
   let engine: SdxlEngine;
   let tol: ReturnType<typeof tolerances>;
   let text: ReturnType<typeof readSafetensors>;
   let loops: ReturnType<typeof readSafetensors>;
 
   beforeAll(async () => {
-    engine = await SdxlEngine.load(dir!);
-    tol = tolerances(dir!);
+    engine = await SdxlEngine.load(dir);
+    tol = tolerances(dir);
     text = ref('text_encoders.safetensors');
     loops = ref('loops.safetensors');
   });
@@ -184,7 +184,7 @@ describe.skipIf(!dir)('SdxlEngine on sdxl-tiny', () => {
   });
 
   it('keeps fp16 weights on request, close to the fp32 reference', async () => {
-    const half = await SdxlEngine.load(dir!, { weightDtype: 'fp16' });
+    const half = await SdxlEngine.load(dir, { weightDtype: 'fp16' });
     const u = ref('unet_forward.safetensors');
     const out = await half.unetForward({
       sample: f32(u, 'in.sample'),
@@ -198,7 +198,7 @@ describe.skipIf(!dir)('SdxlEngine on sdxl-tiny', () => {
     // fp16 rounding of the weights (11-bit mantissa), not an fp32-level match
     expect(worstRatio(out.noisePred.data, want, { atol: 5e-3 * scale, rtol: 0 })).toBeLessThanOrEqual(1);
     // @ts-expect-error: not a storage dtype
-    await expect(SdxlEngine.load(dir!, { weightDtype: 'int8' })).rejects.toMatchObject({
+    await expect(SdxlEngine.load(dir, { weightDtype: 'int8' })).rejects.toMatchObject({
       code: 'GPUQ_INVALID_ARGUMENT',
     });
   });

@@ -8,17 +8,17 @@ import { f32, fixtureDir, ids, readSafetensors, tolerances, worstRatio } from '.
 import { decodePng, EngineError, UnigramTokenizer, WanEngine, wanPromptClean } from './index.js';
 
 const dir = fixtureDir('wan-tiny');
-const ref = (file: string) => readSafetensors(join(dir!, 'reference', file));
+const ref = (file: string) => readSafetensors(join(dir, 'reference', file));
 
-describe.skipIf(!dir)('WanEngine on wan-tiny', () => {
+describe('WanEngine on wan-tiny', () => {
   let engine: WanEngine;
   let tol: ReturnType<typeof tolerances>;
   let text: ReturnType<typeof readSafetensors>;
   let loops: ReturnType<typeof readSafetensors>;
 
   beforeAll(async () => {
-    engine = await WanEngine.load(dir!, { threads: 2 });
-    tol = tolerances(dir!);
+    engine = await WanEngine.load(dir, { threads: 2 });
+    tol = tolerances(dir);
     text = ref('text_encoder.safetensors');
     loops = ref('loops.safetensors');
   });
@@ -137,7 +137,7 @@ describe.skipIf(!dir)('WanEngine on wan-tiny', () => {
     // A copy of the checkpoint with a SentencePiece model (test/data) as its tokenizer.
     const copy = mkdtempSync(join(tmpdir(), 'gpuq-wan-tok-'));
     for (const name of ['model_index.json', 'scheduler', 'text_encoder', 'transformer', 'vae'])
-      symlinkSync(join(dir!, name), join(copy, name));
+      symlinkSync(join(dir, name), join(copy, name));
     mkdirSync(join(copy, 'tokenizer'));
     const model = gunzipSync(
       readFileSync(

@@ -1,44 +1,35 @@
 /**
- * Test helpers: locate ../shared/fixtures (beside the repository root, or beside the main
- * checkout for a git worktree, or GPUQ_FIXTURES), read safetensors files, compare with a
- * manifest's tolerance.
+ * Test helpers: locate the golden fixtures (packages/engine/test/golden, shipped in the
+ * repository, or GPUQ_FIXTURES), read safetensors files, compare with a manifest's tolerance.
  */
-import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { TensorF32 } from '../src/index.js';
 
-const pkgDir = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+/** The in-repository golden fixtures: tiny diffusers checkpoints with reference tensors. */
+export const goldenRoot = resolve(dirname(fileURLToPath(import.meta.url)), 'golden');
 
-function candidates(): string[] {
-  const out: string[] = [];
-  if (process.env.GPUQ_FIXTURES) out.push(process.env.GPUQ_FIXTURES);
-  out.push(resolve(pkgDir, '..', '..', '..', 'shared', 'fixtures'));
-  try {
-    const common = execFileSync('git', ['rev-parse', '--path-format=absolute', '--git-common-dir'], {
-      cwd: pkgDir,
-      encoding: 'utf8',
-      stdio: ['ignore', 'pipe', 'ignore'],
-    }).trim();
-    out.push(resolve(common, '..', '..', 'shared', 'fixtures'));
-  } catch {
-    // not a git checkout: only the other candidates apply
+/** A fixture folder the tests need is absent: a broken checkout or a wrong GPUQ_FIXTURES. */
+export class FixtureMissingError extends Error {
+  constructor(readonly dir: string) {
+    super(
+      `fixture folder ${dir} not found (no manifest.json). The golden fixtures ship in the repository ` +
+        `at ${goldenRoot}; GPUQ_FIXTURES, when set, must point at a folder holding sdxl-tiny/ and wan-tiny/.`,
+    );
+    this.name = 'FixtureMissingError';
   }
-  return out;
 }
 
-/** The fixture folder, or undefined after a loud warning (tests then skip). */
-export function fixtureDir(name: string): string | undefined {
-  for (const root of candidates()) {
-    const dir = join(root, name);
-    if (existsSync(join(dir, 'manifest.json'))) return dir;
-  }
-  console.warn(
-    `\n*** SKIPPING fixture tests: ${name} not found under ${candidates().join(' or ')}. ` +
-      'Put the shared fixtures at <repo-root>/../shared/fixtures or set GPUQ_FIXTURES. ***\n',
-  );
-  return undefined;
+/**
+ * The fixture folder `name` (sdxl-tiny, wan-tiny). Throws FixtureMissingError when it is absent:
+ * these are the checks against diffusers that matter most, so a missing fixture fails the test
+ * instead of skipping it.
+ */
+export function fixtureDir(name: string): string {
+  const dir = join(process.env.GPUQ_FIXTURES || goldenRoot, name);
+  if (!existsSync(join(dir, 'manifest.json'))) throw new FixtureMissingError(dir);
+  return dir;
 }
 
 export interface StoredTensor {

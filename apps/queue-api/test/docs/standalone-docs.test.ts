@@ -18,17 +18,12 @@ const OUTSIDE_REFERENCES: { name: string; pattern: RegExp }[] = [
 
 /**
  * Files still allowed a reference, each with why. Migrations are checksummed once applied, so
- * their comments cannot change; the engine's fixtures live beside the checkout until they are
- * brought into the repository.
+ * their comments cannot change.
  */
 const ALLOWED: { file: RegExp; why: string }[] = [
   {
     file: /^supabase\/migrations\/(20261125000600_tasks|20261125002900_apply_job_callback|20261125003000_submit_job)\.sql$/,
     why: 'applied migrations are immutable (the migrator refuses a changed checksum)',
-  },
-  {
-    file: /^packages\/engine\/(README\.md|CMakeLists\.txt|test\/fixtures\.ts|scripts\/prepare-device-carry\.sh|core\/src\/replay\/replay\.h|core\/tests\/test_util\.h|core\/tests\/test_cuda_fixtures\.cpp)$/,
-    why: 'the engine fixtures are looked up beside the checkout until they are in the repository',
   },
 ];
 

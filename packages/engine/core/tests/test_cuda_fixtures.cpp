@@ -1,11 +1,11 @@
-// The SDXL fixture (../shared/fixtures/sdxl-tiny) replayed on the CUDA backend: every reference
+// The SDXL fixture (test/golden/sdxl-tiny) replayed on the CUDA backend: every reference
 // tensor recomputed from its inputs on the GPU and compared with diffusers' fp32 output.
 // The manifest's tolerances are fp32-vs-fp64 ones; on the GPU the matrix products round their
 // operands (TF32 for fp32 weights, fp16 for attention), so the stated tolerance here is
 //   float tensors: max |err| <= 1e-2 * max |reference| + atol (about 10 ulp of fp16 at the
 //     tensor's scale, through the whole network and every scheduler step);
 //   integer tensors (token ids, timesteps): exact; 8-bit images and PNGs: |err| <= 3 levels.
-// Skips (77) without a CUDA device or without the fixtures.
+// Skips (77) without a CUDA device; fails when the fixture folder is missing.
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>

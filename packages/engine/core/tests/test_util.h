@@ -1,6 +1,7 @@
 // Minimal test harness for the core's ctest executables: CHECK macros that count failures,
-// fixture lookup (exit 77 = skipped when ../shared/fixtures is absent), and reference
-// comparison against a fixture manifest's tolerances with a one-line report per tensor.
+// fixture lookup (a missing fixture folder fails the test: the fixtures ship in test/golden),
+// and reference comparison against a fixture manifest's tolerances with a one-line report per
+// tensor.
 #pragma once
 
 #include <cstdio>
@@ -39,17 +40,21 @@ inline int finish(const char* name) {
   return 0;
 }
 
-// The fixture folder, or exit(77) with a loud message when it is absent.
+// The fixture folder (GPUQ_FIXTURES overrides the in-repository packages/engine/test/golden).
+// A missing folder is a failure, never a skip: these are the checks against diffusers that
+// matter most, and a skip would let a broken checkout pass unnoticed.
 inline std::string fixture_dir(const std::string& name) {
   std::string root = std::getenv("GPUQ_FIXTURES") ? std::getenv("GPUQ_FIXTURES") : GPUQ_FIXTURES_DIR;
   std::string dir = root + "/" + name;
   if (!is_file(dir + "/manifest.json")) {
     std::fprintf(stderr,
-                 "\n*** SKIPPED: fixture folder %s not found. Put the shared fixtures at "
-                 "<repo-root>/../shared/fixtures or set GPUQ_FIXTURES. ***\n\n",
+                 "\n*** FAILED: fixture folder %s not found (no manifest.json). The fixtures ship in the "
+                 "repository at packages/engine/test/golden; GPUQ_FIXTURES, when set, must point at a "
+                 "folder holding sdxl-tiny/ and wan-tiny/. ***\n\n",
                  dir.c_str());
-    std::exit(77);
+    std::exit(1);
   }
+  std::printf("fixtures: %s\n", dir.c_str());
   return dir;
 }
 

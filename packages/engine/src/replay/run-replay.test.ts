@@ -5,9 +5,6 @@ import { describe, expect, it } from 'vitest';
 import { fixtureDir } from '../../test/fixtures.js';
 import { runReplay } from './run-replay.js';
 
-const dir = fixtureDir('sdxl-tiny');
-const wanDir = fixtureDir('wan-tiny');
-
 function capture() {
   const lines = { out: '', err: '' };
   return {
@@ -17,33 +14,27 @@ function capture() {
 }
 
 describe('replay command', () => {
-  it.skipIf(!dir)(
-    'replays sdxl-tiny: every tensor within tolerance, files written, exit 0',
-    async () => {
-      const out = mkdtempSync(join(tmpdir(), 'gpuq-replay-'));
-      const { lines, io } = capture();
-      expect(await runReplay([dir!, out], io)).toBe(0);
-      expect(lines.out).toMatch(/0 out of tolerance/);
-      expect(lines.out).toMatch(/loops\.safetensors\s+euler\.step3\.latents/);
-      expect(existsSync(join(out, 'reference', 'unet_forward.safetensors'))).toBe(true);
-      expect(existsSync(join(out, 'reference', 'image_dpmpp_2m_karras.png'))).toBe(true);
-      rmSync(out, { recursive: true, force: true });
-    },
-    120_000,
-  );
+  it('replays sdxl-tiny: every tensor within tolerance, files written, exit 0', async () => {
+    const dir = fixtureDir('sdxl-tiny');
+    const out = mkdtempSync(join(tmpdir(), 'gpuq-replay-'));
+    const { lines, io } = capture();
+    expect(await runReplay([dir, out], io)).toBe(0);
+    expect(lines.out).toMatch(/0 out of tolerance/);
+    expect(lines.out).toMatch(/loops\.safetensors\s+euler\.step3\.latents/);
+    expect(existsSync(join(out, 'reference', 'unet_forward.safetensors'))).toBe(true);
+    expect(existsSync(join(out, 'reference', 'image_dpmpp_2m_karras.png'))).toBe(true);
+    rmSync(out, { recursive: true, force: true });
+  }, 120_000);
 
-  it.skipIf(!wanDir)(
-    'replays wan-tiny: every tensor within tolerance, exit 0',
-    async () => {
-      const out = mkdtempSync(join(tmpdir(), 'gpuq-replay-wan-'));
-      const { lines, io } = capture();
-      expect(await runReplay([wanDir!, out], io)).toBe(0);
-      expect(lines.out).toMatch(/WanPipeline: 87 tensors written, 87 compared, 0 out of tolerance/);
-      expect(existsSync(join(out, 'reference', 'vae_decode.safetensors'))).toBe(true);
-      rmSync(out, { recursive: true, force: true });
-    },
-    120_000,
-  );
+  it('replays wan-tiny: every tensor within tolerance, exit 0', async () => {
+    const wanDir = fixtureDir('wan-tiny');
+    const out = mkdtempSync(join(tmpdir(), 'gpuq-replay-wan-'));
+    const { lines, io } = capture();
+    expect(await runReplay([wanDir, out], io)).toBe(0);
+    expect(lines.out).toMatch(/WanPipeline: 87 tensors written, 87 compared, 0 out of tolerance/);
+    expect(existsSync(join(out, 'reference', 'vae_decode.safetensors'))).toBe(true);
+    rmSync(out, { recursive: true, force: true });
+  }, 120_000);
 
   it('exits 2 with a usage line on bad arguments, and on a missing folder', async () => {
     const { lines, io } = capture();

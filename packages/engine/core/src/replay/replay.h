@@ -1,5 +1,5 @@
-// Replay of a fixture folder (laid out like ../shared/fixtures/<name>/): takes only the inputs of
-// each reference tensor (token ids, latents, noise, configs, the manifest's parameters),
+// Replay of a fixture folder (laid out like packages/engine/test/golden/<name>/): takes only the
+// inputs of each reference tensor (token ids, latents, noise, configs, the manifest's parameters),
 // recomputes every reference tensor and PNG with the engine, writes them under
 // <out_dir>/reference/ with the fixture's file names, tensor names, shapes and dtypes, and, where
 // the fixture holds the reference values, compares them with the manifest's tolerances.
