@@ -3,6 +3,7 @@ export * from './api-error.js';
 export * from './callback.js';
 export * from './catalog.js';
 export * from './generation-params.js';
+export * from './ids.js';
 export * from './job-data.js';
 export * from './job-record.js';
 export * from './job-storage.js';

@@ -31,3 +31,8 @@ export function taskStatusOf(status: JobStatus): TaskStatus {
 export function isTerminal(status: JobStatus): boolean {
   return status === 'completed' || status === 'failed' || status === 'cancelled';
 }
+
+/** The same for a task row's status: a finished task takes no more work, reports or uploads. */
+export function isTaskFinished(status: TaskStatus): boolean {
+  return isTerminal(jobStatusOf(status));
+}

@@ -6,6 +6,7 @@
  * left alone (a repeat of its state changes nothing), so every api instance may run it.
  */
 import { failTask, getTask } from '@gpuq/db';
+import { isTaskFinished } from '@gpuq/job-types';
 import { createRedis } from '@gpuq/queue';
 import { QueueEvents } from 'bullmq';
 import type { ApiServices } from '../services.js';
@@ -31,8 +32,7 @@ export async function startDeadLetterWatcher(services: ApiServices): Promise<() 
     watcher.on('failed', ({ jobId, failedReason }) => {
       void (async () => {
         const task = await getTask(services.db, { taskId: jobId });
-        if (!task || task.status === 'Complete' || task.status === 'Failed' || task.status === 'Cancelled')
-          return;
+        if (!task || isTaskFinished(task.status)) return;
         // Only when BullMQ has given up: a failure with attempts left is retried, not final.
         const job = await services.queues.queue(watcher.name as never).getJob(jobId);
         if (job && (await job.getState()) !== 'failed') return;

@@ -7,10 +7,8 @@
  *   together, since each counts what was stored when it started.
  */
 import { type Database, getTask, recordStorageObject, storageUsedBytes } from '@gpuq/db';
+import { isTaskFinished, isUuid } from '@gpuq/job-types';
 import { ObjectLocked, type UploadPolicy } from '@gpuq/storage';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const FINISHED = new Set(['Complete', 'Failed', 'Cancelled']);
 
 /**
  * The task whose folder holds `path`: the first id among the two segments after the owner, so
@@ -19,8 +17,8 @@ const FINISHED = new Set(['Complete', 'Failed', 'Cancelled']);
  */
 export function taskFolderOf(path: string): { userId: string; taskId: string } | undefined {
   const [userId, second, third] = path.split('/');
-  const taskId = second && UUID.test(second) ? second : third;
-  if (!userId || !taskId || !UUID.test(userId) || !UUID.test(taskId)) return undefined;
+  const taskId = second && isUuid(second) ? second : third;
+  if (!userId || !taskId || !isUuid(userId) || !isUuid(taskId)) return undefined;
   return { userId, taskId };
 }
 
@@ -30,7 +28,7 @@ export function storageUploadPolicy(db: Database, quotaBytes: number): UploadPol
       const folder = taskFolderOf(path);
       if (folder) {
         const task = await getTask(db, folder);
-        if (task && FINISHED.has(task.status)) {
+        if (task && isTaskFinished(task.status)) {
           throw new ObjectLocked(bucket, path, `task ${task.id} is already ${task.status}`);
         }
       }

@@ -6,6 +6,8 @@
  * `iss` when one is configured, and a `sub`. Service-role tokens skip aud/iss: Supabase issues its
  * service key with `iss: "supabase"` and no audience.
  */
+
+import { isUuid } from '@gpuq/job-types';
 import {
   type CryptoKey,
   decodeJwt,
@@ -32,8 +34,6 @@ export interface JwtVerifierOptions {
 }
 
 export type JwtVerifier = (token: string) => Promise<Principal>;
-
-const USER_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export function createJwtVerifier(options: JwtVerifierOptions): JwtVerifier {
   const secret = options.jwtSecret ? importHs256Secret(options.jwtSecret) : undefined;
@@ -112,7 +112,7 @@ function toPrincipal(payload: JWTPayload, serviceRoles: readonly string[]): Prin
     throw new AuthError('claims', 'token names no user (no "sub" claim)');
   }
   // Users are rows keyed by uuid (Supabase Auth issues uuid subjects): anything else names nobody.
-  if (!USER_ID.test(payload.sub)) {
+  if (!isUuid(payload.sub)) {
     throw new AuthError('claims', 'token names no user ("sub" claim is not a user id, a UUID)');
   }
   return {

@@ -17,6 +17,7 @@ import { type Database, getTask, type Task } from '@gpuq/db';
 import { HttpError } from '@gpuq/http';
 import {
   describeValidationError,
+  isTaskFinished,
   JOB_DOWNLOAD_URL_ROUTE,
   JOB_UPLOAD_URL_ROUTE,
   JobDownloadUrlRequest,
@@ -51,9 +52,6 @@ export interface JobStorageOptions {
 }
 
 export const DEFAULT_JOB_STORAGE_URL_TTL_SECONDS = 600;
-
-// A job can read and write only while it can still report: as a callback would be answered.
-const FINISHED = new Set(['Complete', 'Failed', 'Cancelled']);
 
 export function jobStorageRoutes(app: Hono, base: string, options: JobStorageOptions): void {
   const ttl = options.urlTtlSeconds ?? DEFAULT_JOB_STORAGE_URL_TTL_SECONDS;
@@ -129,10 +127,11 @@ function configured(storage: Storage | undefined): Storage {
 }
 
 /** The job's task, while it may still touch storage; 404 unknown, 409 finished. */
+// A job can read and write only while it can still report: as a callback would be answered.
 async function openTask(db: Database, jobId: string): Promise<Task> {
   const task = await getTask(db, { taskId: jobId });
   if (!task) throw new HttpError(404, 'not_found', `job ${jobId} not found`, { field: 'jobId' });
-  if (FINISHED.has(task.status)) {
+  if (isTaskFinished(task.status)) {
     throw new HttpError(409, 'conflict', `job ${jobId} is already ${task.status}: its storage is closed`, {
       field: 'jobId',
     });

@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { isUuid } from '@gpuq/job-types';
 /**
  * `pnpm admin:grant <user-id>`: makes a user an admin (creating their profile if it does not exist
  * yet). Migrates first, so it also works on a fresh embedded database.
@@ -8,11 +9,9 @@ import { migrate } from '../migrate/migrator.js';
 import { grantAdmin } from '../profiles/profiles.js';
 import { describeTarget, parseCliEnv } from './cli-env.js';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 async function main(): Promise<void> {
   const userId = process.argv[2];
-  if (!userId || !UUID.test(userId)) {
+  if (!userId || !isUuid(userId)) {
     console.error('usage: admin:grant <user-id>   (the user id is the uuid in the JWT `sub` claim)');
     process.exitCode = 2;
     return;

@@ -1,5 +1,5 @@
 /** Reads over tasks: one task, a user's job list, and what pull-workers ask about neighbours. */
-import type { RunType, TaskStatus } from '@gpuq/job-types';
+import { isUuid, type RunType, type TaskStatus } from '@gpuq/job-types';
 import type { Queryable } from '../database/database.js';
 import { queryCamel, queryRows } from '../database/run-query.js';
 import type { Task } from './task.js';
@@ -45,12 +45,10 @@ function decodeCursor(cursor: string | null | undefined): string | null {
   return cursor ? Buffer.from(cursor, 'base64url').toString('utf8') : null;
 }
 
-const TASK_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 /** Whether `cursor` is a `nextCursor` this module could have made: check it before `listTasks`. */
 export function isTaskCursor(cursor: string): boolean {
   const id = decodeCursor(cursor);
-  return id !== null && TASK_ID.test(id) && Buffer.from(id).toString('base64url') === cursor;
+  return id !== null && isUuid(id) && Buffer.from(id).toString('base64url') === cursor;
 }
 
 export async function listTasks(db: Queryable, input: ListTasksInput = {}): Promise<TaskPage> {

@@ -13,7 +13,7 @@
  */
 import { cancelTask, failTask, resetGenerationStartedAt, type Task, updateTaskStatus } from '@gpuq/db';
 import { HttpError } from '@gpuq/http';
-import type { TaskStatus } from '@gpuq/job-types';
+import { isTaskFinished, type TaskStatus } from '@gpuq/job-types';
 import { resolveOutput } from '../output/resolve-output.js';
 import type { Scope } from '../scope.js';
 import type { RouteContext } from '../settings.js';
@@ -67,11 +67,9 @@ export async function applyStatusUpdate(
   }
 }
 
-const FINISHED = new Set<TaskStatus>(['Complete', 'Failed', 'Cancelled']);
-
 /** After a task was failed or cancelled here: its fleet job, if any, stops too. */
 async function stopped(ctx: RouteContext, before: Task, after: Task): Promise<Task> {
-  if (!ctx.stopJob || FINISHED.has(before.status)) return after;
+  if (!ctx.stopJob || isTaskFinished(before.status)) return after;
   try {
     await ctx.stopJob(after);
   } catch (error) {

@@ -7,7 +7,12 @@
 import { randomBytes } from 'node:crypto';
 import type { AuthEnv } from '@gpuq/auth';
 import { HttpError, parseJsonBody } from '@gpuq/http';
-import { GenerateUploadUrlRequest, type GenerateUploadUrlResponse, taskOutputSpec } from '@gpuq/job-types';
+import {
+  GenerateUploadUrlRequest,
+  type GenerateUploadUrlResponse,
+  isTaskFinished,
+  taskOutputSpec,
+} from '@gpuq/job-types';
 import {
   assertFileName,
   InvalidStoragePath,
@@ -24,7 +29,7 @@ export function generateUploadUrlRoute(app: Hono<AuthEnv>, ctx: RouteContext): v
     const scope = callerScope(c);
     const body = await parseJsonBody(c, GenerateUploadUrlRequest);
     const task = await taskInScope(ctx.db, scope, body.task_id);
-    if (task.status === 'Complete' || task.status === 'Failed' || task.status === 'Cancelled') {
+    if (isTaskFinished(task.status)) {
       throw new HttpError(409, 'conflict', `task ${task.id} is already ${task.status}`);
     }
     if (!isStorableMediaType(body.content_type)) {
