@@ -6,6 +6,7 @@
  * ffprobe reads the stored travel as sum(frames) − sum(overlaps) frames.
  */
 import { getProfile } from '@gpuq/db';
+import { reighTravelBody } from '@gpuq/task-protocol/testing';
 import { describe, expect, it } from 'vitest';
 import { newUser, probeStored, runMetadata, runTravel, videoPathOf } from './travel-helpers.js';
 import { useWanStack } from './wan-stack.js';
@@ -69,40 +70,20 @@ describe('travel on the WAN fleet', () => {
 
   it("runs a travel whose orchestrator_details are Reigh's, read from the same params a pull-worker reads", async () => {
     const user = await newUser(stack.api);
-    // banodoco/Reigh src/shared/lib/tasks/travelBetweenImages.ts 654-712 (basic mode, its defaults).
-    const { orchestrator, segments, stitch } = await runTravel(stack.api, stack.worker, user, {
-      generation_source: 'batch',
-      orchestrator_task_id: 'sm_travel_orchestrator_26120509_a1b2c3',
-      run_id: '20261205094512345',
-      input_image_paths_resolved: [
-        'https://example.com/a.png',
-        'https://example.com/b.png',
-        'https://example.com/c.png',
-        'https://example.com/d.png',
-      ],
-      num_new_segments_to_generate: 3,
-      base_prompts_expanded: ['a slow pan, part 1', 'a slow pan, part 2', 'a slow pan, part 3'],
-      base_prompt: 'a slow pan',
-      negative_prompts_expanded: ['', '', ''],
-      segment_frames_expanded: [9, 13, 9],
-      frame_overlap_expanded: [2, 3, 2],
-      parsed_resolution_wh: '256x256',
-      model_name: 'base_tester_model',
-      seed_base: 789,
-      steps: 20,
-      after_first_post_generation_saturation: 1,
-      after_first_post_generation_brightness: 0,
-      debug_mode_enabled: true,
-      main_output_dir_for_run: './outputs/default_travel_output',
-      enhance_prompt: false,
-      show_input_images: false,
-      generation_mode: 'batch',
-      dimension_source: 'project',
-      amount_of_motion: 0.5,
-      advanced_mode: false,
-      independent_segments: true,
-      use_svi: false,
-    });
+    // Reigh's travel body (its source named in the fixture), 9/13/9 frames with overlaps 2/3/2.
+    const { params } = reighTravelBody({
+      projectId: user.projectId,
+      imageUrls: ['a', 'b', 'c', 'd'].map((name) => `https://example.com/${name}.png`),
+      segmentFrames: [9, 13, 9],
+      frameOverlap: [2, 3, 2],
+      resolution: '256x256',
+    }) as { params: { orchestrator_details: Record<string, unknown> } };
+    const { orchestrator, segments, stitch } = await runTravel(
+      stack.api,
+      stack.worker,
+      user,
+      params.orchestrator_details,
+    );
     expect([...segments, stitch].map((task) => task.status)).toEqual([
       'Complete',
       'Complete',
