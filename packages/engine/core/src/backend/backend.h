@@ -115,7 +115,8 @@ class Backend {
 
 // GPUQ_DEVICE semantics: "cpu" always works; "cuda" (or "cuda:<index>") throws
 // Error(Unsupported) when the build has no CUDA backend or no usable device is present; "auto"
-// picks CUDA device 0 when built and present, else the CPU. `threads` applies to the CPU.
+// is the CPU until the CUDA backend has passed its device checks on a GPU (then: CUDA device 0
+// when built and present, else the CPU). `threads` applies to the CPU.
 // The shapes attention_biased takes (q, k, v [B, L, H*D], bias [1 or B, H, Lq, Lk]); shared by every
 // backend's implementation. InvalidArgument naming the shapes otherwise.
 void check_attention_biased_shapes(const Tensor& q, const Tensor& k, const Tensor& v, int heads, const Tensor& bias);
