@@ -25,7 +25,11 @@ export function formatModelCheck(check: ModelCheck, seconds: number): string {
   ]);
   const head = ['component', 'class', 'files', 'tensors', 'parameters', 'dtypes', 'resident (stored dtype)'];
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const line = (cells: string[]) => cells.map((cell, i) => cell.padEnd(widths[i]!)).join('  ').trimEnd();
+  const line = (cells: string[]) =>
+    cells
+      .map((cell, i) => cell.padEnd(widths[i]!))
+      .join('  ')
+      .trimEnd();
   const params = check.components.reduce((n, c) => n + c.params, 0);
   const bytes = check.components.reduce((n, c) => n + c.bytes, 0);
   return [

@@ -32,7 +32,8 @@ async function withTransformer(shards: Record<string, TensorLayout[]>, index = t
     for (const t of tensors) weightMap[t.name] = file;
   }
   const indexJson = { metadata: { total_size: 0 }, weight_map: weightMap };
-  if (index) writeFileSync(join(folder, 'diffusion_pytorch_model.safetensors.index.json'), JSON.stringify(indexJson));
+  if (index)
+    writeFileSync(join(folder, 'diffusion_pytorch_model.safetensors.index.json'), JSON.stringify(indexJson));
   return dir;
 }
 
@@ -79,19 +80,32 @@ describe('model check (load-time validation)', () => {
     const index = JSON.parse(readFileSync(path, 'utf8'));
     index.weight_map['proj_out.bias'] = 'diffusion_pytorch_model-00003-of-00002.safetensors';
     writeFileSync(path, JSON.stringify(index));
-    await expect(checkModel(dir)).rejects.toThrow(/shard diffusion_pytorch_model-00003-of-00002\.safetensors named by/);
+    await expect(checkModel(dir)).rejects.toThrow(
+      /shard diffusion_pytorch_model-00003-of-00002\.safetensors named by/,
+    );
   });
 
   it('missing tensor: names the folder, the tensor and its expected shape', async () => {
-    const dir = await withTransformer({ 'diffusion_pytorch_model.safetensors': transformer.filter((t) => t.name !== 'blocks.1.ffn.net.2.weight') }, false);
+    const dir = await withTransformer(
+      {
+        'diffusion_pytorch_model.safetensors': transformer.filter(
+          (t) => t.name !== 'blocks.1.ffn.net.2.weight',
+        ),
+      },
+      false,
+    );
     await expect(checkModel(dir)).rejects.toMatchObject({
       code: 'GPUQ_NOT_FOUND',
-      message: expect.stringMatching(/transformer: tensor blocks\.1\.ffn\.net\.2\.weight \[24, 32\] is missing/),
+      message: expect.stringMatching(
+        /transformer: tensor blocks\.1\.ffn\.net\.2\.weight \[24, 32\] is missing/,
+      ),
     });
   });
 
   it('wrong shape: names file and tensor, expected and found shapes', async () => {
-    const bad = transformer.map((t) => (t.name === 'blocks.0.attn1.to_q.weight' ? { ...t, shape: [24, 12] } : t));
+    const bad = transformer.map((t) =>
+      t.name === 'blocks.0.attn1.to_q.weight' ? { ...t, shape: [24, 12] } : t,
+    );
     const dir = await withTransformer({ 'diffusion_pytorch_model.safetensors': bad }, false);
     await expect(checkModel(dir)).rejects.toMatchObject({
       code: 'GPUQ_BAD_FORMAT',
@@ -106,12 +120,17 @@ describe('model check (load-time validation)', () => {
     const dir = await withTransformer({ 'diffusion_pytorch_model.safetensors': bad }, false);
     await expect(checkModel(dir)).rejects.toMatchObject({
       code: 'GPUQ_UNSUPPORTED',
-      message: expect.stringMatching(/diffusion_pytorch_model\.safetensors: tensor proj_out\.weight has dtype F8_E4M3/),
+      message: expect.stringMatching(
+        /diffusion_pytorch_model\.safetensors: tensor proj_out\.weight has dtype F8_E4M3/,
+      ),
     });
   });
 
   it('duplicate tensor across files', async () => {
-    const dir = await withTransformer({ 'a.safetensors': transformer, 'b.safetensors': transformer.slice(0, 1) }, false);
+    const dir = await withTransformer(
+      { 'a.safetensors': transformer, 'b.safetensors': transformer.slice(0, 1) },
+      false,
+    );
     await expect(checkModel(dir)).rejects.toMatchObject({
       code: 'GPUQ_BAD_FORMAT',
       message: expect.stringMatching(/transformer: tensor \S+ is in both a\.safetensors and b\.safetensors/),
@@ -123,7 +142,9 @@ describe('model check (load-time validation)', () => {
     const dir = await withTransformer({ 'diffusion_pytorch_model.safetensors': extra }, false);
     await expect(checkModel(dir)).rejects.toMatchObject({
       code: 'GPUQ_BAD_FORMAT',
-      message: expect.stringMatching(/unexpected tensor blocks\.0\.attn1\.to_r\.weight \[24, 24\] \(not a parameter of WanTransformer3DModel/),
+      message: expect.stringMatching(
+        /unexpected tensor blocks\.0\.attn1\.to_r\.weight \[24, 24\] \(not a parameter of WanTransformer3DModel/,
+      ),
     });
   });
 

@@ -36,7 +36,12 @@ describe('full-size layouts (sparse files, real configs and shard indexes)', () 
       text_encoder: 123_060_480,
       text_encoder_2: 694_659_840,
     });
-    const published = { unet: 10_270_077_736, vae: 334_643_268, text_encoder: 492_265_168, text_encoder_2: 2_778_702_264 };
+    const published = {
+      unet: 10_270_077_736,
+      vae: 334_643_268,
+      text_encoder: 492_265_168,
+      text_encoder_2: 2_778_702_264,
+    };
     for (const c of check.components) {
       const header = published[c.name as keyof typeof published] - c.bytes;
       expect(header).toBeGreaterThan(0);
@@ -51,15 +56,21 @@ describe('full-size layouts (sparse files, real configs and shard indexes)', () 
 
   it('WAN 2.1 T2V 1.3B: transformer and text encoder match their indexes, 2 + 5 shards', async () => {
     const { check, params } = await layout('wan2.1-t2v-1.3b');
-    expect(params.transformer).toBe(indexParams('Wan2.1-T2V-1.3B-Diffusers/transformer/diffusion_pytorch_model.safetensors.index.json'));
-    expect(params.text_encoder).toBe(indexParams('Wan2.1-T2V-1.3B-Diffusers/text_encoder/model.safetensors.index.json'));
+    expect(params.transformer).toBe(
+      indexParams('Wan2.1-T2V-1.3B-Diffusers/transformer/diffusion_pytorch_model.safetensors.index.json'),
+    );
+    expect(params.text_encoder).toBe(
+      indexParams('Wan2.1-T2V-1.3B-Diffusers/text_encoder/model.safetensors.index.json'),
+    );
     const files = Object.fromEntries(check.components.map((c) => [c.name, c.files.length]));
     expect(files).toEqual({ text_encoder: 5, transformer: 2, vae: 1 });
   });
 
   it('WAN 2.1 T2V 14B: 12 transformer shards, the published size', async () => {
     const { check, params } = await layout('wan2.1-t2v-14b');
-    expect(params.transformer).toBe(indexParams('Wan2.1-T2V-14B-Diffusers/transformer/diffusion_pytorch_model.safetensors.index.json'));
+    expect(params.transformer).toBe(
+      indexParams('Wan2.1-T2V-14B-Diffusers/transformer/diffusion_pytorch_model.safetensors.index.json'),
+    );
     expect(check.components.find((c) => c.name === 'transformer')?.files).toHaveLength(12);
   });
 
@@ -69,7 +80,12 @@ describe('full-size layouts (sparse files, real configs and shard indexes)', () 
       indexParams('Wan2.1-I2V-14B-480P-Diffusers/transformer/diffusion_pytorch_model.safetensors.index.json'),
     );
     expect(check.pipeline).toBe('WanImageToVideoPipeline');
-    expect(check.components.map((c) => c.name)).toEqual(['image_encoder', 'text_encoder', 'transformer', 'vae']);
+    expect(check.components.map((c) => c.name)).toEqual([
+      'image_encoder',
+      'text_encoder',
+      'transformer',
+      'vae',
+    ]);
   });
 
   it('the check-model command prints the components and exits 0; a bad folder exits 1 naming it', async () => {

@@ -39,7 +39,10 @@ async function placeTensors(folder: string, library: string, names: readonly str
     const file = library === 'diffusers' ? 'diffusion_pytorch_model.safetensors' : 'model.safetensors';
     return new Map(names.map((n) => [n, file]));
   }
-  const weightMap = JSON.parse(await readFile(join(folder, index), 'utf8')).weight_map as Record<string, string>;
+  const weightMap = JSON.parse(await readFile(join(folder, index), 'utf8')).weight_map as Record<
+    string,
+    string
+  >;
   const listed = new Set(names);
   const missing = names.filter((n) => !(n in weightMap));
   const extra = Object.keys(weightMap).filter((n) => !listed.has(n));
@@ -53,14 +56,22 @@ async function placeTensors(folder: string, library: string, names: readonly str
 }
 
 export async function writeFullSizeLayout(name: FullSizeLayoutName, dir: string): Promise<WrittenLayout> {
-  for (const source of FULL_SIZE_LAYOUTS[name]) await cp(join(REAL_CONFIGS, source), dir, { recursive: true });
-  const modelIndex = JSON.parse(await readFile(join(dir, 'model_index.json'), 'utf8')) as Record<string, unknown>;
+  for (const source of FULL_SIZE_LAYOUTS[name])
+    await cp(join(REAL_CONFIGS, source), dir, { recursive: true });
+  const modelIndex = JSON.parse(await readFile(join(dir, 'model_index.json'), 'utf8')) as Record<
+    string,
+    unknown
+  >;
   let files = 0;
   let bytes = 0;
   for (const [component, plan] of Object.entries(await modelPlan(dir))) {
     const library = (modelIndex[component] as [string, string])[0];
     const folder = join(dir, component);
-    const placement = await placeTensors(folder, library, plan.tensors.map(([n]) => n));
+    const placement = await placeTensors(
+      folder,
+      library,
+      plan.tensors.map(([n]) => n),
+    );
     const byFile = new Map<string, { name: string; shape: readonly number[]; dtype: string }[]>();
     for (const [tensor, shape] of plan.tensors) {
       const file = placement.get(tensor)!;

@@ -15,12 +15,16 @@ export interface TensorLayout {
 const DTYPE_BYTES: Readonly<Record<string, number>> = { F32: 4, F16: 2, BF16: 2, F8_E4M3: 1, I64: 8 };
 
 /** Writes `tensors` in order; returns the file's length in bytes. */
-export async function writeSparseSafetensors(path: string, tensors: readonly TensorLayout[]): Promise<number> {
+export async function writeSparseSafetensors(
+  path: string,
+  tensors: readonly TensorLayout[],
+): Promise<number> {
   const header: Record<string, unknown> = { __metadata__: { format: 'pt' } };
   let offset = 0;
   for (const t of tensors) {
     const bytes = DTYPE_BYTES[t.dtype];
-    if (bytes === undefined) throw new Error(`${path}: no element size known for dtype ${t.dtype} (${t.name})`);
+    if (bytes === undefined)
+      throw new Error(`${path}: no element size known for dtype ${t.dtype} (${t.name})`);
     const end = offset + t.shape.reduce((a, b) => a * b, 1) * bytes;
     header[t.name] = { dtype: t.dtype, shape: t.shape, data_offsets: [offset, end] };
     offset = end;
