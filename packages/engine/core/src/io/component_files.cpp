@@ -60,8 +60,8 @@ ComponentFiles find_component_files(const std::string& dir) {
     else if (ends_with(name, ".safetensors")) (is_variant(name) ? variants : files).push_back(name);
   }
   for (const auto* group : {&indexes, &variant_indexes})
-    check(group->size() <= 1, ErrorCode::BadFormat,
-          dir + ": more than one shard index (" + (*group)[0] + ", " + (*group)[1] + ")");
+    if (group->size() > 1)
+      throw Error(ErrorCode::BadFormat, dir + ": more than one shard index (" + (*group)[0] + ", " + (*group)[1] + ")");
   if (!indexes.empty()) return from_index(dir, indexes[0]);
   if (files.empty() && !variant_indexes.empty()) return from_index(dir, variant_indexes[0]);
   ComponentFiles out;

@@ -126,8 +126,9 @@ ComponentCheck check_component(const std::string& dir, const ComponentPlan& plan
 ModelCheck check_model(const std::string& dir) {
   ModelCheck m;
   m.dir = dir;
+  const std::vector<ComponentPlan> plans = plan_model(dir);  // checks the folder and model_index.json first
   m.pipeline_class = parse_config(dir + "/model_index.json").string_or("_class_name", "");
-  for (const auto& plan : plan_model(dir)) m.components.push_back(check_component(dir + "/" + plan.name, plan));
+  for (const auto& plan : plans) m.components.push_back(check_component(dir + "/" + plan.name, plan));
   return m;
 }
 
