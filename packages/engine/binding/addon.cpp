@@ -6,6 +6,7 @@
 
 #include "backend/cpu/gemm.h"
 #include "convert.h"
+#include "model_check_workers.h"
 #include "wan_workers.h"
 #include "workers.h"
 
@@ -73,6 +74,8 @@ Napi::Object init(Napi::Env env, Napi::Object exports) {
   exports.Set("load", Napi::Function::New(env, load, "load"));
   exports.Set("loadWan", Napi::Function::New(env, load_wan, "loadWan"));
   exports.Set("replay", Napi::Function::New(env, replay, "replay"));
+  exports.Set("checkModel", Napi::Function::New(env, check_model_js, "checkModel"));
+  exports.Set("modelPlan", Napi::Function::New(env, model_plan_js, "modelPlan"));
   exports.Set("makeTinyCheckpoint", Napi::Function::New(env, make_tiny_checkpoint, "makeTinyCheckpoint"));
   Napi::Object build = Napi::Object::New(env);
   build.Set("sgemm", sgemm_impl_name());

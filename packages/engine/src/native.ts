@@ -104,6 +104,9 @@ export interface NativeAddon {
     options: { device?: string; threads?: number },
   ): Promise<{ pipeline: string; rows: ReplayRow[]; ok: boolean; text: string }>;
   makeTinyCheckpoint(dir: string, seed: number): Promise<string>;
+  /** JSON reports (src/check-model/model-check.ts types them). */
+  checkModel(dir: string): Promise<string>;
+  modelPlan(dir: string): Promise<string>;
   NativeScheduler: new (configJson: string, name: string, steps: number) => NativeScheduler;
   build: { sgemm: string; cuda: boolean; hardwareThreads: number };
 }

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 
+#include "io/component_files.h"
 #include "util/error.h"
 
 namespace gpuq {
@@ -31,30 +32,19 @@ std::vector<std::string> list_dir(const std::string& dir) {
   return out;
 }
 
-namespace {
-bool ends_with(const std::string& s, const std::string& suffix) {
-  return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
-}
-}  // namespace
-
 Weights Weights::load(const std::string& dir, Backend& backend, DType storage) {
-  check(is_dir(dir), ErrorCode::NotFound, "checkpoint component folder not found: " + dir);
+  // The same files the model check reads: the shard index's, else the folder's (plain before variants).
+  ComponentFiles files = find_component_files(dir);
   Weights w;
   w.dir_ = dir;
-  if (is_file(dir + "/config.json")) w.config_ = json::parse_file(dir + "/config.json");
-  std::vector<std::string> files;
-  std::vector<std::string> variants;
-  for (const auto& name : list_dir(dir)) {
-    if (!ends_with(name, ".safetensors")) continue;
-    // "model.fp16.safetensors" style variants are a fallback when no plain file exists.
-    bool variant = name.find(".fp16.") != std::string::npos || name.find(".bf16.") != std::string::npos;
-    (variant ? variants : files).push_back(name);
-  }
-  if (files.empty()) files = variants;
-  check(!files.empty(), ErrorCode::NotFound, "no .safetensors weights in " + dir);
-  for (const auto& name : files) {
+  check(is_file(dir + "/config.json"), ErrorCode::NotFound, dir + "/config.json is missing");
+  w.config_ = json::parse_file(dir + "/config.json");
+  for (const auto& name : files.files) {
     SafeTensorsFile f = SafeTensorsFile::open(dir + "/" + name);
-    for (const auto& tname : f.names()) w.tensors_[tname] = backend.upload_weight(f.get(tname), storage);
+    for (const auto& tname : f.names()) {
+      check(w.tensors_.count(tname) == 0, ErrorCode::BadFormat, dir + ": tensor " + tname + " is in two weight files");
+      w.tensors_[tname] = backend.upload_weight(f.get(tname), storage);
+    }
   }
   return w;
 }

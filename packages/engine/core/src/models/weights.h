@@ -1,7 +1,8 @@
 // The weights of one checkpoint component (a diffusers folder such as `unet/`), looked up by the
 // names the checkpoint uses. Files are memory-mapped; fp32 tensors are used in place on the CPU
 // backend, fp16/bf16 are widened to fp32 once at load (the CPU computes in fp32).
-// Errors: NotFound when the folder has no weight file or a required tensor is missing.
+// Errors: NotFound when the folder has no weight file, no config.json or a required tensor is
+// missing; BadFormat when a tensor is in two files. Pipelines check the folder first (model_check.h).
 #pragma once
 
 #include <map>
@@ -17,8 +18,8 @@ namespace gpuq {
 
 class Weights {
  public:
-  // Reads every *.safetensors in `dir` (sharded checkpoints too) and `config.json`. Prefers
-  // `<name>.safetensors` over `<name>.fp16.safetensors` variants. `storage` is the dtype matrices
+  // Reads the component's weight files (io/component_files.h: the shard index's, else every
+  // *.safetensors, plain files before `.fp16.` variants) and its required `config.json`. `storage` is the dtype matrices
   // are kept in (Backend::upload_weight).
   static Weights load(const std::string& dir, Backend& backend, DType storage = DType::F32);
   // Weights built in memory (generator, benchmarks).

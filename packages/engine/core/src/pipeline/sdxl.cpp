@@ -5,6 +5,7 @@
 #include <random>
 
 #include "pipeline/image.h"
+#include "pipeline/model_check.h"
 #include "tensor/block_cache.h"
 #include "util/error.h"
 
@@ -26,6 +27,7 @@ Tensor seeded_normal(const Shape& shape, uint64_t seed) {
 
 std::unique_ptr<SdxlPipeline> SdxlPipeline::load(const std::string& dir, std::shared_ptr<Backend> backend,
                                                   DType weight_storage) {
+  check_model(dir);  // every shard, tensor, shape and dtype, before any weight loads
   json::Value index = json::parse_file(dir + "/model_index.json");
   auto p = std::unique_ptr<SdxlPipeline>(new SdxlPipeline());
   p->be_ = std::move(backend);

@@ -1,5 +1,6 @@
 #include "pipeline/wan.h"
 
+#include "pipeline/model_check.h"
 #include "tensor/block_cache.h"
 #include "util/error.h"
 
@@ -8,6 +9,7 @@ namespace gpuq {
 std::unique_ptr<WanPipeline> WanPipeline::load(const std::string& dir, std::shared_ptr<Backend> backend,
                                                DType weight_storage) {
   check(is_file(dir + "/model_index.json"), ErrorCode::NotFound, "no model_index.json in " + dir);
+  check_model(dir);  // every shard, tensor, shape and dtype, before any weight loads
   auto p = std::unique_ptr<WanPipeline>(new WanPipeline());
   p->be_ = std::move(backend);
   Backend& be = *p->be_;
