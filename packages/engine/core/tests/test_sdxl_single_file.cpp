@@ -1,0 +1,185 @@
+// Single-file SDXL checkpoints (sd_xl_base_1.0.safetensors layout):
+// 1. With the real SDXL base configs, the layout the loader expects is exactly the published
+//    key list (test/real-configs/sdxl-single-file/sd_xl_base_1.0.keys.tsv, made with diffusers'
+//    own conversion maps): every name and stored shape, nothing missing, nothing extra.
+// 2. The sdxl-tiny fixture converted to one file (single_file_convert.h) loads with the fixture's
+//    configs and reproduces diffusers' reference loops, equal to the diffusers-folder pipeline.
+// 3. A file with a missing, misshapen or unknown tensor fails at load naming file and tensor.
+#include <cmath>
+#include <fstream>
+#include <map>
+#include <sstream>
+
+#include "models/sdxl_single_file.h"
+#include "pipeline/sdxl.h"
+#include "single_file_convert.h"
+#include "test_util.h"
+
+using namespace gpuq;
+
+namespace {
+
+const std::string kPackage = std::string(GPUQ_FIXTURES_DIR) + "/../..";
+
+SdxlComponentConfigs configs_of(const std::string& dir) {
+  auto cfg = [&](const char* c) { return json::parse_file(dir + "/" + c + "/config.json"); };
+  return {cfg("unet"), cfg("vae"), cfg("text_encoder"), cfg("text_encoder_2")};
+}
+
+void check_real_key_list() {
+  std::map<std::string, std::pair<std::string, std::string>> want;  // key -> component, shape
+  std::ifstream in(kPackage + "/test/real-configs/sdxl-single-file/sd_xl_base_1.0.keys.tsv");
+  CHECK(in.good());
+  std::string line;
+  std::getline(in, line);  // header
+  while (std::getline(in, line)) {
+    std::stringstream row(line);
+    std::string comp, key, shape;
+    std::getline(row, comp, '\t');
+    std::getline(row, key, '\t');
+    std::getline(row, shape, '\t');
+    want[key] = {comp, "[" + shape + "]"};
+  }
+  size_t ours = 0, matched = 0;
+  for (const auto& comp : sdxl_single_file_layout(configs_of(kPackage + "/configs/stable-diffusion-xl-base-1.0")))
+    for (const auto& [param, s] : comp.params) {
+      ++ours;
+      std::string shape = shape_str(s.file_shape);
+      for (auto& ch : shape) ch = ch == ' ' ? ',' : ch;
+      auto it = want.find(s.key);
+      if (it == want.end() || it->second.first != comp.name || it->second.second != shape) {
+        std::fprintf(stderr, "  %s %s (%s %s): not in the published list as such\n", comp.name.c_str(),
+                     s.key.c_str(), param.c_str(), shape.c_str());
+        continue;
+      }
+      ++matched;
+      want.erase(it);
+    }
+  for (const auto& [key, v] : want) std::fprintf(stderr, "  published %s %s: not mapped\n", key.c_str(), v.second.c_str());
+  std::printf("real SDXL base layout: %zu parameters, %zu matched the published key list, %zu unmatched there\n",
+              ours, matched, want.size());
+  CHECK(matched == ours && want.empty() && ours > 2500);
+}
+
+std::vector<int64_t> ids(const SafeTensorsFile& f, const std::string& name) {
+  Tensor t = f.get(name);
+  return std::vector<int64_t>(t.i64(), t.i64() + t.numel());
+}
+
+double max_abs_diff(const Tensor& a, const Tensor& b) {
+  auto x = a.to_f32().to_vector(), y = b.to_f32().to_vector();
+  if (x.size() != y.size()) return INFINITY;
+  double m = 0;
+  for (size_t i = 0; i < x.size(); ++i) m = std::fmax(m, std::fabs(static_cast<double>(x[i]) - y[i]));
+  return m;
+}
+
+// Every reference loop on both pipelines: the single-file one within the manifest's tolerances
+// of diffusers, and equal to the folder one.
+void check_tiny_parity(const std::string& dir, const std::string& file) {
+  Manifest m = Manifest::load(dir);
+  const std::string loops_file = "reference/loops.safetensors";
+  SafeTensorsFile ref = SafeTensorsFile::open(dir + "/" + loops_file);
+  SafeTensorsFile te = SafeTensorsFile::open(dir + "/reference/text_encoders.safetensors");
+  auto folder = SdxlPipeline::load(dir, make_backend("cpu", default_thread_count()));
+  auto single = SdxlPipeline::load_single_file(file, dir, make_backend("cpu", default_thread_count()));
+  const json::Value& params = m.raw.at("parameters");
+  double worst = 0;
+  int compared = 0;
+  for (const auto& loop : params.at("loops").as_array()) {
+    const std::string name = loop.at("name").as_string();
+    GenerateRequest req;
+    req.prompt_ids_1 = ids(te, "prompt.input_ids_1");
+    req.prompt_ids_2 = ids(te, "prompt.input_ids_2");
+    if (loop.at("negative").as_bool()) {
+      req.negative_ids_1 = ids(te, "negative.input_ids_1");
+      req.negative_ids_2 = ids(te, "negative.input_ids_2");
+    }
+    req.height = params.at("height").as_int();
+    req.width = params.at("width").as_int();
+    req.steps = loop.at("steps").as_int();
+    req.guidance_scale = static_cast<float>(params.at("guidance_scale").as_number());
+    auto os = params.at("original_size").int_list(), cc = params.at("crops_coords_top_left").int_list(),
+         ts = params.at("target_size").int_list();
+    for (int k = 0; k < 2; ++k) {
+      req.original_size[k] = os[k];
+      req.crops_coords_top_left[k] = cc[k];
+      req.target_size[k] = ts[k];
+    }
+    req.initial_latents = ref.get("initial_latents");
+    for (int64_t i = 0; i < req.steps; ++i)
+      if (ref.has(name + ".step" + std::to_string(i) + ".noise"))
+        req.step_noise.push_back(ref.get(name + ".step" + std::to_string(i) + ".noise"));
+    req.scheduler = loop.at("scheduler").as_string();
+    Trace from_folder, from_file;
+    folder->generate(req, {}, &from_folder);
+    single->generate(req, {}, &from_file);
+    std::printf("loop %s\n", name.c_str());
+    for (const auto& spec : *m.file(loops_file)) {
+      if (spec.name.rfind(name + ".", 0) != 0 || spec.tolerance.input) continue;
+      const std::string key = spec.name.substr(name.size() + 1);
+      auto a = from_file.find(key), b = from_folder.find(key);
+      CHECK(a != from_file.end() && b != from_folder.end());
+      if (a == from_file.end() || b == from_folder.end()) continue;
+      test::expect_ref(m, loops_file, ref, spec.name, a->second);
+      worst = std::fmax(worst, max_abs_diff(a->second, b->second));
+      ++compared;
+    }
+  }
+  std::printf("single file vs diffusers folder: %d tensors, max |difference| %.3g\n", compared, worst);
+  CHECK(compared > 20);
+  CHECK(worst == 0);  // same fp32 values in, same kernels: the layouts must not change a bit
+}
+
+// Loads `file` with the tiny configs and returns the error message ("" when it loads).
+std::string load_error(const std::string& file, const std::string& dir) {
+  try {
+    SdxlPipeline::load_single_file(file, dir, make_backend("cpu", 1));
+  } catch (const Error& e) {
+    return e.what();
+  }
+  return "";
+}
+
+void check_bad_files(const std::string& dir, const std::string& good) {
+  SafeTensorsFile f = SafeTensorsFile::open(good);
+  std::map<std::string, Tensor> all;
+  for (const auto& n : f.names()) all[n] = f.get(n);
+  const std::string bad = good + ".bad.safetensors";
+  auto expect = [&](std::map<std::string, Tensor> tensors, const std::string& needle) {
+    write_safetensors(bad, tensors);
+    std::string msg = load_error(bad, dir);
+    std::printf("  %s\n", msg.c_str());
+    CHECK(msg.find(bad) != std::string::npos && msg.find(needle) != std::string::npos);
+  };
+  const std::string qkv = "conditioner.embedders.1.model.transformer.resblocks.0.attn.in_proj_weight";
+  auto missing = all;
+  missing.erase(qkv);
+  expect(missing, qkv + " missing");
+  auto misshapen = all;
+  misshapen[qkv] = misshapen[qkv].slice0(0, misshapen[qkv].dim(0) - 1).clone();
+  expect(misshapen, qkv + " has shape");
+  auto stray = all;
+  stray["model.diffusion_model.input_blocks.99.0.weight"] = Tensor::zeros({1});
+  expect(stray, "model.diffusion_model.input_blocks.99.0.weight belongs to no SDXL component");
+  auto not_sdxl = all;
+  not_sdxl.erase("conditioner.embedders.1.model.positional_embedding");
+  expect(not_sdxl, "not an SDXL base single-file checkpoint");
+  std::remove(bad.c_str());
+  CHECK(load_error(good, "/nonexistent/configs").find("/nonexistent/configs") != std::string::npos);
+}
+
+}  // namespace
+
+int main() {
+  check_real_key_list();
+  std::string dir = test::fixture_dir("sdxl-tiny");
+  char tmpl[] = "/tmp/gpuq-single-file-XXXXXX";
+  std::string tmp = mkdtemp(tmpl);
+  const std::string file = tmp + "/sdxl-tiny.safetensors";
+  test::write_single_file_from_folder(dir, file);
+  check_tiny_parity(dir, file);
+  check_bad_files(dir, file);
+  std::system(("rm -rf " + tmp).c_str());
+  return test::finish("test_sdxl_single_file");
+}
