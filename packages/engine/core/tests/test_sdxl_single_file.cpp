@@ -40,25 +40,27 @@ void check_real_key_list() {
     std::getline(row, shape, '\t');
     want[key] = {comp, "[" + shape + "]"};
   }
-  size_t ours = 0, matched = 0;
+  // q, k and v of a layer share one stacked tensor: compare distinct file keys.
+  std::map<std::string, std::pair<std::string, std::string>> ours;
+  size_t params = 0;
   for (const auto& comp : sdxl_single_file_layout(configs_of(kPackage + "/configs/stable-diffusion-xl-base-1.0")))
     for (const auto& [param, s] : comp.params) {
-      ++ours;
-      std::string shape = shape_str(s.file_shape);
-      for (auto& ch : shape) ch = ch == ' ' ? ',' : ch;
-      auto it = want.find(s.key);
-      if (it == want.end() || it->second.first != comp.name || it->second.second != shape) {
-        std::fprintf(stderr, "  %s %s (%s %s): not in the published list as such\n", comp.name.c_str(),
-                     s.key.c_str(), param.c_str(), shape.c_str());
-        continue;
-      }
-      ++matched;
-      want.erase(it);
+      ++params;
+      std::string shape = "[";  // "[a,b]" as the list writes it
+      for (size_t i = 0; i < s.file_shape.size(); ++i) shape += (i ? "," : "") + std::to_string(s.file_shape[i]);
+      ours[s.key] = {comp.name, shape + "]"};
     }
-  for (const auto& [key, v] : want) std::fprintf(stderr, "  published %s %s: not mapped\n", key.c_str(), v.second.c_str());
-  std::printf("real SDXL base layout: %zu parameters, %zu matched the published key list, %zu unmatched there\n",
-              ours, matched, want.size());
-  CHECK(matched == ours && want.empty() && ours > 2500);
+  size_t matched = 0;
+  for (const auto& [key, v] : ours) {
+    auto it = want.find(key);
+    if (it != want.end() && it->second == v) ++matched;
+    else std::fprintf(stderr, "  ours %s %s %s: not in the published list as such\n", v.first.c_str(), key.c_str(), v.second.c_str());
+  }
+  for (const auto& [key, v] : want)
+    if (!ours.count(key)) std::fprintf(stderr, "  published %s %s: not mapped\n", key.c_str(), v.second.c_str());
+  std::printf("real SDXL base: %zu diffusers parameters -> %zu single-file tensors; %zu of the %zu published keys matched\n",
+              params, ours.size(), matched, want.size());
+  CHECK(matched == ours.size() && matched == want.size() && want.size() > 2500);
 }
 
 std::vector<int64_t> ids(const SafeTensorsFile& f, const std::string& name) {
