@@ -10,6 +10,8 @@
 #include <map>
 #include <sstream>
 
+#include <unistd.h>
+
 #include "models/sdxl_single_file.h"
 #include "pipeline/sdxl.h"
 #include "single_file_convert.h"
@@ -26,8 +28,11 @@ SdxlComponentConfigs configs_of(const std::string& dir) {
   return {cfg("unet"), cfg("vae"), cfg("text_encoder"), cfg("text_encoder_2")};
 }
 
-void check_real_key_list() {
-  std::map<std::string, std::pair<std::string, std::string>> want;  // key -> component, shape
+const std::string kRealConfigs = kPackage + "/configs/stable-diffusion-xl-base-1.0";
+
+// The published list: key -> component, "[a,b]" shape.
+std::map<std::string, std::pair<std::string, std::string>> published_keys() {
+  std::map<std::string, std::pair<std::string, std::string>> want;
   std::ifstream in(kPackage + "/test/real-configs/sdxl-single-file/sd_xl_base_1.0.keys.tsv");
   CHECK(in.good());
   std::string line;
@@ -40,10 +45,15 @@ void check_real_key_list() {
     std::getline(row, shape, '\t');
     want[key] = {comp, "[" + shape + "]"};
   }
+  return want;
+}
+
+void check_real_key_list() {
+  auto want = published_keys();
   // q, k and v of a layer share one stacked tensor: compare distinct file keys.
   std::map<std::string, std::pair<std::string, std::string>> ours;
   size_t params = 0;
-  for (const auto& comp : sdxl_single_file_layout(configs_of(kPackage + "/configs/stable-diffusion-xl-base-1.0")))
+  for (const auto& comp : sdxl_single_file_layout(configs_of(kRealConfigs)))
     for (const auto& [param, s] : comp.params) {
       ++params;
       std::string shape = "[";  // "[a,b]" as the list writes it
@@ -61,6 +71,47 @@ void check_real_key_list() {
   std::printf("real SDXL base: %zu diffusers parameters -> %zu single-file tensors; %zu of the %zu published keys matched\n",
               params, ours.size(), matched, want.size());
   CHECK(matched == ours.size() && matched == want.size() && want.size() > 2500);
+}
+
+// A full-size file with the published names and shapes in fp16 (as sd_xl_base_1.0 stores them),
+// sparse: 6.9 GB long, no data written. The reader checks and maps all of it without reading the
+// values (only the transposed text_projection is copied).
+void check_full_size_sparse_file(const std::string& tmp) {
+  std::string header = "{";
+  size_t offset = 0, count = 0;
+  for (const auto& [key, v] : published_keys()) {
+    size_t n = 2;
+    std::string shape = v.second;
+    for (size_t p = 1, q; p < shape.size(); p = q + 1) {
+      q = shape.find_first_of(",]", p);
+      if (q > p) n *= std::stoull(shape.substr(p, q - p));
+    }
+    header += (count++ ? ",\"" : "\"") + key + "\":{\"dtype\":\"F16\",\"shape\":" + shape +
+              ",\"data_offsets\":[" + std::to_string(offset) + "," + std::to_string(offset + n) + "]}";
+    offset += n;
+  }
+  header += "}";
+  while (header.size() % 8) header += ' ';
+  const std::string path = tmp + "/sd_xl_base_1.0.safetensors";
+  {
+    std::ofstream out(path, std::ios::binary);
+    uint64_t len = header.size();
+    out.write(reinterpret_cast<const char*>(&len), 8);
+    out.write(header.data(), static_cast<std::streamsize>(header.size()));
+  }
+  CHECK(truncate(path.c_str(), static_cast<off_t>(8 + header.size() + offset)) == 0);
+  const auto layout = sdxl_single_file_layout(configs_of(kRealConfigs));
+  auto parts = read_sdxl_single_file(SafeTensorsFile::open(path), layout);
+  size_t params = 0, want = 0;
+  for (const auto& comp : layout) want += comp.params.size();
+  for (const auto& [comp, tensors] : parts) params += tensors.size();
+  const Tensor& q = parts.at("text_encoder_2").at("text_model.encoder.layers.31.self_attn.v_proj.weight");
+  std::printf("full-size sparse file: %zu tensors, %.2f GB, read as %zu diffusers parameters\n", count,
+              static_cast<double>(offset) / 1e9, params);
+  CHECK(params == want && parts.size() == 4);
+  CHECK(q.dtype() == DType::F16 && q.shape() == Shape({1280, 1280}));
+  CHECK(parts.at("vae").at("decoder.mid_block.attentions.0.to_q.weight").shape() == Shape({512, 512}));
+  std::remove(path.c_str());
 }
 
 std::vector<int64_t> ids(const SafeTensorsFile& f, const std::string& name) {
@@ -179,6 +230,7 @@ int main() {
   char tmpl[] = "/tmp/gpuq-single-file-XXXXXX";
   std::string tmp = mkdtemp(tmpl);
   const std::string file = tmp + "/sdxl-tiny.safetensors";
+  check_full_size_sparse_file(tmp);
   test::write_single_file_from_folder(dir, file);
   check_tiny_parity(dir, file);
   check_bad_files(dir, file);
