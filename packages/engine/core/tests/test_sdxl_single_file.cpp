@@ -12,6 +12,7 @@
 
 #include <unistd.h>
 
+#include "loop_request.h"
 #include "models/sdxl_single_file.h"
 #include "pipeline/sdxl.h"
 #include "single_file_convert.h"
@@ -114,11 +115,6 @@ void check_full_size_sparse_file(const std::string& tmp) {
   std::remove(path.c_str());
 }
 
-std::vector<int64_t> ids(const SafeTensorsFile& f, const std::string& name) {
-  Tensor t = f.get(name);
-  return std::vector<int64_t>(t.i64(), t.i64() + t.numel());
-}
-
 double max_abs_diff(const Tensor& a, const Tensor& b) {
   auto x = a.to_f32().to_vector(), y = b.to_f32().to_vector();
   if (x.size() != y.size()) return INFINITY;
@@ -141,29 +137,7 @@ void check_tiny_parity(const std::string& dir, const std::string& file) {
   int compared = 0;
   for (const auto& loop : params.at("loops").as_array()) {
     const std::string name = loop.at("name").as_string();
-    GenerateRequest req;
-    req.prompt_ids_1 = ids(te, "prompt.input_ids_1");
-    req.prompt_ids_2 = ids(te, "prompt.input_ids_2");
-    if (loop.at("negative").as_bool()) {
-      req.negative_ids_1 = ids(te, "negative.input_ids_1");
-      req.negative_ids_2 = ids(te, "negative.input_ids_2");
-    }
-    req.height = params.at("height").as_int();
-    req.width = params.at("width").as_int();
-    req.steps = loop.at("steps").as_int();
-    req.guidance_scale = static_cast<float>(params.at("guidance_scale").as_number());
-    auto os = params.at("original_size").int_list(), cc = params.at("crops_coords_top_left").int_list(),
-         ts = params.at("target_size").int_list();
-    for (int k = 0; k < 2; ++k) {
-      req.original_size[k] = os[k];
-      req.crops_coords_top_left[k] = cc[k];
-      req.target_size[k] = ts[k];
-    }
-    req.initial_latents = ref.get("initial_latents");
-    for (int64_t i = 0; i < req.steps; ++i)
-      if (ref.has(name + ".step" + std::to_string(i) + ".noise"))
-        req.step_noise.push_back(ref.get(name + ".step" + std::to_string(i) + ".noise"));
-    req.scheduler = loop.at("scheduler").as_string();
+    GenerateRequest req = test::loop_request(params, loop, te, ref);
     Trace from_folder, from_file;
     folder->generate(req, {}, &from_folder);
     single->generate(req, {}, &from_file);
