@@ -82,8 +82,9 @@ export class WanEngine {
         threads: options.threads ?? availableParallelism(),
         weightDtype: options.weightDtype ?? 'fp32',
       });
-      // spiece.model first (SentencePiece's own file); tokenizer.json where it is the only one.
-      const tokenizerFile = ['spiece.model', 'tokenizer.json']
+      // tokenizer.json first: it is what transformers' AutoTokenizer (so diffusers) runs when a
+      // folder has both, and it can differ from spiece.model (converted files drop byte fallback).
+      const tokenizerFile = ['tokenizer.json', 'spiece.model']
         .map((name) => join(dir, 'tokenizer', name))
         .find((path) => existsSync(path));
       return new WanEngine(
