@@ -5,6 +5,9 @@
  * pieces and scores from model.vocab, the special tokens from added_tokens, byte fallback from the
  * model, the compiled character map from the Precompiled normalizer, and the whitespace rules
  * from the Metaspace pre-tokenizer and the whitespace normalizers.
+ * Not @huggingface/tokenizers (pure JS, 0.2.0): it would bring a second Unigram implementation
+ * for the files we already tokenize, and the `tokenizers` Node binding (0.23.2) is a native
+ * binary per platform; this reader is some 80 lines, checked against Hugging Face `tokenizers`.
  */
 import { EngineError } from '../engine-error.js';
 import { PieceType, type SentencePieceModel } from './sentencepiece-model.js';
