@@ -32,7 +32,10 @@ export async function loadSdxlModel(settings: SdxlWorkerSettings, logger: Logger
     logger.warn({ dir }, 'SDXL_MODEL_DIR not set: running the generated tiny random-weight checkpoint');
   }
   const device = settings.GPUQ_DEVICE;
-  const engine = await SdxlEngine.load(dir, { device });
+  const engine = await SdxlEngine.load(dir, {
+    device,
+    ...(settings.SDXL_CONFIG_DIR ? { configDir: settings.SDXL_CONFIG_DIR } : {}),
+  });
   return {
     description: `SDXL ${dir} (${profile.name}, ${device})`,
     async run(job, { signal, onProgress }) {

@@ -29,8 +29,9 @@ Napi::Value load(const Napi::CallbackInfo& info) {
   DType storage = dtype == "fp16" ? DType::F16 : dtype == "bf16" ? DType::BF16 : DType::F32;
   if (dtype != "fp32" && dtype != "fp16" && dtype != "bf16")
     throw Napi::TypeError::New(env, "weightDtype must be fp32, fp16 or bf16, got " + dtype);
+  // configDir: `dir` is a single-file checkpoint whose configs (and tokenizers) live there.
   return start_load(env, info[0].As<Napi::String>().Utf8Value(), string_prop(opts, "device", "auto"),
-                    threads > 0 ? threads : (hw > 0 ? hw : 1), storage);
+                    threads > 0 ? threads : (hw > 0 ? hw : 1), storage, string_prop(opts, "configDir", ""));
 }
 
 // loadWan(dir, options): the same options as load(), for a WAN 2.1 diffusers folder.

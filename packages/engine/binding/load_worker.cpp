@@ -1,5 +1,5 @@
-// load(dir, { device, threads, weightDtype }): reads and maps a diffusers SDXL folder off the main
-// thread.
+// load(dir, { device, threads, weightDtype, configDir }): reads and maps a diffusers SDXL folder,
+// or a single-file checkpoint with the configs of configDir, off the main thread.
 #include "promise_worker.h"
 #include "workers.h"
 
@@ -8,17 +8,24 @@ namespace gpuq::binding {
 namespace {
 class LoadWorker final : public PromiseWorker {
  public:
-  LoadWorker(Napi::Env env, std::string dir, std::string device, int threads, DType storage)
-      : PromiseWorker(env), dir_(std::move(dir)), device_(std::move(device)), threads_(threads), storage_(storage) {}
+  LoadWorker(Napi::Env env, std::string dir, std::string device, int threads, DType storage, std::string config_dir)
+      : PromiseWorker(env),
+        dir_(std::move(dir)),
+        device_(std::move(device)),
+        config_dir_(std::move(config_dir)),
+        threads_(threads),
+        storage_(storage) {}
 
  private:
   void Run() override {
     handle_ = std::make_shared<PipelineHandle>();
-    handle_->pipe = SdxlPipeline::load(dir_, make_backend(device_, threads_), storage_);
+    auto backend = make_backend(device_, threads_);
+    handle_->pipe = config_dir_.empty() ? SdxlPipeline::load(dir_, backend, storage_)
+                                        : SdxlPipeline::load_single_file(dir_, config_dir_, backend, storage_);
   }
   Napi::Value Result(Napi::Env env) override { return wrap_pipeline(env, handle_); }
 
-  std::string dir_, device_;
+  std::string dir_, device_, config_dir_;
   int threads_;
   DType storage_;
   std::shared_ptr<PipelineHandle> handle_;
@@ -26,8 +33,8 @@ class LoadWorker final : public PromiseWorker {
 }  // namespace
 
 Napi::Promise start_load(Napi::Env env, const std::string& dir, const std::string& device, int threads,
-                         DType weight_storage) {
-  return queue_worker<LoadWorker>(env, dir, device, threads, weight_storage);
+                         DType weight_storage, const std::string& config_dir) {
+  return queue_worker<LoadWorker>(env, dir, device, threads, weight_storage, config_dir);
 }
 
 }  // namespace gpuq::binding

@@ -17,6 +17,7 @@ export {
   type TextEncoding,
   type UNetInputs,
 } from './sdxl-engine.js';
+export { resolveSdxlModelPath, SDXL_BASE_CONFIG_DIR, type SdxlModelPath } from './sdxl-model-path.js';
 export { checkTensor, numel, type TensorF32 } from './tensor.js';
 export { createTinyCheckpoint } from './tiny-checkpoint.js';
 export {
@@ -26,7 +27,9 @@ export {
 } from './tiny-wan-checkpoint.js';
 export { ClipTokenizer, type ClipTokenizerOptions } from './tokenizer/clip-tokenizer.js';
 export { wanPromptClean } from './tokenizer/prompt-clean.js';
+export { clipTokenizerFromFolder, sdxlTokenizers } from './tokenizer/sdxl-tokenizers.js';
 export { parseSentencePieceModel, type SentencePieceModel } from './tokenizer/sentencepiece-model.js';
+export { parseUnigramTokenizerJson } from './tokenizer/tokenizer-json.js';
 export { type UnigramEncoding, UnigramTokenizer } from './tokenizer/unigram-tokenizer.js';
 export { type NativeWanPipeline, type StageOutput, WanEngine } from './wan-engine.js';
 export {

@@ -92,7 +92,7 @@ export interface ReplayRow {
 export interface NativeAddon {
   load(
     dir: string,
-    options: { device?: string; threads?: number; weightDtype?: string },
+    options: { device?: string; threads?: number; weightDtype?: string; configDir?: string },
   ): Promise<NativePipeline>;
   loadWan(
     dir: string,

@@ -23,8 +23,10 @@ import { type NativePipeline, type NativeTensor, native } from './native.js';
 import { encodePng } from './png.js';
 import { runNativeGeneration } from './run-native-generation.js';
 import { Scheduler, type SchedulerName } from './scheduler.js';
+import { resolveSdxlModelPath } from './sdxl-model-path.js';
 import { checkTensor, type TensorF32 } from './tensor.js';
-import { ClipTokenizer } from './tokenizer/clip-tokenizer.js';
+import type { ClipTokenizer } from './tokenizer/clip-tokenizer.js';
+import { sdxlTokenizers } from './tokenizer/sdxl-tokenizers.js';
 
 export interface LoadOptions {
   /** "auto" (default), "cpu" or "cuda" (needs a CUDA build). */
@@ -37,6 +39,11 @@ export interface LoadOptions {
    * checkpoint mapped without a copy, at some speed cost for widening per layer.
    */
   readonly weightDtype?: 'fp32' | 'fp16' | 'bf16';
+  /**
+   * Single-file checkpoints only: the diffusers folder whose configs, scheduler and tokenizers
+   * apply (its weights are not read). Default: SDXL base 1.0's, shipped with this package.
+   */
+  readonly configDir?: string;
 }
 
 export interface ClipEncoderOutput {
@@ -71,11 +78,18 @@ export class SdxlEngine {
     private readonly tokenizers: readonly [ClipTokenizer, ClipTokenizer] | undefined,
   ) {}
 
-  /** Loads a diffusers SDXL folder. Tokenizers are optional (absent: prompts must be token ids). */
+  /**
+   * Loads a diffusers SDXL folder, or a single-file checkpoint when `dir` ends in `.safetensors`.
+   * Tokenizers are optional (absent: prompts must be token ids).
+   */
   static async load(dir: string, options: LoadOptions = {}): Promise<SdxlEngine> {
     if (typeof dir !== 'string' || dir === '') {
-      throw new EngineError('GPUQ_INVALID_ARGUMENT', `expected a directory path for dir, got ${String(dir)}`);
+      throw new EngineError(
+        'GPUQ_INVALID_ARGUMENT',
+        `expected a folder or .safetensors path for dir, got ${String(dir)}`,
+      );
     }
+    const model = resolveSdxlModelPath(dir, options.configDir);
     if (options.threads !== undefined) checkPositiveInt(options.threads, 'threads', 1024);
     const weightDtype = options.weightDtype ?? 'fp32';
     if (!['fp32', 'fp16', 'bf16'].includes(weightDtype)) {
@@ -89,13 +103,19 @@ export class SdxlEngine {
       pipe = await native().load(dir, {
         device: options.device ?? 'auto',
         threads: options.threads ?? availableParallelism(),
+        ...(model.singleFile ? { configDir: model.configDir } : {}),
       });
     } catch (err) {
       throw EngineError.fromNative(err, `load ${dir}`);
     }
-    const schedulerPath = join(dir, 'scheduler', 'scheduler_config.json');
+    const schedulerPath = join(model.configDir, 'scheduler', 'scheduler_config.json');
     const schedulerConfig = existsSync(schedulerPath) ? await readFile(schedulerPath, 'utf8') : '{}';
-    return new SdxlEngine(pipe, dir, schedulerConfig, await loadTokenizers(dir, pipe.info().maxTokens));
+    return new SdxlEngine(
+      pipe,
+      dir,
+      schedulerConfig,
+      await sdxlTokenizers(model.configDir, pipe.info().maxTokens),
+    );
   }
 
   get info() {
@@ -246,23 +266,4 @@ export class SdxlEngine {
       stepNoise: request.stepNoise,
     };
   }
-}
-
-async function loadTokenizers(dir: string, maxLength: number) {
-  const t1 = join(dir, 'tokenizer');
-  const t2 = join(dir, 'tokenizer_2');
-  if (!existsSync(join(t1, 'vocab.json')) || !existsSync(join(t2, 'vocab.json'))) return undefined;
-  const pad2 = await padToken(t2);
-  return [
-    await ClipTokenizer.fromDir(t1, { maxLength }),
-    await ClipTokenizer.fromDir(t2, { maxLength, padToken: pad2 }),
-  ] as const;
-}
-
-/** The pad token from special_tokens_map.json (SDXL's bigG tokenizer pads with "!"). */
-async function padToken(dir: string): Promise<string | undefined> {
-  const path = join(dir, 'special_tokens_map.json');
-  if (!existsSync(path)) return undefined;
-  const map = JSON.parse(await readFile(path, 'utf8')) as { pad_token?: string | { content?: string } };
-  return typeof map.pad_token === 'string' ? map.pad_token : map.pad_token?.content;
 }

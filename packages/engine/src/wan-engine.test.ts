@@ -130,7 +130,7 @@ describe('WanEngine on wan-tiny', () => {
     await expect(run).rejects.toMatchObject({ code: 'GPUQ_CANCELLED' });
   });
 
-  it("tokenizes text with the checkpoint's spiece.model after WanPipeline's prompt cleaning", async () => {
+  it("tokenizes text with the checkpoint's spiece.model or tokenizer.json after WanPipeline's prompt cleaning", async () => {
     await expect(engine.generate({ prompt: 'a lighthouse' })).rejects.toMatchObject({
       code: 'GPUQ_NOT_FOUND',
     });
@@ -152,6 +152,22 @@ describe('WanEngine on wan-tiny', () => {
       expect(wanPromptClean('  a &amp;amp;\n lighthouse  ')).toBe('a & lighthouse');
       const ids = withTok.tokenize('  a &amp;amp;\n lighthouse  ', 16);
       expect(Array.from(ids.ids as Int32Array)).toEqual(Array.from(tok.encode('a & lighthouse', 16).ids));
+
+      // With a tokenizer.json beside it (the same model converted by transformers), that file wins,
+      // as in transformers: its ids are Hugging Face tokenizers' (unknown characters as <unk>).
+      const data = join(dirname(fileURLToPath(import.meta.url)), '..', 'test', 'data');
+      writeFileSync(
+        join(copy, 'tokenizer', 'tokenizer.json'),
+        gunzipSync(readFileSync(join(data, 'spm-unigram.tokenizer.json.gz'))),
+      );
+      const cases = JSON.parse(readFileSync(join(data, 'spm-unigram-tokenizer-json-cases.json'), 'utf8')) as {
+        text: string;
+        ids: number[];
+      }[];
+      const rare = cases.find((c) => c.ids.includes(2) && wanPromptClean(c.text) === c.text)!;
+      const withJson = await WanEngine.load(copy, { threads: 2 });
+      const jsonIds = Array.from(withJson.tokenize(rare.text, 64).ids as Int32Array);
+      expect(jsonIds.slice(0, rare.ids.length + 1)).toEqual([...rare.ids, 1]);
     } finally {
       rmSync(copy, { recursive: true, force: true });
     }

@@ -82,11 +82,15 @@ export class WanEngine {
         threads: options.threads ?? availableParallelism(),
         weightDtype: options.weightDtype ?? 'fp32',
       });
-      const spiece = join(dir, 'tokenizer', 'spiece.model');
+      // tokenizer.json first: it is what transformers' AutoTokenizer (so diffusers) runs when a
+      // folder has both, and it can differ from spiece.model (converted files drop byte fallback).
+      const tokenizerFile = ['tokenizer.json', 'spiece.model']
+        .map((name) => join(dir, 'tokenizer', name))
+        .find((path) => existsSync(path));
       return new WanEngine(
         pipe,
         dir,
-        existsSync(spiece) ? await UnigramTokenizer.fromFile(spiece) : undefined,
+        tokenizerFile ? await UnigramTokenizer.fromFile(tokenizerFile) : undefined,
       );
     } catch (err) {
       throw EngineError.fromNative(err, `load ${dir}`);
@@ -114,7 +118,7 @@ export class WanEngine {
     if (!this.tokenizer) {
       throw new EngineError(
         'GPUQ_NOT_FOUND',
-        `${this.dir} has no tokenizer/spiece.model: pass token ids instead of text`,
+        `${this.dir} has no tokenizer/spiece.model or tokenizer/tokenizer.json: pass token ids instead of text`,
       );
     }
     return this.tokenizer.encode(

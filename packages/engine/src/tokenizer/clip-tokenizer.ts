@@ -1,11 +1,15 @@
 /**
  * CLIP's BPE tokenizer, read from a checkpoint's `tokenizer/vocab.json` + `merges.txt`, giving
- * the ids transformers' CLIPTokenizer gives (its no-ftfy path, which is what runs when ftfy is
- * absent): NFC, control characters dropped, whitespace collapsed, lower case; CLIP's
- * pre-tokenisation pattern; byte-level BPE with a `</w>` end-of-word marker; bos + ids + eos,
- * truncated and padded to `maxLength`.
+ * the ids Hugging Face's CLIPTokenizer gives (the tokenizers-backed one of transformers 5, which
+ * matches the ftfy path of the older pure-Python one): the special tokens (bos, eos and the pad
+ * token, which is "!" for SDXL's bigG tokenizer) split out first as whole tokens; NFC,
+ * whitespace collapsed, lower case; CLIP's pre-tokenisation pattern; byte-level BPE with a `</w>`
+ * end-of-word marker; bos + ids + eos, truncated and padded to `maxLength`.
  * It lives in TS rather than the C++ core because the pattern needs Unicode letter / number
- * classes, which JS regexes have built in.
+ * classes, which JS regexes have built in. It is our own code rather than a tokenizer library:
+ * `@huggingface/tokenizers` (pure JS) only reads `tokenizer.json`, which SDXL's tokenizer folders
+ * do not ship, and the `tokenizers` Node binding brings a native binary per platform for what is
+ * here some 150 lines checked id for id against the reference (sdxl-tokenizers.test.ts).
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -27,6 +31,8 @@ export interface ClipTokenizerOptions {
 
 export class ClipTokenizer {
   private readonly cache = new Map<string, string[]>();
+  /** Tokens that are never split or merged: matched in the text before anything else. */
+  private readonly special: ReadonlySet<string>;
   readonly maxLength: number;
   readonly bosId: number;
   readonly eosId: number;
@@ -41,6 +47,11 @@ export class ClipTokenizer {
     this.bosId = this.idOf(options.bosToken ?? '<|startoftext|>');
     this.eosId = this.idOf(options.eosToken ?? '<|endoftext|>');
     this.padId = this.idOf(options.padToken ?? options.eosToken ?? '<|endoftext|>');
+    this.special = new Set(
+      [options.bosToken ?? '<|startoftext|>', options.eosToken ?? '<|endoftext|>', options.padToken].filter(
+        (t): t is string => t !== undefined,
+      ),
+    );
   }
 
   /** Parses vocab.json text and merges.txt text. Throws GPUQ_BAD_FORMAT on malformed input. */
@@ -88,7 +99,17 @@ export class ClipTokenizer {
   /** Token strings of `text` without bos/eos. */
   tokenize(text: string): string[] {
     const out: string[] = [];
-    for (const match of normalize(text).matchAll(PATTERN)) out.push(...this.bpe(byteEncode(match[0])));
+    for (const piece of splitOn(text, this.special)) {
+      if (this.special.has(piece)) {
+        out.push(piece);
+        continue;
+      }
+      for (const match of normalize(piece).matchAll(PATTERN)) {
+        // Lower-casing can turn "<|STARTOFTEXT|>" into a special token too, as in the reference.
+        if (this.special.has(match[0])) out.push(match[0]);
+        else out.push(...this.bpe(byteEncode(match[0])));
+      }
+    }
     return out;
   }
 
@@ -143,15 +164,14 @@ export class ClipTokenizer {
   }
 }
 
-/** transformers' BasicTokenizer(strip_accents=False, do_split_on_punc=False) text cleaning. */
+/** `text` cut before and after every occurrence of a special token (kept as its own piece). */
+function splitOn(text: string, special: ReadonlySet<string>): string[] {
+  if (special.size === 0) return [text];
+  const escaped = [...special].map((t) => t.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+  return text.split(new RegExp(`(${escaped.join('|')})`, 'u')).filter((p) => p !== '');
+}
+
+/** The reference's normalizer: NFC, every whitespace run to one space, lower case. */
 function normalize(text: string): string {
-  const cleaned = Array.from(text.normalize('NFC'))
-    .filter((c) => {
-      const cp = c.codePointAt(0)!;
-      return !(cp === 0 || cp === 0xfffd || (/\p{C}/u.test(c) && !/\s/u.test(c)));
-    })
-    .join('');
-  // CJK ideographs become words of their own.
-  const spaced = cleaned.replace(/[\u4e00-\u9fff\u3400-\u4dbf\u{20000}-\u{2a6df}\uf900-\ufaff]/gu, ' $& ');
-  return spaced.split(/\s+/u).filter(Boolean).join(' ').toLowerCase();
+  return text.normalize('NFC').replace(/\s+/gu, ' ').toLowerCase();
 }

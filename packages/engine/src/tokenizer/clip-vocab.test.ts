@@ -38,6 +38,23 @@ function realTokenizerDir(): string {
 describe('ClipTokenizer with the real CLIP vocabulary', () => {
   const dir = realTokenizerDir();
 
+  it('is the vocab.json and merges.txt SDXL base 1.0 ships (configs/)', () => {
+    const shipped = join(
+      import.meta.dirname,
+      '..',
+      '..',
+      'configs',
+      'stable-diffusion-xl-base-1.0',
+      'tokenizer',
+    );
+    expect(JSON.parse(readFileSync(join(dir, 'vocab.json'), 'utf8'))).toEqual(
+      JSON.parse(readFileSync(join(shipped, 'vocab.json'), 'utf8')),
+    );
+    expect(readFileSync(join(dir, 'merges.txt'), 'utf8')).toBe(
+      readFileSync(join(shipped, 'merges.txt'), 'utf8'),
+    );
+  });
+
   it('has CLIP special ids', async () => {
     const tok = await ClipTokenizer.fromDir(dir);
     expect(tok.bosId).toBe(49406);

@@ -9,6 +9,7 @@ import { readFile } from 'node:fs/promises';
 import { EngineError } from '../engine-error.js';
 import { PrecompiledNormalizer } from './precompiled-normalizer.js';
 import { PieceType, parseSentencePieceModel, type SentencePieceModel } from './sentencepiece-model.js';
+import { parseUnigramTokenizerJson } from './tokenizer-json.js';
 
 /** SentencePiece's penalty for an unknown character, below the lowest piece score. */
 const UNK_PENALTY = 10;
@@ -50,7 +51,10 @@ export class UnigramTokenizer {
     this.normalizer = new PrecompiledNormalizer(model.precompiledCharsmap, model);
   }
 
+  /** A SentencePiece `.model` file, or a Hugging Face `tokenizer.json` with a Unigram model. */
   static async fromFile(path: string): Promise<UnigramTokenizer> {
+    if (path.endsWith('.json'))
+      return new UnigramTokenizer(parseUnigramTokenizerJson(await readFile(path, 'utf8'), path));
     return new UnigramTokenizer(parseSentencePieceModel(new Uint8Array(await readFile(path))));
   }
 
@@ -114,7 +118,8 @@ export class UnigramTokenizer {
       if (id === this.model.unkId && this.model.byteFallback) {
         const bytes = encoder.encode(surface);
         for (let i = bytes.length - 1; i >= 0; i--) out.push(this.byteId(bytes[i]!));
-      } else {
+      } else if (id !== this.model.unkId || out[out.length - 1] !== id) {
+        // A run of unknown characters is one unknown token, in SentencePiece and in tokenizers.
         out.push(id);
       }
     }

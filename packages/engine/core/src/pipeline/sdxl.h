@@ -53,6 +53,12 @@ class SdxlPipeline {
   // stays fp32; about half the memory, some speed lost to widening).
   static std::unique_ptr<SdxlPipeline> load(const std::string& dir, std::shared_ptr<Backend> backend,
                                             DType weight_storage = DType::F32);
+  // A single-file checkpoint (sd_xl_base_1.0.safetensors layout, models/sdxl_single_file.h). The
+  // file holds no configs: they come from `config_dir`, a diffusers folder without weights
+  // (model_index.json, <component>/config.json, scheduler/scheduler_config.json).
+  static std::unique_ptr<SdxlPipeline> load_single_file(const std::string& file, const std::string& config_dir,
+                                                        std::shared_ptr<Backend> backend,
+                                                        DType weight_storage = DType::F32);
   // Gives recycled activation buffers back to the system along with the weights.
   ~SdxlPipeline();
 
