@@ -141,11 +141,22 @@ export const API_OPERATIONS: Record<string, Record<string, Operation>> = {
         'PostgREST-compatible read of an allow-listed table (select, filters, order, limit/offset, Range, Prefer: count=exact), under row-level security as the caller',
       answer: 'json',
     },
+    patch: {
+      summary:
+        'PostgREST-compatible update of the rows the filters reach, as the caller (service role only): tasks (status, worker_id null, error_message; kept inside the task rules and credits) and workers (status, metadata)',
+      body: 'json-object',
+      answer: 'json',
+    },
+    delete: {
+      summary:
+        'PostgREST-compatible delete of Queued, Failed or Cancelled tasks the filters reach, as the caller (service role only); a Queued task is refunded',
+      answer: 'json',
+    },
     ...Object.fromEntries(
-      (['post', 'patch', 'put', 'delete'] as const).map((method) => [
+      (['post', 'put'] as const).map((method) => [
         method,
         {
-          summary: 'Not served: table writes go through the task functions (405, PostgREST code PGRST117)',
+          summary: 'Not served: tasks are created through create-task (405, PostgREST code PGRST117)',
           body: 'json-object',
           answer: 'json',
           status: '405',
