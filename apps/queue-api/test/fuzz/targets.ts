@@ -458,7 +458,8 @@ export function fuzzTargets(ctx: FuzzContext): FuzzTarget[] {
         method,
         path: `/rest/v1/${encodeQuery(table)}?${query}`,
         headers: { ...auth, ...options, ...(method === 'GET' ? {} : json) },
-        ...(method === 'GET' ? {} : { body: '{"status":"Cancelled"}' }),
+        // A move no caller may make over /rest/v1 (an owner may only cancel).
+        ...(method === 'GET' ? {} : { body: '{"status":"Complete"}' }),
       };
     });
 

@@ -164,12 +164,13 @@ export interface Sql {
 }
 
 /**
- * The rows a write's filters reach, locked, as their keys: run as the caller's role, so grants
- * (`for update` needs the update grant) and row-level security decide which rows those are.
+ * The rows a write's filters reach, as their keys: run as the caller's role, so grants and
+ * row-level security decide which rows those are. `lock`: `for update`, which also needs the
+ * role's update grant.
  */
-export function buildWriteTargets(table: TableColumns, where: readonly Condition[]): Sql {
+export function buildWriteTargets(table: TableColumns, where: readonly Condition[], lock: boolean): Sql {
   const s = new Statement(table);
-  const sql = `select id::text as key from public.${quoteIdent(table.table)}${whereSql(s, where)} order by id for update`;
+  const sql = `select id::text as key from public.${quoteIdent(table.table)}${whereSql(s, where)} order by id${lock ? ' for update' : ''}`;
   return { sql, params: s.params };
 }
 

@@ -5,11 +5,12 @@
  * `count=exact`, `Accept: application/vnd.pgrst.object+json` (exactly one row, or nothing changes),
  * PostgREST error bodies. One transaction as the caller's role and claims, as PostgREST runs it: the
  * filters pick the rows under grants and row-level security (a user has no write grant on these
- * tables: 403 42501), then each row goes through its table's write (rest-writes.ts). Tables and
- * verbs no reference client writes answer 405.
+ * tables: 403 42501), then each row goes through its table's write (rest-writes.ts). The one user
+ * write a reference client makes, Reigh's cancel of the user's own tasks, is served too
+ * (cancelAsOwner). Tables and verbs no reference client writes answer 405.
  */
-import { type AuthEnv, getPrincipal } from '@gpuq/auth';
-import { withJwtClaims } from '@gpuq/db';
+import { type AuthEnv, getPrincipal, type Principal } from '@gpuq/auth';
+import { cancelTask, withJwtClaims } from '@gpuq/db';
 import type { Context, Hono } from 'hono';
 import { PostgrestError } from '../rpc/postgrest-error.js';
 import type { RouteContext } from '../settings.js';
@@ -86,49 +87,129 @@ async function writeRequest(
   };
 }
 
+interface WriteOutcome {
+  count: number;
+  /** The rows to answer with (empty unless represented). */
+  body: unknown[];
+  changed: ChangedRow[];
+}
+
+interface WriteAsk {
+  verb: Verb;
+  patch: Patch | null;
+  represent: boolean;
+  asObject: boolean;
+}
+
+/**
+ * The write as PostgREST runs it: one transaction as the caller's role and claims, the rows
+ * locked (`for update`: the role needs the update grant), each row through its table's write.
+ */
+async function writeAsCaller(
+  ctx: RouteContext,
+  principal: Principal,
+  request: WriteRequest,
+  ask: WriteAsk,
+): Promise<WriteOutcome> {
+  const { table, writes } = request;
+  return withJwtClaims(ctx.db, claimsOf(principal), async (tx) => {
+    const targets = buildWriteTargets(table, request.where, true);
+    const keys = (await tx.query<{ key: string }>(targets.sql, targets.params)).rows.map((row) => row.key);
+    if (ask.asObject && keys.length !== 1) throw notOneRow(keys.length);
+    const shown = buildRepresentation(table, request.select, writes.keyType, keys);
+    const represented = async () =>
+      (await tx.query<{ body: unknown[] }>(shown.sql, shown.params)).rows[0]!.body;
+    // A deleted row is shown as it was.
+    const before = ask.verb === 'DELETE' && ask.represent ? await represented() : [];
+    const changed: ChangedRow[] = [];
+    for (const key of keys) {
+      const { rows } =
+        ask.verb === 'PATCH'
+          ? await tx.query<ChangedRow>(writes.updateSql, [key, JSON.stringify(ask.patch)])
+          : await tx.query<ChangedRow>(writes.deleteSql!, [key]);
+      changed.push(...rows);
+    }
+    const body = ask.verb === 'PATCH' && ask.represent ? await represented() : before;
+    return { count: keys.length, body, changed };
+  });
+}
+
+/**
+ * A signed-in user's cancel of their own tasks (`owner` in rest-writes.ts): row-level security
+ * picks the rows, read as the user; then, in one transaction, each is cancelled by cancel_task
+ * scoped to that user (it re-checks the owner and the state under its row lock: a task finished
+ * meanwhile is 409 and nothing is cancelled), refunded, and its travel stopped.
+ */
+async function cancelAsOwner(
+  ctx: RouteContext,
+  principal: Principal & { kind: 'user' },
+  request: WriteRequest,
+  ask: WriteAsk,
+): Promise<WriteOutcome> {
+  const { table, writes } = request;
+  const claims = claimsOf(principal);
+  const targets = buildWriteTargets(table, request.where, false);
+  const keys = await withJwtClaims(ctx.db, claims, async (tx) =>
+    (await tx.query<{ key: string }>(targets.sql, targets.params)).rows.map((row) => row.key),
+  );
+  if (ask.asObject && keys.length !== 1) throw notOneRow(keys.length);
+  const changed: ChangedRow[] = [];
+  if (ask.patch?.status === 'Cancelled') {
+    await ctx.db.transaction(async (tx) => {
+      for (const taskId of keys) {
+        const task = await cancelTask(tx, {
+          taskId,
+          userId: principal.userId,
+          reason: 'cancelled by its owner',
+        });
+        changed.push({ id: task.id, status: task.status, task_type: task.taskType });
+      }
+    });
+  }
+  const shown = buildRepresentation(table, request.select, writes.keyType, keys);
+  const body = ask.represent
+    ? await withJwtClaims(
+        ctx.db,
+        claims,
+        async (tx) => (await tx.query<{ body: unknown[] }>(shown.sql, shown.params)).rows[0]!.body,
+      )
+    : [];
+  return { count: keys.length, body, changed };
+}
+
 /** Runs the write and answers as PostgREST does; after the commit, stops fleet jobs it finished. */
 async function answerWrite(
   c: Context<AuthEnv>,
   ctx: RouteContext,
   request: WriteRequest,
-  verb: Verb,
-  patch: Patch | null,
+  ask: WriteAsk,
 ): Promise<Response> {
-  const prefer = c.req.header('prefer');
-  const represent = /\breturn=representation\b/.test(prefer ?? '');
-  const asObject = wantsObject(c.req.header('accept'));
-  const { table, writes } = request;
-  const result = await withJwtClaims(ctx.db, claimsOf(getPrincipal(c)), async (tx) => {
-    const targets = buildWriteTargets(table, request.where);
-    const keys = (await tx.query<{ key: string }>(targets.sql, targets.params)).rows.map((row) => row.key);
-    if (asObject && keys.length !== 1) throw notOneRow(keys.length);
-    const shown = buildRepresentation(table, request.select, writes.keyType, keys);
-    const represented = async () =>
-      (await tx.query<{ body: unknown[] }>(shown.sql, shown.params)).rows[0]!.body;
-    // A deleted row is shown as it was.
-    const before = verb === 'DELETE' && represent ? await represented() : [];
-    const changed: ChangedRow[] = [];
-    for (const key of keys) {
-      const { rows } =
-        verb === 'PATCH'
-          ? await tx.query<ChangedRow>(writes.updateSql, [key, JSON.stringify(patch)])
-          : await tx.query<ChangedRow>(writes.deleteSql!, [key]);
-      changed.push(...rows);
-    }
-    const body = verb === 'PATCH' && represent ? await represented() : before;
-    return { count: keys.length, body, changed };
-  }).catch((error: unknown) => {
+  const principal = getPrincipal(c);
+  const result = await (principal.kind === 'user' && request.writes.owner && ask.verb === 'PATCH'
+    ? cancelAsOwner(ctx, principal, request, ask)
+    : writeAsCaller(ctx, principal, request, ask)
+  ).catch((error: unknown) => {
     throw fromDatabase(error) ?? error;
   });
 
-  if (table.table === 'tasks') await stopFinishedJobs(ctx, verb, result.changed);
+  if (request.table.table === 'tasks') await stopFinishedJobs(ctx, ask.verb, result.changed);
+  const prefer = c.req.header('prefer');
   const range = result.count > 0 ? `0-${result.count - 1}` : '*';
   const headers = { 'content-range': `${range}/${wantsCount(prefer) ? result.count : '*'}` };
-  if (!represent) return c.body(null, 204, headers);
-  if (asObject) {
+  if (!ask.represent) return c.body(null, 204, headers);
+  if (ask.asObject) {
     return c.body(JSON.stringify(result.body[0]), 200, { ...headers, 'content-type': OBJECT_CONTENT_TYPE });
   }
   return c.body(JSON.stringify(result.body), 200, { ...headers, 'content-type': JSON_CONTENT_TYPE });
+}
+
+function writeAsk(c: Context<AuthEnv>, verb: Verb, patch: Patch | null): WriteAsk {
+  return {
+    verb,
+    patch,
+    represent: /\breturn=representation\b/.test(c.req.header('prefer') ?? ''),
+    asObject: wantsObject(c.req.header('accept')),
+  };
 }
 
 /**
@@ -171,12 +252,14 @@ export function restWriteRoutes(
 ): void {
   app.patch('/:table', async (c) => {
     const request = await writeRequest(c, 'PATCH', columns);
-    const patch = checkedPatch(request.table.table, request.writes, request.table.columns, await jsonBody(c));
-    return answerWrite(c, ctx, request, 'PATCH', patch);
+    const asOwner = getPrincipal(c).kind === 'user';
+    const body = await jsonBody(c);
+    const patch = checkedPatch(request.table.table, request.writes, request.table.columns, body, asOwner);
+    return answerWrite(c, ctx, request, writeAsk(c, 'PATCH', patch));
   });
   app.delete('/:table', async (c) => {
     const request = await writeRequest(c, 'DELETE', columns);
-    return answerWrite(c, ctx, request, 'DELETE', null);
+    return answerWrite(c, ctx, request, writeAsk(c, 'DELETE', null));
   });
   app.on(['POST', 'PUT'], '/:table', (c) => {
     throw notServed(c.req.method, c.req.param('table')!);

@@ -29,6 +29,11 @@ export interface TableWrites {
   updateSql: string;
   /** One row's delete, `$1` its key; null: DELETE is not served for this table. */
   deleteSql: string | null;
+  /**
+   * What a signed-in user may set on their own rows (row-level security picks the rows); absent:
+   * nothing, and their role's missing write grant answers 42501.
+   */
+  owner?: { settable: readonly string[]; checkPatch: (patch: Patch) => void };
 }
 
 function refused(message: string, hint: string | null = null): PostgrestError {
@@ -45,6 +50,8 @@ export const REST_WRITES = {
       }),
       error_message: z.string().nullable(),
       generation_started_at: z.iso.datetime({ offset: true, local: true }).nullable(),
+      // Sent by Reigh with every update; the row's trigger stamps it, so the value is not used.
+      updated_at: z.iso.datetime({ offset: true, local: true }),
     },
     // Reigh's update-task-status stores `error_details` as error_message; the worker's fatal-error
     // handler sends that name.
@@ -60,6 +67,21 @@ export const REST_WRITES = {
     },
     updateSql: 'select id::text, status::text, task_type from public.rest_update_task($1::uuid, $2::jsonb)',
     deleteSql: 'select id::text, status::text, task_type from public.rest_delete_task($1::uuid)',
+    // Reigh cancels a user's tasks with `.update({ status: 'Cancelled', updated_at })` as that user
+    // (src/shared/hooks/useTasks.ts, cancelTask and cancelPendingTasks): served through cancel_task.
+    owner: {
+      settable: ['status', 'updated_at'],
+      checkPatch(patch) {
+        if (patch.status !== undefined && patch.status !== 'Cancelled') {
+          throw new PostgrestError(403, {
+            code: '42501',
+            message: `permission denied to set tasks.status to ${String(patch.status)}`,
+            details: "a task's owner may only cancel it",
+            hint: null,
+          });
+        }
+      },
+    },
   },
   workers: {
     keyType: 'text',
@@ -92,6 +114,7 @@ export function checkedPatch(
   writes: TableWrites,
   columns: ReadonlySet<string>,
   body: unknown,
+  asOwner: boolean,
 ): Patch {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
     throw new PostgrestError(400, {
@@ -101,7 +124,7 @@ export function checkedPatch(
       hint: null,
     });
   }
-  const settableNames = Object.keys(writes.settable);
+  const settableNames = asOwner && writes.owner ? writes.owner.settable : Object.keys(writes.settable);
   const patch: Patch = {};
   for (const [sent, value] of Object.entries(body)) {
     const column = writes.aliases?.[sent] ?? sent;
@@ -113,7 +136,7 @@ export function checkedPatch(
         hint: null,
       });
     }
-    const schema = writes.settable[column];
+    const schema = settableNames.includes(column) ? writes.settable[column] : undefined;
     if (!schema) {
       throw new PostgrestError(403, {
         code: '42501',
@@ -133,6 +156,7 @@ export function checkedPatch(
     }
     patch[column] = parsed.data;
   }
-  writes.checkPatch?.(patch);
+  if (asOwner && writes.owner) writes.owner.checkPatch(patch);
+  else writes.checkPatch?.(patch);
   return patch;
 }

@@ -183,16 +183,22 @@ describe('the duplicate clean-up deletes a child task (db_operations.py 1436-144
 });
 
 describe('what a write may do', () => {
-  it("a user's token has no write grant: 403 42501, the task unchanged", async () => {
+  it("a user's token may not give a task back, fail or delete it: 403 42501, the task unchanged", async () => {
     const taskId = await reservedTask();
     for (const key of [h.alice.jwt, h.alice.pat]) {
-      const res = await postgrestPy('PATCH', `tasks?id=eq.${taskId}`, { key, body: { status: 'Cancelled' } });
-      expect(res.status).toBe(403);
-      expect((await json(res)).code).toBe('42501');
+      for (const body of [
+        { status: 'Failed' },
+        { status: 'Queued', worker_id: null },
+        { error_message: 'x' },
+      ]) {
+        const res = await postgrestPy('PATCH', `tasks?id=eq.${taskId}`, { key, body });
+        expect(res.status).toBe(403);
+        expect((await json(res)).code).toBe('42501');
+      }
       const gone = await postgrestPy('DELETE', `tasks?id=eq.${taskId}`, { key });
       expect(gone.status).toBe(403);
     }
-    expect((await h.task(taskId)).status).toBe('Queued');
+    expect(await h.task(taskId)).toMatchObject({ status: 'Queued', errorMessage: null });
     await h.db.query(`update public.tasks set status = 'Cancelled' where id = $1`, [taskId]);
   });
 
