@@ -127,4 +127,17 @@ describe('/rest/v1 from a browser (supabase-js in Reigh)', () => {
     expect(read.headers.get('access-control-expose-headers')).toContain('content-range');
     expect(read.headers.get('content-range')).toBe('*/0');
   });
+
+  it("lets the page send Reigh's cancel: PATCH with Content-Profile", async () => {
+    const preflight = await api.request('/rest/v1/tasks?id=eq.1', {
+      method: 'OPTIONS',
+      headers: {
+        origin: 'https://app.example',
+        'access-control-request-method': 'PATCH',
+        'access-control-request-headers': 'authorization,apikey,x-client-info,content-type,content-profile',
+      },
+    });
+    expect(preflight.headers.get('access-control-allow-methods')).toContain('PATCH');
+    expect(preflight.headers.get('access-control-allow-headers')).toContain('content-profile');
+  });
 });
