@@ -174,7 +174,7 @@ export function buildWriteTargets(table: TableColumns, where: readonly Condition
   return { sql, params: s.params };
 }
 
-/** The rows with these keys as one JSON array (`body`), in the select list's shape. */
+/** The rows with these keys as one JSON array (`body`), in the select list's shape and the keys' order. */
 export function buildRepresentation(
   table: TableColumns,
   select: readonly SelectItem[] | null,
@@ -184,6 +184,7 @@ export function buildRepresentation(
   const s = new Statement(table);
   const columns = columnsSql(s, select);
   const keysParam = `${s.param(keys)}::${keyType}[]`;
-  const sql = `select coalesce(json_agg(_row), '[]'::json) as body from (select ${columns} from public.${quoteIdent(table.table)} where id = any(${keysParam}) order by id) _row`;
+  // In the order of the keys: a write's rows by id, created rows as they were created.
+  const sql = `select coalesce(json_agg(_row), '[]'::json) as body from (select ${columns} from public.${quoteIdent(table.table)} where id = any(${keysParam}) order by array_position(${keysParam}, id)) _row`;
   return { sql, params: s.params };
 }

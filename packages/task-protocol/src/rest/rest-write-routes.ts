@@ -7,7 +7,8 @@
  * filters pick the rows under grants and row-level security (a user has no write grant on these
  * tables: 403 42501), then each row goes through its table's write (rest-writes.ts). The one user
  * write a reference client makes, Reigh's cancel of the user's own tasks, is served too
- * (cancelAsOwner). Tables and verbs no reference client writes answer 405.
+ * (cancelAsOwner), and so is its insert of new tasks (rest-insert.ts). Tables and verbs no reference
+ * client writes answer 405.
  */
 import { type AuthEnv, getPrincipal, type Principal } from '@gpuq/auth';
 import { cancelTask, withJwtClaims } from '@gpuq/db';
@@ -15,6 +16,7 @@ import type { Context, Hono } from 'hono';
 import { PostgrestError } from '../rpc/postgrest-error.js';
 import type { RouteContext } from '../settings.js';
 import { type Condition, parseError, parseReadQuery, type SelectItem } from './query-grammar.js';
+import { insertTasks } from './rest-insert.js';
 import {
   assertPublicProfile,
   claimsOf,
@@ -261,7 +263,15 @@ export function restWriteRoutes(
     const request = await writeRequest(c, 'DELETE', columns);
     return answerWrite(c, ctx, request, writeAsk(c, 'DELETE', null));
   });
-  app.on(['POST', 'PUT'], '/:table', (c) => {
-    throw notServed(c.req.method, c.req.param('table')!);
+  app.post('/:table', async (c) => {
+    const name = c.req.param('table');
+    if (name !== 'tasks') throw notServed('POST', name);
+    assertPublicProfile(c.req.header('content-profile'));
+    const tableColumns = (await columns()).get(name);
+    if (!tableColumns) throw unknownTable(name);
+    return insertTasks(c, ctx, { table: name, columns: tableColumns }, await jsonBody(c));
+  });
+  app.put('/:table', (c) => {
+    throw notServed('PUT', c.req.param('table'));
   });
 }

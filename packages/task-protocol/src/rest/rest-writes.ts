@@ -2,8 +2,8 @@
  * Which tables `/rest/v1` writes, and what a client may set in them: only what the reference
  * clients write. The Headless worker's fatal-error handler (source/fatal_error_handler.py) marks its
  * worker `error` in `workers` and gives its task back in `tasks`; its duplicate clean-up
- * (source/db_operations.py, _delete_task_by_id) deletes child tasks. Every other table, and every
- * POST / PUT, stays 405.
+ * (source/db_operations.py, _delete_task_by_id) deletes child tasks. Reigh cancels a user's tasks
+ * (`owner` below) and inserts new ones (rest-insert.ts). Every other table, and PUT, stays 405.
  *
  * A task row is never written directly: each row a write reaches goes through
  * public.rest_update_task / public.rest_delete_task (migration rest_task_writes), which keep the

@@ -275,7 +275,8 @@ describe('what a write may do', () => {
     ['PATCH', `tasks?id=eq.${randomUUID()}&limit=1`, 400, 'PGRST100'],
     ['PATCH', `generations?id=eq.${randomUUID()}`, 405, 'PGRST117'],
     ['DELETE', `workers?id=eq.${WORKER}`, 405, 'PGRST117'],
-    ['POST', 'tasks', 405, 'PGRST117'],
+    ['PUT', 'tasks', 405, 'PGRST117'],
+    ['POST', 'generations', 405, 'PGRST117'],
     ['PATCH', `secrets?id=eq.1`, 404, 'PGRST205'],
   ] as const)('%s %s → %i %s', async (method, query, status, code) => {
     const res = await fetch(`${h.base}/rest/v1/${query}`, {

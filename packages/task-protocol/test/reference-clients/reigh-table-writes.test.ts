@@ -1,6 +1,7 @@
 /**
- * Reigh's cancel, replayed as supabase-js (postgrest-js) sends it from the browser with the signed-in
- * user's JWT, and judged as Reigh's code judges it (src/shared/hooks/useTasks.ts):
+ * Reigh's table writes, replayed as supabase-js (postgrest-js) sends them from the browser with the
+ * signed-in user's JWT, and judged as Reigh's code judges them. Its cancel
+ * (src/shared/hooks/useTasks.ts):
  * - cancelTask (580-640): `.from('tasks').select('*').eq('id', taskId).single()`, then
  *   `.update({ status: 'Cancelled', updated_at }).eq('id', taskId)` (no `.select()`: no Prefer
  *   header, so the answer is 204 and `error` is null); for an orchestrator, its Queued children
@@ -8,7 +9,11 @@
  *   `.update(…).in('id', subtaskIds)`;
  * - useUpdateTaskStatus (218-232): `.update({ status, updated_at }).eq('id', taskId).select().single()`.
  * Row-level security picks the rows (another user's task is simply not there); each cancel is
- * cancel_task's, so the reservation comes back.
+ * cancel_task's, so the reservation comes back. Its insert of new tasks
+ * (src/shared/lib/tasks/imageInpaint.ts 76-103): `.from('tasks').insert(rows).select('id')`, one
+ * `{ project_id, task_type: 'image_inpaint', status: 'Queued', params }` per generation;
+ * postgrest-js sends the array with `?columns=` naming its keys and `Prefer: return=representation`;
+ * Reigh throws unless `data` lists the tasks.
  */
 import { createTask } from '@gpuq/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -19,7 +24,7 @@ const OBJECT = 'application/vnd.pgrst.object+json';
 
 /** postgrest-js from the page: the project's anon key as apikey, the user's JWT as bearer. */
 function supabaseJs(
-  method: 'GET' | 'PATCH',
+  method: 'GET' | 'PATCH' | 'POST',
   query: string,
   jwt: string,
   options: { body?: unknown; headers?: Record<string, string> } = {},
@@ -143,5 +148,76 @@ describe("Reigh's cancel (useTasks.ts)", () => {
     expect(res.status).toBe(409);
     expect((await json(res)).message).toContain('Complete');
     expect((await h.task(taskId)).status).toBe('Complete');
+  });
+});
+
+describe("Reigh's insert of tasks (imageInpaint.ts)", () => {
+  const rows = (projectId: string, count: number) =>
+    Array.from({ length: count }, () => ({
+      project_id: projectId,
+      task_type: 'image_inpaint',
+      status: 'Queued',
+      params: {
+        image_url: 'https://example.com/in.png',
+        mask_url: 'https://example.com/mask.png',
+        prompt: 'a red door',
+        num_generations: 1,
+      },
+    }));
+  const insert = (body: unknown, jwt = h.alice.jwt) =>
+    supabaseJs(
+      'POST',
+      'tasks?columns=%22project_id%22%2C%22task_type%22%2C%22status%22%2C%22params%22&select=id',
+      jwt,
+      {
+        body,
+        headers: { prefer: 'return=representation' },
+      },
+    );
+
+  it('creates one task per row at the registered price, and answers their ids', async () => {
+    const before = await h.credits(h.alice.userId);
+    const res = await insert(rows(h.alice.projectId, 2));
+    expect(res.status).toBe(201);
+    const tasks = await json(res);
+    // `if (!tasks || tasks.length === 0) throw`; the first id is the one Reigh returns.
+    expect(tasks).toHaveLength(2);
+    for (const { id } of tasks) {
+      expect(Object.keys(tasks[0])).toEqual(['id']);
+      expect(await h.task(id)).toMatchObject({
+        taskType: 'image_inpaint',
+        status: 'Queued',
+        projectId: h.alice.projectId,
+        userId: h.alice.userId,
+        params: expect.objectContaining({ prompt: 'a red door', mask_url: 'https://example.com/mask.png' }),
+      });
+    }
+    // image_inpaint: per_unit 0.002 (Reigh's task_types) → 1 whole credit per task.
+    expect(await h.credits(h.alice.userId)).toBe(before - 2);
+  });
+
+  it("creates none when one row is bad: another user's project, an unknown type, a column gpuq sets", async () => {
+    const before = await h.credits(h.alice.userId);
+    const count = async () =>
+      Number(
+        (await h.db.query('select count(*) from public.tasks where user_id = $1', [h.alice.userId])).rows[0]!
+          .count,
+      );
+    const tasksBefore = await count();
+    const cases: Array<[unknown, number, string]> = [
+      [[...rows(h.alice.projectId, 1), ...rows(h.bob.projectId, 1)], 403, '42501'],
+      [[{ ...rows(h.alice.projectId, 1)[0], task_type: 'no_such_type' }], 400, 'PGRST100'],
+      [[{ ...rows(h.alice.projectId, 1)[0], cost: 0 }], 403, '42501'],
+      [[{ ...rows(h.alice.projectId, 1)[0], status: 'Complete' }], 400, '22023'],
+      [[{ ...rows(h.alice.projectId, 1)[0], nope: 1 }], 400, 'PGRST204'],
+      [[], 400, 'PGRST102'],
+    ];
+    for (const [body, status, code] of cases) {
+      const res = await insert(body);
+      expect(res.status, JSON.stringify(body)).toBe(status);
+      expect((await json(res)).code).toBe(code);
+    }
+    expect(await count()).toBe(tasksBefore);
+    expect(await h.credits(h.alice.userId)).toBe(before);
   });
 });
