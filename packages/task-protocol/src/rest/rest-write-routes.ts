@@ -1,5 +1,5 @@
 /**
- * `PATCH|DELETE /rest/v1/<table>`: the writes the Headless worker makes through supabase-py,
+ * `PATCH|DELETE|POST /rest/v1/<table>`: the writes the Headless worker makes through supabase-py,
  * served with PostgREST's semantics for what it uses — filters (at least one: Supabase refuses an
  * unfiltered write), `select` for the returned rows, `Prefer: return=representation|minimal` and
  * `count=exact`, `Accept: application/vnd.pgrst.object+json` (exactly one row, or nothing changes),
@@ -52,8 +52,8 @@ function notServed(verb: string, table: string): PostgrestError {
     code: 'PGRST117',
     message: `Unsupported HTTP verb: ${verb} on ${table}`,
     details:
-      'this /rest/v1 writes only what the Headless worker writes: PATCH tasks and workers, DELETE tasks',
-    hint: 'tasks are created and finished through /functions/v1 (create-task, update-task-status, complete_task)',
+      'this /rest/v1 writes only what the reference clients write: POST and PATCH tasks, PATCH workers, DELETE tasks',
+    hint: 'tasks are finished through /functions/v1 (update-task-status, complete_task)',
   });
 }
 
