@@ -77,6 +77,10 @@ export async function insertTasks(
   table: TableColumns,
   body: unknown,
 ): Promise<Response> {
+  if (/\bresolution=/.test(c.req.header('prefer') ?? '')) {
+    // An upsert would have to merge into a task's row: tasks change only through the task functions.
+    throw refused(400, 'PGRST100', 'upsert (Prefer: resolution=…) is not served on tasks');
+  }
   const rows = Array.isArray(body) ? body : [body];
   if (rows.length === 0 || rows.length > MAX_ROWS) {
     throw refused(400, 'PGRST102', 'Empty or invalid json', `insert 1 to ${MAX_ROWS} rows`);

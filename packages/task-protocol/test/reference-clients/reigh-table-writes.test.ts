@@ -217,6 +217,11 @@ describe("Reigh's insert of tasks (imageInpaint.ts)", () => {
       expect(res.status, JSON.stringify(body)).toBe(status);
       expect((await json(res)).code).toBe(code);
     }
+    const upsert = await supabaseJs('POST', 'tasks?select=id', h.alice.jwt, {
+      body: rows(h.alice.projectId, 1),
+      headers: { prefer: 'return=representation,resolution=merge-duplicates' },
+    });
+    expect(upsert.status).toBe(400);
     expect(await count()).toBe(tasksBefore);
     expect(await h.credits(h.alice.userId)).toBe(before);
   });
