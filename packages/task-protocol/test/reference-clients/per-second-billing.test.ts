@@ -1,6 +1,6 @@
 /**
  * Per-second task types pay for the time they ran, as the reference frontend bills them
- * (banodoco/Reigh supabase/functions/calculate-task-cost/index.ts: base_cost_per_second x
+ * (banodoco/Reigh supabase/functions/calculate-task-cost/index.ts 23-36 and 211-214: base_cost_per_second x
  * max(1, ceil(seconds from generation_started_at to generation_processed_at))), at the rates its
  * task_types migrations publish. gpuq reserves at create time; the settlement returns what the run
  * did not use and never charges more than the reservation. Driven as the clients drive it: Reigh's
