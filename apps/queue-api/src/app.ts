@@ -76,7 +76,8 @@ export function createApp(deps: AppDeps): Hono {
       'content-profile',
     ],
     exposeHeaders: ['content-range'],
-    allowMethods: ['GET', 'POST', 'PUT', 'DELETE', 'OPTIONS'],
+    // PATCH: Reigh cancels a task with supabase-js `.update()` on /rest/v1/tasks.
+    allowMethods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'],
     maxAge: 600,
   });
   for (const path of ['/functions/*', '/v1/*', '/rest/*', '/storage/*']) app.use(path, browserApi);

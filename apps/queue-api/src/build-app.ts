@@ -5,7 +5,12 @@
 import { assertTokenScope, authMiddleware } from '@gpuq/auth';
 import { CALLBACK_PATH, createCallbackApp } from '@gpuq/callback/server';
 import { HttpError } from '@gpuq/http';
-import { createStorageRoutes, LocalFileStorage } from '@gpuq/storage';
+import {
+  createPublicObjectRedirects,
+  createStorageRoutes,
+  LocalFileStorage,
+  type PublicBuckets,
+} from '@gpuq/storage';
 import { COMPLETE_TASK_PATHS, taskProtocolRoutes } from '@gpuq/task-protocol';
 import { Hono, type MiddlewareHandler } from 'hono';
 import { adminRoutes } from './admin/admin-routes.js';
@@ -23,6 +28,15 @@ import type { ApiServices } from './services.js';
 import { storageUploadPolicy } from './storage/upload-policy.js';
 
 export const STORAGE_PATH = '/storage/v1';
+
+/**
+ * Task-protocol outputs are public URLs, as the Headless worker and its frontend expect; the
+ * worker's own URLs for its uploads name `image_uploads`, an alias of the task buckets.
+ */
+const TASK_OUTPUT_BUCKETS: PublicBuckets = {
+  publicBuckets: ['single_image', 'travel'],
+  publicBucketAliases: { image_uploads: ['travel', 'single_image'] },
+};
 
 export function buildApp(services: ApiServices, extraRoutes: Hono[] = []): Hono {
   const { env, logger, db } = services;
@@ -63,19 +77,24 @@ export function buildApp(services: ApiServices, extraRoutes: Hono[] = []): Hono 
 
   const routes: Hono[] = [callback];
   if (services.storage instanceof LocalFileStorage) {
-    // Task-protocol outputs are public URLs, as the Headless worker and its frontend expect.
     const storageRoutes = createStorageRoutes({
       storage: services.storage,
       secret: services.storageSecret,
-      publicBuckets: ['single_image', 'travel'],
-      // The Headless worker's own public URLs for its uploads name this bucket.
-      publicBucketAliases: { image_uploads: ['travel', 'single_image'] },
+      ...TASK_OUTPUT_BUCKETS,
       maxUploadBytes: env.STORAGE_MAX_OBJECT_BYTES,
       uploadPolicy: storageUploadPolicy(db, env.STORAGE_USER_QUOTA_BYTES),
       // On its own origin, storage answers only there (see docs/ARCHITECTURE.md, Storage origin).
       origin: separateStorageOrigin(env),
     });
     routes.push(mountAt(STORAGE_PATH, storageRoutes));
+  } else {
+    // Files live in Supabase Storage; URLs clients build on our origin redirect there.
+    routes.push(
+      mountAt(
+        STORAGE_PATH,
+        createPublicObjectRedirects({ storage: services.storage, ...TASK_OUTPUT_BUCKETS }),
+      ),
+    );
   }
   const app = createApp({
     logger,

@@ -72,7 +72,7 @@ export interface TaskProtocolDeps {
    * told to abort. queue-api supplies it. Absent: a running job stops at its next progress report,
    * which the callback service refuses (409).
    */
-  stopJob?: (task: Task) => Promise<void>;
+  stopJob?: (task: Pick<Task, 'id' | 'taskType'>) => Promise<void>;
   /**
    * Authenticates requests that reach these routes without a principal (always the rpc routes,
    * whose errors must be PostgREST-shaped; the functions when the app mounted no authMiddleware).

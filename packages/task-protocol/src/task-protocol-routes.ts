@@ -7,6 +7,7 @@
  *   POST /functions/v1/complete_task          POST /functions/v1/get-completed-segments
  *   POST /functions/v1/update-task-status     POST /rest/v1/rpc/<allow-listed name>
  *                                             GET  /rest/v1/<allow-listed table>
+ *                                   PATCH tasks, workers · DELETE tasks  /rest/v1/<table>
  *
  * The functions read the principal the app's authMiddleware set (or authenticate themselves with
  * `deps.authenticator` when none was set) and answer errors as `{ error: { code, message } }`;

@@ -166,20 +166,6 @@ describe("the Headless worker's table reads (source/db_operations.py)", () => {
     ]);
   });
 
-  it('refuses the duplicate clean-up delete (line 1443): nothing is deleted', async () => {
-    const res = await fetch(`${h.base}/rest/v1/tasks?id=eq.${children[1]}`, {
-      method: 'DELETE',
-      headers: {
-        apikey: SERVICE_KEY,
-        authorization: `Bearer ${SERVICE_KEY}`,
-        prefer: 'return=representation',
-      },
-    });
-    expect(res.status).toBe(405);
-    expect((await json(res)).code).toBe('PGRST117');
-    expect((await h.task(children[1]!)).id).toBe(children[1]);
-  });
-
   it('answers the start-up check `select("count", count="exact")` (line 312) as PostgREST does', async () => {
     const res = await get('tasks?select=count&limit=1', SERVICE_KEY, { prefer: 'count=exact' });
     expect(res.status).toBe(400);

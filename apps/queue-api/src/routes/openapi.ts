@@ -141,17 +141,30 @@ export const API_OPERATIONS: Record<string, Record<string, Operation>> = {
         'PostgREST-compatible read of an allow-listed table (select, filters, order, limit/offset, Range, Prefer: count=exact), under row-level security as the caller',
       answer: 'json',
     },
-    ...Object.fromEntries(
-      (['post', 'patch', 'put', 'delete'] as const).map((method) => [
-        method,
-        {
-          summary: 'Not served: table writes go through the task functions (405, PostgREST code PGRST117)',
-          body: 'json-object',
-          answer: 'json',
-          status: '405',
-        } satisfies Operation,
-      ]),
-    ),
+    patch: {
+      summary:
+        'PostgREST-compatible update of the rows the filters reach, as the caller: the service role’s tasks (status, worker_id null, error_message; kept inside the task rules and credits) and workers (status, metadata); a user’s cancel of their own tasks',
+      body: 'json-object',
+      answer: 'json',
+    },
+    delete: {
+      summary:
+        'PostgREST-compatible delete of Queued, Failed or Cancelled tasks the filters reach, as the caller (service role only); a Queued task is refunded',
+      answer: 'json',
+    },
+    post: {
+      summary:
+        'PostgREST-compatible insert of new tasks (one row or an array), each created as create-task creates it (price, limits, the caller’s own project); 201, the rows under Prefer: return=representation',
+      body: 'json-object',
+      answer: 'json',
+      status: '201',
+    },
+    put: {
+      summary: 'Not served (405, PostgREST code PGRST117)',
+      body: 'json-object',
+      answer: 'json',
+      status: '405',
+    },
   },
   '/rest/v1/rpc/{name}': {
     post: {

@@ -1,10 +1,12 @@
 /**
- * calculate-task-cost in Reigh's form, `{ task_id }`: the credits a task holds. Reigh bills a task
+ * calculate-task-cost in Reigh's form, `{ task_id }`: the credits a task costs. Reigh bills a task
  * by its run time after the fact; here every task reserved its price when created (its work, by
- * queue-job's price list) and settles exactly that, so the answer is known at any status.
+ * queue-job's price list, or its task_types row) and settles that, except a per_second type, whose
+ * settlement gives back what its run did not use (migration per_second_settlement): the answer is
+ * the reservation less that return, known at any status.
  */
 import type { Principal } from '@gpuq/auth';
-import { type Database, getTask } from '@gpuq/db';
+import { type Database, getTask, listLedger } from '@gpuq/db';
 import { HttpError } from '@gpuq/http';
 import { z } from 'zod';
 
@@ -34,5 +36,10 @@ export async function taskCost(db: Database, principal: Principal, body: unknown
   if (principal.kind === 'user' && task.userId !== principal.userId) {
     throw new HttpError(403, 'forbidden', `task ${taskId} is not in your projects`);
   }
-  return { success: true, task_id: task.id, cost: task.cost, status: task.status, billing_type: 'per_task' };
+  const ledger = await listLedger(db, { userId: task.userId, taskId: task.id });
+  const returned = ledger
+    .filter((entry) => entry.kind === 'settlement')
+    .reduce((sum, e) => sum + e.amount, 0);
+  const cost = task.cost - returned;
+  return { success: true, task_id: task.id, cost, status: task.status, billing_type: 'per_task' };
 }

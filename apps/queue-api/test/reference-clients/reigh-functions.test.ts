@@ -76,6 +76,36 @@ describe("Reigh's functions", () => {
     expect(((await bad.json()) as { error: { field: string } }).error.field).toBe('task_id');
   });
 
+  it('calculate-task-cost { task_id } of a per_second task that ran 60 s answers what it paid', async () => {
+    // individual_travel_segment: 0.0278 per second (Reigh's task_types), 6 reserved for 180 s.
+    const created = await api.request('/functions/v1/create-task', {
+      token: owner,
+      json: {
+        params: { prompt: 'a lighthouse' },
+        task_type: 'individual_travel_segment',
+        project_id: projectId,
+      },
+    });
+    const { task_id: taskId } = (await created.json()) as { task_id: string };
+    const cost = async () => {
+      const res = await api.request('/functions/v1/calculate-task-cost', {
+        token: owner,
+        json: { task_id: taskId },
+      });
+      return ((await res.json()) as { cost: number }).cost;
+    };
+    expect(await cost()).toBe(6);
+    // A pull-worker's claim and completion, as the task functions record them, 60 s apart.
+    await api.services.db.query(
+      `update public.tasks set status = 'In Progress', claimed_by = 'http', claimed_at = now() - interval '60 seconds',
+       generation_started_at = now() - interval '60 seconds' where id = $1`,
+      [taskId],
+    );
+    await api.services.db.query(`select public.complete_task($1, 'segment.mp4')`, [taskId]);
+    // Reigh's rule: 0.0278 x ceil(seconds), here whole credits: ceil(0.0278 x 60) = 2.
+    expect(await cost()).toBe(Math.ceil(0.0278 * 60));
+  });
+
   it('an unknown personal access token is 403 (supabase/functions/_shared/auth.ts 124-131); a malformed one 401', async () => {
     const unknown = await api.request('/functions/v1/claim-next-task', {
       token: `gpuq_pat_${'A'.repeat(43)}`,

@@ -23,6 +23,7 @@ import { SignedUrlRejected } from '../errors/signed-url-rejected.js';
 import { StorageObjectNotFound } from '../errors/storage-object-not-found.js';
 import { StorageQuotaExceeded } from '../errors/storage-quota-exceeded.js';
 import { UnsupportedContentType } from '../errors/unsupported-content-type.js';
+import { type PublicBuckets, publicBucketOf } from '../paths/public-bucket.js';
 import { assertBucketName, assertOwnerPrefixedPath } from '../paths/storage-path.js';
 import { verifyUrlToken } from '../signing/url-token.js';
 import type { LocalFileStorage } from './local-file-storage.js';
@@ -30,7 +31,7 @@ import { receiveUpload } from './receive-upload.js';
 import { SAFE_SERVING_HEADERS, serveObject } from './serve-object.js';
 import type { UploadPolicy } from './upload-policy.js';
 
-export interface StorageRoutesOptions {
+export interface StorageRoutesOptions extends PublicBuckets {
   storage: LocalFileStorage;
   /** The HMAC key the storage signs its URLs with. */
   secret: string | Uint8Array;
@@ -43,14 +44,6 @@ export interface StorageRoutesOptions {
    * answered 404, so a stored file is never served from the api's origin. Default: any host.
    */
   origin?: string;
-  /** Buckets whose objects `/object/public/...` serves without a signature. Default none. */
-  publicBuckets?: readonly string[];
-  /**
-   * Public names that serve an object of the same path from the first of these public buckets
-   * holding it. The Headless worker builds `/object/public/image_uploads/<storage_path>` itself for
-   * files it uploaded through generate-upload-url, which stores them in the task's bucket.
-   */
-  publicBucketAliases?: Readonly<Record<string, readonly string[]>>;
   /** Clock in ms, for tests; default `Date.now`. */
   now?: () => number;
 }
@@ -63,25 +56,12 @@ const OBJECT = ':bucket/:path{.+}';
 export function createStorageRoutes(options: StorageRoutesOptions): Hono {
   const { storage, secret } = options;
   const now = options.now ?? Date.now;
-  const publicBuckets = new Set(options.publicBuckets ?? []);
   const limits = {
     maxBytes: options.maxUploadBytes ?? DEFAULT_MAX_UPLOAD_BYTES,
     policy: options.uploadPolicy,
   };
   const host = options.origin ? new URL(options.origin).host : undefined;
   const app = new Hono();
-
-  async function aliasedBucket(name: string, path: string): Promise<string | null> {
-    for (const bucket of options.publicBucketAliases?.[name] ?? []) {
-      if (!publicBuckets.has(bucket)) continue;
-      const found = await storage.stat(bucket, path).then(
-        () => true,
-        () => false,
-      );
-      if (found) return bucket;
-    }
-    return null;
-  }
 
   app.use('*', async (c, next) => {
     await next();
@@ -110,9 +90,9 @@ export function createStorageRoutes(options: StorageRoutesOptions): Hono {
   app.on(['GET', 'HEAD'], `/object/public/${OBJECT}`, async (c) => {
     const named = checkedObject(c.req.param());
     const { path } = named;
-    const bucket = (await aliasedBucket(named.bucket, path)) ?? named.bucket;
+    const bucket = await publicBucketOf(storage, options, named.bucket, path);
     // Same answer as a missing object: a private bucket's contents are nobody's business.
-    if (!publicBuckets.has(bucket)) throw new StorageObjectNotFound(bucket, path);
+    if (!bucket) throw new StorageObjectNotFound(named.bucket, path);
     const cacheControl = 'public, max-age=3600';
     return serveObject(storage, bucket, path, {
       method: c.req.method,

@@ -58,6 +58,19 @@ async function projectOwner(ctx: RouteContext, scope: Scope, projectId: string):
   return project.userId;
 }
 
+/**
+ * What create-task refuses before it writes anything (type, params, project), without creating:
+ * a client creating several tasks at once checks them all first, so a bad one creates none.
+ */
+export async function checkProtocolTask(
+  ctx: RouteContext,
+  scope: Scope,
+  body: CreateTaskRequest,
+): Promise<void> {
+  await checkedTask(ctx, body);
+  await projectOwner(ctx, scope, body.project_id);
+}
+
 async function isReady(ctx: RouteContext, task: Task): Promise<boolean> {
   for (const id of task.dependantOn) {
     if ((await getTask(ctx.db, { taskId: id }))?.status !== 'Complete') return false;

@@ -5,7 +5,7 @@
  * Postgres itself (`json_agg`), as PostgREST does, so types serialise the same way.
  */
 import { PostgrestError } from '../rpc/postgrest-error.js';
-import type { Condition, Field, FilterValue, ReadQuery } from './query-grammar.js';
+import type { Condition, Field, FilterValue, ReadQuery, SelectItem } from './query-grammar.js';
 
 export interface TableColumns {
   table: string;
@@ -104,9 +104,20 @@ function conditionSql(s: Statement, condition: Condition): string {
   return condition.negated ? `not (${joined})` : `(${joined})`;
 }
 
-function whereSql(s: Statement, query: ReadQuery): string {
-  if (query.where.length === 0) return '';
-  return ` where ${query.where.map((c) => conditionSql(s, c)).join(' and ')}`;
+function whereSql(s: Statement, where: readonly Condition[]): string {
+  if (where.length === 0) return '';
+  return ` where ${where.map((c) => conditionSql(s, c)).join(' and ')}`;
+}
+
+/** The select list (`*` when none): PostgREST names a JSON path by its last key. */
+function columnsSql(s: Statement, select: readonly SelectItem[] | null): string {
+  if (select === null) return '*';
+  return select
+    .map((item) => {
+      const name = item.alias ?? item.field.path.at(-1) ?? item.field.column;
+      return `${s.field(item.field)} as ${quoteIdent(name)}`;
+    })
+    .join(', ');
 }
 
 export interface ReadStatements {
@@ -123,20 +134,11 @@ export function buildRead(
 ): ReadStatements {
   const s = new Statement(table);
   const from = `public.${quoteIdent(table.table)}`;
-  const columns =
-    query.select === null
-      ? '*'
-      : query.select
-          .map((item) => {
-            // PostgREST names a JSON path by its last key.
-            const name = item.alias ?? item.field.path.at(-1) ?? item.field.column;
-            return `${s.field(item.field)} as ${quoteIdent(name)}`;
-          })
-          .join(', ');
-  const where = whereSql(s, query);
+  const columns = columnsSql(s, query.select);
+  const where = whereSql(s, query.where);
   // The count is its own statement: its parameters are numbered from $1 again.
   const counted = new Statement(table);
-  const countSql = `select count(*)::bigint as total from ${from}${whereSql(counted, query)}`;
+  const countSql = `select count(*)::bigint as total from ${from}${whereSql(counted, query.where)}`;
   const order =
     query.order.length > 0
       ? ` order by ${query.order
@@ -154,4 +156,35 @@ export function buildRead(
     page: { sql, params: s.params },
     count: { sql: countSql, params: counted.params },
   };
+}
+
+export interface Sql {
+  sql: string;
+  params: unknown[];
+}
+
+/**
+ * The rows a write's filters reach, as their keys: run as the caller's role, so grants and
+ * row-level security decide which rows those are. `lock`: `for update`, which also needs the
+ * role's update grant.
+ */
+export function buildWriteTargets(table: TableColumns, where: readonly Condition[], lock: boolean): Sql {
+  const s = new Statement(table);
+  const sql = `select id::text as key from public.${quoteIdent(table.table)}${whereSql(s, where)} order by id${lock ? ' for update' : ''}`;
+  return { sql, params: s.params };
+}
+
+/** The rows with these keys as one JSON array (`body`), in the select list's shape and the keys' order. */
+export function buildRepresentation(
+  table: TableColumns,
+  select: readonly SelectItem[] | null,
+  keyType: 'uuid' | 'text',
+  keys: readonly string[],
+): Sql {
+  const s = new Statement(table);
+  const columns = columnsSql(s, select);
+  const keysParam = `${s.param(keys)}::${keyType}[]`;
+  // In the order of the keys: a write's rows by id, created rows as they were created.
+  const sql = `select coalesce(json_agg(_row), '[]'::json) as body from (select ${columns} from public.${quoteIdent(table.table)} where id = any(${keysParam}) order by array_position(${keysParam}, id)) _row`;
+  return { sql, params: s.params };
 }

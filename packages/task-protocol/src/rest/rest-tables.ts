@@ -20,6 +20,8 @@ export const REST_TABLES = [
   'task_types',
 ] as const;
 
+export type RestTable = (typeof REST_TABLES)[number];
+
 export type ColumnsByTable = ReadonlyMap<string, ReadonlySet<string>>;
 
 /** Loaded once per app (the schema changes only with a migration, which restarts the api). */
