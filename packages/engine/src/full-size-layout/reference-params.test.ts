@@ -102,9 +102,18 @@ describe('parameter lists against diffusers / transformers for the real configs'
     ]);
   });
 
-  it.each(indexed)('%s %s: the shard index lists exactly the reference names', (layout, component) => {
-    const folder = sourceFolder(layout, component);
-    const reference = readReference(folder).params.map(([name]) => name);
-    expect([...shardIndexNames(folder)!].sort()).toEqual([...reference].sort());
-  });
+  it.each(indexed)(
+    '%s %s: the shard index lists exactly the reference names and ours',
+    async (layout, component) => {
+      const folder = sourceFolder(layout, component);
+      const indexNames = [...shardIndexNames(folder)!].sort();
+      expect(indexNames).toEqual(
+        readReference(folder)
+          .params.map(([name]) => name)
+          .sort(),
+      );
+      const plan = (await planOf(layout))[component]!;
+      expect(indexNames).toEqual(plan.tensors.map(([name]) => name).sort());
+    },
+  );
 });
