@@ -21,6 +21,8 @@ import importlib
 import json
 import os
 
+from meta_modules import build_on_meta
+
 REAL_CONFIGS = os.path.join(os.path.dirname(__file__), "..", "test", "real-configs")
 
 # (folder under real-configs, component, library, class)
@@ -36,28 +38,6 @@ COMPONENTS = [
     ("Wan2.1-I2V-14B-480P-Diffusers", "transformer", "diffusers", "WanTransformer3DModel"),
     ("Wan2.1-I2V-14B-480P-Diffusers", "image_encoder", "transformers", "CLIPVisionModel"),
 ]
-
-
-def build_on_meta(torch, make):
-    """Calls make() with parameters and buffers replaced by meta tensors as they are registered."""
-    module_cls = torch.nn.Module
-    register_parameter, register_buffer = module_cls.register_parameter, module_cls.register_buffer
-
-    def meta_parameter(self, name, param):
-        if param is not None and param.device.type != "meta":
-            param = torch.nn.Parameter(torch.empty_like(param, device="meta"), param.requires_grad)
-        return register_parameter(self, name, param)
-
-    def meta_buffer(self, name, tensor, persistent=True):
-        if tensor is not None and tensor.device.type != "meta":
-            tensor = torch.empty_like(tensor, device="meta")
-        return register_buffer(self, name, tensor, persistent)
-
-    module_cls.register_parameter, module_cls.register_buffer = meta_parameter, meta_buffer
-    try:
-        return make()
-    finally:
-        module_cls.register_parameter, module_cls.register_buffer = register_parameter, register_buffer
 
 
 def saved_tensors(module):
@@ -76,9 +56,9 @@ def build(torch, library, class_name, folder):
     cls = getattr(lib, class_name)
     if library == "diffusers":
         config = cls.load_config(folder)
-        return build_on_meta(torch, lambda: cls.from_config(config))
+        return build_on_meta(torch, lambda: cls.from_config(config), buffers=True)
     config = cls.config_class.from_json_file(os.path.join(folder, "config.json"))
-    return build_on_meta(torch, lambda: cls(config))
+    return build_on_meta(torch, lambda: cls(config), buffers=True)
 
 
 def main():

@@ -18,6 +18,8 @@ import os
 import struct
 import time
 
+from meta_modules import build_on_meta
+
 LATENT = 32
 SEED = 0
 TIMESTEP = 637.0
@@ -39,23 +41,6 @@ def mapped_tensors(torch, numpy, path):
         array = numpy.frombuffer(data, dtype=numpy.float32, count=(end - begin) // 4, offset=begin)
         out[name] = torch.from_numpy(array).view(info["shape"])
     return out
-
-
-def build_on_meta(torch, make):
-    """Calls make() with each parameter moved to the meta device as it is registered."""
-    module_cls = torch.nn.Module
-    register_parameter = module_cls.register_parameter
-
-    def meta_parameter(self, name, param):
-        if param is not None and param.device.type != "meta":
-            param = torch.nn.Parameter(torch.empty_like(param, device="meta"), param.requires_grad)
-        return register_parameter(self, name, param)
-
-    module_cls.register_parameter = meta_parameter
-    try:
-        return make()
-    finally:
-        module_cls.register_parameter = register_parameter
 
 
 def main():
