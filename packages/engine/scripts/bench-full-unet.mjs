@@ -6,17 +6,12 @@
 // runs `gpuq_bench --full-unet step`, keeps the JSON (step time, peak RSS, max difference) under
 // bench/results/ and deletes the weights it wrote. Needs about 11 GiB of free RAM: not run in CI.
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { cpus, freemem, tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { benchBinary, pkgDir } from './bench-binary.mjs';
 
-const pkgDir = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const bin = join(pkgDir, 'build', 'gpuq_bench');
-if (!existsSync(bin)) {
-  console.error('[engine] build/gpuq_bench missing: run `pnpm --filter @gpuq/engine build` first');
-  process.exit(1);
-}
+const bin = benchBinary();
 const needGiB = 11;
 if (freemem() < needGiB * 2 ** 30) {
   console.error(
@@ -48,6 +43,9 @@ try {
     '--json',
     join(outDir, `full-unet-vs-diffusers-cpu-${cpus().length}c-${stamp}.json`),
   ]);
+} catch (err) {
+  // gpuq_bench printed its own message (a missing folder, or FAIL with the difference).
+  process.exitCode = err.status ?? 1;
 } finally {
   if (!given) rmSync(dir, { recursive: true, force: true });
 }
