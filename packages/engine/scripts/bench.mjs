@@ -5,17 +5,12 @@
 // bench/results/. The full-size UNet needs about 10 GiB of RAM; with less available, or with
 // GPUQ_BENCH_TINY_ONLY=1, only the tiny model runs.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { cpus, freemem } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { benchBinary, pkgDir } from './bench-binary.mjs';
 
-const pkgDir = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const bin = join(pkgDir, 'build', 'gpuq_bench');
-if (!existsSync(bin)) {
-  console.error('[engine] build/gpuq_bench missing: run `pnpm --filter @gpuq/engine build` first');
-  process.exit(1);
-}
+const bin = benchBinary();
 const args = [
   '--latent',
   process.env.GPUQ_BENCH_LATENT ?? '32',

@@ -1,7 +1,8 @@
 // gpuq_bench: CPU speed of one SDXL UNet step (batch 2 = CFG, 32x32 latent by default) on the tiny
 // random checkpoint and on a full-size SDXL-shaped UNet with random weights, next to the sgemm
 // rate measured in the same run (the roofline), with time and GFLOP/s per op family.
-// `gpuq_bench --wan ...` runs the WAN step instead (wan_bench.cpp).
+// `gpuq_bench --wan ...` runs the WAN step instead (wan_bench.cpp); `gpuq_bench --full-size ...` the
+// full-size UNet and VAE against diffusers (full_size_check.cpp).
 // Usage: gpuq_bench [--tiny-only] [--latent N] [--runs N] [--weights fp32|fp16|bf16] [--json PATH]
 #include <sys/resource.h>
 
@@ -144,11 +145,20 @@ std::string to_json(const std::vector<StepResult>& results, double roof, int thr
 
 namespace gpuq {
 int run_wan_bench(int argc, char** argv);
+int run_full_size_check(int argc, char** argv);
 }
 
 int main(int argc, char** argv) {
   gpuq::tune_blas_or_reexec(argv);
   if (argc > 1 && std::string(argv[1]) == "--wan") return gpuq::run_wan_bench(argc, argv);
+  if (argc > 1 && std::string(argv[1]) == "--full-size") {
+    try {
+      return gpuq::run_full_size_check(argc, argv);
+    } catch (const std::exception& e) {
+      std::fprintf(stderr, "%s\n", e.what());
+      return 1;
+    }
+  }
   bool tiny_only = false;
   DType storage = DType::F32;
   int64_t latent = 32;

@@ -32,6 +32,9 @@ export interface WrittenLayout {
 
 const PUBLISHED_DTYPE = 'F32';
 
+/** The reference parameter lists kept next to the configs are ours, not part of a published folder. */
+const isPublishedFile = (path: string) => !path.endsWith('reference-params.json.gz');
+
 /** Tensor name -> file, from the component's shard index, or one file named as the library names it. */
 async function placeTensors(folder: string, library: string, names: readonly string[]) {
   const index = (await readdir(folder)).find((f) => f.endsWith('.safetensors.index.json'));
@@ -57,7 +60,7 @@ async function placeTensors(folder: string, library: string, names: readonly str
 
 export async function writeFullSizeLayout(name: FullSizeLayoutName, dir: string): Promise<WrittenLayout> {
   for (const source of FULL_SIZE_LAYOUTS[name])
-    await cp(join(REAL_CONFIGS, source), dir, { recursive: true });
+    await cp(join(REAL_CONFIGS, source), dir, { recursive: true, filter: isPublishedFile });
   const modelIndex = JSON.parse(await readFile(join(dir, 'model_index.json'), 'utf8')) as Record<
     string,
     unknown

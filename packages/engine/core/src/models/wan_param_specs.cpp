@@ -88,8 +88,10 @@ ParamSpecs wan_vae_param_specs(const WanVaeConfig& cfg) {
   mid("encoder.mid_block", top);
   s.add("encoder.norm_out.gamma", {top, 1, 1, 1}).layer("encoder.conv_out", {2 * z, top, 3, 3, 3});
   s.layer("quant_conv", {2 * z, 2 * z, 1, 1, 1}).layer("post_quant_conv", {z, z, 1, 1, 1});
-  // Decoder: the levels reversed; each upsample halves the channels it hands on.
-  std::vector<int64_t> up(dims.rbegin(), dims.rend());
+  // Decoder: the top width, then the levels' widths in reverse (base_dim * dim_mult[levels-1..0]);
+  // each upsample halves the channels it hands on, so a level's first resnet widens them again.
+  std::vector<int64_t> up{top};
+  for (size_t i = levels; i > 0; --i) up.push_back(dims[i]);
   s.layer("decoder.conv_in", {up[0], z, 3, 3, 3});
   mid("decoder.mid_block", up[0]);
   int64_t cin = up[0];
