@@ -10,6 +10,7 @@ import { createLogger, type Logger } from '@gpuq/logger';
 import {
   createTestDatabase,
   freePort,
+  type PrivatePgbouncer,
   TEST_REDIS_URL,
   type TestDatabase,
   uniqueQueuePrefix,
@@ -46,6 +47,11 @@ export interface StartApiOptions {
   background?: boolean;
   /** Where the api logs; default silent. */
   logger?: Logger;
+  /**
+   * Reach Postgres through this transaction pooler (DATABASE_POOL_MODE=transaction), with the
+   * direct URL for LISTEN and the leader lock.
+   */
+  pooler?: PrivatePgbouncer;
 }
 
 /** `overrides` are settings; `DATABASE_URL_VIA_PROXY: <port>` routes Postgres through a test proxy. */
@@ -65,7 +71,8 @@ export async function startApi(
     NODE_ENV: 'test',
     LOG_LEVEL: 'silent',
     PORT: String(port),
-    DATABASE_URL: databaseUrl.toString(),
+    DATABASE_URL: options.pooler ? options.pooler.through(database.url) : databaseUrl.toString(),
+    ...(options.pooler ? { DATABASE_DIRECT_URL: database.url, DATABASE_POOL_MODE: 'transaction' } : {}),
     REDIS_URL: TEST_REDIS_URL,
     QUEUE_PREFIX: uniqueQueuePrefix('api'),
     GPUQ_DATA_DIR: dataDir,

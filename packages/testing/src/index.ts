@@ -1,4 +1,5 @@
 export * from './child-process.js';
+export * from './pgbouncer.js';
 export * from './redis-server.js';
 export * from './services.js';
 export * from './tcp-proxy.js';
