@@ -164,6 +164,11 @@ export function loadApiEnv(env: Env): ApiEnv {
   if (Boolean(parsed.GPUQ_ADMIN_USER) !== Boolean(parsed.GPUQ_ADMIN_PASSWORD)) {
     problems.push('GPUQ_ADMIN_USER and GPUQ_ADMIN_PASSWORD: set both or neither');
   }
+  if (parsed.DATABASE_POOL_MODE === 'transaction' && !parsed.DATABASE_DIRECT_URL) {
+    problems.push(
+      'DATABASE_POOL_MODE=transaction: set DATABASE_DIRECT_URL (LISTEN and the leader lock need a session that a transaction pooler cannot keep)',
+    );
+  }
   if (parsed.DATABASE_DIRECT_URL && !parsed.DATABASE_URL) {
     problems.push(
       'DATABASE_DIRECT_URL: set DATABASE_URL too (the direct URL only serves LISTEN and the leader lock)',
