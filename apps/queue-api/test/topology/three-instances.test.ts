@@ -21,6 +21,8 @@ import { type ApiFleet, type ApiProcess, startApiFleet } from './api-processes.j
 const FAILOVER_S = 3;
 const CAP = 4;
 const USERS = 5;
+/** Requests per user per minute: room for a load user's CAP + 1, not for the rate user's CAP + 3. */
+const RATE = CAP + 2;
 
 let fleet: ApiFleet;
 let db: Database;
@@ -32,7 +34,7 @@ beforeAll(async () => {
   fleet = await startApiFleet(3, {
     LEADER_FAILOVER_S: String(FAILOVER_S),
     MAX_JOBS_IN_FLIGHT: String(CAP),
-    RATE_LIMIT_PER_MIN: '1000',
+    RATE_LIMIT_PER_MIN: String(RATE),
   });
   db = await openDatabase({ url: fleet.database.url, poolSize: 3 });
   redis = createRedis({ url: TEST_REDIS_URL, role: 'producer', name: 'fleet-test' });
@@ -62,6 +64,8 @@ interface Submitted {
   token: string;
   key: string;
   status: number;
+  /** Which limit refused it: `in-flight`, `rate`, or none. */
+  refusedBy?: 'in-flight' | 'rate';
   jobId?: string;
 }
 
@@ -79,12 +83,16 @@ async function submit(userIndex: number, requests: number): Promise<Submitted[]>
         json: { jobType: 'sdxl_image_fast', metadata: { prompt: `fleet ${userIndex}.${i}` } },
       });
       const body = await response.json();
+      const refusal = (body as { error?: { message?: string } }).error?.message ?? '';
       return {
         userId,
         token,
         key,
         status: response.status,
         ...(response.status === 200 ? { jobId: QueueJobResponse.parse(body).job.id } : {}),
+        ...(response.status === 429
+          ? { refusedBy: /queued or running/.test(refusal) ? ('in-flight' as const) : ('rate' as const) }
+          : {}),
       };
     }),
   );
@@ -111,6 +119,12 @@ describe('three api instances', () => {
     const byUser = await Promise.all(Array.from({ length: USERS }, (_, u) => submit(u, CAP + 1)));
     for (const requests of byUser)
       expect(requests.map((s) => s.status).sort()).toEqual([...Array(CAP).fill(200), 429]);
+    // One counter per user in Redis, whichever instance answers: RATE + 1 requests spread over
+    // three instances meet the limit once (a counter per instance would see 2 or 3 each).
+    const rateUser = await submit(USERS + 1, RATE + 1);
+    expect(rateUser.filter((s) => s.refusedBy === 'rate')).toHaveLength(1);
+    expect(rateUser.filter((s) => s.refusedBy === 'in-flight')).toHaveLength(RATE - CAP);
+    byUser.push(rateUser);
     const accepted = byUser.flat().filter((s) => s.status === 200);
     for (const api of fleet.instances) expect(api.process.output()).not.toContain('"level":50');
 
