@@ -119,7 +119,7 @@ const Schema = z.object({
   BULL_BOARD: Flag.default(true),
   /** Seconds between re-checks of an event stream's credential; a revoked one ends the stream. */
   SSE_CREDENTIAL_RECHECK_S: PositiveInt.default(30),
-  /** Event streams one user may hold open at once, per api instance (429 beyond). */
+  /** Event streams one user may hold open at once over all api instances (429 beyond). */
   SSE_MAX_STREAMS_PER_USER: PositiveInt.default(10),
   /** Projects one user may own (409 beyond). */
   MAX_PROJECTS_PER_USER: PositiveInt.default(100),
