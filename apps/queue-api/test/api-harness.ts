@@ -54,6 +54,20 @@ export interface StartApiOptions {
   pooler?: PrivatePgbouncer;
 }
 
+/** Sends requests to the api at `url`: `token` as a bearer, `json` as the body (POST unless told). */
+export function requestTo(url: string): ApiHarness['request'] {
+  return (path, init = {}) => {
+    const headers = new Headers(init.headers);
+    if (init.token) headers.set('authorization', `Bearer ${init.token}`);
+    let body = init.body;
+    if (init.json !== undefined) {
+      headers.set('content-type', 'application/json');
+      body = JSON.stringify(init.json);
+    }
+    return fetch(`${url}${path}`, { ...init, headers, body, method: init.method ?? (body ? 'POST' : 'GET') });
+  };
+}
+
 /** `overrides` are settings; `DATABASE_URL_VIA_PROXY: <port>` routes Postgres through a test proxy. */
 export async function startApi(
   overrides: Record<string, string> = {},
@@ -102,21 +116,7 @@ export async function startApi(
         expiresIn: options.expiresIn,
         role: options.role,
       }),
-    request(path, init = {}) {
-      const headers = new Headers(init.headers);
-      if (init.token) headers.set('authorization', `Bearer ${init.token}`);
-      let body = init.body;
-      if (init.json !== undefined) {
-        headers.set('content-type', 'application/json');
-        body = JSON.stringify(init.json);
-      }
-      return fetch(`${url}${path}`, {
-        ...init,
-        headers,
-        body,
-        method: init.method ?? (body ? 'POST' : 'GET'),
-      });
-    },
+    request: requestTo(url),
     workerEnv(workerId, extra = {}) {
       return {
         REDIS_URL: env.REDIS_URL,

@@ -18,12 +18,12 @@ import {
   type TestDatabase,
   uniqueQueuePrefix,
 } from '@gpuq/testing';
-import { SECRETS } from '../api-harness.js';
+import { type ApiHarness, requestTo, SECRETS } from '../api-harness.js';
 
 export interface ApiProcess {
   url: string;
   process: RunningProcess;
-  request(path: string, init?: RequestInit & { token?: string; json?: unknown }): Promise<Response>;
+  request: ApiHarness['request'];
   alive(): boolean;
   /** SIGKILL: no shutdown, as a crash or a lost host looks to the others. */
   kill(): Promise<void>;
@@ -41,19 +41,6 @@ export interface ApiFleet {
   /** Settings of a worker process serving this fleet through the balancer. */
   workerEnv(workerId: string, extra?: Record<string, string>): Record<string, string>;
   close(): Promise<void>;
-}
-
-function requester(url: string): ApiProcess['request'] {
-  return (path, init = {}) => {
-    const headers = new Headers(init.headers);
-    if (init.token) headers.set('authorization', `Bearer ${init.token}`);
-    let body = init.body;
-    if (init.json !== undefined) {
-      headers.set('content-type', 'application/json');
-      body = JSON.stringify(init.json);
-    }
-    return fetch(`${url}${path}`, { ...init, headers, body, method: init.method ?? (body ? 'POST' : 'GET') });
-  };
 }
 
 export async function startApiFleet(count: number, settings: Record<string, string> = {}): Promise<ApiFleet> {
@@ -79,7 +66,7 @@ export async function startApiFleet(count: number, settings: Record<string, stri
     return {
       url: `http://127.0.0.1:${port}`,
       process: running,
-      request: requester(`http://127.0.0.1:${port}`),
+      request: requestTo(`http://127.0.0.1:${port}`),
       alive: () => running.child.exitCode === null && running.child.signalCode === null,
       async kill() {
         running.child.kill('SIGKILL');
