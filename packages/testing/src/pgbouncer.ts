@@ -26,9 +26,15 @@ export interface PgbouncerOptions {
   poolSize?: number;
 }
 
-async function waitForPort(port: number, timeoutMs: number, output: () => string): Promise<void> {
+async function waitForPort(
+  port: number,
+  timeoutMs: number,
+  output: () => string,
+  gone: () => boolean,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
+    if (gone()) throw new Error(`pgbouncer exited before it listened:\n${output()}`);
     const open = await new Promise<boolean>((resolve) => {
       const socket = new Socket();
       socket
@@ -81,15 +87,25 @@ export async function startPgbouncer(options: PgbouncerOptions = {}): Promise<Pr
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
+  let failed = false;
+  child.on('error', (error) => {
+    failed = true;
+    output += `could not run pgbouncer (scripts/setup.sh installs Debian's package): ${error.message}\n`;
+  });
   child.stdout?.on('data', (chunk: Buffer) => {
     output += chunk.toString();
   });
   child.stderr?.on('data', (chunk: Buffer) => {
     output += chunk.toString();
   });
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const exited = new Promise<void>((resolve) => child.once('close', () => resolve()));
   try {
-    await waitForPort(port, 10_000, () => output);
+    await waitForPort(
+      port,
+      10_000,
+      () => output,
+      () => failed || child.exitCode !== null,
+    );
   } catch (error) {
     child.kill('SIGKILL');
     rmSync(dir, { recursive: true, force: true });

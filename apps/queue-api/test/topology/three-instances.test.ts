@@ -164,8 +164,9 @@ describe('three api instances', () => {
       await leader.kill();
       for (const id of jobIds.slice(half)) release(id);
 
-      // A survivor leads within the failover bound, and its loops run.
-      await expect.poll(() => leaders().length, { timeout: (FAILOVER_S + 2) * 1000 }).toBe(1);
+      // A survivor leads within the failover bound (plus room for a loaded machine), and its loops
+      // run. The bound itself is measured in-process by packages/db's leader-election test.
+      await expect.poll(() => leaders().length, { timeout: (FAILOVER_S + 5) * 1000 }).toBe(1);
       expect(survivors).toContain(leaders()[0]);
       await expect
         .poll(() => leaders()[0]!.process.output().includes('reconciler enqueued tasks missing from Redis'), {
