@@ -11,6 +11,8 @@ import {
   createTestDatabase,
   freePort,
   type PrivatePgbouncer,
+  startPgbouncer,
+  TEST_DATABASE_POOLER,
   TEST_REDIS_URL,
   type TestDatabase,
   uniqueQueuePrefix,
@@ -74,6 +76,12 @@ export async function startApi(
   options: StartApiOptions = {},
 ): Promise<ApiHarness> {
   const database: TestDatabase = await createTestDatabase('api');
+  // TEST_DATABASE_POOLER: a pooler of its own for this api, stopped with it.
+  const ownPooler =
+    !options.pooler && TEST_DATABASE_POOLER && !overrides.DATABASE_URL_VIA_PROXY
+      ? await startPgbouncer()
+      : null;
+  const pooler = options.pooler ?? ownPooler ?? undefined;
   const dataDir = mkdtempSync(join(tmpdir(), 'gpuq-api-'));
   const { DATABASE_URL_VIA_PROXY: proxyPort, ...settings } = overrides;
   // A test may pick the port, to name this server in settings (STORAGE_PUBLIC_URL) beforehand.
@@ -85,8 +93,8 @@ export async function startApi(
     NODE_ENV: 'test',
     LOG_LEVEL: 'silent',
     PORT: String(port),
-    DATABASE_URL: options.pooler ? options.pooler.through(database.url) : databaseUrl.toString(),
-    ...(options.pooler ? { DATABASE_DIRECT_URL: database.url, DATABASE_POOL_MODE: 'transaction' } : {}),
+    DATABASE_URL: pooler ? pooler.through(database.url) : databaseUrl.toString(),
+    ...(pooler ? { DATABASE_DIRECT_URL: database.url, DATABASE_POOL_MODE: 'transaction' } : {}),
     REDIS_URL: TEST_REDIS_URL,
     QUEUE_PREFIX: uniqueQueuePrefix('api'),
     GPUQ_DATA_DIR: dataDir,
@@ -149,6 +157,7 @@ export async function startApi(
       for (const queue of services.queues.all()) await queue.obliterate({ force: true }).catch(() => {});
       await services.close();
       await database.drop();
+      await ownPooler?.stop();
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
