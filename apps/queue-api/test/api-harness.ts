@@ -9,10 +9,10 @@ import { signDevJwt } from '@gpuq/auth';
 import { createLogger, type Logger } from '@gpuq/logger';
 import {
   createTestDatabase,
+  type DatabaseAccess,
+  databaseAccess,
   freePort,
   type PrivatePgbouncer,
-  startPgbouncer,
-  TEST_DATABASE_POOLER,
   TEST_REDIS_URL,
   type TestDatabase,
   uniqueQueuePrefix,
@@ -76,25 +76,32 @@ export async function startApi(
   options: StartApiOptions = {},
 ): Promise<ApiHarness> {
   const database: TestDatabase = await createTestDatabase('api');
-  // TEST_DATABASE_POOLER: a pooler of its own for this api, stopped with it.
-  const ownPooler =
-    !options.pooler && TEST_DATABASE_POOLER && !overrides.DATABASE_URL_VIA_PROXY
-      ? await startPgbouncer()
-      : null;
-  const pooler = options.pooler ?? ownPooler ?? undefined;
   const dataDir = mkdtempSync(join(tmpdir(), 'gpuq-api-'));
   const { DATABASE_URL_VIA_PROXY: proxyPort, ...settings } = overrides;
   // A test may pick the port, to name this server in settings (STORAGE_PUBLIC_URL) beforehand.
   const port = settings.PORT ? Number(settings.PORT) : await freePort();
   const databaseUrl = new URL(database.url);
   if (proxyPort) databaseUrl.port = proxyPort;
+  // The test's pooler; else, under TEST_DATABASE_POOLER, one of the api's own (not behind a proxy).
+  const access: DatabaseAccess = options.pooler
+    ? {
+        url: options.pooler.through(database.url),
+        directUrl: database.url,
+        poolMode: 'transaction',
+        stop: async () => {},
+      }
+    : proxyPort
+      ? { url: databaseUrl.toString(), poolMode: 'session', stop: async () => {} }
+      : await databaseAccess(database.url);
   const env = loadApiEnv({
     ...SECRETS,
     NODE_ENV: 'test',
     LOG_LEVEL: 'silent',
     PORT: String(port),
-    DATABASE_URL: pooler ? pooler.through(database.url) : databaseUrl.toString(),
-    ...(pooler ? { DATABASE_DIRECT_URL: database.url, DATABASE_POOL_MODE: 'transaction' } : {}),
+    DATABASE_URL: access.url,
+    ...(access.directUrl
+      ? { DATABASE_DIRECT_URL: access.directUrl, DATABASE_POOL_MODE: access.poolMode }
+      : {}),
     REDIS_URL: TEST_REDIS_URL,
     QUEUE_PREFIX: uniqueQueuePrefix('api'),
     GPUQ_DATA_DIR: dataDir,
@@ -157,7 +164,7 @@ export async function startApi(
       for (const queue of services.queues.all()) await queue.obliterate({ force: true }).catch(() => {});
       await services.close();
       await database.drop();
-      await ownPooler?.stop();
+      await access.stop();
       rmSync(dataDir, { recursive: true, force: true });
     },
   };

@@ -10,7 +10,7 @@ import { Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from './redis-server.js';
-import { TEST_DATABASE_URL } from './services.js';
+import { TEST_DATABASE_POOLER, TEST_DATABASE_URL } from './services.js';
 
 export interface PrivatePgbouncer {
   port: number;
@@ -152,5 +152,30 @@ export async function startPgbouncer(options: PgbouncerOptions = {}): Promise<Pr
       }
       rmSync(dir, { recursive: true, force: true });
     },
+  };
+}
+
+/** How a test reaches its database: directly, or through a pooler of its own. */
+export interface DatabaseAccess {
+  url: string;
+  /** Set when `url` is a pooler's: Postgres itself, for LISTEN and session locks. */
+  directUrl?: string;
+  poolMode: 'session' | 'transaction';
+  /** Stops the pooler, if one was started. */
+  stop(): Promise<void>;
+}
+
+/**
+ * `databaseUrl` as given, or, under `TEST_DATABASE_POOLER=pgbouncer`, through a private pgbouncer
+ * in transaction mode: so any suite can be run through a pooler.
+ */
+export async function databaseAccess(databaseUrl: string): Promise<DatabaseAccess> {
+  if (!TEST_DATABASE_POOLER) return { url: databaseUrl, poolMode: 'session', stop: async () => {} };
+  const pooler = await startPgbouncer();
+  return {
+    url: pooler.through(databaseUrl),
+    directUrl: databaseUrl,
+    poolMode: 'transaction',
+    stop: () => pooler.stop(),
   };
 }
