@@ -66,8 +66,17 @@ describe('queue-api through pgbouncer in transaction mode', () => {
     const token = await api.token(randomUUID());
     expect((await api.request('/v1/jobs', { token })).status).toBe(200);
     expect(pooledTransactions()).toBeGreaterThan(before);
-    // The event streams' LISTEN is up although a transaction pooler cannot carry it.
+    // The event streams' LISTEN is up although a transaction pooler cannot carry it, and neither it
+    // nor the leader lock's session is a client of the pooler.
     expect(api.services.db.listenerStatus()).toMatchObject({ listening: true });
+    const poolerClients = pooler.admin('show clients').map((client) => client.application_name);
+    expect(poolerClients).toContain('gpuq');
+    expect(poolerClients.filter((name) => /listen|leader/.test(name ?? ''))).toEqual([]);
+    const { rows } = await api.services.db.query<{ application_name: string }>(
+      `select a.application_name from pg_locks l join pg_stat_activity a on a.pid = l.pid
+        where l.locktype = 'advisory' and l.granted and l.database = (select oid from pg_database where datname = current_database())`,
+    );
+    expect(rows).toEqual([{ application_name: 'queue-api-leader' }]);
     expect((await api.request('/readyz')).status).toBe(200);
   });
 
