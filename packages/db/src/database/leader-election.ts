@@ -84,7 +84,9 @@ export function startLeaderElection(options: LeaderElectionOptions): LeaderElect
   async function stepDown(reason: string): Promise<void> {
     if (!leading) return;
     leading = false;
-    options.logger.warn({ lock: options.name, reason }, 'stopped leading');
+    // Losing the lock to a failure is worth a warning; handing it over at shutdown is not.
+    if (stopped) options.logger.info({ lock: options.name }, 'stopped leading: shutting down');
+    else options.logger.warn({ lock: options.name, reason }, 'stopped leading');
     await Promise.resolve(options.onDeposed()).catch((error: unknown) =>
       options.logger.warn({ err: (error as Error).message }, 'stopping the leader duties failed'),
     );
