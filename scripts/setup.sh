@@ -30,6 +30,7 @@ declare -A PROVIDER=(
   [ffmpeg]=ffmpeg # @gpuq/media: H.264 encode (libx264) and ffprobe
   [ffprobe]=ffmpeg
   [chromium]=chromium
+  [pgbouncer]=pgbouncer # tests of Postgres through a transaction pooler
 )
 missing=()
 for command in "${!PROVIDER[@]}"; do

@@ -35,6 +35,23 @@ describe('queue-api settings', () => {
     expect(() => loadApiEnv({ UPSTASH_REDIS_REST_URL: 'https://u.example' })).toThrow(/set both or neither/);
   });
 
+  it('asks for a direct Postgres URL beside a transaction pooler', () => {
+    const pooler = 'postgres://postgres@127.0.0.1:6543/postgres';
+    expect(() => loadApiEnv({ DATABASE_URL: pooler, DATABASE_POOL_MODE: 'transaction' })).toThrow(
+      /DATABASE_POOL_MODE=transaction: set DATABASE_DIRECT_URL/,
+    );
+    expect(() => loadApiEnv({ DATABASE_DIRECT_URL: pooler })).toThrow(
+      /DATABASE_DIRECT_URL: set DATABASE_URL/,
+    );
+    expect(() => loadApiEnv({ DATABASE_POOL_MODE: 'statement' })).toThrow(/DATABASE_POOL_MODE/);
+    const env = loadApiEnv({
+      DATABASE_URL: pooler,
+      DATABASE_DIRECT_URL: 'postgres://postgres@127.0.0.1:5432/postgres',
+      DATABASE_POOL_MODE: 'transaction',
+    });
+    expect(env.LEADER_FAILOVER_S).toBe(15);
+  });
+
   it('allows no browser origin in production unless configured', () => {
     const secrets = {
       SUPABASE_JWT_SECRET: 's'.repeat(32),

@@ -32,6 +32,22 @@ const Schema = z.object({
   QUEUE_PREFIX: QueuePrefix,
   /** Postgres; unset means embedded PGlite under GPUQ_DATA_DIR. */
   DATABASE_URL: PostgresUrl.optional(),
+  /**
+   * A direct Postgres connection (not through a pooler) for what must keep one session: LISTEN
+   * (event streams, dependency dispatch) and the leader lock of the background loops. Default
+   * DATABASE_URL.
+   */
+  DATABASE_DIRECT_URL: PostgresUrl.optional(),
+  /**
+   * `transaction` when DATABASE_URL is a transaction pooler (pgbouncer `pool_mode = transaction`,
+   * Supabase's pooler on port 6543): timeouts are set per transaction, not per session.
+   */
+  DATABASE_POOL_MODE: z.enum(['session', 'transaction']).default('session'),
+  /**
+   * Longest time the background loops (reconciler, stale-claim reaper, dependency dispatcher) go
+   * without a leader after the instance running them dies; one instance runs them at a time.
+   */
+  LEADER_FAILOVER_S: PositiveInt.default(15),
   /** The api's public base URL (signed storage URLs point here); default http://127.0.0.1:PORT. */
   GPUQ_PUBLIC_URL: z.url().optional(),
   /**
@@ -103,7 +119,7 @@ const Schema = z.object({
   BULL_BOARD: Flag.default(true),
   /** Seconds between re-checks of an event stream's credential; a revoked one ends the stream. */
   SSE_CREDENTIAL_RECHECK_S: PositiveInt.default(30),
-  /** Event streams one user may hold open at once, per api instance (429 beyond). */
+  /** Event streams one user may hold open at once over all api instances (429 beyond). */
   SSE_MAX_STREAMS_PER_USER: PositiveInt.default(10),
   /** Projects one user may own (409 beyond). */
   MAX_PROJECTS_PER_USER: PositiveInt.default(100),
@@ -147,6 +163,16 @@ export function loadApiEnv(env: Env): ApiEnv {
   }
   if (Boolean(parsed.GPUQ_ADMIN_USER) !== Boolean(parsed.GPUQ_ADMIN_PASSWORD)) {
     problems.push('GPUQ_ADMIN_USER and GPUQ_ADMIN_PASSWORD: set both or neither');
+  }
+  if (parsed.DATABASE_POOL_MODE === 'transaction' && !parsed.DATABASE_DIRECT_URL) {
+    problems.push(
+      'DATABASE_POOL_MODE=transaction: set DATABASE_DIRECT_URL (LISTEN and the leader lock need a session that a transaction pooler cannot keep)',
+    );
+  }
+  if (parsed.DATABASE_DIRECT_URL && !parsed.DATABASE_URL) {
+    problems.push(
+      'DATABASE_DIRECT_URL: set DATABASE_URL too (the direct URL only serves LISTEN and the leader lock)',
+    );
   }
   if (problems.length > 0) throw new ConfigError('queue-api', problems);
   const { SUPABASE_JWT_SECRET, SUPABASE_SERVICE_ROLE_KEY, CALLBACK_SECRET, CORS_ORIGINS, ...rest } = parsed;

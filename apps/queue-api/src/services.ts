@@ -75,6 +75,8 @@ export interface ApiServices {
 export async function openServices(env: ApiEnv, logger: Logger): Promise<ApiServices> {
   const db = await openDatabase({
     url: env.DATABASE_URL,
+    directUrl: env.DATABASE_DIRECT_URL,
+    poolMode: env.DATABASE_POOL_MODE,
     dataDir: env.GPUQ_DATA_DIR,
     poolSize: env.DB_POOL_SIZE,
     logger,

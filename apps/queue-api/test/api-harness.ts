@@ -9,7 +9,10 @@ import { signDevJwt } from '@gpuq/auth';
 import { createLogger, type Logger } from '@gpuq/logger';
 import {
   createTestDatabase,
+  type DatabaseAccess,
+  databaseAccess,
   freePort,
+  type PrivatePgbouncer,
   TEST_REDIS_URL,
   type TestDatabase,
   uniqueQueuePrefix,
@@ -46,6 +49,25 @@ export interface StartApiOptions {
   background?: boolean;
   /** Where the api logs; default silent. */
   logger?: Logger;
+  /**
+   * Reach Postgres through this transaction pooler (DATABASE_POOL_MODE=transaction), with the
+   * direct URL for LISTEN and the leader lock.
+   */
+  pooler?: PrivatePgbouncer;
+}
+
+/** Sends requests to the api at `url`: `token` as a bearer, `json` as the body (POST unless told). */
+export function requestTo(url: string): ApiHarness['request'] {
+  return (path, init = {}) => {
+    const headers = new Headers(init.headers);
+    if (init.token) headers.set('authorization', `Bearer ${init.token}`);
+    let body = init.body;
+    if (init.json !== undefined) {
+      headers.set('content-type', 'application/json');
+      body = JSON.stringify(init.json);
+    }
+    return fetch(`${url}${path}`, { ...init, headers, body, method: init.method ?? (body ? 'POST' : 'GET') });
+  };
 }
 
 /** `overrides` are settings; `DATABASE_URL_VIA_PROXY: <port>` routes Postgres through a test proxy. */
@@ -60,12 +82,26 @@ export async function startApi(
   const port = settings.PORT ? Number(settings.PORT) : await freePort();
   const databaseUrl = new URL(database.url);
   if (proxyPort) databaseUrl.port = proxyPort;
+  // The test's pooler; else, under TEST_DATABASE_POOLER, one of the api's own (not behind a proxy).
+  const access: DatabaseAccess = options.pooler
+    ? {
+        url: options.pooler.through(database.url),
+        directUrl: database.url,
+        poolMode: 'transaction',
+        stop: async () => {},
+      }
+    : proxyPort
+      ? { url: databaseUrl.toString(), poolMode: 'session', stop: async () => {} }
+      : await databaseAccess(database.url);
   const env = loadApiEnv({
     ...SECRETS,
     NODE_ENV: 'test',
     LOG_LEVEL: 'silent',
     PORT: String(port),
-    DATABASE_URL: databaseUrl.toString(),
+    DATABASE_URL: access.url,
+    ...(access.directUrl
+      ? { DATABASE_DIRECT_URL: access.directUrl, DATABASE_POOL_MODE: access.poolMode }
+      : {}),
     REDIS_URL: TEST_REDIS_URL,
     QUEUE_PREFIX: uniqueQueuePrefix('api'),
     GPUQ_DATA_DIR: dataDir,
@@ -95,21 +131,7 @@ export async function startApi(
         expiresIn: options.expiresIn,
         role: options.role,
       }),
-    request(path, init = {}) {
-      const headers = new Headers(init.headers);
-      if (init.token) headers.set('authorization', `Bearer ${init.token}`);
-      let body = init.body;
-      if (init.json !== undefined) {
-        headers.set('content-type', 'application/json');
-        body = JSON.stringify(init.json);
-      }
-      return fetch(`${url}${path}`, {
-        ...init,
-        headers,
-        body,
-        method: init.method ?? (body ? 'POST' : 'GET'),
-      });
-    },
+    request: requestTo(url),
     workerEnv(workerId, extra = {}) {
       return {
         REDIS_URL: env.REDIS_URL,
@@ -142,6 +164,7 @@ export async function startApi(
       for (const queue of services.queues.all()) await queue.obliterate({ force: true }).catch(() => {});
       await services.close();
       await database.drop();
+      await access.stop();
       rmSync(dataDir, { recursive: true, force: true });
     },
   };

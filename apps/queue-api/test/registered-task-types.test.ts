@@ -54,7 +54,15 @@ async function taskTypesCommand(
     const { stdout, stderr } = await run(
       process.execPath,
       ['--conditions=source', '--import', 'tsx', 'packages/db/src/cli/task-types.ts', ...args],
-      { cwd: REPO_ROOT, env: { ...process.env, DATABASE_URL: api.env.DATABASE_URL } },
+      {
+        cwd: REPO_ROOT,
+        env: {
+          ...process.env,
+          DATABASE_URL: api.env.DATABASE_URL,
+          // The tools connect to Postgres itself when the api runs through a pooler.
+          ...(api.env.DATABASE_DIRECT_URL ? { DATABASE_DIRECT_URL: api.env.DATABASE_DIRECT_URL } : {}),
+        },
+      },
     );
     return { stdout, stderr, code: 0 };
   } catch (error) {

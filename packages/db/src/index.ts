@@ -3,6 +3,7 @@ export * from './assets/assets.js';
 export * from './database/database.js';
 export * from './database/database-logger.js';
 export * from './database/deadline.js';
+export * from './database/leader-election.js';
 export * from './database/open-database.js';
 export * from './database/pglite-database.js';
 export * from './database/postgres-database.js';

@@ -23,7 +23,7 @@ import {
 import { errorHandler, notFound } from '@gpuq/http';
 import { createLogger } from '@gpuq/logger';
 import { createStorageRoutes, LocalFileStorage } from '@gpuq/storage';
-import { createTestDatabase, freePort, type TestDatabase } from '@gpuq/testing';
+import { createTestDatabase, databaseAccess, freePort, type TestDatabase } from '@gpuq/testing';
 import { type ServerType, serve } from '@hono/node-server';
 import { Hono } from 'hono';
 import { type TaskProtocolDeps, type TaskProtocolSettings, taskProtocolRoutes } from '../src/index.js';
@@ -76,7 +76,9 @@ async function makeUser(db: Database, credits: number): Promise<TestUser> {
 
 export async function startHarness(options: HarnessOptions): Promise<Harness> {
   const testDb: TestDatabase = await createTestDatabase(options.label);
-  const db = await openDatabase({ url: testDb.url, poolSize: 30 });
+  // Through a pooler of its own under TEST_DATABASE_POOLER=pgbouncer.
+  const access = await databaseAccess(testDb.url);
+  const db = await openDatabase({ ...access, poolSize: 30 });
   await migrate(db);
   const rootDir = await mkdtemp(join(tmpdir(), `gpuq-${options.label}-`));
   const port = await freePort();
@@ -155,6 +157,7 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
       await new Promise((resolve) => server.close(resolve));
       await db.close();
       await testDb.drop();
+      await access.stop();
       await rm(rootDir, { recursive: true, force: true });
     },
   };

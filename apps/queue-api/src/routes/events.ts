@@ -6,7 +6,8 @@
  * A stream outlives the request that authenticated it, so its credential is checked again every
  * SSE_CREDENTIAL_RECHECK_S and when it expires (the JWT's `exp`, the token's expiry): a revoked,
  * expired or otherwise refused credential ends the stream with an `event: end` naming why. A user
- * holds at most SSE_MAX_STREAMS_PER_USER streams on one instance; one more is 429.
+ * holds at most SSE_MAX_STREAMS_PER_USER streams over all api instances (counted in Redis,
+ * event-stream-limits.ts); one more is 429.
  */
 import { AuthError, type Authenticator, extractBearerToken, getPrincipal, type Principal } from '@gpuq/auth';
 import { HttpError } from '@gpuq/http';
@@ -15,7 +16,7 @@ import { Hono } from 'hono';
 import { streamSSE } from 'hono/streaming';
 import type { ApiHonoEnv } from '../hono-env.js';
 import type { ApiServices } from '../services.js';
-import { StreamSlots } from './event-stream-limits.js';
+import { StreamSlots, UNCOUNTED_SLOT } from './event-stream-limits.js';
 import { scopeOf } from './jobs.js';
 
 const KEEPALIVE_MS = 15_000;
@@ -25,8 +26,15 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
 export function eventRoutes(services: ApiServices): Hono<ApiHonoEnv> {
   const app = new Hono<ApiHonoEnv>();
   const { env, authenticator, logger } = services;
-  const slots = new StreamSlots(env.SSE_MAX_STREAMS_PER_USER);
-  app.get('/v1/events', (c) => {
+  const slots = new StreamSlots({
+    redis: services.redis,
+    prefix: env.QUEUE_PREFIX,
+    maxPerHolder: env.SSE_MAX_STREAMS_PER_USER,
+    logger,
+    // Renewed at every keepalive: a slot of a dead instance lapses after a few missed ones.
+    leaseMs: KEEPALIVE_MS * 4,
+  });
+  app.get('/v1/events', async (c) => {
     const principal = getPrincipal(c);
     const scope = scopeOf(principal);
     const token = extractBearerToken({
@@ -34,8 +42,8 @@ export function eventRoutes(services: ApiServices): Hono<ApiHonoEnv> {
       queryToken: c.req.query('access_token'),
     });
     // The service role is the operators' own tooling: not capped.
-    const release = principal.kind === 'user' ? slots.take(principal.userId) : () => {};
-    if (!release) {
+    const slot = principal.kind === 'user' ? await slots.take(principal.userId) : UNCOUNTED_SLOT;
+    if (!slot) {
       throw new HttpError(
         429,
         'rate_limited',
@@ -76,7 +84,10 @@ export function eventRoutes(services: ApiServices): Hono<ApiHonoEnv> {
               resolve();
             };
           });
-          if (endReason === null && !stream.aborted) await stream.write(': keepalive\n\n');
+          if (endReason === null && !stream.aborted) {
+            await stream.write(': keepalive\n\n');
+            await slot.renew();
+          }
         }
         if (endReason !== null && !stream.aborted) {
           const body = { error: { code: 'unauthorized', message: endReason } };
@@ -85,7 +96,7 @@ export function eventRoutes(services: ApiServices): Hono<ApiHonoEnv> {
       } finally {
         unsubscribe();
         stopWatching();
-        release();
+        await slot.release();
       }
     });
   });

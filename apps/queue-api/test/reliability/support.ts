@@ -66,8 +66,8 @@ export interface EventStream {
   close(): void;
 }
 
-/** Opens `/v1/events` and collects its job events until closed. */
-export async function openEventStream(api: ApiHarness, token: string): Promise<EventStream> {
+/** Opens `/v1/events` (on any api that answers requests like the harness) and collects its job events until closed. */
+export async function openEventStream(api: Pick<ApiHarness, 'request'>, token: string): Promise<EventStream> {
   const controller = new AbortController();
   const response = await api.request('/v1/events', { token, signal: controller.signal });
   if (response.status !== 200 || !response.body) throw new Error(`event stream answered ${response.status}`);

@@ -1,6 +1,7 @@
 /**
  * `GET /v1/events` outlives the request that authenticated it: the stream re-checks its credential
- * on a timer and at its expiry and ends when it is refused, and one user holds only a few streams.
+ * on a timer and at its expiry and ends when it is refused, and one user holds only a few streams,
+ * counted over every api instance that shares the Redis.
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -18,8 +19,8 @@ afterAll(async () => {
   await api?.close();
 });
 
-async function watch(token: string): Promise<OpenStream> {
-  const stream = await openEventStream(api.url, token);
+async function watch(token: string, on: ApiHarness = api): Promise<OpenStream> {
+  const stream = await openEventStream(on.url, token);
   open.push(stream);
   return stream;
 }
@@ -84,5 +85,28 @@ describe('streams per user', () => {
     // Closing a stream gives its slot back.
     await streams.find((stream) => stream.status === 200)!.stop();
     await expect.poll(async () => (await watch(alice)).status, { timeout: 5_000, interval: 200 }).toBe(200);
+  });
+
+  it("counts one user's streams over every api instance sharing the Redis", async () => {
+    const second = await startApi({
+      QUEUE_PREFIX: api.env.QUEUE_PREFIX,
+      SSE_MAX_STREAMS_PER_USER: String(MAX_STREAMS),
+    });
+    try {
+      const bob = await api.token(randomUUID());
+      const held = [await watch(bob, api), await watch(bob, second)];
+      for (let i = 2; i < MAX_STREAMS; i += 1) held.push(await watch(bob, i % 2 ? api : second));
+      expect(held.map((stream) => stream.status)).toEqual(Array(MAX_STREAMS).fill(200));
+      expect((await watch(bob, second)).status).toBe(429);
+      expect((await watch(bob, api)).status).toBe(429);
+      // A slot given back on one instance can be taken on the other.
+      await held[0]!.stop();
+      await expect
+        .poll(async () => (await watch(bob, second)).status, { timeout: 5_000, interval: 200 })
+        .toBe(200);
+    } finally {
+      for (const stream of open) await stream.stop();
+      await second.close();
+    }
   });
 });

@@ -8,6 +8,11 @@ import { z } from 'zod';
 const CliEnv = z.object({
   /** Postgres (a Supabase connection string works); unset: embedded PGlite. */
   DATABASE_URL: PostgresUrl.optional(),
+  /**
+   * Postgres itself when DATABASE_URL is a transaction pooler: the tools use it instead, since a
+   * pooler refuses their session settings and migrations belong on a direct connection.
+   */
+  DATABASE_DIRECT_URL: PostgresUrl.optional(),
   /** Local state; PGlite files live in <dir>/pglite. */
   GPUQ_DATA_DIR: z.string().default('./.data'),
   /** Credits of a profile created by admin:grant for a user not seen before. */
@@ -15,8 +20,10 @@ const CliEnv = z.object({
 });
 export type CliEnv = z.infer<typeof CliEnv>;
 
+/** The settings, with DATABASE_URL the database the tools connect to (the direct one if given). */
 export function parseCliEnv(env: NodeJS.ProcessEnv): CliEnv {
-  return parseEnv('gpuq-db', CliEnv, env);
+  const parsed = parseEnv('gpuq-db', CliEnv, env);
+  return { ...parsed, DATABASE_URL: parsed.DATABASE_DIRECT_URL ?? parsed.DATABASE_URL };
 }
 
 export function describeTarget(env: CliEnv): string {

@@ -10,6 +10,10 @@ export interface OpenDatabaseOptions {
   url?: string | undefined;
   /** GPUQ_DATA_DIR; PGlite keeps its files in `<dataDir>/pglite`. Default './.data'. */
   dataDir?: string | undefined;
+  /** A direct Postgres URL for LISTEN when `url` is a pooler's. Default `url`. */
+  directUrl?: string | undefined;
+  /** `transaction` when `url` is a transaction pooler (postgres-database.ts). Default `session`. */
+  poolMode?: 'session' | 'transaction' | undefined;
   /** Postgres pool size. Default 10. */
   poolSize?: number | undefined;
   applicationName?: string | undefined;
@@ -24,6 +28,8 @@ export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<D
     return createPostgresDatabase({
       url: options.url,
       ...(options.poolSize === undefined ? {} : { poolSize: options.poolSize }),
+      ...(options.directUrl === undefined ? {} : { directUrl: options.directUrl }),
+      ...(options.poolMode === undefined ? {} : { poolMode: options.poolMode }),
       ...(options.applicationName === undefined ? {} : { applicationName: options.applicationName }),
       ...options.timeouts,
       ...(options.logger === undefined ? {} : { logger: options.logger }),

@@ -38,6 +38,18 @@ export interface PostgresTimeouts {
 export interface PostgresDatabaseOptions extends PostgresTimeouts {
   /** postgres:// connection string. */
   url: string;
+  /**
+   * A direct postgres:// URL for the LISTEN connection, which a transaction pooler cannot carry.
+   * Default `url`.
+   */
+  directUrl?: string;
+  /**
+   * `transaction`: `url` is a transaction pooler (pgbouncer `pool_mode = transaction`, Supabase's
+   * pooler on port 6543), which gives each transaction whichever server session is free: no
+   * setting may be sent at connect time or live across transactions, so the timeouts travel with
+   * every transaction (`set local`) and every statement runs in one. Default `session`.
+   */
+  poolMode?: 'session' | 'transaction';
   /** Pool size. Default 10. */
   poolSize?: number;
   /** Shown in pg_stat_activity. Default 'gpuq'. */
@@ -96,6 +108,7 @@ export function createPostgresDatabase(options: PostgresDatabaseOptions): Databa
   const idleInTransactionTimeoutMs =
     options.idleInTransactionTimeoutMs ?? POSTGRES_TIMEOUT_DEFAULTS.idleInTransactionTimeoutMs;
   const applicationName = options.applicationName ?? 'gpuq';
+  const pooled = options.poolMode === 'transaction';
   const sessionSettings = {
     connectionString: options.url,
     connectionTimeoutMillis: connectTimeoutMs,
@@ -104,15 +117,25 @@ export function createPostgresDatabase(options: PostgresDatabaseOptions): Databa
     // A peer that vanished without a word is noticed by the kernel, not only by our timeouts.
     keepAlive: true,
   };
+  // A transaction pooler refuses startup parameters it does not track (pgbouncer: "unsupported
+  // startup parameter"); the same limits are set per transaction instead.
+  const poolSettings = pooled
+    ? { connectionString: options.url, connectionTimeoutMillis: connectTimeoutMs, keepAlive: true }
+    : sessionSettings;
   const pool = new pg.Pool({
-    ...sessionSettings,
+    ...poolSettings,
     max: options.poolSize ?? 10,
     application_name: applicationName,
   });
   // An idle client that loses its server emits here; without a handler that kills the process.
   pool.on('error', (error) => logger.warn({ err: error.message }, 'an idle database connection was lost'));
   const listener = new PostgresListener({
-    newClient: () => new pg.Client({ ...sessionSettings, application_name: `${applicationName}-listen` }),
+    newClient: () =>
+      new pg.Client({
+        ...sessionSettings,
+        connectionString: options.directUrl ?? options.url,
+        application_name: `${applicationName}-listen`,
+      }),
     logger,
     heartbeatMs: options.listenerHeartbeatMs ?? POSTGRES_TIMEOUT_DEFAULTS.listenerHeartbeatMs,
     timeoutMs: Math.min(queryTimeoutMs, connectTimeoutMs),
@@ -244,22 +267,28 @@ export function createPostgresDatabase(options: PostgresDatabaseOptions): Databa
     }
   }
 
+  /** BEGIN with the limits this transaction runs under (a pooled session carries none of its own). */
+  function beginStatement(deadline: Deadline | undefined, left: number): string {
+    if (deadline?.unbounded)
+      return 'begin; set local statement_timeout = 0; set local idle_in_transaction_session_timeout = 0';
+    const limits = pooled
+      ? [`set local idle_in_transaction_session_timeout = ${idleInTransactionTimeoutMs}`]
+      : [];
+    // The server stops any statement of this transaction once the request's time is up.
+    if (Number.isFinite(left))
+      limits.push(
+        `set local statement_timeout = ${Math.max(1, Math.ceil(Math.min(left, statementTimeoutMs)))}`,
+      );
+    else if (pooled) limits.push(`set local statement_timeout = ${statementTimeoutMs}`);
+    return ['begin', ...limits].join('; ');
+  }
+
   async function transaction<T>(work: (tx: Transaction) => Promise<T>): Promise<T> {
     const deadline = currentDeadline();
     const client = await acquire(deadline);
     try {
       const left = remainingMs(deadline);
-      // The server stops any statement of this transaction once the request's time is up.
-      await run(
-        client,
-        deadline?.unbounded
-          ? 'begin; set local statement_timeout = 0; set local idle_in_transaction_session_timeout = 0'
-          : Number.isFinite(left)
-            ? `begin; set local statement_timeout = ${Math.max(1, Math.ceil(Math.min(left, statementTimeoutMs)))}`
-            : 'begin',
-        undefined,
-        deadline,
-      );
+      await run(client, beginStatement(deadline, left), undefined, deadline);
       const value = await work(wrap(client, deadline));
       await commit(client, deadline);
       client.release();
@@ -293,6 +322,8 @@ export function createPostgresDatabase(options: PostgresDatabaseOptions): Databa
    * whenever it arrives (a task created and charged after its request was answered 503).
    */
   function guarded(): boolean {
+    // Through a transaction pooler a lone statement needs a transaction to carry its limits.
+    if (pooled) return true;
     const deadline = currentDeadline();
     return deadline !== undefined && !deadline.unbounded;
   }
