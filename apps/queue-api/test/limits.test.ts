@@ -1,6 +1,7 @@
 /** Per-user limits on queue-job: the rate limit (over Redis, or Upstash's REST protocol) and the in-flight cap. */
 import { randomUUID } from 'node:crypto';
 import { startUpstashRestServer } from '@gpuq/rate-limit/testing';
+import { QueueJobResponse } from '@gpuq/job-types';
 import { TEST_REDIS_URL } from '@gpuq/testing';
 import { describe, expect, it } from 'vitest';
 import { type ApiHarness, startApi } from './api-harness.js';
@@ -52,6 +53,30 @@ describe('queue-job limits', () => {
     try {
       const { statuses } = await burst(api, 3, 'image_fast');
       expect(statuses).toEqual([200, 200, 429]);
+    } finally {
+      await api.close();
+    }
+  });
+
+  it('answers a retry with its Idempotency-Key with the job already made, even at the cap', async () => {
+    const api = await startApi({ RATE_LIMIT_PER_MIN: '100', MAX_JOBS_IN_FLIGHT: '1' });
+    try {
+      const token = await api.token(randomUUID());
+      const submit = (key?: string) =>
+        api.request('/functions/v1/queue-job', {
+          token,
+          json: { jobType: 'image_fast', metadata: { prompt: 'a lighthouse' } },
+          headers: key ? { 'idempotency-key': key } : {},
+        });
+      const first = await submit('retry-after-timeout');
+      expect(first.status).toBe(200);
+      const firstId = QueueJobResponse.parse(await first.json()).job.id;
+      // The user is now at the cap: the retry answers the same job; a new request is refused.
+      const retry = await submit('retry-after-timeout');
+      expect(retry.status).toBe(200);
+      expect(QueueJobResponse.parse(await retry.json()).job.id).toBe(firstId);
+      expect((await submit('another-job')).status).toBe(429);
+      expect((await submit()).status).toBe(429);
     } finally {
       await api.close();
     }
