@@ -13,8 +13,11 @@ import {
   PostgresUrl,
   parseEnv,
   QueuePrefix,
-  RedisUrl,
+  RedisNodeList,
+  RedisNodeUrl,
+  type RedisTopology,
   type ResolvedSecret,
+  redisTopology,
   resolveSecret,
 } from '@gpuq/config';
 import { z } from 'zod';
@@ -26,8 +29,20 @@ const Schema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** queue-api port. */
   PORT: Port.default(8787),
-  /** Redis for BullMQ. */
-  REDIS_URL: RedisUrl,
+  /** A single Redis node (BullMQ, rate limits, cancellation); default redis://127.0.0.1:6379 when neither Cluster nor Sentinel is set. */
+  REDIS_URL: RedisNodeUrl.optional(),
+  /** Redis Cluster seed nodes, `host:port,host:port`; QUEUE_PREFIX must then hold a {hash tag}. */
+  REDIS_CLUSTER_NODES: RedisNodeList.optional(),
+  /** Redis Sentinel addresses, `host:port,host:port`; set with REDIS_SENTINEL_MASTER. */
+  REDIS_SENTINELS: RedisNodeList.optional(),
+  /** The master name the sentinels monitor. */
+  REDIS_SENTINEL_MASTER: z.string().min(1).optional(),
+  /** The sentinels' own password, when they require one. */
+  REDIS_SENTINEL_PASSWORD: z.string().optional(),
+  /** ACL user of the Cluster or Sentinel-managed nodes (a single node's goes in REDIS_URL). */
+  REDIS_USERNAME: z.string().optional(),
+  /** Password of the Cluster or Sentinel-managed nodes (a single node's goes in REDIS_URL). */
+  REDIS_PASSWORD: z.string().optional(),
   /** BullMQ key prefix; a {hash tag} for Redis Cluster. */
   QUEUE_PREFIX: QueuePrefix,
   /** Postgres; unset means embedded PGlite under GPUQ_DATA_DIR. */
@@ -123,6 +138,8 @@ export type ApiEnv = Omit<
 > & {
   secrets: { jwtSecret: ResolvedSecret; serviceRoleKey: ResolvedSecret; callbackSecret: ResolvedSecret };
   corsOrigins: string[];
+  /** Where BullMQ, the rate limiter and cancellation connect: one node, a Cluster or Sentinel. */
+  redis: RedisTopology;
   publicUrl: string;
   /** The origin (and path prefix) storage URLs start with: STORAGE_PUBLIC_URL, else publicUrl. */
   storagePublicUrl: string;
@@ -142,6 +159,7 @@ export function loadApiEnv(env: Env): ApiEnv {
     ),
     callbackSecret: resolveSecret('CALLBACK_SECRET', parsed.CALLBACK_SECRET, production, problems),
   };
+  const redis = redisTopology(parsed, problems);
   if (Boolean(parsed.UPSTASH_REDIS_REST_URL) !== Boolean(parsed.UPSTASH_REDIS_REST_TOKEN)) {
     problems.push('UPSTASH_REDIS_REST_URL and UPSTASH_REDIS_REST_TOKEN: set both or neither');
   }
@@ -159,7 +177,7 @@ export function loadApiEnv(env: Env): ApiEnv {
       : ['*'];
   const publicUrl = (rest.GPUQ_PUBLIC_URL ?? `http://127.0.0.1:${rest.PORT}`).replace(/\/+$/, '');
   const storagePublicUrl = (rest.STORAGE_PUBLIC_URL ?? publicUrl).replace(/\/+$/, '');
-  return { ...rest, secrets, corsOrigins, publicUrl, storagePublicUrl };
+  return { ...rest, secrets, corsOrigins, redis, publicUrl, storagePublicUrl };
 }
 
 /** The schema itself, for docs/CONFIGURATION.md. */
