@@ -8,6 +8,7 @@ import { type PrivateRedisCluster, startRedisCluster, uniqueQueuePrefix } from '
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Drill } from '../src/drill.js';
 import { expectAllJobTypesComplete, killMasterMidRun, startFleets } from './topology-checks.js';
+import { expectRedisFeaturesWork, OPERATOR } from './topology-features.js';
 
 let drill: Drill<PrivateRedisCluster>;
 
@@ -15,6 +16,7 @@ beforeAll(async () => {
   const cluster = await startRedisCluster();
   drill = await Drill.startOn(cluster, {
     REDIS_CLUSTER_NODES: cluster.seeds,
+    ...OPERATOR,
     QUEUE_PREFIX: uniqueQueuePrefix('cluster'),
   }).catch(async (error: unknown) => {
     await cluster.destroy();
@@ -31,6 +33,10 @@ describe('Redis Cluster', () => {
   it('runs all ten job types end to end', async () => {
     await expectAllJobTypesComplete(drill);
   }, 120_000);
+
+  it('serves readiness, Bull Board, rate limits and cancellations from it', async () => {
+    await expectRedisFeaturesWork(drill);
+  });
 
   it('loses no job and charges no credit twice when the queue’s master is killed mid-run', async () => {
     const report = await killMasterMidRun(drill, () => drill.redis.killMasterOf(drill.api.env.QUEUE_PREFIX));

@@ -8,6 +8,7 @@ import { type PrivateRedisSentinel, startRedisSentinel, uniqueQueuePrefix } from
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Drill } from '../src/drill.js';
 import { expectAllJobTypesComplete, killMasterMidRun, startFleets } from './topology-checks.js';
+import { expectRedisFeaturesWork, OPERATOR } from './topology-features.js';
 
 let drill: Drill<PrivateRedisSentinel>;
 
@@ -16,6 +17,7 @@ beforeAll(async () => {
   drill = await Drill.startOn(sentinel, {
     REDIS_SENTINELS: sentinel.sentinels,
     REDIS_SENTINEL_MASTER: sentinel.masterName,
+    ...OPERATOR,
     QUEUE_PREFIX: uniqueQueuePrefix('sentinel'),
   }).catch(async (error: unknown) => {
     await sentinel.destroy();
@@ -32,6 +34,10 @@ describe('Redis Sentinel', () => {
   it('runs all ten job types end to end', async () => {
     await expectAllJobTypesComplete(drill);
   }, 120_000);
+
+  it('serves readiness, Bull Board, rate limits and cancellations from it', async () => {
+    await expectRedisFeaturesWork(drill);
+  });
 
   it('loses no job and charges no credit twice when the master is killed mid-run', async () => {
     const report = await killMasterMidRun(drill, () => drill.redis.killMaster());

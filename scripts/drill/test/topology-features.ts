@@ -1,0 +1,53 @@
+/**
+ * The Redis users beside the queues, checked on the topology the drill runs on: readiness, Bull
+ * Board, the rate limiter (its own connection, built the way the api builds it) and the cancel
+ * channel (published on the api's connection, heard on a worker's).
+ */
+import { createRedis, onCancel, publishCancel, whenReady } from '@gpuq/queue';
+import { IoredisStore, RateLimiter } from '@gpuq/rate-limit';
+import { uniqueSuffix } from '@gpuq/testing';
+import { expect } from 'vitest';
+import type { Drill, DrillRedis } from '../src/drill.js';
+
+/** Bull Board's basic-auth operator, given to the api of every topology test. */
+export const OPERATOR = { GPUQ_ADMIN_USER: 'operator', GPUQ_ADMIN_PASSWORD: 'operator-password' };
+
+export async function expectRedisFeaturesWork(drill: Drill<DrillRedis>): Promise<void> {
+  const { env, services } = drill.api;
+  expect(await drill.ready()).toBe(true);
+
+  const basic = `Basic ${Buffer.from(`${OPERATOR.GPUQ_ADMIN_USER}:${OPERATOR.GPUQ_ADMIN_PASSWORD}`).toString('base64')}`;
+  const board = await drill.api.request('/admin/queues/api/queues', { headers: { authorization: basic } });
+  expect(board.status).toBe(200);
+  const { queues } = (await board.json()) as {
+    queues: Array<{ name: string; counts: Record<string, number> }>;
+  };
+  expect(queues.map((queue) => queue.name).sort()).toEqual(['sdxl_queue', 'wan_queue']);
+  for (const queue of queues) expect(queue.counts.completed).toBeGreaterThan(0);
+
+  const limiterRedis = createRedis({ topology: env.redis, role: 'producer', name: 'test:rate-limit' });
+  const limiter = new RateLimiter({
+    store: new IoredisStore({ client: limiterRedis }),
+    limit: 3,
+    prefix: `${env.QUEUE_PREFIX}:rl-test`,
+  });
+  await whenReady(limiterRedis);
+  const key = `user-${uniqueSuffix()}`;
+  const decisions = [];
+  for (let hit = 0; hit < 4; hit += 1) decisions.push(await limiter.hit(key));
+  limiterRedis.disconnect();
+  // Not degraded: the store answered (a limiter that cannot reach Redis lets everything through).
+  expect(decisions.map((decision) => [decision.allowed, decision.degraded ?? false])).toEqual([
+    [true, false],
+    [true, false],
+    [true, false],
+    [false, false],
+  ]);
+
+  const subscriber = createRedis({ topology: env.redis, role: 'worker', name: 'test:cancel' });
+  const heard: string[] = [];
+  await onCancel(subscriber, env.QUEUE_PREFIX, (jobId) => heard.push(jobId));
+  await publishCancel(services.redis, env.QUEUE_PREFIX, 'job-to-cancel');
+  expect(await drill.waitFor(() => heard.includes('job-to-cancel'), 5_000)).toBe(true);
+  subscriber.disconnect();
+}
