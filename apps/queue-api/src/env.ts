@@ -29,7 +29,7 @@ const Schema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** queue-api port. */
   PORT: Port.default(8787),
-  /** A single Redis node (BullMQ, rate limits, cancellation); default redis://127.0.0.1:6379 when neither Cluster nor Sentinel is set. */
+  /** A single Redis node (BullMQ, rate limits, cancellation); leave unset with Cluster or Sentinel. */
   REDIS_URL: RedisNodeUrl.optional(),
   /** Redis Cluster seed nodes, `host:port,host:port`; QUEUE_PREFIX must then hold a {hash tag}. */
   REDIS_CLUSTER_NODES: RedisNodeList.optional(),

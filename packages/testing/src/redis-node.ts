@@ -34,7 +34,7 @@ export async function startRedisNode(
       ...config,
     ].join('\n'),
   );
-  const child: ChildProcess = spawn('redis-server', [file, ...(options.sentinel ? ['--sentinel'] : [])], {
+  const child: ChildProcess = spawn(options.sentinel ? 'redis-sentinel' : 'redis-server', [file], {
     stdio: 'ignore',
   });
   await waitForPort(port, 10_000);

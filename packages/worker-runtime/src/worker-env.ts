@@ -11,7 +11,7 @@ export const SharedWorkerSettings = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   /** pino log level. */
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  /** A single Redis node (BullMQ, rate limits, cancellation); default redis://127.0.0.1:6379 when neither Cluster nor Sentinel is set. */
+  /** A single Redis node (BullMQ, rate limits, cancellation); leave unset with Cluster or Sentinel. */
   REDIS_URL: RedisNodeUrl.optional(),
   /** Redis Cluster seed nodes, `host:port,host:port`; QUEUE_PREFIX must then hold a {hash tag}. */
   REDIS_CLUSTER_NODES: RedisNodeList.optional(),
