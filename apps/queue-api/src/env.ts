@@ -13,8 +13,7 @@ import {
   PostgresUrl,
   parseEnv,
   QueuePrefix,
-  RedisNodeList,
-  RedisNodeUrl,
+  RedisSettings,
   type RedisTopology,
   type ResolvedSecret,
   redisTopology,
@@ -29,20 +28,7 @@ const Schema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** queue-api port. */
   PORT: Port.default(8787),
-  /** A single Redis node (BullMQ, rate limits, cancellation); leave unset with Cluster or Sentinel. */
-  REDIS_URL: RedisNodeUrl.optional(),
-  /** Redis Cluster seed nodes, `host:port,host:port`; QUEUE_PREFIX must then hold a {hash tag}. */
-  REDIS_CLUSTER_NODES: RedisNodeList.optional(),
-  /** Redis Sentinel addresses, `host:port,host:port`; set with REDIS_SENTINEL_MASTER. */
-  REDIS_SENTINELS: RedisNodeList.optional(),
-  /** The master name the sentinels monitor. */
-  REDIS_SENTINEL_MASTER: z.string().min(1).optional(),
-  /** The sentinels' own password, when they require one. */
-  REDIS_SENTINEL_PASSWORD: z.string().optional(),
-  /** ACL user of the Cluster or Sentinel-managed nodes (a single node's goes in REDIS_URL). */
-  REDIS_USERNAME: z.string().optional(),
-  /** Password of the Cluster or Sentinel-managed nodes (a single node's goes in REDIS_URL). */
-  REDIS_PASSWORD: z.string().optional(),
+  ...RedisSettings.shape,
   /** BullMQ key prefix; a {hash tag} for Redis Cluster. */
   QUEUE_PREFIX: QueuePrefix,
   /** Postgres; unset means embedded PGlite under GPUQ_DATA_DIR. */

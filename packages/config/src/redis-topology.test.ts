@@ -1,20 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { z } from 'zod';
 import { ConfigError } from './config-error.js';
 import { parseEnv } from './parse-env.js';
-import { RedisNodeList, redisTopology } from './redis-topology.js';
-import { QueuePrefix, RedisNodeUrl } from './settings.js';
+import { RedisSettings, redisTopology } from './redis-topology.js';
+import { QueuePrefix } from './settings.js';
 
-const Schema = z.object({
-  REDIS_URL: RedisNodeUrl.optional(),
-  REDIS_CLUSTER_NODES: RedisNodeList.optional(),
-  REDIS_SENTINELS: RedisNodeList.optional(),
-  REDIS_SENTINEL_MASTER: z.string().optional(),
-  REDIS_SENTINEL_PASSWORD: z.string().optional(),
-  REDIS_USERNAME: z.string().optional(),
-  REDIS_PASSWORD: z.string().optional(),
-  QUEUE_PREFIX: QueuePrefix,
-});
+const Schema = RedisSettings.extend({ QUEUE_PREFIX: QueuePrefix });
 
 function resolve(env: Record<string, string>) {
   const problems: string[] = [];

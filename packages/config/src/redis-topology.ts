@@ -5,6 +5,7 @@
  * with the settings named, and connection code never reads settings itself.
  */
 import { z } from 'zod';
+import { RedisNodeUrl } from './settings.js';
 
 export const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
 
@@ -34,6 +35,35 @@ export const RedisNodeList = z
     return nodes;
   })
   .refine((nodes) => nodes.length > 0, 'needs at least one host:port');
+
+/**
+ * The Redis settings of every process that connects, spread into each process's schema; their
+ * descriptions are what docs/CONFIGURATION.md shows.
+ */
+export const RedisSettings = z.object({
+  REDIS_URL: RedisNodeUrl.optional().describe(
+    'A single Redis node (BullMQ, rate limits, cancellation); leave unset with Cluster or Sentinel.',
+  ),
+  REDIS_CLUSTER_NODES: RedisNodeList.optional().describe(
+    'Redis Cluster seed nodes, `host:port,host:port`; QUEUE_PREFIX must then hold a {hash tag}.',
+  ),
+  REDIS_SENTINELS: RedisNodeList.optional().describe(
+    'Redis Sentinel addresses, `host:port,host:port`; set with REDIS_SENTINEL_MASTER.',
+  ),
+  REDIS_SENTINEL_MASTER: z.string().min(1).optional().describe('The master name the sentinels monitor.'),
+  REDIS_SENTINEL_PASSWORD: z
+    .string()
+    .optional()
+    .describe("The sentinels' own password, when they require one."),
+  REDIS_USERNAME: z
+    .string()
+    .optional()
+    .describe("ACL user of the Cluster or Sentinel-managed nodes (a single node's goes in REDIS_URL)."),
+  REDIS_PASSWORD: z
+    .string()
+    .optional()
+    .describe("Password of the Cluster or Sentinel-managed nodes (a single node's goes in REDIS_URL)."),
+});
 
 export const RedisTopology = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('single'), url: z.string() }),

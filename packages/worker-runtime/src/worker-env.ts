@@ -3,7 +3,7 @@
  * callback secret: each job carries its own callback credential.
  */
 import { hostname } from 'node:os';
-import { Device, PositiveInt, QueuePrefix, RedisNodeList, RedisNodeUrl } from '@gpuq/config';
+import { Device, PositiveInt, QueuePrefix, RedisSettings } from '@gpuq/config';
 import { z } from 'zod';
 
 export const SharedWorkerSettings = z.object({
@@ -11,20 +11,7 @@ export const SharedWorkerSettings = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   /** pino log level. */
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  /** A single Redis node (BullMQ, rate limits, cancellation); leave unset with Cluster or Sentinel. */
-  REDIS_URL: RedisNodeUrl.optional(),
-  /** Redis Cluster seed nodes, `host:port,host:port`; QUEUE_PREFIX must then hold a {hash tag}. */
-  REDIS_CLUSTER_NODES: RedisNodeList.optional(),
-  /** Redis Sentinel addresses, `host:port,host:port`; set with REDIS_SENTINEL_MASTER. */
-  REDIS_SENTINELS: RedisNodeList.optional(),
-  /** The master name the sentinels monitor. */
-  REDIS_SENTINEL_MASTER: z.string().min(1).optional(),
-  /** The sentinels' own password, when they require one. */
-  REDIS_SENTINEL_PASSWORD: z.string().optional(),
-  /** ACL user of the Cluster or Sentinel-managed nodes (a single node's goes in REDIS_URL). */
-  REDIS_USERNAME: z.string().optional(),
-  /** Password of the Cluster or Sentinel-managed nodes (a single node's goes in REDIS_URL). */
-  REDIS_PASSWORD: z.string().optional(),
+  ...RedisSettings.shape,
   /** BullMQ key prefix; must match the api's. */
   QUEUE_PREFIX: QueuePrefix,
   /** Where callbacks are posted. */
