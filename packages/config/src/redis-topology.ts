@@ -26,7 +26,7 @@ export const RedisNodeList = z
       if (!match || port < 1 || port > 65_535) {
         context.addIssue({
           code: 'custom',
-          message: `expected host:port entries, got ${JSON.stringify(entry)}`,
+          message: `expected host:port entries (e.g. 10.0.0.1:7000); ${JSON.stringify(entry)} is not one`,
         });
         return z.NEVER;
       }
