@@ -133,6 +133,10 @@ export async function openServices(env: ApiEnv, logger: Logger): Promise<ApiServ
         commandTimeoutMs: 500,
       });
   rateLimitRedis?.on('error', () => {});
+  // Limits hold from the first request (a Cluster client is ready once it knows the slots); with
+  // Redis down at start-up the main connection has already waited, so this one does not.
+  if (rateLimitRedis && redis.status === 'ready')
+    await whenReady(rateLimitRedis, 2_000).catch(() => undefined);
   const rateLimitStore = createRateLimitStore({
     redisClient: rateLimitRedis,
     upstashUrl: env.UPSTASH_REDIS_REST_URL,

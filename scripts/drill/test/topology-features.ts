@@ -3,10 +3,13 @@
  * Board, the rate limiter (its own connection, built the way the api builds it) and the cancel
  * channel (published on the api's connection, heard on a worker's).
  */
+import type { QueueJobData } from '@gpuq/job-types';
 import { createRedis, onCancel, publishCancel, whenReady } from '@gpuq/queue';
 import { IoredisStore, RateLimiter } from '@gpuq/rate-limit';
 import { uniqueSuffix } from '@gpuq/testing';
+import { UnrecoverableError, Worker } from 'bullmq';
 import { expect } from 'vitest';
+import { audit } from '../src/audit.js';
 import type { Drill, DrillRedis } from '../src/drill.js';
 
 /** Bull Board's basic-auth operator, given to the api of every topology test. */
@@ -50,4 +53,31 @@ export async function expectRedisFeaturesWork(drill: Drill<DrillRedis>): Promise
   await publishCancel(services.redis, env.QUEUE_PREFIX, 'job-to-cancel');
   expect(await drill.waitFor(() => heard.includes('job-to-cancel'), 5_000)).toBe(true);
   subscriber.disconnect();
+}
+
+/**
+ * A job that dies in the queue with no word from its worker is failed and refunded by the api's
+ * dead-letter watcher, whose event stream is read from the topology (after its failover, when run
+ * last). Stops the drill's fleet: the crashing worker must be the one that takes the job.
+ */
+export async function expectDeadLettersClosed(drill: Drill<DrillRedis>): Promise<void> {
+  const { env } = drill.api;
+  await drill.fleet.stopAll();
+  const [user] = await drill.users(1);
+  const id = await drill.submitUntilAccepted(user!, 'image_fast', 30_000);
+  const connection = createRedis({ topology: env.redis, role: 'worker', name: 'test:crashing-worker' });
+  const crashing = new Worker<QueueJobData>(
+    'wan_queue',
+    async () => {
+      throw new UnrecoverableError('segfault in a native library');
+    },
+    { connection, prefix: env.QUEUE_PREFIX },
+  );
+  try {
+    expect(await drill.waitFor(async () => (await drill.status(id))?.status === 'Failed', 30_000)).toBe(true);
+    expect(await audit(drill.direct, [], [user!.id])).toMatchObject({ ledgerMismatches: 0 });
+  } finally {
+    await crashing.close();
+    connection.disconnect();
+  }
 }

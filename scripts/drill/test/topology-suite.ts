@@ -6,7 +6,7 @@ import { uniqueQueuePrefix } from '@gpuq/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Drill, type DrillRedis } from '../src/drill.js';
 import { expectAllJobTypesComplete, killMasterMidRun, startFleets } from './topology-checks.js';
-import { expectRedisFeaturesWork, OPERATOR } from './topology-features.js';
+import { expectDeadLettersClosed, expectRedisFeaturesWork, OPERATOR } from './topology-features.js';
 
 export interface TopologyUnderTest<Redis extends DrillRedis> {
   /** Starts the topology; `settings` are the REDIS_* variables that reach it. */
@@ -52,5 +52,9 @@ export function describeRedisTopology<Redis extends DrillRedis>(
       console.info(`${name} failover: ${JSON.stringify(report)}`);
       expect(report).toMatchObject({ lost: 0, duplicated: 0, ledgerMismatches: 0 });
     }, 180_000);
+
+    it('fails and refunds a job that died in the queue, after the failover', async () => {
+      await expectDeadLettersClosed(drill);
+    }, 60_000);
   });
 }
