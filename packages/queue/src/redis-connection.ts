@@ -4,6 +4,8 @@
  *   promptly (202 or 503) instead of hanging while Redis is down;
  * - workers wait forever (`maxRetriesPerRequest: null`, as BullMQ requires for blocking
  *   commands) and reconnect, so a Redis restart never loses the job they are running.
+ * Either side connects to the process's topology: one node, a Sentinel-managed master (found
+ * through the sentinels, followed on failover) or a Cluster (slots learnt from the seed nodes).
  */
 import type { RedisTopology } from '@gpuq/config';
 import { Cluster, Redis, type RedisOptions } from 'ioredis';
