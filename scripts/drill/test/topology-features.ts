@@ -56,6 +56,26 @@ export async function expectRedisFeaturesWork(drill: Drill<DrillRedis>): Promise
 }
 
 /**
+ * Cancelling a running job over HTTP reaches the worker process through the topology's pub/sub:
+ * the worker aborts it (its log says so) and the task ends Cancelled and refunded. Replaces the
+ * drill's fleet with one slow worker, so the job is still running when the cancel arrives.
+ */
+export async function expectRunningJobCancelled(drill: Drill<DrillRedis>): Promise<void> {
+  await drill.fleet.stopAll();
+  const worker = await drill.fleet.start('slow-wan', { queue: 'wan_queue', steps: 300, stepMs: 100 });
+  const [user] = await drill.users(1);
+  const id = await drill.submitUntilAccepted(user!, 'image_fast', 30_000);
+  expect(await drill.waitFor(async () => (await drill.status(id))?.status === 'In Progress', 30_000)).toBe(
+    true,
+  );
+  const response = await drill.api.request(`/v1/jobs/${id}/cancel`, { method: 'POST', token: user!.token });
+  expect(response.status).toBe(200);
+  await worker.waitFor('cancelling the running job', 10_000);
+  expect((await drill.status(id))?.status).toBe('Cancelled');
+  expect(await audit(drill.direct, [], [user!.id])).toMatchObject({ ledgerMismatches: 0 });
+}
+
+/**
  * A job that dies in the queue with no word from its worker is failed and refunded by the api's
  * dead-letter watcher, whose event stream is read from the topology (after its failover, when run
  * last). Stops the drill's fleet: the crashing worker must be the one that takes the job.

@@ -6,7 +6,12 @@ import { uniqueQueuePrefix } from '@gpuq/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Drill, type DrillRedis } from '../src/drill.js';
 import { expectAllJobTypesComplete, killMasterMidRun, startFleets } from './topology-checks.js';
-import { expectDeadLettersClosed, expectRedisFeaturesWork, OPERATOR } from './topology-features.js';
+import {
+  expectDeadLettersClosed,
+  expectRedisFeaturesWork,
+  expectRunningJobCancelled,
+  OPERATOR,
+} from './topology-features.js';
 
 export interface TopologyUnderTest<Redis extends DrillRedis> {
   /** Starts the topology; `settings` are the REDIS_* variables that reach it. */
@@ -52,6 +57,10 @@ export function describeRedisTopology<Redis extends DrillRedis>(
       console.info(`${name} failover: ${JSON.stringify(report)}`);
       expect(report).toMatchObject({ lost: 0, duplicated: 0, ledgerMismatches: 0 });
     }, 180_000);
+
+    it('cancels a running job on its worker, after the failover', async () => {
+      await expectRunningJobCancelled(drill);
+    }, 60_000);
 
     it('fails and refunds a job that died in the queue, after the failover', async () => {
       await expectDeadLettersClosed(drill);
