@@ -21,6 +21,7 @@ node -e 'const [a, b] = process.versions.node.split(".").map(Number); process.ex
 # command -> Debian package that provides it.
 declare -A PROVIDER=(
   [redis-server]=redis-server
+  [redis-sentinel]=redis-sentinel # the Sentinel topology tests
   [psql]=postgresql-client
   [pg_ctlcluster]=postgresql
   [cmake]=cmake

@@ -79,6 +79,8 @@ const DEFAULTS_SHOWN_AS: Record<string, string> = {
   SUPABASE_JWT_SECRET: 'generated in development; required in production',
   SUPABASE_SERVICE_ROLE_KEY: 'generated in development; required in production',
   CALLBACK_SECRET: 'generated in development; required in production',
+  // redisTopology in @gpuq/config: unset tells a single node from Cluster and Sentinel settings
+  REDIS_URL: '`redis://127.0.0.1:6379` unless Cluster or Sentinel is set',
 };
 
 export function renderConfigurationDoc(): string {

@@ -22,6 +22,16 @@ describe('queue-api settings', () => {
     }
   });
 
+  it('connects to one Redis node, a Cluster or Sentinel, refusing a mix at start-up', () => {
+    expect(loadApiEnv({}).redis).toEqual({ kind: 'single', url: 'redis://127.0.0.1:6379' });
+    expect(loadApiEnv({ REDIS_CLUSTER_NODES: '10.0.0.1:7000' }).redis.kind).toBe('cluster');
+    expect(loadApiEnv({ REDIS_SENTINELS: 's:26379', REDIS_SENTINEL_MASTER: 'm' }).redis.kind).toBe(
+      'sentinel',
+    );
+    expect(() => loadApiEnv({ REDIS_SENTINELS: 's:26379' })).toThrow(/REDIS_SENTINEL_MASTER/);
+    expect(() => loadApiEnv({ REDIS_CLUSTER_NODES: 'a:1', QUEUE_PREFIX: 'plain' })).toThrow(/QUEUE_PREFIX/);
+  });
+
   it('puts storage URLs on STORAGE_PUBLIC_URL when set, else on the public URL', () => {
     expect(loadApiEnv({ PORT: '9000' }).storagePublicUrl).toBe('http://127.0.0.1:9000');
     const separate = loadApiEnv({ STORAGE_PUBLIC_URL: 'https://files.example/' });

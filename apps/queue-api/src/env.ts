@@ -13,8 +13,10 @@ import {
   PostgresUrl,
   parseEnv,
   QueuePrefix,
-  RedisUrl,
+  RedisSettings,
+  type RedisTopology,
   type ResolvedSecret,
+  redisTopology,
   resolveSecret,
 } from '@gpuq/config';
 import { z } from 'zod';
@@ -26,8 +28,7 @@ const Schema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** queue-api port. */
   PORT: Port.default(8787),
-  /** Redis for BullMQ. */
-  REDIS_URL: RedisUrl,
+  ...RedisSettings.shape,
   /** BullMQ key prefix; a {hash tag} for Redis Cluster. */
   QUEUE_PREFIX: QueuePrefix,
   /** Postgres; unset means embedded PGlite under GPUQ_DATA_DIR. */
@@ -139,6 +140,8 @@ export type ApiEnv = Omit<
 > & {
   secrets: { jwtSecret: ResolvedSecret; serviceRoleKey: ResolvedSecret; callbackSecret: ResolvedSecret };
   corsOrigins: string[];
+  /** Where BullMQ, the rate limiter and cancellation connect: one node, a Cluster or Sentinel. */
+  redis: RedisTopology;
   publicUrl: string;
   /** The origin (and path prefix) storage URLs start with: STORAGE_PUBLIC_URL, else publicUrl. */
   storagePublicUrl: string;
@@ -158,6 +161,7 @@ export function loadApiEnv(env: Env): ApiEnv {
     ),
     callbackSecret: resolveSecret('CALLBACK_SECRET', parsed.CALLBACK_SECRET, production, problems),
   };
+  const redis = redisTopology(parsed, problems);
   if (Boolean(parsed.UPSTASH_REDIS_REST_URL) !== Boolean(parsed.UPSTASH_REDIS_REST_TOKEN)) {
     problems.push('UPSTASH_REDIS_REST_URL and UPSTASH_REDIS_REST_TOKEN: set both or neither');
   }
@@ -185,7 +189,7 @@ export function loadApiEnv(env: Env): ApiEnv {
       : ['*'];
   const publicUrl = (rest.GPUQ_PUBLIC_URL ?? `http://127.0.0.1:${rest.PORT}`).replace(/\/+$/, '');
   const storagePublicUrl = (rest.STORAGE_PUBLIC_URL ?? publicUrl).replace(/\/+$/, '');
-  return { ...rest, secrets, corsOrigins, publicUrl, storagePublicUrl };
+  return { ...rest, secrets, corsOrigins, redis, publicUrl, storagePublicUrl };
 }
 
 /** The schema itself, for docs/CONFIGURATION.md. */

@@ -15,7 +15,7 @@ import {
 } from '@gpuq/db';
 import { type QueueJobData, type TaskType, taskSpec } from '@gpuq/job-types';
 import type { Logger } from '@gpuq/logger';
-import { createRedis, JobQueues, whenReady } from '@gpuq/queue';
+import { createRedis, JobQueues, type RedisClient, whenReady } from '@gpuq/queue';
 import { createRateLimitStore, FailureBackoff, RateLimiter } from '@gpuq/rate-limit';
 import { createStorage, deriveStorageUrlSecret, type Storage } from '@gpuq/storage';
 import {
@@ -24,7 +24,6 @@ import {
   travelJobInputs,
   type WorkLimits,
 } from '@gpuq/task-protocol';
-import type { Redis } from 'ioredis';
 import { type AdminSessionStore, adminSessionStore } from './admin/admin-session-store.js';
 import type { ApiEnv } from './env.js';
 import { TaskEventHub } from './events/task-event-hub.js';
@@ -44,7 +43,7 @@ export interface ApiServices {
   env: ApiEnv;
   logger: Logger;
   db: Database;
-  redis: Redis;
+  redis: RedisClient;
   queues: JobQueues;
   storage: Storage;
   storageSecret: Uint8Array;
@@ -91,7 +90,7 @@ export async function openServices(env: ApiEnv, logger: Logger): Promise<ApiServ
   const report = await migrate(db);
   if (report.applied.length > 0) logger.info({ applied: report.applied.length }, 'database migrated');
 
-  const redis = createRedis({ url: env.REDIS_URL, role: 'producer', name: 'queue-api' });
+  const redis = createRedis({ topology: env.redis, role: 'producer', name: 'queue-api' });
   redis.on('error', (error) => logger.warn({ err: error.message }, 'redis connection error'));
   await whenReady(redis, 5_000).catch(() =>
     logger.error('Redis is not reachable at start-up; jobs wait for the reconciler'),
@@ -125,8 +124,23 @@ export async function openServices(env: ApiEnv, logger: Logger): Promise<ApiServ
     anonKey: env.SUPABASE_ANON_KEY,
     lookupPersonalAccessToken: (hash) => findApiTokenByHash(db, hash),
   });
+  // The limiter's own connection: its short deadline lets a request through (fail open) rather
+  // than wait on a slow Redis, whichever topology it is.
+  const rateLimitRedis = env.UPSTASH_REDIS_REST_URL
+    ? undefined
+    : createRedis({
+        topology: env.redis,
+        role: 'producer',
+        name: 'queue-api:rate-limit',
+        commandTimeoutMs: 500,
+      });
+  rateLimitRedis?.on('error', () => {});
+  // Limits hold from the first request (a Cluster client is ready once it knows the slots); with
+  // Redis down at start-up the main connection has already waited, so this one does not.
+  if (rateLimitRedis && redis.status === 'ready')
+    await whenReady(rateLimitRedis, 2_000).catch(() => undefined);
   const rateLimitStore = createRateLimitStore({
-    redisUrl: env.REDIS_URL,
+    redisClient: rateLimitRedis,
     upstashUrl: env.UPSTASH_REDIS_REST_URL,
     upstashToken: env.UPSTASH_REDIS_REST_TOKEN,
   });
@@ -228,6 +242,7 @@ export async function openServices(env: ApiEnv, logger: Logger): Promise<ApiServ
       await events.close();
       await queues.close();
       await rateLimitStore.close();
+      rateLimitRedis?.disconnect();
       redis.disconnect();
       await db.close();
     },

@@ -93,7 +93,9 @@ export async function startApi(
     : proxyPort
       ? { url: databaseUrl.toString(), poolMode: 'session', stop: async () => {} }
       : await databaseAccess(database.url);
-  const env = loadApiEnv({
+  // A test on a Cluster or Sentinel gives their settings instead of REDIS_URL.
+  const topologyGiven = Boolean(settings.REDIS_CLUSTER_NODES || settings.REDIS_SENTINELS);
+  const given: Record<string, string> = {
     ...SECRETS,
     NODE_ENV: 'test',
     LOG_LEVEL: 'silent',
@@ -102,12 +104,17 @@ export async function startApi(
     ...(access.directUrl
       ? { DATABASE_DIRECT_URL: access.directUrl, DATABASE_POOL_MODE: access.poolMode }
       : {}),
-    REDIS_URL: TEST_REDIS_URL,
+    ...(topologyGiven ? {} : { REDIS_URL: TEST_REDIS_URL }),
     QUEUE_PREFIX: uniqueQueuePrefix('api'),
     GPUQ_DATA_DIR: dataDir,
     CORS_ORIGINS: 'https://app.example',
     ...settings,
-  });
+  };
+  const env = loadApiEnv(given);
+  // Workers connect to the same Redis, whichever topology the api was given.
+  const redisSettings = Object.fromEntries(
+    Object.entries(given).filter(([name]) => name.startsWith('REDIS_')),
+  );
   const logger = options.logger ?? createLogger({ name: 'api-test', level: 'silent' });
   const listen = (app: Hono): Promise<ServerType> =>
     new Promise((resolve) => {
@@ -134,7 +141,7 @@ export async function startApi(
     request: requestTo(url),
     workerEnv(workerId, extra = {}) {
       return {
-        REDIS_URL: env.REDIS_URL,
+        ...redisSettings,
         QUEUE_PREFIX: env.QUEUE_PREFIX,
         CALLBACK_URL: `${url}/functions/v1/job-callback`,
         GPUQ_DATA_DIR: env.GPUQ_DATA_DIR,

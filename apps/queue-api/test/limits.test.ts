@@ -1,7 +1,7 @@
 /** Per-user limits on queue-job: the rate limit (over Redis, or Upstash's REST protocol) and the in-flight cap. */
 import { randomUUID } from 'node:crypto';
-import { startUpstashRestServer } from '@gpuq/rate-limit/testing';
 import { QueueJobResponse } from '@gpuq/job-types';
+import { startUpstashRestServer } from '@gpuq/rate-limit/testing';
 import { TEST_REDIS_URL } from '@gpuq/testing';
 import { describe, expect, it } from 'vitest';
 import { type ApiHarness, startApi } from './api-harness.js';

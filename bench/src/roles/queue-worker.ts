@@ -31,7 +31,7 @@ if (process.env.MODE === 'raw') {
   const logger = createLogger({ name: 'bench-queue-worker', level: 'warn' });
   const gpu = startGpuWorker({
     queue,
-    redisUrl,
+    redis: redisUrl,
     prefix,
     workerId: `bench-${process.pid}`,
     logger,

@@ -9,10 +9,10 @@ export const NodeEnv = z.enum(['development', 'production', 'test']).default('de
 
 export const Port = z.coerce.number().int().min(0).max(65_535);
 
-export const RedisUrl = z
-  .string()
-  .regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL')
-  .default('redis://127.0.0.1:6379');
+/** A single Redis node's URL, without a default: unset is how Cluster and Sentinel settings are told apart. */
+export const RedisNodeUrl = z.string().regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL');
+
+export const RedisUrl = RedisNodeUrl.default('redis://127.0.0.1:6379');
 
 export const PostgresUrl = z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL');
 

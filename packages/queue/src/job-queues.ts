@@ -4,14 +4,14 @@
  */
 import { type QueueJobData, QueueName } from '@gpuq/job-types';
 import { type Job, Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
 import { type JobOptionsConfig, jobOptions } from './job-options.js';
+import type { RedisClient } from './redis-connection.js';
 
 export type GpuqQueue = Queue<QueueJobData, unknown, string>;
 export type GpuqJob = Job<QueueJobData, unknown, string>;
 
 export interface JobQueuesOptions {
-  connection: Redis;
+  connection: RedisClient;
   /** BullMQ key prefix, a hash tag by default so a queue's keys share one cluster slot. */
   prefix: string;
   /**

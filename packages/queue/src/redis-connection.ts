@@ -4,46 +4,92 @@
  *   promptly (202 or 503) instead of hanging while Redis is down;
  * - workers wait forever (`maxRetriesPerRequest: null`, as BullMQ requires for blocking
  *   commands) and reconnect, so a Redis restart never loses the job they are running.
+ * Either side connects to the process's topology: one node, a Sentinel-managed master (found
+ * through the sentinels, followed on failover) or a Cluster (slots learnt from the seed nodes).
  */
-import { Redis } from 'ioredis';
+import type { RedisTopology } from '@gpuq/config';
+import { Cluster, Redis, type RedisOptions } from 'ioredis';
 
 export type RedisRole = 'producer' | 'worker';
 
-export interface RedisConnectionOptions {
-  url: string;
+/** A connection to any topology: a node or a Sentinel-managed master (`Redis`), or a `Cluster`. */
+export type RedisClient = Redis | Cluster;
+
+export type RedisConnectionOptions = RedisConnectionRole &
+  (
+    | { /** Where to connect: the process's settings, resolved at start-up. */ topology: RedisTopology }
+    | { /** A single node's URL. */ url: string }
+  );
+
+interface RedisConnectionRole {
   role: RedisRole;
   /** Shown in `CLIENT LIST`, e.g. `queue-api` or `sdxl-worker:host-1`. */
   name?: string;
+  /** A producer's per-command deadline. Default 2 000 ms. */
+  commandTimeoutMs?: number;
 }
 
-export function createRedis({ url, role, name }: RedisConnectionOptions): Redis {
-  const common = { connectionName: name, lazyConnect: false };
-  if (role === 'worker') {
-    return new Redis(url, {
-      ...common,
-      maxRetriesPerRequest: null,
-      enableOfflineQueue: true,
-      retryStrategy: (times) => Math.min(100 * 2 ** times, 2_000),
-    });
-  }
-  return new Redis(url, {
-    ...common,
+const retryStrategy = (times: number) => Math.min(100 * 2 ** times, 2_000);
+
+function roleOptions(role: RedisRole, commandTimeoutMs: number): RedisOptions {
+  if (role === 'worker') return { maxRetriesPerRequest: null, enableOfflineQueue: true, retryStrategy };
+  return {
     maxRetriesPerRequest: 1,
     enableOfflineQueue: false,
     connectTimeout: 2_000,
-    commandTimeout: 2_000,
-    retryStrategy: (times) => Math.min(100 * 2 ** times, 2_000),
+    commandTimeout: commandTimeoutMs,
+    retryStrategy,
+  };
+}
+
+export function createRedis(connection: RedisConnectionOptions): RedisClient {
+  const { role, name, commandTimeoutMs } = connection;
+  const target: RedisTopology =
+    'topology' in connection ? connection.topology : { kind: 'single', url: connection.url };
+  const options: RedisOptions = {
+    connectionName: name,
+    lazyConnect: false,
+    ...roleOptions(role, commandTimeoutMs ?? 2_000),
+  };
+  if (target.kind === 'single') return new Redis(target.url, options);
+  const credentials = { username: target.username, password: target.password };
+  if (target.kind === 'sentinel') {
+    return new Redis({
+      ...options,
+      ...credentials,
+      sentinels: target.sentinels,
+      name: target.masterName,
+      sentinelPassword: target.sentinelPassword,
+      // Sentinel's +switch-master moves the connection at once instead of on the next error.
+      failoverDetector: true,
+      sentinelRetryStrategy: retryStrategy,
+    });
+  }
+  const { enableOfflineQueue, retryStrategy: _nodeRetry, ...nodeOptions } = options;
+  return new Cluster(target.nodes, {
+    redisOptions: { ...nodeOptions, ...credentials },
+    enableOfflineQueue,
+    clusterRetryStrategy: retryStrategy,
+    // While a replica is promoted, commands to the dead master's slots wait and retry.
+    retryDelayOnFailover: 200,
+    retryDelayOnClusterDown: 300,
+    retryDelayOnTryAgain: 200,
+    slotsRefreshTimeout: 2_000,
   });
 }
 
 /** BullMQ needs `noeviction`: any other policy can silently drop job keys under memory pressure. */
-export async function evictionPolicy(redis: Redis): Promise<string> {
-  const reply = (await redis.config('GET', 'maxmemory-policy')) as string[];
-  return reply[1] ?? 'unknown';
+export async function evictionPolicy(redis: RedisClient): Promise<string> {
+  // Every master of a cluster holds queue keys: one with another policy is reported.
+  const nodes = redis instanceof Cluster ? redis.nodes('master') : [redis];
+  const policies = await Promise.all(
+    nodes.map(async (node) => ((await node.config('GET', 'maxmemory-policy')) as string[])[1] ?? 'unknown'),
+  );
+  return policies.find((policy) => policy !== 'noeviction') ?? policies[0] ?? 'unknown';
 }
 
 /** Resolves once the connection is ready; a producer's commands fail until then (no offline queue). */
-export async function whenReady(redis: Redis, timeoutMs = 5_000): Promise<void> {
+export async function whenReady(redis: RedisClient, timeoutMs = 5_000): Promise<void> {
   if (redis.status === 'ready') return;
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => {

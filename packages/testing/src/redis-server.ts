@@ -34,7 +34,7 @@ export async function freePort(): Promise<number> {
   });
 }
 
-async function waitForPort(port: number, timeoutMs: number): Promise<void> {
+export async function waitForPort(port: number, timeoutMs: number): Promise<void> {
   const { Socket } = await import('node:net');
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
@@ -50,7 +50,7 @@ async function waitForPort(port: number, timeoutMs: number): Promise<void> {
 }
 
 /** An open port is not a ready server: while it replays its append-only file Redis answers LOADING. */
-async function waitForPong(port: number, timeoutMs: number): Promise<void> {
+export async function waitForPong(port: number, timeoutMs: number): Promise<void> {
   const { execFile } = await import('node:child_process');
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {

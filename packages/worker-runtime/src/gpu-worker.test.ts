@@ -41,7 +41,7 @@ describe('GPU worker loop on a real Redis', () => {
     });
     const sdxl = startGpuWorker({
       queue: 'sdxl_queue',
-      redisUrl: TEST_REDIS_URL,
+      redis: TEST_REDIS_URL,
       prefix,
       workerId: 'sdxl-test',
       logger,

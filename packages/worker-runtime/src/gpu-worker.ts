@@ -4,6 +4,8 @@
  * loop is free (inference runs off the loop), and hands a stalled job to another worker when a
  * process dies. A model-specific `process` function is all a worker app adds.
  */
+
+import type { RedisTopology } from '@gpuq/config';
 import { familyOfQueue, MODEL_FAMILIES, type QueueJobData, type QueueName } from '@gpuq/job-types';
 import type { Logger } from '@gpuq/logger';
 import { createRedis, type GpuqJob, onCancel } from '@gpuq/queue';
@@ -21,7 +23,8 @@ export type ProcessJob = (job: GpuqJob, context: JobContext) => Promise<unknown>
 
 export interface GpuWorkerOptions {
   queue: QueueName;
-  redisUrl: string;
+  /** Redis: one node, a Cluster or Sentinel (a string is a single node's URL). */
+  redis: RedisTopology | string;
   prefix: string;
   workerId: string;
   process: ProcessJob;
@@ -43,7 +46,9 @@ export interface GpuWorker {
 }
 
 export function startGpuWorker(options: GpuWorkerOptions): GpuWorker {
-  const connection = createRedis({ url: options.redisUrl, role: 'worker', name: options.workerId });
+  const topology: RedisTopology =
+    typeof options.redis === 'string' ? { kind: 'single', url: options.redis } : options.redis;
+  const connection = createRedis({ topology, role: 'worker', name: options.workerId });
   const family = familyOfQueue(options.queue);
   const worker = new Worker<QueueJobData, unknown, string>(
     options.queue,
@@ -70,7 +75,7 @@ export function startGpuWorker(options: GpuWorkerOptions): GpuWorker {
   );
   // Cancellation from the api reaches the process running the job, on whichever host.
   const subscriber = createRedis({
-    url: options.redisUrl,
+    topology,
     role: 'worker',
     name: `${options.workerId}:cancel`,
   });

@@ -4,7 +4,7 @@
  * one a grace period, then exit 0.
  */
 import { createCallbackClient } from '@gpuq/callback/client';
-import { ConfigError, type Env } from '@gpuq/config';
+import { ConfigError, type Env, type RedisTopology, redisTopology } from '@gpuq/config';
 import type { QueueName } from '@gpuq/job-types';
 import { createLogger, type Logger } from '@gpuq/logger';
 import type { GenerationModel } from './generation-model.js';
@@ -27,8 +27,12 @@ export async function runWorkerProcess<Settings extends SharedWorkerSettings>(
   options: WorkerProcessOptions<Settings>,
 ): Promise<void> {
   let settings: Settings;
+  let redis: RedisTopology;
   try {
     settings = options.loadSettings(process.env);
+    const problems: string[] = [];
+    redis = redisTopology(settings, problems);
+    if (problems.length > 0) throw new ConfigError(options.name, problems);
   } catch (error) {
     if (error instanceof ConfigError) {
       console.error(error.message);
@@ -64,7 +68,7 @@ export async function runWorkerProcess<Settings extends SharedWorkerSettings>(
   });
   const worker = startGpuWorker({
     queue: options.queue,
-    redisUrl: settings.REDIS_URL,
+    redis,
     prefix: settings.QUEUE_PREFIX,
     workerId: settings.WORKER_ID,
     concurrency: settings.WORKER_CONCURRENCY,

@@ -3,7 +3,7 @@
  * callback secret: each job carries its own callback credential.
  */
 import { hostname } from 'node:os';
-import { Device, PositiveInt, QueuePrefix, RedisUrl } from '@gpuq/config';
+import { Device, PositiveInt, QueuePrefix, RedisSettings } from '@gpuq/config';
 import { z } from 'zod';
 
 export const SharedWorkerSettings = z.object({
@@ -11,8 +11,7 @@ export const SharedWorkerSettings = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   /** pino log level. */
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  /** Redis for BullMQ. */
-  REDIS_URL: RedisUrl,
+  ...RedisSettings.shape,
   /** BullMQ key prefix; must match the api's. */
   QUEUE_PREFIX: QueuePrefix,
   /** Where callbacks are posted. */

@@ -48,12 +48,17 @@ export interface Row {
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-export class Drill {
+/** The Redis a drill runs on: the private node by default, or a Cluster or Sentinel set-up. */
+export interface DrillRedis {
+  destroy(): Promise<void>;
+}
+
+export class Drill<Redis extends DrillRedis = PrivateRedis> {
   readonly fleet: Fleet;
 
   private constructor(
     readonly api: ApiHarness,
-    readonly redis: PrivateRedis,
+    readonly redis: Redis,
     readonly proxy: TcpProxy,
     /** The same database, reached without the proxy: what was really committed. */
     readonly direct: Database,
@@ -63,11 +68,19 @@ export class Drill {
 
   static async start(): Promise<Drill> {
     const redis = await startPrivateRedis({ appendOnly: true });
+    return Drill.startOn(redis, { REDIS_URL: redis.url });
+  }
+
+  /** A drill on `redis`, which the api and workers reach through `redisSettings` (REDIS_*, QUEUE_PREFIX). */
+  static async startOn<Redis extends DrillRedis>(
+    redis: Redis,
+    redisSettings: Record<string, string>,
+  ): Promise<Drill<Redis>> {
     const target = new URL(TEST_DATABASE_URL);
     const proxy = await startTcpProxy({ host: target.hostname, port: Number(target.port || 5432) });
     const api = await startApi(
       {
-        REDIS_URL: redis.url,
+        ...redisSettings,
         DATABASE_URL_VIA_PROXY: String(proxy.port),
         RATE_LIMIT_PER_MIN: '100000',
         MAX_JOBS_IN_FLIGHT: '1000',
@@ -79,7 +92,7 @@ export class Drill {
     const directUrl = new URL(api.env.DATABASE_URL ?? '');
     directUrl.port = target.port || '5432';
     const direct = await openDatabase({ url: directUrl.toString(), poolSize: 4 });
-    return new Drill(api, redis, proxy, direct);
+    return new Drill<Redis>(api, redis, proxy, direct);
   }
 
   async users(count: number): Promise<DrillUser[]> {

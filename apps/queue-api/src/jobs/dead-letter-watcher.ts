@@ -16,7 +16,7 @@ export async function startDeadLetterWatcher(services: ApiServices): Promise<() 
   // close() would otherwise wait on forever after a Redis restart.
   const connections = services.queues
     .all()
-    .map(() => createRedis({ url: services.env.REDIS_URL, role: 'worker', name: 'queue-api:dead-letters' }));
+    .map(() => createRedis({ topology: services.env.redis, role: 'worker', name: 'queue-api:dead-letters' }));
   // The api's main connection reports an outage; these would otherwise print every retry.
   for (const connection of connections)
     connection.on('error', (error) =>

@@ -4,14 +4,13 @@
  * renewal) lapses with its lease while a renewed one does not.
  */
 import { createLogger } from '@gpuq/logger';
-import { createRedis, whenReady } from '@gpuq/queue';
+import { createRedis, type RedisClient, whenReady } from '@gpuq/queue';
 import { TEST_REDIS_URL, uniqueQueuePrefix } from '@gpuq/testing';
-import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { StreamSlots } from './event-stream-limits.js';
 
 const LEASE_MS = 300;
-let redis: Redis;
+let redis: RedisClient;
 let prefix: string;
 beforeAll(async () => {
   redis = createRedis({ url: TEST_REDIS_URL, role: 'producer', name: 'stream-slots-test' });

@@ -11,7 +11,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Logger } from '@gpuq/logger';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@gpuq/queue';
 
 /** KEYS[1] the user's set; ARGV: max slots, lease ms, stream id. Returns 1 when taken, 0 when full. */
 const TAKE = `
@@ -38,7 +38,7 @@ export interface StreamSlot {
 }
 
 export interface StreamSlotsOptions {
-  redis: Redis;
+  redis: RedisClient;
   /** Key prefix (the queue prefix): deployments sharing a Redis count apart. */
   prefix: string;
   maxPerHolder: number;

@@ -5,16 +5,15 @@
  * connection without answering makes the check fail in time instead of hanging the probe.
  */
 import { createDeadline, type Database, runWithDeadline } from '@gpuq/db';
-import { evictionPolicy } from '@gpuq/queue';
+import { evictionPolicy, type RedisClient } from '@gpuq/queue';
 import { Hono } from 'hono';
-import type { Redis } from 'ioredis';
 
 export interface ReadinessProbe {
   name: string;
   check(): Promise<void>;
 }
 
-export function redisProbe(redis: Redis): ReadinessProbe {
+export function redisProbe(redis: RedisClient): ReadinessProbe {
   return {
     name: 'redis',
     async check() {

@@ -11,9 +11,8 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Database, listLedger, openDatabase } from '@gpuq/db';
 import { JOB_CATALOG, QueueJobResponse } from '@gpuq/job-types';
-import { createRedis, JobQueues } from '@gpuq/queue';
+import { createRedis, JobQueues, type RedisClient } from '@gpuq/queue';
 import { type RunningProcess, runTsEntry, TEST_REDIS_URL } from '@gpuq/testing';
-import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openEventStream } from '../reliability/support.js';
 import { type ApiFleet, type ApiProcess, startApiFleet } from './api-processes.js';
@@ -26,7 +25,7 @@ const RATE = CAP + 2;
 
 let fleet: ApiFleet;
 let db: Database;
-let redis: Redis;
+let redis: RedisClient;
 let queues: JobQueues;
 let worker: RunningProcess | undefined;
 

@@ -2,7 +2,7 @@
  * Picks the store from settings: Upstash's REST protocol when both UPSTASH_REDIS_REST_URL and
  * UPSTASH_REDIS_REST_TOKEN are set, otherwise Redis at REDIS_URL (or a client the app shares).
  */
-import type { Redis } from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
 import { RateLimitConfigError } from '../errors/rate-limit-config-error.js';
 import { IoredisStore } from './ioredis-store.js';
 import type { RateLimitStore } from './rate-limit-store.js';
@@ -12,7 +12,7 @@ export interface RateLimitStoreSettings {
   /** REDIS_URL, used when Upstash is not configured and no client is given. */
   redisUrl?: string | undefined;
   /** A client to share instead of opening a connection from `redisUrl`. */
-  redisClient?: Redis | undefined;
+  redisClient?: Redis | Cluster | undefined;
   upstashUrl?: string | undefined;
   upstashToken?: string | undefined;
   /** Per-request deadline of the store's own client. */

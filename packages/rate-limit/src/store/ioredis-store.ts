@@ -3,12 +3,16 @@
  * while Redis is down (no offline queue, short timeouts) so a request is never held waiting for
  * a reconnect; it keeps reconnecting in the background. Given a client, it uses it as is.
  */
-import { Redis } from 'ioredis';
+import { type Cluster, Redis } from 'ioredis';
 import type { LuaScript } from '../scripts/lua-script.js';
 import { isNoScriptError, type RateLimitStore } from './rate-limit-store.js';
 
 export type IoredisStoreOptions =
-  | { /** A client the app owns (and closes). */ client: Redis }
+  | {
+      /** A client the app owns (and closes): a node, a Sentinel-managed master or a Cluster. */ client:
+        | Redis
+        | Cluster;
+    }
   | {
       /** REDIS_URL. */
       url: string;
@@ -20,7 +24,7 @@ export type IoredisStoreOptions =
 
 export class IoredisStore implements RateLimitStore {
   readonly kind = 'ioredis';
-  readonly client: Redis;
+  readonly client: Redis | Cluster;
   private readonly owned: boolean;
 
   constructor(options: IoredisStoreOptions) {
