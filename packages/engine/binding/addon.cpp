@@ -7,6 +7,7 @@
 #include "backend/cpu/gemm.h"
 #include "convert.h"
 #include "wan_workers.h"
+#include "weight_storage_option.h"
 #include "workers.h"
 
 namespace gpuq::binding {
@@ -24,10 +25,7 @@ Napi::Value load(const Napi::CallbackInfo& info) {
   // no environment variables: configuration arrives as options).
   int threads = static_cast<int>(number_prop(opts, "threads", 0));
   int hw = static_cast<int>(std::thread::hardware_concurrency());
-  std::string dtype = string_prop(opts, "weightDtype", "fp32");
-  DType storage = dtype == "fp16" ? DType::F16 : dtype == "bf16" ? DType::BF16 : DType::F32;
-  if (dtype != "fp32" && dtype != "fp16" && dtype != "bf16")
-    throw Napi::TypeError::New(env, "weightDtype must be fp32, fp16 or bf16, got " + dtype);
+  ComponentStorage storage = storage_from_js(env, opts);
   return start_load(env, info[0].As<Napi::String>().Utf8Value(), string_prop(opts, "device", "auto"),
                     threads > 0 ? threads : (hw > 0 ? hw : 1), storage);
 }
@@ -40,10 +38,7 @@ Napi::Value load_wan(const Napi::CallbackInfo& info) {
   Napi::Object opts = info.Length() > 1 && info[1].IsObject() ? info[1].As<Napi::Object>() : Napi::Object::New(env);
   int threads = static_cast<int>(number_prop(opts, "threads", 0));
   int hw = static_cast<int>(std::thread::hardware_concurrency());
-  std::string dtype = string_prop(opts, "weightDtype", "fp32");
-  if (dtype != "fp32" && dtype != "fp16" && dtype != "bf16")
-    throw Napi::TypeError::New(env, "weightDtype must be fp32, fp16 or bf16, got " + dtype);
-  DType storage = dtype == "fp16" ? DType::F16 : dtype == "bf16" ? DType::BF16 : DType::F32;
+  ComponentStorage storage = storage_from_js(env, opts);
   return start_wan_load(env, info[0].As<Napi::String>().Utf8Value(), string_prop(opts, "device", "auto"),
                         threads > 0 ? threads : (hw > 0 ? hw : 1), storage);
 }

@@ -8,7 +8,7 @@ namespace gpuq::binding {
 namespace {
 class LoadWorker final : public PromiseWorker {
  public:
-  LoadWorker(Napi::Env env, std::string dir, std::string device, int threads, DType storage)
+  LoadWorker(Napi::Env env, std::string dir, std::string device, int threads, ComponentStorage storage)
       : PromiseWorker(env), dir_(std::move(dir)), device_(std::move(device)), threads_(threads), storage_(storage) {}
 
  private:
@@ -20,13 +20,13 @@ class LoadWorker final : public PromiseWorker {
 
   std::string dir_, device_;
   int threads_;
-  DType storage_;
+  ComponentStorage storage_;
   std::shared_ptr<PipelineHandle> handle_;
 };
 }  // namespace
 
 Napi::Promise start_load(Napi::Env env, const std::string& dir, const std::string& device, int threads,
-                         DType weight_storage) {
+                         const ComponentStorage& weight_storage) {
   return queue_worker<LoadWorker>(env, dir, device, threads, weight_storage);
 }
 

@@ -2,6 +2,7 @@
 // thread and start the matching worker. The TS wrapper validates before calling, so type errors
 // here are a last line of defence.
 #include "convert.h"
+#include "weight_storage_option.h"
 #include "workers.h"
 
 namespace gpuq::binding {
@@ -36,6 +37,7 @@ class NativePipeline : public Napi::ObjectWrap<NativePipeline> {
     o.Set("vaeScalingFactor", p.vae().config().scaling_factor);
     o.Set("forceZerosForEmptyPrompt", p.force_zeros_for_empty_prompt());
     o.Set("weightBytes", static_cast<double>(p.unet().weights().bytes()));
+    o.Set("components", component_memory_to_js(env, p.component_memory()));
     return o;
   }
 

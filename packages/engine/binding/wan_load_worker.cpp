@@ -8,7 +8,7 @@ namespace gpuq::binding {
 namespace {
 class WanLoadWorker final : public PromiseWorker {
  public:
-  WanLoadWorker(Napi::Env env, std::string dir, std::string device, int threads, DType storage)
+  WanLoadWorker(Napi::Env env, std::string dir, std::string device, int threads, ComponentStorage storage)
       : PromiseWorker(env), dir_(std::move(dir)), device_(std::move(device)), threads_(threads), storage_(storage) {}
 
  private:
@@ -20,13 +20,13 @@ class WanLoadWorker final : public PromiseWorker {
 
   std::string dir_, device_;
   int threads_;
-  DType storage_;
+  ComponentStorage storage_;
   std::shared_ptr<WanHandle> handle_;
 };
 }  // namespace
 
 Napi::Promise start_wan_load(Napi::Env env, const std::string& dir, const std::string& device, int threads,
-                             DType weight_storage) {
+                             const ComponentStorage& weight_storage) {
   return queue_worker<WanLoadWorker>(env, dir, device, threads, weight_storage);
 }
 

@@ -5,6 +5,7 @@
 // The TS wrapper validates before calling; type errors here are a last line of defence.
 #include "convert.h"
 #include "wan_workers.h"
+#include "weight_storage_option.h"
 
 namespace gpuq::binding {
 
@@ -21,6 +22,7 @@ Napi::Object info(Napi::Env env, WanPipeline& p) {
   o.Set("scheduler", p.scheduler_config().kind == FlowKind::UniPC ? "unipc" : "flow_euler");
   o.Set("flowShift", p.scheduler_config().shift);
   o.Set("supportsImage", p.supports_image());
+  o.Set("components", component_memory_to_js(env, p.component_memory()));
   return o;
 }
 

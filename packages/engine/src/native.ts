@@ -7,6 +7,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { EngineError } from './engine-error.js';
+import type { StorageDtype } from './memory/weight-dtype.js';
 import type { TensorF32 } from './tensor.js';
 import type { NativeWanPipeline } from './wan-engine.js';
 
@@ -31,6 +32,7 @@ export interface NativePipeline {
     vaeScalingFactor: number;
     forceZerosForEmptyPrompt: boolean;
     weightBytes: number;
+    components: NativeComponentMemory;
   };
   encodeText(
     ids1: Int32Array,
@@ -66,6 +68,17 @@ export interface NativePipeline {
   };
 }
 
+/** What load() / loadWan() take; "auto" is resolved by the wrapper before the call. */
+export interface NativeLoadOptions {
+  device?: string;
+  threads?: number;
+  weightDtype?: StorageDtype;
+  componentDtypes?: Record<string, StorageDtype>;
+}
+
+/** Per loaded component: the dtype its matrices are kept in and the bytes its tensors hold. */
+export type NativeComponentMemory = Record<string, { dtype: StorageDtype; bytes: number }>;
+
 export interface NativeScheduler {
   tables(): {
     timesteps: Float64Array;
@@ -92,11 +105,11 @@ export interface ReplayRow {
 export interface NativeAddon {
   load(
     dir: string,
-    options: { device?: string; threads?: number; weightDtype?: string },
+    options: NativeLoadOptions,
   ): Promise<NativePipeline>;
   loadWan(
     dir: string,
-    options: { device?: string; threads?: number; weightDtype?: string },
+    options: NativeLoadOptions,
   ): Promise<NativeWanPipeline>;
   replay(
     fixtureDir: string,

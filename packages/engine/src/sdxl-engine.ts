@@ -19,6 +19,10 @@ import {
   type TokenIds,
   toIds,
 } from './generate-request.js';
+import { planLoad } from './memory/load-plan.js';
+import type { MemoryPlan } from './memory/plan-memory.js';
+import type { WeightDtype } from './memory/weight-dtype.js';
+import type { GenerationSize } from './memory/working-set.js';
 import { type NativePipeline, type NativeTensor, native } from './native.js';
 import { encodePng } from './png.js';
 import { runNativeGeneration } from './run-native-generation.js';
@@ -32,11 +36,17 @@ export interface LoadOptions {
   /** CPU threads; default: os.availableParallelism(). */
   readonly threads?: number;
   /**
-   * How matrices are kept in memory (compute is fp32 either way). "fp32" (default) is fastest;
-   * "fp16" / "bf16" halve the weights' memory (real SDXL: 13.8 GB -> 6.9 GB) and keep an fp16
-   * checkpoint mapped without a copy, at some speed cost for widening per layer.
+   * How matrices are kept in memory (compute is fp32 either way). "auto" (default): the published
+   * dtype (bf16 for fp32-published WAN transformer and UMT5 on a GPU); "fp16" / "bf16" halve the
+   * weights' memory (real SDXL: 13.8 GB -> 6.9 GB) and keep a half-precision file mapped without
+   * a copy, at some speed cost for widening per layer. A VAE whose config says force_upcast stays
+   * fp32 whatever is chosen.
    */
-  readonly weightDtype?: 'fp32' | 'fp16' | 'bf16';
+  readonly weightDtype?: WeightDtype;
+  /** The memory budget the plan must fit (GPUQ_MAX_MEMORY); default: see planMemory. */
+  readonly maxMemoryBytes?: number;
+  /** The largest generation the plan reserves a working set for; default: the model's native size. */
+  readonly plannedSize?: GenerationSize;
 }
 
 export interface ClipEncoderOutput {
@@ -69,6 +79,8 @@ export class SdxlEngine {
     readonly dir: string,
     private readonly schedulerConfig: string,
     private readonly tokenizers: readonly [ClipTokenizer, ClipTokenizer] | undefined,
+    /** The memory plan the checkpoint was loaded by. */
+    readonly memoryPlan: MemoryPlan,
   ) {}
 
   /** Loads a diffusers SDXL folder. Tokenizers are optional (absent: prompts must be token ids). */
@@ -77,25 +89,20 @@ export class SdxlEngine {
       throw new EngineError('GPUQ_INVALID_ARGUMENT', `expected a directory path for dir, got ${String(dir)}`);
     }
     if (options.threads !== undefined) checkPositiveInt(options.threads, 'threads', 1024);
-    const weightDtype = options.weightDtype ?? 'fp32';
-    if (!['fp32', 'fp16', 'bf16'].includes(weightDtype)) {
-      throw new EngineError(
-        'GPUQ_INVALID_ARGUMENT',
-        `expected fp32, fp16 or bf16 for weightDtype, got ${weightDtype}`,
-      );
-    }
+    const { plan, componentDtypes } = planLoad(dir, options);
     let pipe: NativePipeline;
     try {
       pipe = await native().load(dir, {
         device: options.device ?? 'auto',
         threads: options.threads ?? availableParallelism(),
+        componentDtypes,
       });
     } catch (err) {
       throw EngineError.fromNative(err, `load ${dir}`);
     }
     const schedulerPath = join(dir, 'scheduler', 'scheduler_config.json');
     const schedulerConfig = existsSync(schedulerPath) ? await readFile(schedulerPath, 'utf8') : '{}';
-    return new SdxlEngine(pipe, dir, schedulerConfig, await loadTokenizers(dir, pipe.info().maxTokens));
+    return new SdxlEngine(pipe, dir, schedulerConfig, await loadTokenizers(dir, pipe.info().maxTokens), plan);
   }
 
   get info() {

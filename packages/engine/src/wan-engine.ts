@@ -3,7 +3,9 @@ import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { EngineError } from './engine-error.js';
 import { checkPositiveInt, type GenerateOptions } from './generate-request.js';
-import { type NativeTensor, native } from './native.js';
+import { planLoad } from './memory/load-plan.js';
+import type { MemoryPlan } from './memory/plan-memory.js';
+import { type NativeComponentMemory, type NativeTensor, native } from './native.js';
 import { encodePng } from './png.js';
 import { runNativeGeneration } from './run-native-generation.js';
 import type { LoadOptions } from './sdxl-engine.js';
@@ -38,6 +40,7 @@ export interface NativeWanPipeline {
     scheduler: string;
     flowShift: number;
     supportsImage: boolean;
+    components: NativeComponentMemory;
   };
   encodeText(ids: Int32Array, mask: Int32Array, trace: boolean): Promise<StageOutput>;
   transformerForward(
@@ -69,6 +72,8 @@ export class WanEngine {
     private readonly pipe: NativeWanPipeline,
     readonly dir: string,
     private readonly tokenizer: UnigramTokenizer | undefined,
+    /** The memory plan the checkpoint was loaded by. */
+    readonly memoryPlan: MemoryPlan,
   ) {}
 
   static async load(dir: string, options: LoadOptions = {}): Promise<WanEngine> {
@@ -76,17 +81,19 @@ export class WanEngine {
       throw new EngineError('GPUQ_INVALID_ARGUMENT', `expected a directory path for dir, got ${String(dir)}`);
     }
     if (options.threads !== undefined) checkPositiveInt(options.threads, 'threads', 1024);
+    const { plan, componentDtypes } = planLoad(dir, options);
     try {
       const pipe = await native().loadWan(dir, {
         device: options.device ?? 'auto',
         threads: options.threads ?? availableParallelism(),
-        weightDtype: options.weightDtype ?? 'fp32',
+        componentDtypes,
       });
       const spiece = join(dir, 'tokenizer', 'spiece.model');
       return new WanEngine(
         pipe,
         dir,
         existsSync(spiece) ? await UnigramTokenizer.fromFile(spiece) : undefined,
+        plan,
       );
     } catch (err) {
       throw EngineError.fromNative(err, `load ${dir}`);

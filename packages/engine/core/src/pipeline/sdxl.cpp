@@ -25,16 +25,21 @@ Tensor seeded_normal(const Shape& shape, uint64_t seed) {
 }
 
 std::unique_ptr<SdxlPipeline> SdxlPipeline::load(const std::string& dir, std::shared_ptr<Backend> backend,
-                                                  DType weight_storage) {
+                                                  const ComponentStorage& storage) {
   json::Value index = json::parse_file(dir + "/model_index.json");
   auto p = std::unique_ptr<SdxlPipeline>(new SdxlPipeline());
   p->be_ = std::move(backend);
   Backend& be = *p->be_;
-  p->te1_ = std::make_unique<ClipTextEncoder>(Weights::load(dir + "/text_encoder", be, weight_storage), be);
-  p->te2_ = std::make_unique<ClipTextEncoder>(Weights::load(dir + "/text_encoder_2", be, weight_storage), be);
+  auto& mem = p->memory_;
+  p->te1_ = std::make_unique<ClipTextEncoder>(
+      load_component(dir, "text_encoder", be, storage.of("text_encoder"), mem), be);
+  p->te2_ = std::make_unique<ClipTextEncoder>(
+      load_component(dir, "text_encoder_2", be, storage.of("text_encoder_2"), mem), be);
   check(p->te2_->has_projection(), ErrorCode::BadFormat, "text_encoder_2 has no text_projection");
-  p->unet_ = std::make_unique<UNet>(Weights::load(dir + "/unet", be, weight_storage), be);
-  p->vae_ = std::make_unique<VaeDecoder>(Weights::load(dir + "/vae", be, weight_storage), be);
+  p->unet_ = std::make_unique<UNet>(load_component(dir, "unet", be, storage.of("unet"), mem), be);
+  const std::string vae_config = dir + "/vae/config.json";
+  const DType vae = is_file(vae_config) ? vae_storage(json::parse_file(vae_config), storage.of("vae")) : storage.of("vae");
+  p->vae_ = std::make_unique<VaeDecoder>(load_component(dir, "vae", be, vae, mem), be);
   std::string sched_path = dir + "/scheduler/scheduler_config.json";
   if (is_file(sched_path)) p->sched_cfg_ = SchedulerConfig::from_json(json::parse_file(sched_path));
   p->force_zeros_ = index.bool_or("force_zeros_for_empty_prompt", true);

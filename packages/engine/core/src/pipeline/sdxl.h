@@ -11,6 +11,7 @@
 #include <string>
 
 #include "models/clip.h"
+#include "models/component_storage.h"
 #include "models/unet.h"
 #include "models/vae.h"
 #include "sched/scheduler.h"
@@ -49,10 +50,11 @@ struct GenerateResult {
 
 class SdxlPipeline {
  public:
-  // `weight_storage`: F32 (default), or F16 / BF16 to keep matrices in half precision (compute
-  // stays fp32; about half the memory, some speed lost to widening).
+  // `storage`: F32 (default), or F16 / BF16 per component to keep matrices in half precision
+  // (compute stays fp32; about half the memory, some speed lost to widening). The VAE stays F32
+  // when its config sets force_upcast.
   static std::unique_ptr<SdxlPipeline> load(const std::string& dir, std::shared_ptr<Backend> backend,
-                                            DType weight_storage = DType::F32);
+                                            const ComponentStorage& storage = DType::F32);
   // Gives recycled activation buffers back to the system along with the weights.
   ~SdxlPipeline();
 
@@ -63,6 +65,8 @@ class SdxlPipeline {
   const VaeDecoder& vae() const { return *vae_; }
   const SchedulerConfig& scheduler_config() const { return sched_cfg_; }
   bool force_zeros_for_empty_prompt() const { return force_zeros_; }
+  // Storage dtype and tensor bytes of each loaded component.
+  const ComponentMemoryMap& component_memory() const { return memory_; }
   int64_t vae_scale_factor() const { return vae_->config().scale_factor(); }
 
   PromptEmbeds encode_prompt(const std::vector<int64_t>& ids_1, const std::vector<int64_t>& ids_2) const;
@@ -83,6 +87,7 @@ class SdxlPipeline {
   std::unique_ptr<VaeDecoder> vae_;
   SchedulerConfig sched_cfg_;
   bool force_zeros_ = true;
+  ComponentMemoryMap memory_;
 };
 
 // Draws N(0, 1) values from a seeded 64-bit Mersenne Twister with Box-Muller: deterministic per

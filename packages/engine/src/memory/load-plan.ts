@@ -1,0 +1,39 @@
+/**
+ * The plan an engine loads by: the memory plan for the load options, refused with
+ * MemoryPlanError when it does not fit, and the per-component dtypes the native loader takes.
+ */
+import { native } from '../native.js';
+import type { PlanDevice } from './component-dtypes.js';
+import { MemoryPlanError } from './memory-plan-error.js';
+import { type MemoryPlan, planMemory } from './plan-memory.js';
+import { checkWeightDtype, type StorageDtype, type WeightDtype } from './weight-dtype.js';
+import type { GenerationSize } from './working-set.js';
+
+export interface PlannedLoadOptions {
+  readonly device?: 'auto' | 'cpu' | 'cuda';
+  readonly threads?: number;
+  readonly weightDtype?: WeightDtype;
+  readonly maxMemoryBytes?: number;
+  readonly plannedSize?: GenerationSize;
+}
+
+export function planLoad(
+  dir: string,
+  options: PlannedLoadOptions,
+): { plan: MemoryPlan; componentDtypes: Record<string, StorageDtype> } {
+  const weightDtype = checkWeightDtype(options.weightDtype ?? 'auto', 'weightDtype');
+  const plan = planMemory(dir, {
+    weightDtype,
+    device: planDevice(options.device ?? 'auto'),
+    ...(options.plannedSize ? { size: options.plannedSize } : {}),
+    ...(options.maxMemoryBytes !== undefined ? { maxMemoryBytes: options.maxMemoryBytes } : {}),
+    ...(options.threads !== undefined ? { threads: options.threads } : {}),
+  });
+  if (!plan.fits) throw new MemoryPlanError(plan);
+  return { plan, componentDtypes: Object.fromEntries(plan.components.map((c) => [c.name, c.storage])) };
+}
+
+function planDevice(device: 'auto' | 'cpu' | 'cuda'): PlanDevice {
+  if (device === 'auto') return native().build.cuda ? 'cuda' : 'cpu';
+  return device;
+}

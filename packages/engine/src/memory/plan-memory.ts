@@ -1,0 +1,145 @@
+/**
+ * The memory plan of a model folder, made before loading: each component's resident bytes (from
+ * its safetensors headers: parameters × the storage dtype's size; vectors stay fp32, as the
+ * native loader keeps them), the working set for the requested size (working-set.ts) and whether
+ * the sum fits the budget (`maxMemoryBytes`, else on the CPU the host's available memory; on
+ * CUDA without a budget nothing is refused). `pnpm check-model` prints it.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { availableParallelism, freemem } from 'node:os';
+import { join } from 'node:path';
+import { EngineError } from '../engine-error.js';
+import { componentDtype, type ModelFamily, type PlanDevice } from './component-dtypes.js';
+import { readComponentHeaders } from './safetensors-header.js';
+import {
+  type StorageDtype,
+  STORAGE_BYTES,
+  storageOfPublished,
+  type WeightDtype,
+} from './weight-dtype.js';
+import {
+  type GenerationSize,
+  sdxlWorkingSet,
+  type WorkingSetEstimate,
+  wanWorkingSet,
+} from './working-set.js';
+
+export interface MemoryPlanOptions {
+  /** Default "auto". */
+  readonly weightDtype?: WeightDtype;
+  /** Default "cpu". */
+  readonly device?: PlanDevice;
+  /** Default: SDXL 1024x1024, WAN 832x480 with 81 frames. */
+  readonly size?: GenerationSize;
+  /** The budget; unset: the host's available memory on the CPU, none on CUDA. */
+  readonly maxMemoryBytes?: number;
+  /** CPU threads (attention score buffers in flight); default os.availableParallelism(). */
+  readonly threads?: number;
+}
+
+export interface ComponentPlan {
+  readonly name: string;
+  readonly parameters: number;
+  /** The safetensors dtype most parameters are published in. */
+  readonly publishedDtype: string;
+  readonly storage: StorageDtype;
+  readonly bytes: number;
+}
+
+export interface MemoryPlan {
+  readonly dir: string;
+  readonly family: ModelFamily;
+  readonly device: PlanDevice;
+  readonly size: GenerationSize;
+  readonly components: readonly ComponentPlan[];
+  readonly weightBytes: number;
+  readonly workingSet: WorkingSetEstimate;
+  /** Weights plus working set: every component stays resident through the job. */
+  readonly peakBytes: number;
+  readonly budgetBytes: number | null;
+  readonly budgetSource: 'GPUQ_MAX_MEMORY' | 'host available memory' | 'none';
+  readonly fits: boolean;
+}
+
+const COMPONENTS: Record<ModelFamily, readonly string[]> = {
+  sdxl: ['text_encoder', 'text_encoder_2', 'unet', 'vae'],
+  wan: ['text_encoder', 'transformer', 'vae', 'image_encoder'],
+};
+
+export function planMemory(dir: string, options: MemoryPlanOptions = {}): MemoryPlan {
+  const family = modelFamily(dir);
+  const device = options.device ?? 'cpu';
+  const setting = options.weightDtype ?? 'auto';
+  const size = options.size ?? (family === 'sdxl' ? { width: 1024, height: 1024 } : { width: 832, height: 480, frames: 81 });
+  const components = COMPONENTS[family]
+    .filter((name) => name !== 'image_encoder' || existsSync(join(dir, name, 'config.json')))
+    .map((name) => planComponent(dir, family, name, setting, device));
+  const threads = device === 'cpu' ? (options.threads ?? availableParallelism()) : 0;
+  const workingSet =
+    family === 'sdxl'
+      ? sdxlWorkingSet(readConfig(dir, 'unet'), readConfig(dir, 'vae'), size, threads)
+      : wanWorkingSet(readConfig(dir, 'transformer'), readConfig(dir, 'vae'), size, threads);
+  const weightBytes = components.reduce((sum, c) => sum + c.bytes, 0);
+  const peakBytes = weightBytes + workingSet.bytes;
+  const budgetBytes = options.maxMemoryBytes ?? (device === 'cpu' ? freemem() : null);
+  const budgetSource =
+    options.maxMemoryBytes !== undefined ? 'GPUQ_MAX_MEMORY' : budgetBytes === null ? 'none' : 'host available memory';
+  return {
+    dir,
+    family,
+    device,
+    size,
+    components,
+    weightBytes,
+    workingSet,
+    peakBytes,
+    budgetBytes,
+    budgetSource,
+    fits: budgetBytes === null || peakBytes <= budgetBytes,
+  };
+}
+
+function planComponent(
+  dir: string,
+  family: ModelFamily,
+  name: string,
+  setting: WeightDtype,
+  device: PlanDevice,
+): ComponentPlan {
+  const tensors = readComponentHeaders(join(dir, name));
+  const byDtype = new Map<string, number>();
+  let parameters = 0;
+  let vectorParameters = 0;
+  for (const t of tensors) {
+    const n = t.shape.reduce((a, b) => a * b, 1);
+    parameters += n;
+    if (t.shape.length < 2) vectorParameters += n;
+    byDtype.set(t.dtype, (byDtype.get(t.dtype) ?? 0) + n);
+  }
+  const publishedDtype = [...byDtype.entries()].reduce((a, b) => (b[1] > a[1] ? b : a), ['F32', 0])[0];
+  const config = readConfig(dir, name);
+  const storage = componentDtype(
+    family,
+    { name, published: storageOfPublished(publishedDtype), forceUpcast: config.force_upcast === true },
+    setting,
+    device,
+  );
+  const bytes = (parameters - vectorParameters) * STORAGE_BYTES[storage] + vectorParameters * 4;
+  return { name, parameters, publishedDtype, storage, bytes };
+}
+
+function readConfig(dir: string, component: string): Record<string, unknown> {
+  const path = join(dir, component, 'config.json');
+  if (!existsSync(path)) return {};
+  return JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
+}
+
+function modelFamily(dir: string): ModelFamily {
+  const path = join(dir, 'model_index.json');
+  if (!existsSync(path)) throw new EngineError('GPUQ_NOT_FOUND', `no model_index.json in ${dir}`);
+  const index = JSON.parse(readFileSync(path, 'utf8')) as { _class_name?: string };
+  const name = index._class_name ?? '';
+  if (name.startsWith('StableDiffusionXL')) return 'sdxl';
+  if (name.startsWith('Wan')) return 'wan';
+  throw new EngineError('GPUQ_UNSUPPORTED', `${path}: pipeline ${name || '(none)'} is neither SDXL nor WAN 2.1`);
+}
