@@ -5,7 +5,12 @@
 import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { createTinyCheckpoint, type SchedulerName as EngineScheduler, SdxlEngine } from '@gpuq/engine';
+import {
+  createTinyCheckpoint,
+  type SchedulerName as EngineScheduler,
+  memoryPlanSummary,
+  SdxlEngine,
+} from '@gpuq/engine';
 import type { SchedulerName } from '@gpuq/job-types';
 import type { Logger } from '@gpuq/logger';
 import { type GenerationModel, jobErrorFromEngine } from '@gpuq/worker-runtime';
@@ -32,7 +37,12 @@ export async function loadSdxlModel(settings: SdxlWorkerSettings, logger: Logger
     logger.warn({ dir }, 'SDXL_MODEL_DIR not set: running the generated tiny random-weight checkpoint');
   }
   const device = settings.GPUQ_DEVICE;
-  const engine = await SdxlEngine.load(dir, { device });
+  const engine = await SdxlEngine.load(dir, {
+    device,
+    weightDtype: settings.SDXL_WEIGHT_DTYPE,
+    ...(settings.GPUQ_MAX_MEMORY ? { maxMemoryBytes: settings.GPUQ_MAX_MEMORY } : {}),
+  });
+  logger.info({ memoryPlan: memoryPlanSummary(engine.memoryPlan) }, 'SDXL memory plan');
   return {
     description: `SDXL ${dir} (${profile.name}, ${device})`,
     async run(job, { signal, onProgress }) {

@@ -1,3 +1,4 @@
 export * from './config-error.js';
 export * from './parse-env.js';
 export * from './settings.js';
+export * from './byte-size.js';

@@ -7,6 +7,7 @@ export type {
   GenerateResult,
   TokenIds,
 } from './generate-request.js';
+export { formatMemoryPlan, memoryPlanSummary } from './memory/describe-memory-plan.js';
 export { formatBytes } from './memory/format-bytes.js';
 export { MemoryPlanError } from './memory/memory-plan-error.js';
 export {

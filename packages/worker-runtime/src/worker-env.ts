@@ -3,7 +3,7 @@
  * callback secret: each job carries its own callback credential.
  */
 import { hostname } from 'node:os';
-import { Device, PositiveInt, QueuePrefix, RedisUrl } from '@gpuq/config';
+import { ByteSize, Device, PositiveInt, QueuePrefix, RedisUrl } from '@gpuq/config';
 import { z } from 'zod';
 
 export const SharedWorkerSettings = z.object({
@@ -25,6 +25,12 @@ export const SharedWorkerSettings = z.object({
   WORKER_LEASE_MS: PositiveInt.default(60_000),
   /** `cuda`, `cpu` or `auto`. */
   GPUQ_DEVICE: Device,
+  /**
+   * The memory the model may use (bytes, or with a unit: `24GB`, `80GiB`). The worker refuses to
+   * start when the model's memory plan (weights + working set) does not fit. Unset: the host's
+   * available memory on the CPU; no limit on CUDA.
+   */
+  GPUQ_MAX_MEMORY: ByteSize.optional(),
   /** Local state: generated tiny checkpoints, local storage. */
   GPUQ_DATA_DIR: z.string().default('./.data'),
   /**
