@@ -29,7 +29,7 @@ export interface MemoryPlanOptions {
   readonly weightDtype?: WeightDtype;
   /** Default "cpu". */
   readonly device?: PlanDevice;
-  /** Default: SDXL 1024x1024, WAN 832x480 with 81 frames. */
+  /** Default: SDXL at its UNet's sample_size (1024x1024 for SDXL base), WAN 832x480 with 81 frames. */
   readonly size?: GenerationSize;
   /** The budget; unset: the host's available memory on the CPU, none on CUDA. */
   readonly maxMemoryBytes?: number;
@@ -70,7 +70,7 @@ export function planMemory(dir: string, options: MemoryPlanOptions = {}): Memory
   const family = modelFamily(dir);
   const device = options.device ?? 'cpu';
   const setting = options.weightDtype ?? 'auto';
-  const size = options.size ?? (family === 'sdxl' ? { width: 1024, height: 1024 } : { width: 832, height: 480, frames: 81 });
+  const size = options.size ?? defaultSize(dir, family);
   const components = COMPONENTS[family]
     .filter((name) => name !== 'image_encoder' || existsSync(join(dir, name, 'config.json')))
     .map((name) => planComponent(dir, family, name, setting, device));
@@ -126,6 +126,14 @@ function planComponent(
   );
   const bytes = (parameters - vectorParameters) * STORAGE_BYTES[storage] + vectorParameters * 4;
   return { name, parameters, publishedDtype, storage, bytes };
+}
+
+/** The size the checkpoint was trained for: what a request that names none gets. */
+function defaultSize(dir: string, family: ModelFamily): GenerationSize {
+  if (family === 'wan') return { width: 832, height: 480, frames: 81 };
+  const levels = (readConfig(dir, 'vae').block_out_channels as unknown[] | undefined)?.length ?? 4;
+  const side = Number(readConfig(dir, 'unet').sample_size ?? 128) * 2 ** (levels - 1);
+  return { width: side, height: side };
 }
 
 function readConfig(dir: string, component: string): Record<string, unknown> {

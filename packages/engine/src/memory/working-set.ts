@@ -9,22 +9,24 @@
  *               + max_i k_i·C_i·hw/4^i )            live tensors of the busiest level: k = 4
  *                                                   (resnet: input, norm, conv, residual), k = 14
  *                                                   on attention levels (input, norm, GEGLU 8C, 4C)
- *        + 4·min(b·heads_i, threads)·(hw/4^i)²      CPU attention score rows, one buffer per
- *                                                   head in flight (cpu_attention.cpp); 0 on CUDA
+ *        + S(hw/4^i, hw/4^i)                        CPU attention scores (below); 0 on CUDA
  *   VAE   = 4·(2·C_1 + 2·C_0)·H·W                   the full-resolution up block: its upsampled
  *                                                   input and norm (C_1) and two outputs (C_0)
- *        + 4·(hw)²                                  the mid-block attention's scores on the CPU
+ *        + S(hw, hw)                                the mid-block attention's scores on the CPU
  *   working set = max(UNet, VAE): the pipeline frees the loop's buffers before the decode.
  *
  * WAN (latents T = (F-1)/4+1 frames of h = H/8, w = W/8; L = T·(h/p)·(w/p) tokens, p = 2):
  *   transformer = 4·L·(6·D + 2·F_ffn)               x, norm, q, k, v, attention output; the FFN
  *                                                   hidden layer before and after GELU
- *               + 4·min(heads, threads)·L²          CPU attention scores; 0 on CUDA
+ *               + S(L, L)                           CPU attention scores; 0 on CUDA
  *   VAE decode  = 4·4·C_top·4·H·W + 2·4·3·F·H·W     four full-resolution tensors of the top
  *                                                   level (C_top = base_dim·dim_mult[0]) for the
  *                                                   4 frames one latent frame decodes to, plus the
  *                                                   output frames as float and as bytes
  *   working set = max(transformer, VAE decode); guidance runs the transformer once per prompt.
+ *
+ * S(Lq, Lk) = 4·threads·min(Lq, max(16, 2^21/Lk))·Lk: the CPU attention kernel gives each thread
+ * one score block of at most 2^21 floats (at least 16 query rows) (cpu_attention.cpp).
  */
 
 export interface GenerationSize {
@@ -68,7 +70,6 @@ export function sdxlWorkingSet(
   const channels = nums(unet, 'block_out_channels', [320, 640, 1280]);
   const layers = num(unet, 'layers_per_block', 2);
   const types = (unet.down_block_types as string[] | undefined) ?? [];
-  const headsConfig = unet.num_attention_heads ?? unet.attention_head_dim;
   let skips = 0;
   let live = 0;
   let scores = 0;
@@ -77,15 +78,12 @@ export function sdxlWorkingSet(
     const attention = (types[i] ?? '').includes('CrossAttn');
     skips += c * (layers + 1) * tokens;
     live = Math.max(live, (attention ? 14 : 4) * c * tokens);
-    if (attention && cpuThreads > 0) {
-      const heads = Array.isArray(headsConfig) ? Number(headsConfig[i]) : Number(headsConfig ?? 8);
-      scores = Math.max(scores, Math.min(b * heads, cpuThreads) * tokens * tokens);
-    }
+    if (attention) scores = Math.max(scores, cpuScoreBytes(tokens, tokens, cpuThreads));
   });
-  const unetBytes = F32 * (b * (skips + live) + scores);
+  const unetBytes = F32 * b * (skips + live) + scores;
   const c0 = vaeChannels[0] ?? 128;
   const c1 = vaeChannels[1] ?? c0;
-  const vaeBytes = F32 * ((2 * c1 + 2 * c0) * size.height * size.width + (cpuThreads > 0 ? hw * hw : 0));
+  const vaeBytes = F32 * (2 * c1 + 2 * c0) * size.height * size.width + cpuScoreBytes(hw, hw, cpuThreads);
   return peak({ unet: unetBytes, vae_decode: vaeBytes });
 }
 
@@ -104,12 +102,16 @@ export function wanWorkingSet(
   const heads = num(transformer, 'num_attention_heads', 12);
   const dim = heads * num(transformer, 'attention_head_dim', 128);
   const ffn = num(transformer, 'ffn_dim', 8960);
-  const scores = cpuThreads > 0 ? Math.min(heads, cpuThreads) * tokens * tokens : 0;
-  const transformerBytes = F32 * (tokens * (6 * dim + 2 * ffn) + scores);
+  const transformerBytes = F32 * tokens * (6 * dim + 2 * ffn) + cpuScoreBytes(tokens, tokens, cpuThreads);
   const top = num(vae, 'base_dim', 96) * (nums(vae, 'dim_mult', [1, 2, 4, 4])[0] ?? 1);
   const pixels = size.height * size.width;
   const vaeBytes = F32 * 4 * top * 4 * pixels + 2 * F32 * 3 * frames * pixels;
   return peak({ transformer: transformerBytes, vae_decode: vaeBytes });
+}
+
+/** S(Lq, Lk) above; 0 threads (CUDA: flash attention keeps no score matrix) gives 0. */
+function cpuScoreBytes(queries: number, keys: number, threads: number): number {
+  return F32 * threads * Math.min(queries, Math.max(16, Math.floor(2 ** 21 / keys))) * keys;
 }
 
 function peak(stages: Record<string, number>): WorkingSetEstimate {
