@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { parseEnv } from './parse-env.js';
 import { ByteSize, parseByteSize } from './byte-size.js';
+import { parseEnv } from './parse-env.js';
 
 describe('ByteSize', () => {
   it('reads plain bytes and decimal and binary units', () => {

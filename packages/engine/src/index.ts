@@ -16,9 +16,14 @@ export {
   type MemoryPlanOptions,
   planMemory,
 } from './memory/plan-memory.js';
-export { checkWeightDtype, type StorageDtype, WEIGHT_DTYPES, type WeightDtype } from './memory/weight-dtype.js';
+export {
+  checkWeightDtype,
+  type StorageDtype,
+  WEIGHT_DTYPES,
+  type WeightDtype,
+} from './memory/weight-dtype.js';
 export type { GenerationSize, WorkingSetEstimate } from './memory/working-set.js';
-export { native, type NativeComponentMemory, type ReplayRow } from './native.js';
+export { type NativeComponentMemory, native, type ReplayRow } from './native.js';
 export { decodePng, encodePng } from './png.js';
 export { SCHEDULER_NAMES, Scheduler, type SchedulerName, type SchedulerTables } from './scheduler.js';
 export {

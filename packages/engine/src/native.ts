@@ -103,14 +103,8 @@ export interface ReplayRow {
 }
 
 export interface NativeAddon {
-  load(
-    dir: string,
-    options: NativeLoadOptions,
-  ): Promise<NativePipeline>;
-  loadWan(
-    dir: string,
-    options: NativeLoadOptions,
-  ): Promise<NativeWanPipeline>;
+  load(dir: string, options: NativeLoadOptions): Promise<NativePipeline>;
+  loadWan(dir: string, options: NativeLoadOptions): Promise<NativeWanPipeline>;
   replay(
     fixtureDir: string,
     outDir: string,

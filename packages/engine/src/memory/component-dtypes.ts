@@ -30,7 +30,12 @@ export function componentDtype(
   if (component.forceUpcast) return 'fp32';
   if (family === 'wan' && component.name === 'vae') return 'fp32';
   if (setting !== 'auto') return setting;
-  if (family === 'wan' && device === 'cuda' && component.published === 'fp32' && WAN_BF16_ON_GPU.has(component.name)) {
+  if (
+    family === 'wan' &&
+    device === 'cuda' &&
+    component.published === 'fp32' &&
+    WAN_BF16_ON_GPU.has(component.name)
+  ) {
     return 'bf16';
   }
   return component.published;

@@ -12,7 +12,8 @@ export function formatMemoryPlan(plan: MemoryPlan): string {
     .map(([stage, bytes]) => `${stage} ${formatBytes(bytes)}`)
     .join(', ');
   const { width, height, frames } = plan.size;
-  const budget = plan.budgetBytes === null ? 'none' : `${formatBytes(plan.budgetBytes)} (${plan.budgetSource})`;
+  const budget =
+    plan.budgetBytes === null ? 'none' : `${formatBytes(plan.budgetBytes)} (${plan.budgetSource})`;
   return [
     `memory plan for ${plan.dir} (${plan.family}, ${plan.device})`,
     ...rows,
@@ -26,7 +27,9 @@ export function formatMemoryPlan(plan: MemoryPlan): string {
 export function memoryPlanSummary(plan: MemoryPlan): Record<string, unknown> {
   return {
     device: plan.device,
-    components: Object.fromEntries(plan.components.map((c) => [c.name, `${formatBytes(c.bytes)} ${c.storage}`])),
+    components: Object.fromEntries(
+      plan.components.map((c) => [c.name, `${formatBytes(c.bytes)} ${c.storage}`]),
+    ),
     weights: formatBytes(plan.weightBytes),
     workingSet: `${formatBytes(plan.workingSet.bytes)} (${plan.workingSet.stage})`,
     peak: formatBytes(plan.peakBytes),

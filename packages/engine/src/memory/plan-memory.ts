@@ -11,12 +11,7 @@ import { join } from 'node:path';
 import { EngineError } from '../engine-error.js';
 import { componentDtype, type ModelFamily, type PlanDevice } from './component-dtypes.js';
 import { readComponentHeaders } from './safetensors-header.js';
-import {
-  type StorageDtype,
-  STORAGE_BYTES,
-  storageOfPublished,
-  type WeightDtype,
-} from './weight-dtype.js';
+import { STORAGE_BYTES, type StorageDtype, storageOfPublished, type WeightDtype } from './weight-dtype.js';
 import {
   type GenerationSize,
   sdxlWorkingSet,
@@ -83,7 +78,11 @@ export function planMemory(dir: string, options: MemoryPlanOptions = {}): Memory
   const peakBytes = weightBytes + workingSet.bytes;
   const budgetBytes = options.maxMemoryBytes ?? (device === 'cpu' ? freemem() : null);
   const budgetSource =
-    options.maxMemoryBytes !== undefined ? 'GPUQ_MAX_MEMORY' : budgetBytes === null ? 'none' : 'host available memory';
+    options.maxMemoryBytes !== undefined
+      ? 'GPUQ_MAX_MEMORY'
+      : budgetBytes === null
+        ? 'none'
+        : 'host available memory';
   return {
     dir,
     family,
@@ -149,5 +148,8 @@ function modelFamily(dir: string): ModelFamily {
   const name = index._class_name ?? '';
   if (name.startsWith('StableDiffusionXL')) return 'sdxl';
   if (name.startsWith('Wan')) return 'wan';
-  throw new EngineError('GPUQ_UNSUPPORTED', `${path}: pipeline ${name || '(none)'} is neither SDXL nor WAN 2.1`);
+  throw new EngineError(
+    'GPUQ_UNSUPPORTED',
+    `${path}: pipeline ${name || '(none)'} is neither SDXL nor WAN 2.1`,
+  );
 }

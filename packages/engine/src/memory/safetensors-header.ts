@@ -18,7 +18,8 @@ export interface TensorHeader {
 const MAX_HEADER_BYTES = 100_000_000;
 
 export function weightFiles(dir: string): string[] {
-  if (!existsSync(dir)) throw new EngineError('GPUQ_NOT_FOUND', `checkpoint component folder not found: ${dir}`);
+  if (!existsSync(dir))
+    throw new EngineError('GPUQ_NOT_FOUND', `checkpoint component folder not found: ${dir}`);
   const all = readdirSync(dir)
     .filter((name) => name.endsWith('.safetensors'))
     .sort();

@@ -49,7 +49,9 @@ describe('weight precision on the tiny fixtures', () => {
       expect(half.info.components.vae).toEqual(full.info.components.vae);
       expect(half.info.components.vae!.dtype).toBe('fp32');
       // The plan, made from the headers alone, predicts what the engine holds.
-      expect(Object.fromEntries(half.memoryPlan.components.map((c) => [c.name, c.bytes]))).toEqual(bytesOf(half));
+      expect(Object.fromEntries(half.memoryPlan.components.map((c) => [c.name, c.bytes]))).toEqual(
+        bytesOf(half),
+      );
       const out = await half.unetForward({
         sample: f32(u, 'in.sample'),
         timestep: f32(u, 'in.timestep').data[0]!,
@@ -87,6 +89,8 @@ describe('weight precision on the tiny fixtures', () => {
       expect(ratio).toBeLessThan(0.56);
     }
     expect(bf16.info.components.vae).toEqual(auto.info.components.vae);
-    expect(Object.fromEntries(bf16.memoryPlan.components.map((c) => [c.name, c.bytes]))).toEqual(bytesOf(bf16));
+    expect(Object.fromEntries(bf16.memoryPlan.components.map((c) => [c.name, c.bytes]))).toEqual(
+      bytesOf(bf16),
+    );
   }, 60_000);
 });

@@ -1,0 +1,115 @@
+/**
+ * The memory plan: per-component dtypes from the setting, the published files and the device;
+ * a working set that follows the requested size; a load refused before anything is read when the
+ * plan does not fit, with the numbers in the error.
+ */
+import { cpSync, mkdtempSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { fixtureDir, readSafetensors } from '../../test/fixtures.js';
+import { EngineError, MemoryPlanError, planMemory, SdxlEngine, WanEngine } from '../index.js';
+
+const sdxl = fixtureDir('sdxl-tiny');
+const wan = fixtureDir('wan-tiny');
+const dtypes = (plan: ReturnType<typeof planMemory>) =>
+  Object.fromEntries(plan.components.map((c) => [c.name, c.storage]));
+
+/** A safetensors file with a real header and zeroed data of the size the header states. */
+function writeHeaderOnly(path: string, tensors: Map<string, { shape: number[] }>, dtype: 'F16' | 'BF16') {
+  const header: Record<string, unknown> = {};
+  let offset = 0;
+  for (const [name, t] of tensors) {
+    const bytes = t.shape.reduce((a, b) => a * b, 1) * 2;
+    header[name] = { dtype, shape: t.shape, data_offsets: [offset, offset + bytes] };
+    offset += bytes;
+  }
+  const json = Buffer.from(JSON.stringify(header));
+  const length = Buffer.alloc(8);
+  length.writeBigUInt64LE(BigInt(json.length));
+  writeFileSync(path, Buffer.concat([length, json, Buffer.alloc(offset)]));
+}
+
+describe('planMemory', () => {
+  const scratch = mkdtempSync(join(tmpdir(), 'gpuq-plan-'));
+  afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+  it('auto: fp32-published WAN transformer and UMT5 go to bf16 on a GPU only; the VAE stays fp32', () => {
+    expect(dtypes(planMemory(wan, { device: 'cpu' }))).toEqual({
+      text_encoder: 'fp32',
+      transformer: 'fp32',
+      vae: 'fp32',
+    });
+    expect(dtypes(planMemory(wan, { device: 'cuda' }))).toEqual({
+      text_encoder: 'bf16',
+      transformer: 'bf16',
+      vae: 'fp32',
+    });
+    expect(dtypes(planMemory(wan, { device: 'cuda', weightDtype: 'fp16' })).vae).toBe('fp32');
+  });
+
+  it('auto keeps an fp16 variant folder in fp16, except the force_upcast VAE', () => {
+    const dir = join(scratch, 'sdxl-fp16-variant');
+    cpSync(sdxl, dir, { recursive: true });
+    for (const component of ['text_encoder', 'text_encoder_2', 'unet', 'vae']) {
+      for (const file of readdirSync(join(dir, component)).filter((f) => f.endsWith('.safetensors'))) {
+        const path = join(dir, component, file);
+        writeHeaderOnly(path.replace(/\.safetensors$/, '.fp16.safetensors'), readSafetensors(path), 'F16');
+        rmSync(path);
+      }
+    }
+    const plan = planMemory(dir, { device: 'cpu' });
+    expect(plan.components.map((c) => [c.name, c.publishedDtype, c.storage])).toEqual([
+      ['text_encoder', 'F16', 'fp16'],
+      ['text_encoder_2', 'F16', 'fp16'],
+      ['unet', 'F16', 'fp16'],
+      ['vae', 'F16', 'fp32'],
+    ]);
+  });
+
+  it('the working set follows the size and frames; CUDA keeps no attention score blocks', () => {
+    // Without score blocks every activation is proportional to the pixel count.
+    const small = planMemory(sdxl, { device: 'cuda', size: { width: 64, height: 64 } });
+    const large = planMemory(sdxl, { device: 'cuda', size: { width: 256, height: 256 } });
+    expect(large.workingSet.bytes / small.workingSet.bytes).toBeCloseTo(16, 5);
+    expect(large.weightBytes).toBe(small.weightBytes);
+    const frames = (n: number, device: 'cpu' | 'cuda') =>
+      planMemory(wan, { device, size: { width: 64, height: 48, frames: n }, threads: 2 }).workingSet.stages;
+    expect(frames(33, 'cpu').transformer!).toBeGreaterThan(frames(9, 'cpu').transformer!);
+    expect(frames(33, 'cuda').transformer!).toBeLessThan(frames(33, 'cpu').transformer!);
+  });
+
+  it('a load that does not fit is refused with the numbers, before the engine loads anything', async () => {
+    const refused = SdxlEngine.load(sdxl, { device: 'cpu', maxMemoryBytes: 1_000_000 });
+    await expect(refused).rejects.toBeInstanceOf(MemoryPlanError);
+    const error = (await refused.catch((e: unknown) => e)) as MemoryPlanError;
+    expect(error).toBeInstanceOf(EngineError);
+    expect(error.code).toBe('GPUQ_OUT_OF_MEMORY');
+    expect(error.retryable).toBe(false);
+    expect(error.message).toMatch(/needs \d+\.\d MB on cpu \(weights 3\.\d MB: text_encoder /);
+    expect(error.message).toContain('budget is 1.0 MB (GPUQ_MAX_MEMORY)');
+    expect(error.plan.peakBytes).toBeGreaterThan(1_000_000);
+    // Half storage shrinks the weights, and a budget above the peak loads.
+    const fits = planMemory(wan, { weightDtype: 'bf16' });
+    const engine = await WanEngine.load(wan, {
+      device: 'cpu',
+      weightDtype: 'bf16',
+      maxMemoryBytes: fits.peakBytes,
+    });
+    expect(engine.memoryPlan.fits).toBe(true);
+    await expect(WanEngine.load(wan, { device: 'cpu', maxMemoryBytes: fits.peakBytes })).rejects.toThrow(
+      /budget is/,
+    );
+  });
+
+  it('names a folder that is not SDXL or WAN', () => {
+    const dir = join(scratch, 'other');
+    cpSync(sdxl, dir, { recursive: true });
+    writeFileSync(join(dir, 'model_index.json'), JSON.stringify({ _class_name: 'FluxPipeline' }));
+    expect(() => planMemory(dir)).toThrow(
+      /model_index.json: pipeline FluxPipeline is neither SDXL nor WAN 2.1/,
+    );
+    renameSync(join(dir, 'model_index.json'), join(dir, 'x.json'));
+    expect(() => planMemory(dir)).toThrow(`no model_index.json in ${dir}`);
+  });
+});
