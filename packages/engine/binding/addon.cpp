@@ -27,7 +27,8 @@ Napi::Value load(const Napi::CallbackInfo& info) {
   int hw = static_cast<int>(std::thread::hardware_concurrency());
   ComponentStorage storage = storage_from_js(env, opts);
   return start_load(env, info[0].As<Napi::String>().Utf8Value(), string_prop(opts, "device", "auto"),
-                    threads > 0 ? threads : (hw > 0 ? hw : 1), storage);
+                    threads > 0 ? threads : (hw > 0 ? hw : 1), storage,
+                    opts.Get("releaseTextEncoders").ToBoolean().Value());
 }
 
 // loadWan(dir, options): the same options as load(), for a WAN 2.1 diffusers folder.
@@ -40,7 +41,8 @@ Napi::Value load_wan(const Napi::CallbackInfo& info) {
   int hw = static_cast<int>(std::thread::hardware_concurrency());
   ComponentStorage storage = storage_from_js(env, opts);
   return start_wan_load(env, info[0].As<Napi::String>().Utf8Value(), string_prop(opts, "device", "auto"),
-                        threads > 0 ? threads : (hw > 0 ? hw : 1), storage);
+                        threads > 0 ? threads : (hw > 0 ? hw : 1), storage,
+                        opts.Get("releaseTextEncoders").ToBoolean().Value());
 }
 
 Napi::Value replay(const Napi::CallbackInfo& info) {

@@ -33,7 +33,7 @@ class NativePipeline : public Napi::ObjectWrap<NativePipeline> {
     o.Set("backend", p.backend().name());
     o.Set("vaeScaleFactor", static_cast<double>(p.vae_scale_factor()));
     o.Set("latentChannels", static_cast<double>(p.unet().config().in_channels));
-    o.Set("maxTokens", static_cast<double>(p.text_encoder_1().config().max_positions));
+    o.Set("maxTokens", static_cast<double>(p.max_tokens()));
     o.Set("vaeScalingFactor", p.vae().config().scaling_factor);
     o.Set("forceZerosForEmptyPrompt", p.force_zeros_for_empty_prompt());
     o.Set("weightBytes", static_cast<double>(p.unet().weights().bytes()));

@@ -18,7 +18,7 @@ Napi::Object info(Napi::Env env, WanPipeline& p) {
   o.Set("vaeScaleTemporal", static_cast<double>(p.vae_scale_temporal()));
   o.Set("patchSize", static_cast<double>(p.transformer().config().patch[1]));
   o.Set("latentChannels", static_cast<double>(p.vae().config().z_dim));
-  o.Set("vocabSize", static_cast<double>(p.text_encoder().config().vocab));
+  o.Set("vocabSize", static_cast<double>(p.vocab_size()));
   o.Set("scheduler", p.scheduler_config().kind == FlowKind::UniPC ? "unipc" : "flow_euler");
   o.Set("flowShift", p.scheduler_config().shift);
   o.Set("supportsImage", p.supports_image());

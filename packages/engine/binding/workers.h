@@ -25,7 +25,7 @@ struct PipelineHandle {
 Napi::Object wrap_pipeline(Napi::Env env, std::shared_ptr<PipelineHandle> handle);
 
 Napi::Promise start_load(Napi::Env env, const std::string& dir, const std::string& device, int threads,
-                         const ComponentStorage& weight_storage);
+                         const ComponentStorage& weight_storage, bool release_text_encoders);
 Napi::Promise start_encode_text(Napi::Env env, std::shared_ptr<PipelineHandle> h, std::vector<int64_t> ids1,
                                 std::vector<int64_t> ids2);
 Napi::Promise start_unet(Napi::Env env, std::shared_ptr<PipelineHandle> h, UNetInputs in, bool trace);

@@ -74,6 +74,8 @@ export interface NativeLoadOptions {
   threads?: number;
   weightDtype?: StorageDtype;
   componentDtypes?: Record<string, StorageDtype>;
+  /** Free the text encoders after each job's encoding; they load again for the next. */
+  releaseTextEncoders?: boolean;
 }
 
 /** Per loaded component: the dtype its matrices are kept in and the bytes its tensors hold. */

@@ -89,13 +89,14 @@ export class SdxlEngine {
       throw new EngineError('GPUQ_INVALID_ARGUMENT', `expected a directory path for dir, got ${String(dir)}`);
     }
     if (options.threads !== undefined) checkPositiveInt(options.threads, 'threads', 1024);
-    const { plan, componentDtypes } = planLoad(dir, options);
+    const { plan, componentDtypes, releaseTextEncoders } = planLoad(dir, options);
     let pipe: NativePipeline;
     try {
       pipe = await native().load(dir, {
         device: options.device ?? 'auto',
         threads: options.threads ?? availableParallelism(),
         componentDtypes,
+        releaseTextEncoders,
       });
     } catch (err) {
       throw EngineError.fromNative(err, `load ${dir}`);

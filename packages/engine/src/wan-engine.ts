@@ -81,12 +81,13 @@ export class WanEngine {
       throw new EngineError('GPUQ_INVALID_ARGUMENT', `expected a directory path for dir, got ${String(dir)}`);
     }
     if (options.threads !== undefined) checkPositiveInt(options.threads, 'threads', 1024);
-    const { plan, componentDtypes } = planLoad(dir, options);
+    const { plan, componentDtypes, releaseTextEncoders } = planLoad(dir, options);
     try {
       const pipe = await native().loadWan(dir, {
         device: options.device ?? 'auto',
         threads: options.threads ?? availableParallelism(),
         componentDtypes,
+        releaseTextEncoders,
       });
       const spiece = join(dir, 'tokenizer', 'spiece.model');
       return new WanEngine(

@@ -58,6 +58,23 @@ void check_vae_storage() {
   CHECK(vae_storage(json::parse("{}"), DType::BF16) == DType::BF16);
 }
 
+// Released text encoders load again on the next encode and give the same embeddings.
+void check_release_and_reload() {
+  const std::string dir = test::fixture_dir("sdxl-tiny");
+  auto p = SdxlPipeline::load(dir, make_backend("cpu", 2));
+  SafeTensorsFile ref = SafeTensorsFile::open(dir + "/reference/text_encoders.safetensors");
+  auto ids = [&](const char* name) {
+    std::vector<int64_t> out;
+    for (float v : ref.get(name).to_vector()) out.push_back(static_cast<int64_t>(v));
+    return out;
+  };
+  PromptEmbeds before = p->encode_prompt(ids("prompt.input_ids_1"), ids("prompt.input_ids_2"));
+  p->set_release_text_encoders(true);
+  PromptEmbeds after = p->encode_prompt(ids("prompt.input_ids_1"), ids("prompt.input_ids_2"));
+  CHECK(before.embeds.numel() == after.embeds.numel());
+  for (int64_t i = 0; i < before.embeds.numel(); ++i) CHECK(before.embeds.f32()[i] == after.embeds.f32()[i]);
+}
+
 // A 64 MiB fp32 matrix loaded as fp16: resident memory grows by the 32 MiB copy, not by the
 // copy plus the file's pages (which the conversion reads, so they were resident while mapped).
 void check_half_copy_releases_file() {
@@ -89,5 +106,6 @@ int main() {
   check_vae_storage();
   check_pipeline_components();
   check_half_copy_releases_file();
+  check_release_and_reload();
   return test::finish("test_component_storage");
 }

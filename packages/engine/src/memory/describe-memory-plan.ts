@@ -19,6 +19,7 @@ export function formatMemoryPlan(plan: MemoryPlan): string {
     ...rows,
     `  weights          ${formatBytes(plan.weightBytes)}`,
     `  working set      ${formatBytes(plan.workingSet.bytes)} at ${width}x${height}${frames ? `x${frames}` : ''} (${stages})`,
+    `  encode           ${formatBytes(plan.encodeBytes)}; text encoders ${plan.textEncoders}`,
     `  peak             ${formatBytes(plan.peakBytes)}`,
     `  budget           ${budget}: ${plan.fits ? 'fits' : 'does NOT fit'}`,
   ].join('\n');
@@ -32,6 +33,7 @@ export function memoryPlanSummary(plan: MemoryPlan): Record<string, unknown> {
     ),
     weights: formatBytes(plan.weightBytes),
     workingSet: `${formatBytes(plan.workingSet.bytes)} (${plan.workingSet.stage})`,
+    textEncoders: plan.textEncoders,
     peak: formatBytes(plan.peakBytes),
     budget: plan.budgetBytes === null ? null : `${formatBytes(plan.budgetBytes)} (${plan.budgetSource})`,
   };

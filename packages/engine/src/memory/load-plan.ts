@@ -1,6 +1,7 @@
 /**
  * The plan an engine loads by: the memory plan for the load options, refused with
- * MemoryPlanError when it does not fit, and the per-component dtypes the native loader takes.
+ * MemoryPlanError when it does not fit, and what the native loader takes from it (per-component
+ * dtypes, whether to free the text encoders after encoding).
  */
 import { native } from '../native.js';
 import type { PlanDevice } from './component-dtypes.js';
@@ -20,7 +21,7 @@ export interface PlannedLoadOptions {
 export function planLoad(
   dir: string,
   options: PlannedLoadOptions,
-): { plan: MemoryPlan; componentDtypes: Record<string, StorageDtype> } {
+): { plan: MemoryPlan; componentDtypes: Record<string, StorageDtype>; releaseTextEncoders: boolean } {
   const weightDtype = checkWeightDtype(options.weightDtype ?? 'auto', 'weightDtype');
   const plan = planMemory(dir, {
     weightDtype,
@@ -30,7 +31,11 @@ export function planLoad(
     ...(options.threads !== undefined ? { threads: options.threads } : {}),
   });
   if (!plan.fits) throw new MemoryPlanError(plan);
-  return { plan, componentDtypes: Object.fromEntries(plan.components.map((c) => [c.name, c.storage])) };
+  return {
+    plan,
+    componentDtypes: Object.fromEntries(plan.components.map((c) => [c.name, c.storage])),
+    releaseTextEncoders: plan.textEncoders === 'released after encoding',
+  };
 }
 
 function planDevice(device: 'auto' | 'cpu' | 'cuda'): PlanDevice {

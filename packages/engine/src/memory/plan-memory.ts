@@ -15,6 +15,7 @@ import { STORAGE_BYTES, type StorageDtype, storageOfPublished, type WeightDtype 
 import {
   type GenerationSize,
   sdxlWorkingSet,
+  textEncoderWorkingSet,
   type WorkingSetEstimate,
   wanWorkingSet,
 } from './working-set.js';
@@ -49,12 +50,22 @@ export interface MemoryPlan {
   readonly components: readonly ComponentPlan[];
   readonly weightBytes: number;
   readonly workingSet: WorkingSetEstimate;
-  /** Weights plus working set: every component stays resident through the job. */
+  /** What encoding the prompts needs beside the weights. */
+  readonly encodeBytes: number;
+  /**
+   * `resident`: every component stays loaded. `released after encoding`: the text encoders and
+   * the denoising working set do not fit together, so the engine frees the text encoders once the
+   * prompts are encoded and loads them again for the next job.
+   */
+  readonly textEncoders: 'resident' | 'released after encoding';
+  /** The most memory the job needs at once under that choice. */
   readonly peakBytes: number;
   readonly budgetBytes: number | null;
   readonly budgetSource: 'GPUQ_MAX_MEMORY' | 'host available memory' | 'none';
   readonly fits: boolean;
 }
+
+const TEXT_ENCODERS = new Set(['text_encoder', 'text_encoder_2']);
 
 const COMPONENTS: Record<ModelFamily, readonly string[]> = {
   sdxl: ['text_encoder', 'text_encoder_2', 'unet', 'vae'],
@@ -75,8 +86,14 @@ export function planMemory(dir: string, options: MemoryPlanOptions = {}): Memory
       ? sdxlWorkingSet(readConfig(dir, 'unet'), readConfig(dir, 'vae'), size, threads)
       : wanWorkingSet(readConfig(dir, 'transformer'), readConfig(dir, 'vae'), size, threads);
   const weightBytes = components.reduce((sum, c) => sum + c.bytes, 0);
-  const peakBytes = weightBytes + workingSet.bytes;
+  const encoders = components.filter((c) => TEXT_ENCODERS.has(c.name));
+  const encoderBytes = encoders.reduce((sum, c) => sum + c.bytes, 0);
+  const encodeBytes = encoders.reduce((sum, c) => sum + textEncoderWorkingSet(readConfig(dir, c.name)), 0);
+  const residentPeak = weightBytes + Math.max(workingSet.bytes, encodeBytes);
+  const releasedPeak = Math.max(weightBytes + encodeBytes, weightBytes - encoderBytes + workingSet.bytes);
   const budgetBytes = options.maxMemoryBytes ?? (device === 'cpu' ? freemem() : null);
+  const release = budgetBytes !== null && residentPeak > budgetBytes && releasedPeak < residentPeak;
+  const peakBytes = release ? releasedPeak : residentPeak;
   const budgetSource =
     options.maxMemoryBytes !== undefined
       ? 'GPUQ_MAX_MEMORY'
@@ -91,6 +108,8 @@ export function planMemory(dir: string, options: MemoryPlanOptions = {}): Memory
     components,
     weightBytes,
     workingSet,
+    encodeBytes,
+    textEncoders: release ? 'released after encoding' : 'resident',
     peakBytes,
     budgetBytes,
     budgetSource,

@@ -25,6 +25,11 @@
  *                                                   output frames as float and as bytes
  *   working set = max(transformer, VAE decode); guidance runs the transformer once per prompt.
  *
+ * Text encoders (CLIP: L = max_position_embeddings; UMT5: L = 512, WAN's max_sequence_length):
+ *   encode = 4·L·(D·(N + 7) + 2·F_ffn)             every layer's hidden state (CLIP returns them
+ *                                                   all; SDXL reads the penultimate), the live
+ *                                                   attention tensors and the FFN's hidden layer
+ *
  * S(Lq, Lk) = 4·threads·min(Lq, max(16, 2^21/Lk))·Lk: the CPU attention kernel gives each thread
  * one score block of at most 2^21 floats (at least 16 query rows) (cpu_attention.cpp).
  */
@@ -107,6 +112,16 @@ export function wanWorkingSet(
   const pixels = size.height * size.width;
   const vaeBytes = F32 * 4 * top * 4 * pixels + 2 * F32 * 3 * frames * pixels;
   return peak({ transformer: transformerBytes, vae_decode: vaeBytes });
+}
+
+/** The encode formula above, for one text encoder's config.json. */
+export function textEncoderWorkingSet(config: Config): number {
+  const umt5 = typeof config.d_model === 'number';
+  const tokens = umt5 ? 512 : num(config, 'max_position_embeddings', 77);
+  const dim = umt5 ? num(config, 'd_model', 4096) : num(config, 'hidden_size', 768);
+  const layers = umt5 ? num(config, 'num_layers', 24) : num(config, 'num_hidden_layers', 12);
+  const ffn = umt5 ? num(config, 'd_ff', 10240) : num(config, 'intermediate_size', 3072);
+  return F32 * tokens * (dim * (layers + 7) + 2 * ffn);
 }
 
 /** S(Lq, Lk) above; 0 threads (CUDA: flash attention keeps no score matrix) gives 0. */

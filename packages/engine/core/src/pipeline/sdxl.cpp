@@ -31,11 +31,14 @@ std::unique_ptr<SdxlPipeline> SdxlPipeline::load(const std::string& dir, std::sh
   p->be_ = std::move(backend);
   Backend& be = *p->be_;
   auto& mem = p->memory_;
+  p->dir_ = dir;
+  p->storage_ = storage;
   p->te1_ = std::make_unique<ClipTextEncoder>(
       load_component(dir, "text_encoder", be, storage.of("text_encoder"), mem), be);
   p->te2_ = std::make_unique<ClipTextEncoder>(
       load_component(dir, "text_encoder_2", be, storage.of("text_encoder_2"), mem), be);
   check(p->te2_->has_projection(), ErrorCode::BadFormat, "text_encoder_2 has no text_projection");
+  p->max_tokens_ = p->te1_->config().max_positions;
   p->unet_ = std::make_unique<UNet>(load_component(dir, "unet", be, storage.of("unet"), mem), be);
   const std::string vae_config = dir + "/vae/config.json";
   const DType vae = is_file(vae_config) ? vae_storage(json::parse_file(vae_config), storage.of("vae")) : storage.of("vae");
@@ -54,8 +57,29 @@ SdxlPipeline::~SdxlPipeline() {
   release_block_cache();
 }
 
+const ClipTextEncoder& SdxlPipeline::text_encoder_1() const {
+  if (!te1_) te1_ = std::make_unique<ClipTextEncoder>(Weights::load(dir_ + "/text_encoder", *be_, storage_.of("text_encoder")), *be_);
+  return *te1_;
+}
+
+const ClipTextEncoder& SdxlPipeline::text_encoder_2() const {
+  if (!te2_)
+    te2_ = std::make_unique<ClipTextEncoder>(Weights::load(dir_ + "/text_encoder_2", *be_, storage_.of("text_encoder_2")), *be_);
+  return *te2_;
+}
+
+void SdxlPipeline::set_release_text_encoders(bool release) {
+  release_text_encoders_ = release;
+  if (release) release_text_encoders();
+}
+
+void SdxlPipeline::release_text_encoders() const {
+  te1_.reset();
+  te2_.reset();
+}
+
 PromptEmbeds SdxlPipeline::encode_prompt(const std::vector<int64_t>& ids_1, const std::vector<int64_t>& ids_2) const {
-  return assemble_prompt(te1_->encode(ids_1, 1), te2_->encode(ids_2, 1));
+  return assemble_prompt(text_encoder_1().encode(ids_1, 1), text_encoder_2().encode(ids_2, 1));
 }
 
 PromptEmbeds SdxlPipeline::assemble_prompt(const ClipOutput& o1, const ClipOutput& o2) const {

@@ -59,8 +59,14 @@ class SdxlPipeline {
   ~SdxlPipeline();
 
   Backend& backend() { return *be_; }
-  const ClipTextEncoder& text_encoder_1() const { return *te1_; }
-  const ClipTextEncoder& text_encoder_2() const { return *te2_; }
+  // The text encoders, loaded again first if they were released.
+  const ClipTextEncoder& text_encoder_1() const;
+  const ClipTextEncoder& text_encoder_2() const;
+  int64_t max_tokens() const { return max_tokens_; }
+  // When set, generate() frees both text encoders once the prompts are encoded (the memory plan
+  // asks for it when they and the denoising working set do not fit together); the next encode
+  // loads them again from the folder. Setting it releases them now.
+  void set_release_text_encoders(bool release);
   const UNet& unet() const { return *unet_; }
   const VaeDecoder& vae() const { return *vae_; }
   const SchedulerConfig& scheduler_config() const { return sched_cfg_; }
@@ -81,8 +87,15 @@ class SdxlPipeline {
   GenerateResult generate(const GenerateRequest& req, const GenerateHooks& hooks, Trace* trace = nullptr);
 
  private:
+  void release_text_encoders() const;
+
   std::shared_ptr<Backend> be_;
-  std::unique_ptr<ClipTextEncoder> te1_, te2_;
+  std::string dir_;
+  ComponentStorage storage_;
+  // Loaded on demand by the const accessors, hence mutable.
+  mutable std::unique_ptr<ClipTextEncoder> te1_, te2_;
+  bool release_text_encoders_ = false;
+  int64_t max_tokens_ = 77;
   std::unique_ptr<UNet> unet_;
   std::unique_ptr<VaeDecoder> vae_;
   SchedulerConfig sched_cfg_;

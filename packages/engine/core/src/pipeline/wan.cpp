@@ -14,6 +14,9 @@ std::unique_ptr<WanPipeline> WanPipeline::load(const std::string& dir, std::shar
   Weights te = load_component(dir, "text_encoder", be, storage.of("text_encoder"), p->memory_);
   p->eos_token_id_ = te.config().int_or("eos_token_id", 1);
   p->te_ = std::make_unique<Umt5Encoder>(std::move(te), be);
+  p->dir_ = dir;
+  p->text_encoder_storage_ = storage.of("text_encoder");
+  p->vocab_size_ = p->te_->config().vocab;
   p->transformer_ = std::make_unique<WanTransformer>(
       load_component(dir, "transformer", be, storage.of("transformer"), p->memory_), be);
   // The VAE's 3D kernels are small next to the transformer; keep them fp32.
@@ -50,9 +53,19 @@ int64_t WanPipeline::valid_frames(int64_t num_frames) const {
   return num_frames / t * t + 1;
 }
 
+const Umt5Encoder& WanPipeline::text_encoder() const {
+  if (!te_) te_ = std::make_unique<Umt5Encoder>(Weights::load(dir_ + "/text_encoder", *be_, text_encoder_storage_), *be_);
+  return *te_;
+}
+
+void WanPipeline::set_release_text_encoder(bool release) {
+  release_text_encoder_ = release;
+  if (release) te_.reset();
+}
+
 Tensor WanPipeline::encode_prompt(const std::vector<int64_t>& ids, const std::vector<int64_t>& mask,
                                   Trace* trace) const {
-  return wan_prompt_embeds(be_->download(te_->encode(ids, mask, 1, trace)), mask);
+  return wan_prompt_embeds(be_->download(text_encoder().encode(ids, mask, 1, trace)), mask);
 }
 
 FlowSchedulerConfig WanPipeline::resolve_scheduler(const std::string& name, double shift) const {

@@ -68,7 +68,13 @@ class WanPipeline {
   ~WanPipeline();
 
   Backend& backend() { return *be_; }
-  const Umt5Encoder& text_encoder() const { return *te_; }
+  // The text encoder, loaded again first if it was released.
+  const Umt5Encoder& text_encoder() const;
+  int64_t vocab_size() const { return vocab_size_; }
+  // When set, generate() frees UMT5 once the prompts are encoded (the memory plan asks for it
+  // when it and the denoising working set do not fit together); the next encode loads it again.
+  // Setting it releases it now.
+  void set_release_text_encoder(bool release);
   const WanTransformer& transformer() const { return *transformer_; }
   const WanVaeDecoder& vae() const { return *vae_; }
   // Whether the checkpoint is image-to-video (then generate needs an image).
@@ -99,7 +105,12 @@ class WanPipeline {
   void load_image_conditioning(const std::string& dir, DType image_encoder_storage);
 
   std::shared_ptr<Backend> be_;
-  std::unique_ptr<Umt5Encoder> te_;
+  std::string dir_;
+  DType text_encoder_storage_ = DType::F32;
+  // Loaded on demand by the const accessor, hence mutable.
+  mutable std::unique_ptr<Umt5Encoder> te_;
+  bool release_text_encoder_ = false;
+  int64_t vocab_size_ = 0;
   std::unique_ptr<WanTransformer> transformer_;
   std::unique_ptr<WanVaeDecoder> vae_;
   // Image-to-video only (null otherwise).
