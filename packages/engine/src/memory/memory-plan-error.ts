@@ -9,8 +9,9 @@ export class MemoryPlanError extends EngineError {
     super(
       'GPUQ_OUT_OF_MEMORY',
       `${plan.dir} needs ${formatBytes(plan.peakBytes)} on ${plan.device} (weights ${formatBytes(plan.weightBytes)}: ` +
-        `${parts}; working set ${formatBytes(plan.workingSet.bytes)} for ${sizeText(plan)}, peak in ` +
-        `${plan.workingSet.stage}) but the budget is ${formatBytes(plan.budgetBytes ?? 0)} (${plan.budgetSource}); ` +
+        `${parts}; working set ${formatBytes(plan.workingSet.bytes)} for ${sizeText(plan)}, largest in ` +
+        `${plan.workingSet.stage}${plan.textEncoders === 'resident' ? '' : '; text encoders freed after encoding'}) ` +
+        `but the budget is ${formatBytes(plan.budgetBytes ?? 0)} (${plan.budgetSource}); ` +
         'choose a smaller weight dtype or size, or raise GPUQ_MAX_MEMORY',
     );
   }
