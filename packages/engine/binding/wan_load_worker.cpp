@@ -10,11 +10,7 @@ class WanLoadWorker final : public PromiseWorker {
  public:
   WanLoadWorker(Napi::Env env, std::string dir, std::string device, int threads, ComponentStorage storage,
                 bool release_text_encoders)
-      : PromiseWorker(env),
-        dir_(std::move(dir)),
-        device_(std::move(device)),
-        threads_(threads),
-        storage_(storage),
+      : PromiseWorker(env), dir_(std::move(dir)), device_(std::move(device)), threads_(threads), storage_(storage),
         release_text_encoders_(release_text_encoders) {}
 
  private:

@@ -8,7 +8,7 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { f32, fixtureDir, readSafetensors } from '../../test/fixtures.js';
+import { f32, fixtureDir, readSafetensors, unetForwardInputs } from '../../test/fixtures.js';
 import { SdxlEngine, WanEngine } from '../index.js';
 
 const sdxl = fixtureDir('sdxl-tiny');
@@ -52,13 +52,7 @@ describe('weight precision on the tiny fixtures', () => {
       expect(Object.fromEntries(half.memoryPlan.components.map((c) => [c.name, c.bytes]))).toEqual(
         bytesOf(half),
       );
-      const out = await half.unetForward({
-        sample: f32(u, 'in.sample'),
-        timestep: f32(u, 'in.timestep').data[0]!,
-        encoderHiddenStates: f32(u, 'in.encoder_hidden_states'),
-        textEmbeds: f32(u, 'in.text_embeds'),
-        timeIds: f32(u, 'in.time_ids'),
-      });
+      const out = await half.unetForward(unetForwardInputs(u));
       expect(relativeError(out.noisePred.data, f32(u, 'noise_pred').data)).toBeLessThan(TOLERANCE[dtype]);
     }
   }, 60_000);
