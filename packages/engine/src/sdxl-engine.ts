@@ -19,7 +19,7 @@ import {
   type TokenIds,
   toIds,
 } from './generate-request.js';
-import { planLoad } from './memory/load-plan.js';
+import { checkGenerationFits, planLoad } from './memory/load-plan.js';
 import type { MemoryPlan } from './memory/plan-memory.js';
 import type { WeightDtype } from './memory/weight-dtype.js';
 import type { GenerationSize } from './memory/working-set.js';
@@ -183,6 +183,7 @@ export class SdxlEngine {
   /** Text to image. Progress after every step; an abort stops the loop before the next step. */
   async generate(request: GenerateRequest, options: GenerateOptions = {}): Promise<GenerateResult> {
     const native = this.nativeRequest(request);
+    checkGenerationFits(this.memoryPlan, { width: native.width as number, height: native.height as number });
     const r = await runNativeGeneration((progress) => this.pipe.generate(native, progress), options);
     const [, height, width] = r.imageU8.shape as [number, number, number, number];
     return {

@@ -3,7 +3,7 @@ import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { EngineError } from './engine-error.js';
 import { checkPositiveInt, type GenerateOptions } from './generate-request.js';
-import { planLoad } from './memory/load-plan.js';
+import { checkGenerationFits, planLoad } from './memory/load-plan.js';
 import type { MemoryPlan } from './memory/plan-memory.js';
 import { type NativeComponentMemory, type NativeTensor, native } from './native.js';
 import { encodePng } from './png.js';
@@ -188,6 +188,11 @@ export class WanEngine {
 
   async generate(request: WanGenerateRequest, options: GenerateOptions = {}): Promise<WanGenerateResult> {
     const req = this.nativeRequest(request);
+    checkGenerationFits(this.memoryPlan, {
+      width: req.width as number,
+      height: req.height as number,
+      frames: req.numFrames as number,
+    });
     const r = await runNativeGeneration((progress) => this.pipe.generate(req, progress), options);
     const [, numFrames, height, width] = r.framesU8.shape as [number, number, number, number, number];
     const frameBytes = height * width * 3;

@@ -1,12 +1,12 @@
 /**
  * The plan an engine loads by: the memory plan for the load options, refused with
  * MemoryPlanError when it does not fit, and what the native loader takes from it (per-component
- * dtypes, whether to free the text encoders after encoding).
+ * dtypes, whether to free the text encoders after encoding); and the same check per generation.
  */
 import { native } from '../native.js';
 import type { PlanDevice } from './component-dtypes.js';
 import { MemoryPlanError } from './memory-plan-error.js';
-import { type MemoryPlan, planMemory } from './plan-memory.js';
+import { type MemoryPlan, planForSize, planMemory } from './plan-memory.js';
 import { checkWeightDtype, type StorageDtype, type WeightDtype } from './weight-dtype.js';
 import type { GenerationSize } from './working-set.js';
 
@@ -36,6 +36,12 @@ export function planLoad(
     componentDtypes: Object.fromEntries(plan.components.map((c) => [c.name, c.storage])),
     releaseTextEncoders: plan.textEncoders === 'released after encoding',
   };
+}
+
+/** Refuses a generation whose working set does not fit beside the loaded weights. */
+export function checkGenerationFits(plan: MemoryPlan, size: GenerationSize): void {
+  const job = planForSize(plan, size);
+  if (!job.fits) throw new MemoryPlanError(job);
 }
 
 function planDevice(device: 'auto' | 'cpu' | 'cuda'): PlanDevice {

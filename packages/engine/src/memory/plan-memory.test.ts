@@ -30,6 +30,10 @@ function writeHeaderOnly(path: string, tensors: Map<string, { shape: number[] }>
   writeFileSync(path, Buffer.concat([length, json, Buffer.alloc(offset)]));
 }
 
+const text = readSafetensors(join(wan, 'reference', 'text_encoder.safetensors'));
+const prompt = { ids: ids(text, 'prompt.input_ids'), attentionMask: ids(text, 'prompt.attention_mask') };
+const request = { prompt, height: 32, width: 48, numFrames: 5, steps: 2, seed: 4 };
+
 describe('planMemory', () => {
   const scratch = mkdtempSync(join(tmpdir(), 'gpuq-plan-'));
   afterAll(() => rmSync(scratch, { recursive: true, force: true }));
@@ -112,9 +116,6 @@ describe('planMemory', () => {
     expect(tight.fits).toBe(true);
     expect(tight.peakBytes).toBeLessThan(resident.peakBytes);
 
-    const text = readSafetensors(join(wan, 'reference', 'text_encoder.safetensors'));
-    const prompt = { ids: ids(text, 'prompt.input_ids'), attentionMask: ids(text, 'prompt.attention_mask') };
-    const request = { prompt, height: 32, width: 48, numFrames: 5, steps: 2, seed: 4 };
     const engine = await WanEngine.load(wan, { device: 'cpu', threads: 2, maxMemoryBytes: budget });
     expect(engine.memoryPlan.textEncoders).toBe('released after encoding');
     const first = await engine.generate(request);
@@ -122,6 +123,28 @@ describe('planMemory', () => {
     const always = await WanEngine.load(wan, { device: 'cpu', threads: 2 });
     expect(second.rgb).toEqual(first.rgb);
     expect((await always.generate(request)).rgb).toEqual(first.rgb);
+  }, 60_000);
+
+  it('refuses a generation larger than the budget allows, and still runs one that fits', async () => {
+    const small = { width: 48, height: 32, frames: 5 };
+    const budget = planMemory(wan, {
+      device: 'cpu',
+      threads: 2,
+      size: small,
+      maxMemoryBytes: 1e12,
+    }).peakBytes;
+    const engine = await WanEngine.load(wan, {
+      device: 'cpu',
+      threads: 2,
+      maxMemoryBytes: budget,
+      plannedSize: small,
+    });
+    const large = engine.generate({ ...request, width: 832, height: 480, numFrames: 81 });
+    await expect(large).rejects.toBeInstanceOf(MemoryPlanError);
+    await expect(large).rejects.toThrow(
+      /working set [\d.]+ MB for 832x480x81 frames.*budget is [\d.]+ MB \(GPUQ_MAX_MEMORY\)/,
+    );
+    expect((await engine.generate(request)).numFrames).toBe(5);
   }, 60_000);
 
   it('names a folder that is not SDXL or WAN', () => {

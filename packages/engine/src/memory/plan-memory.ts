@@ -46,6 +46,8 @@ export interface MemoryPlan {
   readonly dir: string;
   readonly family: ModelFamily;
   readonly device: PlanDevice;
+  /** CPU threads the working set counts attention score blocks for; 0 on CUDA. */
+  readonly threads: number;
   readonly size: GenerationSize;
   readonly components: readonly ComponentPlan[];
   readonly weightBytes: number;
@@ -81,40 +83,66 @@ export function planMemory(dir: string, options: MemoryPlanOptions = {}): Memory
     .filter((name) => name !== 'image_encoder' || existsSync(join(dir, name, 'config.json')))
     .map((name) => planComponent(dir, family, name, setting, device));
   const threads = device === 'cpu' ? (options.threads ?? availableParallelism()) : 0;
-  const workingSet =
-    family === 'sdxl'
-      ? sdxlWorkingSet(readConfig(dir, 'unet'), readConfig(dir, 'vae'), size, threads)
-      : wanWorkingSet(readConfig(dir, 'transformer'), readConfig(dir, 'vae'), size, threads);
+  const workingSet = workingSetOf(dir, family, size, threads);
   const weightBytes = components.reduce((sum, c) => sum + c.bytes, 0);
   const encoders = components.filter((c) => TEXT_ENCODERS.has(c.name));
-  const encoderBytes = encoders.reduce((sum, c) => sum + c.bytes, 0);
   const encodeBytes = encoders.reduce((sum, c) => sum + textEncoderWorkingSet(readConfig(dir, c.name)), 0);
-  const residentPeak = weightBytes + Math.max(workingSet.bytes, encodeBytes);
-  const releasedPeak = Math.max(weightBytes + encodeBytes, weightBytes - encoderBytes + workingSet.bytes);
   const budgetBytes = options.maxMemoryBytes ?? (device === 'cpu' ? freemem() : null);
-  const release = budgetBytes !== null && residentPeak > budgetBytes && releasedPeak < residentPeak;
-  const peakBytes = release ? releasedPeak : residentPeak;
   const budgetSource =
     options.maxMemoryBytes !== undefined
       ? 'GPUQ_MAX_MEMORY'
       : budgetBytes === null
         ? 'none'
         : 'host available memory';
-  return {
+  const base = {
     dir,
     family,
     device,
-    size,
+    threads,
     components,
     weightBytes,
-    workingSet,
     encodeBytes,
-    textEncoders: release ? 'released after encoding' : 'resident',
-    peakBytes,
     budgetBytes,
     budgetSource,
-    fits: budgetBytes === null || peakBytes <= budgetBytes,
-  };
+  } as const;
+  const resident = settle({ ...base, size, workingSet, textEncoders: 'resident' });
+  if (resident.fits) return resident;
+  const released = settle({ ...base, size, workingSet, textEncoders: 'released after encoding' });
+  return released.peakBytes < resident.peakBytes ? released : resident;
+}
+
+/**
+ * The plan of a loaded model for another generation size: same weights, budget and text-encoder
+ * choice (fixed at load), the working set of `size`. A job whose plan does not fit is refused.
+ */
+export function planForSize(plan: MemoryPlan, size: GenerationSize): MemoryPlan {
+  return settle({ ...plan, size, workingSet: workingSetOf(plan.dir, plan.family, size, plan.threads) });
+}
+
+/** Peak and fit of a plan from its parts. */
+function settle(plan: Omit<MemoryPlan, 'peakBytes' | 'fits'>): MemoryPlan {
+  const encoderBytes = plan.components
+    .filter((c) => TEXT_ENCODERS.has(c.name))
+    .reduce((sum, c) => sum + c.bytes, 0);
+  const peakBytes =
+    plan.textEncoders === 'resident'
+      ? plan.weightBytes + Math.max(plan.workingSet.bytes, plan.encodeBytes)
+      : Math.max(
+          plan.weightBytes + plan.encodeBytes,
+          plan.weightBytes - encoderBytes + plan.workingSet.bytes,
+        );
+  return { ...plan, peakBytes, fits: plan.budgetBytes === null || peakBytes <= plan.budgetBytes };
+}
+
+function workingSetOf(
+  dir: string,
+  family: ModelFamily,
+  size: GenerationSize,
+  threads: number,
+): WorkingSetEstimate {
+  return family === 'sdxl'
+    ? sdxlWorkingSet(readConfig(dir, 'unet'), readConfig(dir, 'vae'), size, threads)
+    : wanWorkingSet(readConfig(dir, 'transformer'), readConfig(dir, 'vae'), size, threads);
 }
 
 function planComponent(
