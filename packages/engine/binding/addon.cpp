@@ -45,6 +45,13 @@ Napi::Value load_wan(const Napi::CallbackInfo& info) {
                         opts.Get("releaseTextEncoders").ToBoolean().Value());
 }
 
+// cudaFreeMemory(device): free bytes of the CUDA device `device` selects, or null (CPU, no device).
+Napi::Value cuda_free_memory_js(const Napi::CallbackInfo& info) {
+  const std::string device = info.Length() > 0 && info[0].IsString() ? info[0].As<Napi::String>().Utf8Value() : "auto";
+  const int64_t bytes = cuda_free_memory(device);
+  return bytes < 0 ? info.Env().Null() : Napi::Number::New(info.Env(), static_cast<double>(bytes));
+}
+
 Napi::Value replay(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   Napi::Object opts = info.Length() > 2 && info[2].IsObject() ? info[2].As<Napi::Object>() : Napi::Object::New(env);
@@ -70,6 +77,7 @@ Napi::Object init(Napi::Env env, Napi::Object exports) {
   exports.Set("load", Napi::Function::New(env, load, "load"));
   exports.Set("loadWan", Napi::Function::New(env, load_wan, "loadWan"));
   exports.Set("replay", Napi::Function::New(env, replay, "replay"));
+  exports.Set("cudaFreeMemory", Napi::Function::New(env, cuda_free_memory_js, "cudaFreeMemory"));
   exports.Set("makeTinyCheckpoint", Napi::Function::New(env, make_tiny_checkpoint, "makeTinyCheckpoint"));
   Napi::Object build = Napi::Object::New(env);
   build.Set("sgemm", sgemm_impl_name());

@@ -113,6 +113,8 @@ export interface NativeAddon {
     options: { device?: string; threads?: number },
   ): Promise<{ pipeline: string; rows: ReplayRow[]; ok: boolean; text: string }>;
   makeTinyCheckpoint(dir: string, seed: number): Promise<string>;
+  /** Free bytes of the CUDA device a GPUQ_DEVICE value selects; null for the CPU or no device. */
+  cudaFreeMemory(device: string): number | null;
   NativeScheduler: new (configJson: string, name: string, steps: number) => NativeScheduler;
   build: { sgemm: string; cuda: boolean; hardwareThreads: number };
 }

@@ -27,8 +27,9 @@ export const SharedWorkerSettings = z.object({
   GPUQ_DEVICE: Device,
   /**
    * The memory the model may use (bytes, or with a unit: `24GB`, `80GiB`). The worker refuses to
-   * start when the model's memory plan (weights + working set) does not fit. Unset: the host's
-   * available memory on the CPU; no limit on CUDA.
+   * start when the model's memory plan (weights + working set) does not fit, and fails a job that
+   * does not fit beside the weights. Unset: the CUDA device's free memory, or on the CPU the host's
+   * available memory.
    */
   GPUQ_MAX_MEMORY: ByteSize.optional(),
   /** Local state: generated tiny checkpoints, local storage. */

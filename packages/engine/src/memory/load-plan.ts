@@ -4,7 +4,6 @@
  * dtypes, whether to free the text encoders after encoding); and the same check per generation.
  */
 import { native } from '../native.js';
-import type { PlanDevice } from './component-dtypes.js';
 import { MemoryPlanError } from './memory-plan-error.js';
 import { type MemoryPlan, planForSize, planMemory } from './plan-memory.js';
 import { checkWeightDtype, type StorageDtype, type WeightDtype } from './weight-dtype.js';
@@ -23,9 +22,12 @@ export function planLoad(
   options: PlannedLoadOptions,
 ): { plan: MemoryPlan; componentDtypes: Record<string, StorageDtype>; releaseTextEncoders: boolean } {
   const weightDtype = checkWeightDtype(options.weightDtype ?? 'auto', 'weightDtype');
+  const deviceFree = options.device === 'cpu' ? null : native().cudaFreeMemory(options.device ?? 'auto');
   const plan = planMemory(dir, {
     weightDtype,
-    device: planDevice(options.device ?? 'auto'),
+    // "auto" runs on CUDA device 0 when one is present (make_backend), else on the CPU.
+    device: options.device === 'cuda' || deviceFree !== null ? 'cuda' : 'cpu',
+    ...(deviceFree !== null ? { deviceFreeBytes: deviceFree } : {}),
     ...(options.plannedSize ? { size: options.plannedSize } : {}),
     ...(options.maxMemoryBytes !== undefined ? { maxMemoryBytes: options.maxMemoryBytes } : {}),
     ...(options.threads !== undefined ? { threads: options.threads } : {}),
@@ -42,9 +44,4 @@ export function planLoad(
 export function checkGenerationFits(plan: MemoryPlan, size: GenerationSize): void {
   const job = planForSize(plan, size);
   if (!job.fits) throw new MemoryPlanError(job);
-}
-
-function planDevice(device: 'auto' | 'cpu' | 'cuda'): PlanDevice {
-  if (device === 'auto') return native().build.cuda ? 'cuda' : 'cpu';
-  return device;
 }

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { fixtureDir, ids, readSafetensors } from '../../test/fixtures.js';
-import { EngineError, MemoryPlanError, planMemory, SdxlEngine, WanEngine } from '../index.js';
+import { EngineError, MemoryPlanError, native, planMemory, SdxlEngine, WanEngine } from '../index.js';
 
 const sdxl = fixtureDir('sdxl-tiny');
 const wan = fixtureDir('wan-tiny');
@@ -146,6 +146,24 @@ describe('planMemory', () => {
     );
     expect((await engine.generate(request)).numFrames).toBe(5);
   }, 60_000);
+
+  it('takes the CUDA device’s free memory as the budget when no limit is set', () => {
+    const onDevice = planMemory(wan, { device: 'cuda', deviceFreeBytes: 1_000 });
+    expect([onDevice.budgetBytes, onDevice.budgetSource, onDevice.fits]).toEqual([
+      1_000,
+      'device free memory',
+      false,
+    ]);
+    const limited = planMemory(wan, { device: 'cuda', deviceFreeBytes: 1_000, maxMemoryBytes: 1e12 });
+    expect([limited.budgetSource, limited.fits]).toEqual(['GPUQ_MAX_MEMORY', true]);
+    expect(native().cudaFreeMemory('cpu')).toBeNull();
+    const free = native().cudaFreeMemory('cuda');
+    if (free === null) {
+      console.info('no CUDA device: the device free memory read is not checked here');
+      return;
+    }
+    expect(free).toBeGreaterThan(0);
+  });
 
   it('names a folder that is not SDXL or WAN', () => {
     const dir = join(scratch, 'other');

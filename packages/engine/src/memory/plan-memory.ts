@@ -2,8 +2,8 @@
  * The memory plan of a model folder, made before loading: each component's resident bytes (from
  * its safetensors headers: parameters × the storage dtype's size; vectors stay fp32, as the
  * native loader keeps them), the working set for the requested size (working-set.ts) and whether
- * the sum fits the budget (`maxMemoryBytes`, else on the CPU the host's available memory; on
- * CUDA without a budget nothing is refused). `pnpm check-model` prints it.
+ * the sum fits the budget (`maxMemoryBytes`, else the CUDA device's free memory or, on the CPU,
+ * the host's available memory). `pnpm check-model` prints it.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { availableParallelism, freemem } from 'node:os';
@@ -27,8 +27,10 @@ export interface MemoryPlanOptions {
   readonly device?: PlanDevice;
   /** Default: SDXL at its UNet's sample_size (1024x1024 for SDXL base), WAN 832x480 with 81 frames. */
   readonly size?: GenerationSize;
-  /** The budget; unset: the host's available memory on the CPU, none on CUDA. */
+  /** The budget; unset: `deviceFreeBytes` on CUDA, the host's available memory on the CPU. */
   readonly maxMemoryBytes?: number;
+  /** The CUDA device's free memory (the engine reads it when it loads); unset: no CUDA budget. */
+  readonly deviceFreeBytes?: number;
   /** CPU threads (attention score buffers in flight); default os.availableParallelism(). */
   readonly threads?: number;
 }
@@ -63,7 +65,7 @@ export interface MemoryPlan {
   /** The most memory the job needs at once under that choice. */
   readonly peakBytes: number;
   readonly budgetBytes: number | null;
-  readonly budgetSource: 'GPUQ_MAX_MEMORY' | 'host available memory' | 'none';
+  readonly budgetSource: 'GPUQ_MAX_MEMORY' | 'device free memory' | 'host available memory' | 'none';
   readonly fits: boolean;
 }
 
@@ -87,13 +89,7 @@ export function planMemory(dir: string, options: MemoryPlanOptions = {}): Memory
   const weightBytes = components.reduce((sum, c) => sum + c.bytes, 0);
   const encoders = components.filter((c) => TEXT_ENCODERS.has(c.name));
   const encodeBytes = encoders.reduce((sum, c) => sum + textEncoderWorkingSet(readConfig(dir, c.name)), 0);
-  const budgetBytes = options.maxMemoryBytes ?? (device === 'cpu' ? freemem() : null);
-  const budgetSource =
-    options.maxMemoryBytes !== undefined
-      ? 'GPUQ_MAX_MEMORY'
-      : budgetBytes === null
-        ? 'none'
-        : 'host available memory';
+  const [budgetBytes, budgetSource] = budget(device, options);
   const base = {
     dir,
     family,
@@ -117,6 +113,13 @@ export function planMemory(dir: string, options: MemoryPlanOptions = {}): Memory
  */
 export function planForSize(plan: MemoryPlan, size: GenerationSize): MemoryPlan {
   return settle({ ...plan, size, workingSet: workingSetOf(plan.dir, plan.family, size, plan.threads) });
+}
+
+function budget(device: PlanDevice, options: MemoryPlanOptions): [number | null, MemoryPlan['budgetSource']] {
+  if (options.maxMemoryBytes !== undefined) return [options.maxMemoryBytes, 'GPUQ_MAX_MEMORY'];
+  if (device === 'cpu') return [freemem(), 'host available memory'];
+  if (options.deviceFreeBytes !== undefined) return [options.deviceFreeBytes, 'device free memory'];
+  return [null, 'none'];
 }
 
 /** Peak and fit of a plan from its parts. */

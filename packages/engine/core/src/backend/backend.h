@@ -123,5 +123,8 @@ void check_attention_biased_shapes(const Tensor& q, const Tensor& k, const Tenso
 std::shared_ptr<Backend> make_backend(const std::string& device, int threads);
 // Whether this build compiled the CUDA backend (nvcc was found), whatever the machine has.
 bool cuda_backend_built();
+// The free memory of the CUDA device a GPUQ_DEVICE value selects ("auto": device 0 when present),
+// in bytes; -1 when it selects the CPU or the device cannot be read.
+int64_t cuda_free_memory(const std::string& device);
 
 }  // namespace gpuq
