@@ -52,6 +52,7 @@ export async function loadSdxlModel(settings: SdxlWorkerSettings, logger: Logger
       if (!scheduler) throw new UnrecoverableError(`scheduler ${params.scheduler} is not an SDXL scheduler`);
       const size = profile.size(params.width, params.height);
       const files = [];
+      let peakDeviceMemoryBytes: number | null = null;
       for (let index = 0; index < params.numImages; index += 1) {
         try {
           const result = await engine.generate(
@@ -69,6 +70,9 @@ export async function loadSdxlModel(settings: SdxlWorkerSettings, logger: Logger
               onProgress: ({ step, total }) => onProgress((index + step / total) / params.numImages),
             },
           );
+          if (result.peakDeviceBytes !== null) {
+            peakDeviceMemoryBytes = Math.max(peakDeviceMemoryBytes ?? 0, result.peakDeviceBytes);
+          }
           files.push({
             kind: 'image' as const,
             filename: `image-${index}.png`,
@@ -79,7 +83,7 @@ export async function loadSdxlModel(settings: SdxlWorkerSettings, logger: Logger
           throw jobErrorFromEngine(error);
         }
       }
-      return { files };
+      return { files, ...(peakDeviceMemoryBytes === null ? {} : { metadata: { peakDeviceMemoryBytes } }) };
     },
   };
 }

@@ -110,12 +110,14 @@ export async function loadWanModel(settings: WanWorkerSettings, logger: Logger):
         const frames = keepFirstFrames(rendered, frameCount);
         const files = await framesToFiles(frames, params.fps, signal);
         const travel = segment ? segmentMetadata(segment, rendered.numFrames, frameCount) : null;
+        const peak =
+          rendered.peakDeviceBytes === null ? {} : { peakDeviceMemoryBytes: rendered.peakDeviceBytes };
         return {
           files,
           ...(enhancedPrompt ? { enhancedPrompt } : {}),
           ...(travel || conditioning.startedFrom
-            ? { metadata: { startedFrom: conditioning.startedFrom, ...(travel ? { travel } : {}) } }
-            : {}),
+            ? { metadata: { startedFrom: conditioning.startedFrom, ...(travel ? { travel } : {}), ...peak } }
+            : { metadata: peak }),
         };
       } catch (error) {
         throw jobErrorFromEngine(error);

@@ -17,7 +17,8 @@ class NativePipeline : public Napi::ObjectWrap<NativePipeline> {
                         InstanceMethod("encodeText", &NativePipeline::encode_text),
                         InstanceMethod("unetForward", &NativePipeline::unet_forward),
                         InstanceMethod("vaeDecode", &NativePipeline::vae_decode),
-                        InstanceMethod("generate", &NativePipeline::generate)});
+                        InstanceMethod("generate", &NativePipeline::generate),
+                        InstanceMethod("takePeakDeviceBytes", &NativePipeline::take_peak)});
   }
   explicit NativePipeline(const Napi::CallbackInfo& info) : Napi::ObjectWrap<NativePipeline>(info) {
     if (info.Length() < 1 || !info[0].IsExternal())
@@ -39,6 +40,10 @@ class NativePipeline : public Napi::ObjectWrap<NativePipeline> {
     o.Set("weightBytes", static_cast<double>(p.unet().weights().bytes()));
     o.Set("components", component_memory_to_js(env, p.component_memory()));
     return o;
+  }
+
+  Napi::Value take_peak(const Napi::CallbackInfo& info) {
+    return take_peak_device_bytes(info.Env(), handle_->pipe->backend());
   }
 
   Napi::Value encode_text(const Napi::CallbackInfo& info) {

@@ -70,6 +70,13 @@ Napi::Object wrap_wan_pipeline(Napi::Env env, std::shared_ptr<WanHandle> handle)
   o.Set("info", Napi::Function::New(
                     env, [handle](const Napi::CallbackInfo& ci) -> Napi::Value { return info(ci.Env(), *handle->pipe); },
                     "info"));
+  o.Set("takePeakDeviceBytes",
+        Napi::Function::New(
+            env,
+            [handle](const Napi::CallbackInfo& ci) -> Napi::Value {
+              return take_peak_device_bytes(ci.Env(), handle->pipe->backend());
+            },
+            "takePeakDeviceBytes"));
   // generate(request, onProgress) -> { promise, cancel() }
   o.Set("generate",
         Napi::Function::New(

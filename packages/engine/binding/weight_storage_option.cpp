@@ -39,4 +39,10 @@ Napi::Object component_memory_to_js(Napi::Env env, const ComponentMemoryMap& mem
   return out;
 }
 
+Napi::Value take_peak_device_bytes(Napi::Env env, Backend& backend) {
+  const int64_t peak = backend.peak_device_bytes();
+  backend.reset_peak_device_bytes();
+  return peak < 0 ? env.Null() : Napi::Number::New(env, static_cast<double>(peak));
+}
+
 }  // namespace gpuq::binding

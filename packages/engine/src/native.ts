@@ -66,6 +66,8 @@ export interface NativePipeline {
     }>;
     cancel(): void;
   };
+  /** The device memory peak since the last call (then reset); null on the CPU. */
+  takePeakDeviceBytes(): number | null;
 }
 
 /** What load() / loadWan() take; "auto" is resolved by the wrapper before the call. */

@@ -184,7 +184,9 @@ export class SdxlEngine {
   async generate(request: GenerateRequest, options: GenerateOptions = {}): Promise<GenerateResult> {
     const native = this.nativeRequest(request);
     checkGenerationFits(this.memoryPlan, { width: native.width as number, height: native.height as number });
+    this.pipe.takePeakDeviceBytes();
     const r = await runNativeGeneration((progress) => this.pipe.generate(native, progress), options);
+    const peakDeviceBytes = this.pipe.takePeakDeviceBytes();
     const [, height, width] = r.imageU8.shape as [number, number, number, number];
     return {
       width,
@@ -193,6 +195,7 @@ export class SdxlEngine {
       png: encodePng(r.imageU8.data, width, height),
       latents: r.latents,
       image: r.image,
+      peakDeviceBytes,
     };
   }
 

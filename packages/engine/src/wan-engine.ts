@@ -61,6 +61,8 @@ export interface NativeWanPipeline {
     }>;
     cancel(): void;
   };
+  /** The device memory peak since the last call (then reset); null on the CPU. */
+  takePeakDeviceBytes(): number | null;
 }
 
 /**
@@ -193,7 +195,9 @@ export class WanEngine {
       height: req.height as number,
       frames: req.numFrames as number,
     });
+    this.pipe.takePeakDeviceBytes();
     const r = await runNativeGeneration((progress) => this.pipe.generate(req, progress), options);
+    const peakDeviceBytes = this.pipe.takePeakDeviceBytes();
     const [, numFrames, height, width] = r.framesU8.shape as [number, number, number, number, number];
     const frameBytes = height * width * 3;
     return {
@@ -204,6 +208,7 @@ export class WanEngine {
       poster: encodePng(r.framesU8.data.subarray(0, frameBytes), width, height),
       latents: r.latents,
       frames: r.frames,
+      peakDeviceBytes,
     };
   }
 

@@ -3,7 +3,8 @@
  * the high-water mark of resident memory (VmHWM in /proc/self/status) and resets it to the
  * current size when "5" is written to /proc/self/clear_refs, so each job measures its own peak:
  * weights the engine keeps resident plus the job's activations. Elsewhere: null. With
- * WORKER_CONCURRENCY above 1 the peak covers every job running at the same time.
+ * WORKER_CONCURRENCY above 1 the peak covers every job running at the same time. A GPU's memory
+ * is not in it: the models add the engine's device peak as `peakDeviceMemoryBytes`.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 

@@ -103,6 +103,12 @@ class Backend {
   virtual Tensor narrow(const Tensor& x, int dim, int64_t start, int64_t count);
   virtual Tensor concat(const Tensor& a, const Tensor& b, int dim);
 
+  // Device memory: the most bytes this backend's allocations held at once (weights included) since
+  // the last reset; -1 on a backend without device memory (the CPU: the process's resident memory
+  // tells).
+  virtual int64_t peak_device_bytes() const { return -1; }
+  virtual void reset_peak_device_bytes() {}
+
   // Profiling (off by default; a few clock reads per op when on).
   void set_profiling(bool on) { profiling_ = on; }
   const std::map<std::string, OpStat>& profile() const { return profile_; }
