@@ -23,7 +23,7 @@ export const SharedWorkerSettings = z.object({
   WORKER_CONCURRENCY: PositiveInt.default(1),
   /** Lease of a running job: a worker that stops renewing it for this long is taken for dead. */
   WORKER_LEASE_MS: PositiveInt.default(60_000),
-  /** `cuda`, `cpu` or `auto`. */
+  /** `cuda`, `cpu` or `auto` (the CPU until the CUDA backend has passed its checks on a GPU). */
   GPUQ_DEVICE: Device,
   /**
    * The memory the model may use (bytes, or with a unit: `24GB`, `80GiB`). The worker refuses to

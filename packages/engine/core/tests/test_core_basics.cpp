@@ -4,6 +4,7 @@
 #include <cmath>
 #include <limits>
 
+#include "backend/backend.h"
 #include "io/safetensors.h"
 #include "tensor/dtype.h"
 #include "test_util.h"
@@ -100,7 +101,21 @@ static void pool_tests() {
   }
 }
 
+// "auto" must not pick a backend that has never run on a device, even on a GPU host.
+static void device_selection_tests() {
+  CHECK(make_backend("auto", 1)->name() == make_backend("cpu", 1)->name());
+  CHECK(make_backend("", 1)->name() == make_backend("cpu", 1)->name());
+  bool threw = false;
+  try {
+    make_backend("tpu", 1);
+  } catch (const Error& e) {
+    threw = e.code() == ErrorCode::InvalidArgument;
+  }
+  CHECK(threw);
+}
+
 int main() {
+  device_selection_tests();
   json_tests();
   dtype_tests();
   safetensors_tests();

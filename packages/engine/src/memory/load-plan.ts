@@ -25,7 +25,7 @@ export function planLoad(
   const deviceFree = options.device === 'cpu' ? null : native().cudaFreeMemory(options.device ?? 'auto');
   const plan = planMemory(dir, {
     weightDtype,
-    // "auto" runs on CUDA device 0 when one is present (make_backend), else on the CPU.
+    // The device make_backend picks: "auto" is CUDA only where the addon reports its free memory.
     device: options.device === 'cuda' || deviceFree !== null ? 'cuda' : 'cpu',
     ...(deviceFree !== null ? { deviceFreeBytes: deviceFree } : {}),
     ...(options.plannedSize ? { size: options.plannedSize } : {}),

@@ -121,7 +121,8 @@ class Backend {
 
 // GPUQ_DEVICE semantics: "cpu" always works; "cuda" (or "cuda:<index>") throws
 // Error(Unsupported) when the build has no CUDA backend or no usable device is present; "auto"
-// picks CUDA device 0 when built and present, else the CPU. `threads` applies to the CPU.
+// is the CPU until the CUDA backend has passed its device checks on a GPU (then: CUDA device 0
+// when built and present, else the CPU). `threads` applies to the CPU.
 // The shapes attention_biased takes (q, k, v [B, L, H*D], bias [1 or B, H, Lq, Lk]); shared by every
 // backend's implementation. InvalidArgument naming the shapes otherwise.
 void check_attention_biased_shapes(const Tensor& q, const Tensor& k, const Tensor& v, int heads, const Tensor& bias);
@@ -129,8 +130,8 @@ void check_attention_biased_shapes(const Tensor& q, const Tensor& k, const Tenso
 std::shared_ptr<Backend> make_backend(const std::string& device, int threads);
 // Whether this build compiled the CUDA backend (nvcc was found), whatever the machine has.
 bool cuda_backend_built();
-// The free memory of the CUDA device a GPUQ_DEVICE value selects ("auto": device 0 when present),
-// in bytes; -1 when it selects the CPU or the device cannot be read.
+// The free memory of the CUDA device a GPUQ_DEVICE value selects (as make_backend picks for
+// "auto"), in bytes; -1 when it selects the CPU or the device cannot be read.
 int64_t cuda_free_memory(const std::string& device);
 
 }  // namespace gpuq
