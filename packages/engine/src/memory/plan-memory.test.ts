@@ -8,7 +8,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { fixtureDir, ids, readSafetensors } from '../../test/fixtures.js';
-import { EngineError, MemoryPlanError, native, planMemory, SdxlEngine, WanEngine } from '../index.js';
+import {
+  EngineError,
+  formatMemoryPlan,
+  MemoryPlanError,
+  native,
+  planMemory,
+  SdxlEngine,
+  WanEngine,
+} from '../index.js';
 
 const sdxl = fixtureDir('sdxl-tiny');
 const wan = fixtureDir('wan-tiny');
@@ -168,6 +176,15 @@ describe('planMemory', () => {
       expect(native().cudaFreeMemory('cuda')).toBeGreaterThan(0);
     },
   );
+
+  it('prints a plan as a table for check-model: every component, the peak and the verdict', () => {
+    const plan = planMemory(sdxl, { device: 'cpu', weightDtype: 'fp16', maxMemoryBytes: 1_000_000 });
+    const text = formatMemoryPlan(plan);
+    for (const c of plan.components) expect(text).toMatch(new RegExp(`${c.name} +${c.parameters} params`));
+    expect(text).toMatch(/unet .* F32 +-> fp16/);
+    expect(text).toMatch(/vae .* F32 +-> fp32/);
+    expect(text).toContain('budget           1.0 MB (GPUQ_MAX_MEMORY): does NOT fit');
+  });
 
   it('names a folder that is not SDXL or WAN', () => {
     const dir = join(scratch, 'other');
