@@ -1,5 +1,6 @@
 /** sdxl-worker settings: the shared worker settings plus the SDXL checkpoint folder. */
 import { type Env, parseEnv } from '@gpuq/config';
+import { WEIGHT_DTYPES } from '@gpuq/engine';
 import { SharedWorkerSettings } from '@gpuq/worker-runtime';
 import { z } from 'zod';
 
@@ -15,6 +16,12 @@ const Schema = SharedWorkerSettings.extend({
    * tokenizers apply to the file (its weights are not read); unset: SDXL base 1.0's.
    */
   SDXL_CONFIG_DIR: z.string().optional(),
+  /**
+   * The dtype the SDXL weights are kept in: `auto` (the published dtype: fp16 for the `.fp16`
+   * variant files), `fp32`, `fp16` or `bf16`. The VAE stays fp32 when its config says
+   * force_upcast (SDXL base does).
+   */
+  SDXL_WEIGHT_DTYPE: z.enum(WEIGHT_DTYPES).default('auto'),
 }).superRefine((settings, ctx) => {
   if (settings.SDXL_CONFIG_DIR && !settings.SDXL_MODEL_DIR?.toLowerCase().endsWith('.safetensors')) {
     ctx.addIssue({

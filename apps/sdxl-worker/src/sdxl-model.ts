@@ -5,7 +5,12 @@
 import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { createTinyCheckpoint, type SchedulerName as EngineScheduler, SdxlEngine } from '@gpuq/engine';
+import {
+  createTinyCheckpoint,
+  type SchedulerName as EngineScheduler,
+  memoryPlanSummary,
+  SdxlEngine,
+} from '@gpuq/engine';
 import type { SchedulerName } from '@gpuq/job-types';
 import type { Logger } from '@gpuq/logger';
 import { type GenerationModel, jobErrorFromEngine } from '@gpuq/worker-runtime';
@@ -34,8 +39,11 @@ export async function loadSdxlModel(settings: SdxlWorkerSettings, logger: Logger
   const device = settings.GPUQ_DEVICE;
   const engine = await SdxlEngine.load(dir, {
     device,
+    weightDtype: settings.SDXL_WEIGHT_DTYPE,
+    ...(settings.GPUQ_MAX_MEMORY ? { maxMemoryBytes: settings.GPUQ_MAX_MEMORY } : {}),
     ...(settings.SDXL_CONFIG_DIR ? { configDir: settings.SDXL_CONFIG_DIR } : {}),
   });
+  logger.info({ memoryPlan: memoryPlanSummary(engine.memoryPlan) }, 'SDXL memory plan');
   return {
     description: `SDXL ${dir} (${profile.name}, ${device})`,
     async run(job, { signal, onProgress }) {
@@ -45,6 +53,7 @@ export async function loadSdxlModel(settings: SdxlWorkerSettings, logger: Logger
       if (!scheduler) throw new UnrecoverableError(`scheduler ${params.scheduler} is not an SDXL scheduler`);
       const size = profile.size(params.width, params.height);
       const files = [];
+      let peakDeviceMemoryBytes: number | null = null;
       for (let index = 0; index < params.numImages; index += 1) {
         try {
           const result = await engine.generate(
@@ -62,6 +71,9 @@ export async function loadSdxlModel(settings: SdxlWorkerSettings, logger: Logger
               onProgress: ({ step, total }) => onProgress((index + step / total) / params.numImages),
             },
           );
+          if (result.peakDeviceBytes !== null) {
+            peakDeviceMemoryBytes = Math.max(peakDeviceMemoryBytes ?? 0, result.peakDeviceBytes);
+          }
           files.push({
             kind: 'image' as const,
             filename: `image-${index}.png`,
@@ -72,7 +84,7 @@ export async function loadSdxlModel(settings: SdxlWorkerSettings, logger: Logger
           throw jobErrorFromEngine(error);
         }
       }
-      return { files };
+      return { files, ...(peakDeviceMemoryBytes === null ? {} : { metadata: { peakDeviceMemoryBytes } }) };
     },
   };
 }

@@ -8,7 +8,13 @@
 import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { createTinyWanCheckpoint, WanEngine, type WanSchedulerName } from '@gpuq/engine';
+import {
+  createTinyWanCheckpoint,
+  type LoadOptions,
+  memoryPlanSummary,
+  WanEngine,
+  type WanSchedulerName,
+} from '@gpuq/engine';
 import type { SchedulerName } from '@gpuq/job-types';
 import type { Logger } from '@gpuq/logger';
 import { type GenerationModel, jobErrorFromEngine } from '@gpuq/worker-runtime';
@@ -32,7 +38,7 @@ async function loadWan(
 ): Promise<{ engine: WanEngine; profile: WanProfile; dir: string }> {
   if (settings.WAN_MODEL_DIR) {
     return {
-      engine: await WanEngine.load(settings.WAN_MODEL_DIR, { device: settings.GPUQ_DEVICE }),
+      engine: await WanEngine.load(settings.WAN_MODEL_DIR, wanLoadOptions(settings)),
       profile: REAL_WAN_PROFILE,
       dir: settings.WAN_MODEL_DIR,
     };
@@ -45,15 +51,24 @@ async function loadWan(
   }
   logger.warn({ dir }, 'WAN_MODEL_DIR not set: running the generated tiny random-weight WAN checkpoint');
   return {
-    engine: await WanEngine.load(dir, { device: settings.GPUQ_DEVICE }),
+    engine: await WanEngine.load(dir, wanLoadOptions(settings)),
     profile: TINY_WAN_PROFILE,
     dir,
+  };
+}
+
+function wanLoadOptions(settings: WanWorkerSettings): LoadOptions {
+  return {
+    device: settings.GPUQ_DEVICE,
+    weightDtype: settings.WAN_WEIGHT_DTYPE,
+    ...(settings.GPUQ_MAX_MEMORY ? { maxMemoryBytes: settings.GPUQ_MAX_MEMORY } : {}),
   };
 }
 
 export async function loadWanModel(settings: WanWorkerSettings, logger: Logger): Promise<GenerationModel> {
   const enhancer = await loadEnhancer(settings, logger);
   const { engine, profile, dir } = await loadWan(settings, logger);
+  logger.info({ memoryPlan: memoryPlanSummary(engine.memoryPlan) }, 'WAN memory plan');
   const kind = engine.supportsImageConditioning ? 'image-to-video' : 'text-to-video';
   return {
     description: `WAN 2.1 ${kind} ${dir} (${profile.name}, ${settings.GPUQ_DEVICE})`,
@@ -95,12 +110,14 @@ export async function loadWanModel(settings: WanWorkerSettings, logger: Logger):
         const frames = keepFirstFrames(rendered, frameCount);
         const files = await framesToFiles(frames, params.fps, signal);
         const travel = segment ? segmentMetadata(segment, rendered.numFrames, frameCount) : null;
+        const peak =
+          rendered.peakDeviceBytes === null ? {} : { peakDeviceMemoryBytes: rendered.peakDeviceBytes };
         return {
           files,
           ...(enhancedPrompt ? { enhancedPrompt } : {}),
           ...(travel || conditioning.startedFrom
-            ? { metadata: { startedFrom: conditioning.startedFrom, ...(travel ? { travel } : {}) } }
-            : {}),
+            ? { metadata: { startedFrom: conditioning.startedFrom, ...(travel ? { travel } : {}), ...peak } }
+            : { metadata: peak }),
         };
       } catch (error) {
         throw jobErrorFromEngine(error);

@@ -1,3 +1,4 @@
+export * from './byte-size.js';
 export * from './config-error.js';
 export * from './parse-env.js';
 export * from './redis-topology.js';

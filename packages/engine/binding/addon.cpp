@@ -8,6 +8,7 @@
 #include "convert.h"
 #include "model_check_workers.h"
 #include "wan_workers.h"
+#include "weight_storage_option.h"
 #include "workers.h"
 
 namespace gpuq::binding {
@@ -25,13 +26,11 @@ Napi::Value load(const Napi::CallbackInfo& info) {
   // no environment variables: configuration arrives as options).
   int threads = static_cast<int>(number_prop(opts, "threads", 0));
   int hw = static_cast<int>(std::thread::hardware_concurrency());
-  std::string dtype = string_prop(opts, "weightDtype", "fp32");
-  DType storage = dtype == "fp16" ? DType::F16 : dtype == "bf16" ? DType::BF16 : DType::F32;
-  if (dtype != "fp32" && dtype != "fp16" && dtype != "bf16")
-    throw Napi::TypeError::New(env, "weightDtype must be fp32, fp16 or bf16, got " + dtype);
+  ComponentStorage storage = storage_from_js(env, opts);
   // configDir: `dir` is a single-file checkpoint whose configs (and tokenizers) live there.
   return start_load(env, info[0].As<Napi::String>().Utf8Value(), string_prop(opts, "device", "auto"),
-                    threads > 0 ? threads : (hw > 0 ? hw : 1), storage, string_prop(opts, "configDir", ""));
+                    threads > 0 ? threads : (hw > 0 ? hw : 1), storage,
+                    opts.Get("releaseTextEncoders").ToBoolean().Value(), string_prop(opts, "configDir", ""));
 }
 
 // loadWan(dir, options): the same options as load(), for a WAN 2.1 diffusers folder.
@@ -42,12 +41,17 @@ Napi::Value load_wan(const Napi::CallbackInfo& info) {
   Napi::Object opts = info.Length() > 1 && info[1].IsObject() ? info[1].As<Napi::Object>() : Napi::Object::New(env);
   int threads = static_cast<int>(number_prop(opts, "threads", 0));
   int hw = static_cast<int>(std::thread::hardware_concurrency());
-  std::string dtype = string_prop(opts, "weightDtype", "fp32");
-  if (dtype != "fp32" && dtype != "fp16" && dtype != "bf16")
-    throw Napi::TypeError::New(env, "weightDtype must be fp32, fp16 or bf16, got " + dtype);
-  DType storage = dtype == "fp16" ? DType::F16 : dtype == "bf16" ? DType::BF16 : DType::F32;
+  ComponentStorage storage = storage_from_js(env, opts);
   return start_wan_load(env, info[0].As<Napi::String>().Utf8Value(), string_prop(opts, "device", "auto"),
-                        threads > 0 ? threads : (hw > 0 ? hw : 1), storage);
+                        threads > 0 ? threads : (hw > 0 ? hw : 1), storage,
+                        opts.Get("releaseTextEncoders").ToBoolean().Value());
+}
+
+// cudaFreeMemory(device): free bytes of the CUDA device `device` selects, or null (CPU, no device).
+Napi::Value cuda_free_memory_js(const Napi::CallbackInfo& info) {
+  const std::string device = info.Length() > 0 && info[0].IsString() ? info[0].As<Napi::String>().Utf8Value() : "auto";
+  const int64_t bytes = cuda_free_memory(device);
+  return bytes < 0 ? info.Env().Null() : Napi::Number::New(info.Env(), static_cast<double>(bytes));
 }
 
 Napi::Value replay(const Napi::CallbackInfo& info) {
@@ -77,6 +81,7 @@ Napi::Object init(Napi::Env env, Napi::Object exports) {
   exports.Set("replay", Napi::Function::New(env, replay, "replay"));
   exports.Set("checkModel", Napi::Function::New(env, check_model_js, "checkModel"));
   exports.Set("modelPlan", Napi::Function::New(env, model_plan_js, "modelPlan"));
+  exports.Set("cudaFreeMemory", Napi::Function::New(env, cuda_free_memory_js, "cudaFreeMemory"));
   exports.Set("makeTinyCheckpoint", Napi::Function::New(env, make_tiny_checkpoint, "makeTinyCheckpoint"));
   Napi::Object build = Napi::Object::New(env);
   build.Set("sgemm", sgemm_impl_name());

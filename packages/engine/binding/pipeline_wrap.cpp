@@ -2,6 +2,7 @@
 // thread and start the matching worker. The TS wrapper validates before calling, so type errors
 // here are a last line of defence.
 #include "convert.h"
+#include "weight_storage_option.h"
 #include "workers.h"
 
 namespace gpuq::binding {
@@ -16,7 +17,8 @@ class NativePipeline : public Napi::ObjectWrap<NativePipeline> {
                         InstanceMethod("encodeText", &NativePipeline::encode_text),
                         InstanceMethod("unetForward", &NativePipeline::unet_forward),
                         InstanceMethod("vaeDecode", &NativePipeline::vae_decode),
-                        InstanceMethod("generate", &NativePipeline::generate)});
+                        InstanceMethod("generate", &NativePipeline::generate),
+                        InstanceMethod("takePeakDeviceBytes", &NativePipeline::take_peak)});
   }
   explicit NativePipeline(const Napi::CallbackInfo& info) : Napi::ObjectWrap<NativePipeline>(info) {
     if (info.Length() < 1 || !info[0].IsExternal())
@@ -32,11 +34,16 @@ class NativePipeline : public Napi::ObjectWrap<NativePipeline> {
     o.Set("backend", p.backend().name());
     o.Set("vaeScaleFactor", static_cast<double>(p.vae_scale_factor()));
     o.Set("latentChannels", static_cast<double>(p.unet().config().in_channels));
-    o.Set("maxTokens", static_cast<double>(p.text_encoder_1().config().max_positions));
+    o.Set("maxTokens", static_cast<double>(p.max_tokens()));
     o.Set("vaeScalingFactor", p.vae().config().scaling_factor);
     o.Set("forceZerosForEmptyPrompt", p.force_zeros_for_empty_prompt());
     o.Set("weightBytes", static_cast<double>(p.unet().weights().bytes()));
+    o.Set("components", component_memory_to_js(env, p.component_memory()));
     return o;
+  }
+
+  Napi::Value take_peak(const Napi::CallbackInfo& info) {
+    return take_peak_device_bytes(info.Env(), handle_->pipe->backend());
   }
 
   Napi::Value encode_text(const Napi::CallbackInfo& info) {

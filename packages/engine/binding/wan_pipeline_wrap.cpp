@@ -5,6 +5,7 @@
 // The TS wrapper validates before calling; type errors here are a last line of defence.
 #include "convert.h"
 #include "wan_workers.h"
+#include "weight_storage_option.h"
 
 namespace gpuq::binding {
 
@@ -17,10 +18,11 @@ Napi::Object info(Napi::Env env, WanPipeline& p) {
   o.Set("vaeScaleTemporal", static_cast<double>(p.vae_scale_temporal()));
   o.Set("patchSize", static_cast<double>(p.transformer().config().patch[1]));
   o.Set("latentChannels", static_cast<double>(p.vae().config().z_dim));
-  o.Set("vocabSize", static_cast<double>(p.text_encoder().config().vocab));
+  o.Set("vocabSize", static_cast<double>(p.vocab_size()));
   o.Set("scheduler", p.scheduler_config().kind == FlowKind::UniPC ? "unipc" : "flow_euler");
   o.Set("flowShift", p.scheduler_config().shift);
   o.Set("supportsImage", p.supports_image());
+  o.Set("components", component_memory_to_js(env, p.component_memory()));
   return o;
 }
 
@@ -68,6 +70,13 @@ Napi::Object wrap_wan_pipeline(Napi::Env env, std::shared_ptr<WanHandle> handle)
   o.Set("info", Napi::Function::New(
                     env, [handle](const Napi::CallbackInfo& ci) -> Napi::Value { return info(ci.Env(), *handle->pipe); },
                     "info"));
+  o.Set("takePeakDeviceBytes",
+        Napi::Function::New(
+            env,
+            [handle](const Napi::CallbackInfo& ci) -> Napi::Value {
+              return take_peak_device_bytes(ci.Env(), handle->pipe->backend());
+            },
+            "takePeakDeviceBytes"));
   // generate(request, onProgress) -> { promise, cancel() }
   o.Set("generate",
         Napi::Function::New(

@@ -26,7 +26,7 @@ struct WanHandle {
 Napi::Object wrap_wan_pipeline(Napi::Env env, std::shared_ptr<WanHandle> handle);
 
 Napi::Promise start_wan_load(Napi::Env env, const std::string& dir, const std::string& device, int threads,
-                             DType weight_storage);
+                             const ComponentStorage& weight_storage, bool release_text_encoders);
 // `on_progress` may be undefined; `cancel` is polled before each step.
 Napi::Promise start_wan_generate(Napi::Env env, std::shared_ptr<WanHandle> h, WanGenerateRequest req,
                                  Napi::Value on_progress, std::shared_ptr<std::atomic<bool>> cancel);

@@ -26,7 +26,8 @@ Napi::Object wrap_pipeline(Napi::Env env, std::shared_ptr<PipelineHandle> handle
 
 // `config_dir` empty: `dir` is a diffusers folder; otherwise `dir` is a single-file checkpoint.
 Napi::Promise start_load(Napi::Env env, const std::string& dir, const std::string& device, int threads,
-                         DType weight_storage, const std::string& config_dir);
+                         const ComponentStorage& weight_storage, bool release_text_encoders,
+                         const std::string& config_dir);
 Napi::Promise start_encode_text(Napi::Env env, std::shared_ptr<PipelineHandle> h, std::vector<int64_t> ids1,
                                 std::vector<int64_t> ids2);
 Napi::Promise start_unet(Napi::Env env, std::shared_ptr<PipelineHandle> h, UNetInputs in, bool trace);

@@ -54,6 +54,11 @@ export interface GenerateResult {
   readonly latents: TensorF32;
   /** The decoded image as float NHWC in [0, 1] (the pipeline's output_type="np"). */
   readonly image: TensorF32;
+  /**
+   * The device memory the generation peaked at (weights included), from the CUDA backend's
+   * allocator; null on the CPU, where the process's resident memory tells.
+   */
+  readonly peakDeviceBytes: number | null;
 }
 
 function fail(message: string): never {

@@ -7,7 +7,23 @@ export type {
   GenerateResult,
   TokenIds,
 } from './generate-request.js';
-export { native, type ReplayRow } from './native.js';
+export { formatMemoryPlan, memoryPlanSummary } from './memory/describe-memory-plan.js';
+export { formatBytes } from './memory/format-bytes.js';
+export { MemoryPlanError } from './memory/memory-plan-error.js';
+export {
+  type ComponentPlan,
+  type MemoryPlan,
+  type MemoryPlanOptions,
+  planMemory,
+} from './memory/plan-memory.js';
+export {
+  checkWeightDtype,
+  type StorageDtype,
+  WEIGHT_DTYPES,
+  type WeightDtype,
+} from './memory/weight-dtype.js';
+export type { GenerationSize, WorkingSetEstimate } from './memory/working-set.js';
+export { type NativeComponentMemory, native, type ReplayRow } from './native.js';
 export { decodePng, encodePng } from './png.js';
 export { SCHEDULER_NAMES, Scheduler, type SchedulerName, type SchedulerTables } from './scheduler.js';
 export {

@@ -7,6 +7,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { EngineError } from './engine-error.js';
+import type { StorageDtype } from './memory/weight-dtype.js';
 import type { TensorF32 } from './tensor.js';
 import type { NativeWanPipeline } from './wan-engine.js';
 
@@ -31,6 +32,7 @@ export interface NativePipeline {
     vaeScalingFactor: number;
     forceZerosForEmptyPrompt: boolean;
     weightBytes: number;
+    components: NativeComponentMemory;
   };
   encodeText(
     ids1: Int32Array,
@@ -64,7 +66,24 @@ export interface NativePipeline {
     }>;
     cancel(): void;
   };
+  /** The device memory peak since the last call (then reset); null on the CPU. */
+  takePeakDeviceBytes(): number | null;
 }
+
+/** What load() / loadWan() take; "auto" is resolved by the wrapper before the call. */
+export interface NativeLoadOptions {
+  device?: string;
+  threads?: number;
+  weightDtype?: StorageDtype;
+  componentDtypes?: Record<string, StorageDtype>;
+  /** Free the text encoders after each job's encoding; they load again for the next. */
+  releaseTextEncoders?: boolean;
+  /** load() only: `dir` is a single-file checkpoint whose configs (and tokenizers) live here. */
+  configDir?: string;
+}
+
+/** Per loaded component: the dtype its matrices are kept in and the bytes its tensors hold. */
+export type NativeComponentMemory = Record<string, { dtype: StorageDtype; bytes: number }>;
 
 export interface NativeScheduler {
   tables(): {
@@ -90,14 +109,8 @@ export interface ReplayRow {
 }
 
 export interface NativeAddon {
-  load(
-    dir: string,
-    options: { device?: string; threads?: number; weightDtype?: string; configDir?: string },
-  ): Promise<NativePipeline>;
-  loadWan(
-    dir: string,
-    options: { device?: string; threads?: number; weightDtype?: string },
-  ): Promise<NativeWanPipeline>;
+  load(dir: string, options: NativeLoadOptions): Promise<NativePipeline>;
+  loadWan(dir: string, options: NativeLoadOptions): Promise<NativeWanPipeline>;
   replay(
     fixtureDir: string,
     outDir: string,
@@ -107,6 +120,8 @@ export interface NativeAddon {
   /** JSON reports (src/check-model/model-check.ts types them). */
   checkModel(dir: string): Promise<string>;
   modelPlan(dir: string): Promise<string>;
+  /** Free bytes of the CUDA device a GPUQ_DEVICE value selects; null for the CPU or no device. */
+  cudaFreeMemory(device: string): number | null;
   NativeScheduler: new (configJson: string, name: string, steps: number) => NativeScheduler;
   build: { sgemm: string; cuda: boolean; hardwareThreads: number };
 }

@@ -1,6 +1,14 @@
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { f32, fixtureDir, ids, readSafetensors, tolerances, worstRatio } from '../test/fixtures.js';
+import {
+  f32,
+  fixtureDir,
+  ids,
+  readSafetensors,
+  tolerances,
+  unetForwardInputs,
+  worstRatio,
+} from '../test/fixtures.js';
 import { EngineError, SdxlEngine } from './index.js';
 
 const dir = fixtureDir('sdxl-tiny');
@@ -48,16 +56,7 @@ describe('SdxlEngine on sdxl-tiny', () => {
 
   it('runs one UNet forward within tolerance, with intermediates', async () => {
     const u = ref('unet_forward.safetensors');
-    const out = await engine.unetForward(
-      {
-        sample: f32(u, 'in.sample'),
-        timestep: f32(u, 'in.timestep').data[0]!,
-        encoderHiddenStates: f32(u, 'in.encoder_hidden_states'),
-        textEmbeds: f32(u, 'in.text_embeds'),
-        timeIds: f32(u, 'in.time_ids'),
-      },
-      { trace: true },
-    );
+    const out = await engine.unetForward(unetForwardInputs(u), { trace: true });
     const t = tol.get('reference/unet_forward.safetensors:noise_pred')!;
     expect(worstRatio(out.noisePred.data, f32(u, 'noise_pred').data, t)).toBeLessThanOrEqual(1);
     expect(Object.keys(out.trace!)).toContain('mid_block');
@@ -185,14 +184,9 @@ describe('SdxlEngine on sdxl-tiny', () => {
 
   it('keeps fp16 weights on request, close to the fp32 reference', async () => {
     const half = await SdxlEngine.load(dir, { weightDtype: 'fp16' });
+    expect(half.info.components.unet).toMatchObject({ dtype: 'fp16' });
     const u = ref('unet_forward.safetensors');
-    const out = await half.unetForward({
-      sample: f32(u, 'in.sample'),
-      timestep: f32(u, 'in.timestep').data[0]!,
-      encoderHiddenStates: f32(u, 'in.encoder_hidden_states'),
-      textEmbeds: f32(u, 'in.text_embeds'),
-      timeIds: f32(u, 'in.time_ids'),
-    });
+    const out = await half.unetForward(unetForwardInputs(u));
     const want = f32(u, 'noise_pred').data;
     const scale = want.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
     // fp16 rounding of the weights (11-bit mantissa), not an fp32-level match

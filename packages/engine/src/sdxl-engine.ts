@@ -19,6 +19,10 @@ import {
   type TokenIds,
   toIds,
 } from './generate-request.js';
+import { checkGenerationFits, planLoad } from './memory/load-plan.js';
+import type { MemoryPlan } from './memory/plan-memory.js';
+import type { WeightDtype } from './memory/weight-dtype.js';
+import type { GenerationSize } from './memory/working-set.js';
 import { type NativePipeline, type NativeTensor, native } from './native.js';
 import { encodePng } from './png.js';
 import { runNativeGeneration } from './run-native-generation.js';
@@ -34,11 +38,17 @@ export interface LoadOptions {
   /** CPU threads; default: os.availableParallelism(). */
   readonly threads?: number;
   /**
-   * How matrices are kept in memory (compute is fp32 either way). "fp32" (default) is fastest;
-   * "fp16" / "bf16" halve the weights' memory (real SDXL: 13.8 GB -> 6.9 GB) and keep an fp16
-   * checkpoint mapped without a copy, at some speed cost for widening per layer.
+   * How matrices are kept in memory (compute is fp32 either way). "auto" (default): the published
+   * dtype (bf16 for fp32-published WAN transformer and UMT5 on a GPU); "fp16" / "bf16" halve the
+   * weights' memory (real SDXL: 13.8 GB -> 6.9 GB) and keep a half-precision file mapped without
+   * a copy, at some speed cost for widening per layer. A VAE whose config says force_upcast stays
+   * fp32 whatever is chosen.
    */
-  readonly weightDtype?: 'fp32' | 'fp16' | 'bf16';
+  readonly weightDtype?: WeightDtype;
+  /** The memory budget the plan must fit (GPUQ_MAX_MEMORY); default: see planMemory. */
+  readonly maxMemoryBytes?: number;
+  /** The largest generation the plan reserves a working set for; default: the model's native size. */
+  readonly plannedSize?: GenerationSize;
   /**
    * Single-file checkpoints only: the diffusers folder whose configs, scheduler and tokenizers
    * apply (its weights are not read). Default: SDXL base 1.0's, shipped with this package.
@@ -76,6 +86,8 @@ export class SdxlEngine {
     readonly dir: string,
     private readonly schedulerConfig: string,
     private readonly tokenizers: readonly [ClipTokenizer, ClipTokenizer] | undefined,
+    /** The memory plan the checkpoint was loaded by. */
+    readonly memoryPlan: MemoryPlan,
   ) {}
 
   /**
@@ -91,18 +103,17 @@ export class SdxlEngine {
     }
     const model = resolveSdxlModelPath(dir, options.configDir);
     if (options.threads !== undefined) checkPositiveInt(options.threads, 'threads', 1024);
-    const weightDtype = options.weightDtype ?? 'fp32';
-    if (!['fp32', 'fp16', 'bf16'].includes(weightDtype)) {
-      throw new EngineError(
-        'GPUQ_INVALID_ARGUMENT',
-        `expected fp32, fp16 or bf16 for weightDtype, got ${weightDtype}`,
-      );
-    }
+    const { plan, componentDtypes, releaseTextEncoders } = planLoad(
+      model.configDir,
+      model.singleFile ? { ...options, singleFile: dir } : options,
+    );
     let pipe: NativePipeline;
     try {
       pipe = await native().load(dir, {
         device: options.device ?? 'auto',
         threads: options.threads ?? availableParallelism(),
+        componentDtypes,
+        releaseTextEncoders,
         ...(model.singleFile ? { configDir: model.configDir } : {}),
       });
     } catch (err) {
@@ -115,6 +126,7 @@ export class SdxlEngine {
       dir,
       schedulerConfig,
       await sdxlTokenizers(model.configDir, pipe.info().maxTokens),
+      plan,
     );
   }
 
@@ -195,7 +207,10 @@ export class SdxlEngine {
   /** Text to image. Progress after every step; an abort stops the loop before the next step. */
   async generate(request: GenerateRequest, options: GenerateOptions = {}): Promise<GenerateResult> {
     const native = this.nativeRequest(request);
+    checkGenerationFits(this.memoryPlan, { width: native.width as number, height: native.height as number });
+    this.pipe.takePeakDeviceBytes();
     const r = await runNativeGeneration((progress) => this.pipe.generate(native, progress), options);
+    const peakDeviceBytes = this.pipe.takePeakDeviceBytes();
     const [, height, width] = r.imageU8.shape as [number, number, number, number];
     return {
       width,
@@ -204,6 +219,7 @@ export class SdxlEngine {
       png: encodePng(r.imageU8.data, width, height),
       latents: r.latents,
       image: r.image,
+      peakDeviceBytes,
     };
   }
 

@@ -3,7 +3,9 @@ import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { EngineError } from './engine-error.js';
 import { checkPositiveInt, type GenerateOptions } from './generate-request.js';
-import { type NativeTensor, native } from './native.js';
+import { checkGenerationFits, planLoad } from './memory/load-plan.js';
+import type { MemoryPlan } from './memory/plan-memory.js';
+import { type NativeComponentMemory, type NativeTensor, native } from './native.js';
 import { encodePng } from './png.js';
 import { runNativeGeneration } from './run-native-generation.js';
 import type { LoadOptions } from './sdxl-engine.js';
@@ -38,6 +40,7 @@ export interface NativeWanPipeline {
     scheduler: string;
     flowShift: number;
     supportsImage: boolean;
+    components: NativeComponentMemory;
   };
   encodeText(ids: Int32Array, mask: Int32Array, trace: boolean): Promise<StageOutput>;
   transformerForward(
@@ -58,6 +61,8 @@ export interface NativeWanPipeline {
     }>;
     cancel(): void;
   };
+  /** The device memory peak since the last call (then reset); null on the CPU. */
+  takePeakDeviceBytes(): number | null;
 }
 
 /**
@@ -69,6 +74,8 @@ export class WanEngine {
     private readonly pipe: NativeWanPipeline,
     readonly dir: string,
     private readonly tokenizer: UnigramTokenizer | undefined,
+    /** The memory plan the checkpoint was loaded by. */
+    readonly memoryPlan: MemoryPlan,
   ) {}
 
   static async load(dir: string, options: LoadOptions = {}): Promise<WanEngine> {
@@ -76,11 +83,13 @@ export class WanEngine {
       throw new EngineError('GPUQ_INVALID_ARGUMENT', `expected a directory path for dir, got ${String(dir)}`);
     }
     if (options.threads !== undefined) checkPositiveInt(options.threads, 'threads', 1024);
+    const { plan, componentDtypes, releaseTextEncoders } = planLoad(dir, options);
     try {
       const pipe = await native().loadWan(dir, {
         device: options.device ?? 'auto',
         threads: options.threads ?? availableParallelism(),
-        weightDtype: options.weightDtype ?? 'fp32',
+        componentDtypes,
+        releaseTextEncoders,
       });
       // tokenizer.json first: it is what transformers' AutoTokenizer (so diffusers) runs when a
       // folder has both, and it can differ from spiece.model (converted files drop byte fallback).
@@ -91,6 +100,7 @@ export class WanEngine {
         pipe,
         dir,
         tokenizerFile ? await UnigramTokenizer.fromFile(tokenizerFile) : undefined,
+        plan,
       );
     } catch (err) {
       throw EngineError.fromNative(err, `load ${dir}`);
@@ -184,7 +194,14 @@ export class WanEngine {
 
   async generate(request: WanGenerateRequest, options: GenerateOptions = {}): Promise<WanGenerateResult> {
     const req = this.nativeRequest(request);
+    checkGenerationFits(this.memoryPlan, {
+      width: req.width as number,
+      height: req.height as number,
+      frames: req.numFrames as number,
+    });
+    this.pipe.takePeakDeviceBytes();
     const r = await runNativeGeneration((progress) => this.pipe.generate(req, progress), options);
+    const peakDeviceBytes = this.pipe.takePeakDeviceBytes();
     const [, numFrames, height, width] = r.framesU8.shape as [number, number, number, number, number];
     const frameBytes = height * width * 3;
     return {
@@ -195,6 +212,7 @@ export class WanEngine {
       poster: encodePng(r.framesU8.data.subarray(0, frameBytes), width, height),
       latents: r.latents,
       frames: r.frames,
+      peakDeviceBytes,
     };
   }
 

@@ -63,6 +63,11 @@ export interface WanGenerateResult {
   readonly latents: TensorF32;
   /** Frames as float [1, F, H, W, 3] in [0, 1] (the pipeline's output_type="np"). */
   readonly frames: TensorF32;
+  /**
+   * The device memory the generation peaked at (weights included), from the CUDA backend's
+   * allocator; null on the CPU, where the process's resident memory tells.
+   */
+  readonly peakDeviceBytes: number | null;
 }
 
 function fail(message: string): never {

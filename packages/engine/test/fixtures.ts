@@ -101,3 +101,14 @@ export function worstRatio(a: ArrayLike<number>, b: ArrayLike<number>, tol: Tole
   }
   return worst;
 }
+
+/** The UNet inputs stored in a unet_forward.safetensors reference. */
+export function unetForwardInputs(map: Map<string, StoredTensor>) {
+  return {
+    sample: f32(map, 'in.sample'),
+    timestep: f32(map, 'in.timestep').data[0]!,
+    encoderHiddenStates: f32(map, 'in.encoder_hidden_states'),
+    textEmbeds: f32(map, 'in.text_embeds'),
+    timeIds: f32(map, 'in.time_ids'),
+  };
+}

@@ -18,6 +18,7 @@ import type { GpuqJob } from '@gpuq/queue';
 import { UnrecoverableError } from 'bullmq';
 import { DeviceLostError, type GenerationModel } from './generation-model.js';
 import type { JobContext } from './gpu-worker.js';
+import { measurePeakMemory } from './peak-memory.js';
 import { reportableText } from './reportable-text.js';
 import type { StorageForJob } from './storage/worker-storage.js';
 import { callbackOutputs, storeOutputs } from './store-outputs.js';
@@ -94,6 +95,7 @@ export function jobProcessor(deps: LifecycleDeps) {
     };
 
     let result: Awaited<ReturnType<GenerationModel['run']>>;
+    const peakMemory = measurePeakMemory();
     try {
       result = await deps.model.run(job.data, { signal, onProgress, logger, storage });
     } catch (error) {
@@ -138,7 +140,7 @@ export function jobProcessor(deps: LifecycleDeps) {
         ...(result.enhancedPrompt
           ? { enhancedPrompt: reportableText(result.enhancedPrompt, CALLBACK_TEXT_MAX_CHARS.enhancedPrompt) }
           : {}),
-        ...(result.metadata ? { metadata: result.metadata } : {}),
+        metadata: { ...result.metadata, peakMemoryBytes: peakMemory() },
       });
     } catch (error) {
       if (error instanceof CallbackRejectedError && error.isConflict) {

@@ -3,7 +3,7 @@
  * callback secret: each job carries its own callback credential.
  */
 import { hostname } from 'node:os';
-import { Device, PositiveInt, QueuePrefix, RedisSettings } from '@gpuq/config';
+import { ByteSize, Device, PositiveInt, QueuePrefix, RedisSettings } from '@gpuq/config';
 import { z } from 'zod';
 
 export const SharedWorkerSettings = z.object({
@@ -24,6 +24,13 @@ export const SharedWorkerSettings = z.object({
   WORKER_LEASE_MS: PositiveInt.default(60_000),
   /** `cuda`, `cpu` or `auto` (the CPU until the CUDA backend has passed its checks on a GPU). */
   GPUQ_DEVICE: Device,
+  /**
+   * The memory the model may use (bytes, or with a unit: `24GB`, `80GiB`). The worker refuses to
+   * start when the model's memory plan (weights + working set) does not fit, and fails a job that
+   * does not fit beside the weights. Unset: the CUDA device's free memory, or on the CPU the host's
+   * available memory.
+   */
+  GPUQ_MAX_MEMORY: ByteSize.optional(),
   /** Local state: generated tiny checkpoints, local storage. */
   GPUQ_DATA_DIR: z.string().default('./.data'),
   /**

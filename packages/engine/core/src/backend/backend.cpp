@@ -38,6 +38,22 @@ bool cuda_backend_built() {
 #endif
 }
 
+int64_t cuda_free_memory(const std::string& device) {
+#ifdef GPUQ_WITH_CUDA
+  // "auto" selects the CUDA device only once the backend is proven (make_backend).
+  const bool automatic = device == "auto" || device.empty();
+  if (automatic && !kCudaBackendProvenOnDevice) return -1;
+  const int index = automatic ? 0 : cuda_index(device);
+  size_t free_bytes = 0, total_bytes = 0;
+  if (index < 0 || index >= cuda_device_count(nullptr) || !cuda_device_memory(index, &free_bytes, &total_bytes))
+    return -1;
+  return static_cast<int64_t>(free_bytes);
+#else
+  (void)device;
+  return -1;
+#endif
+}
+
 std::shared_ptr<Backend> make_backend(const std::string& device, int threads) {
   if (device == "cpu") return std::make_shared<CpuBackend>(threads);
   if (device == "auto" || device.empty()) {

@@ -103,6 +103,12 @@ class Backend {
   virtual Tensor narrow(const Tensor& x, int dim, int64_t start, int64_t count);
   virtual Tensor concat(const Tensor& a, const Tensor& b, int dim);
 
+  // Device memory: the most bytes this backend's allocations held at once (weights included) since
+  // the last reset; -1 on a backend without device memory (the CPU: the process's resident memory
+  // tells).
+  virtual int64_t peak_device_bytes() const { return -1; }
+  virtual void reset_peak_device_bytes() {}
+
   // Profiling (off by default; a few clock reads per op when on).
   void set_profiling(bool on) { profiling_ = on; }
   const std::map<std::string, OpStat>& profile() const { return profile_; }
@@ -124,5 +130,8 @@ void check_attention_biased_shapes(const Tensor& q, const Tensor& k, const Tenso
 std::shared_ptr<Backend> make_backend(const std::string& device, int threads);
 // Whether this build compiled the CUDA backend (nvcc was found), whatever the machine has.
 bool cuda_backend_built();
+// The free memory of the CUDA device a GPUQ_DEVICE value selects (as make_backend picks for
+// "auto"), in bytes; -1 when it selects the CPU or the device cannot be read.
+int64_t cuda_free_memory(const std::string& device);
 
 }  // namespace gpuq

@@ -26,17 +26,25 @@ Tensor seeded_normal(const Shape& shape, uint64_t seed) {
 }
 
 std::unique_ptr<SdxlPipeline> SdxlPipeline::load(const std::string& dir, std::shared_ptr<Backend> backend,
-                                                  DType weight_storage) {
+                                                  const ComponentStorage& storage) {
   check_model(dir);  // every shard, tensor, shape and dtype, before any weight loads
   json::Value index = json::parse_file(dir + "/model_index.json");
   auto p = std::unique_ptr<SdxlPipeline>(new SdxlPipeline());
   p->be_ = std::move(backend);
   Backend& be = *p->be_;
-  p->te1_ = std::make_unique<ClipTextEncoder>(Weights::load(dir + "/text_encoder", be, weight_storage), be);
-  p->te2_ = std::make_unique<ClipTextEncoder>(Weights::load(dir + "/text_encoder_2", be, weight_storage), be);
+  auto& mem = p->memory_;
+  p->dir_ = dir;
+  p->storage_ = storage;
+  p->te1_ = std::make_unique<ClipTextEncoder>(
+      load_component(dir, "text_encoder", be, storage.of("text_encoder"), mem), be);
+  p->te2_ = std::make_unique<ClipTextEncoder>(
+      load_component(dir, "text_encoder_2", be, storage.of("text_encoder_2"), mem), be);
   check(p->te2_->has_projection(), ErrorCode::BadFormat, "text_encoder_2 has no text_projection");
-  p->unet_ = std::make_unique<UNet>(Weights::load(dir + "/unet", be, weight_storage), be);
-  p->vae_ = std::make_unique<VaeDecoder>(Weights::load(dir + "/vae", be, weight_storage), be);
+  p->max_tokens_ = p->te1_->config().max_positions;
+  p->unet_ = std::make_unique<UNet>(load_component(dir, "unet", be, storage.of("unet"), mem), be);
+  const std::string vae_config = dir + "/vae/config.json";
+  const DType vae = is_file(vae_config) ? vae_storage(json::parse_file(vae_config), storage.of("vae")) : storage.of("vae");
+  p->vae_ = std::make_unique<VaeDecoder>(load_component(dir, "vae", be, vae, mem), be);
   std::string sched_path = dir + "/scheduler/scheduler_config.json";
   if (is_file(sched_path)) p->sched_cfg_ = SchedulerConfig::from_json(json::parse_file(sched_path));
   p->force_zeros_ = index.bool_or("force_zeros_for_empty_prompt", true);
@@ -51,8 +59,33 @@ SdxlPipeline::~SdxlPipeline() {
   release_block_cache();
 }
 
+const ClipTextEncoder& SdxlPipeline::text_encoder_1() const {
+  if (!te1_) te1_ = std::make_unique<ClipTextEncoder>(Weights::load(dir_ + "/text_encoder", *be_, storage_.of("text_encoder")), *be_);
+  return *te1_;
+}
+
+const ClipTextEncoder& SdxlPipeline::text_encoder_2() const {
+  if (!te2_)
+    te2_ = std::make_unique<ClipTextEncoder>(Weights::load(dir_ + "/text_encoder_2", *be_, storage_.of("text_encoder_2")), *be_);
+  return *te2_;
+}
+
+void SdxlPipeline::set_release_text_encoders(bool release) {
+  // A single-file pipeline has no folder (dir_) to load its text encoders again from.
+  check(!release || !dir_.empty(), ErrorCode::Unsupported,
+        "a single-file SDXL checkpoint keeps its text encoders loaded, and they do not fit beside the "
+        "denoising working set: raise GPUQ_MAX_MEMORY, use half-precision weights, or use the diffusers folder");
+  release_text_encoders_ = release;
+  if (release) release_text_encoders();
+}
+
+void SdxlPipeline::release_text_encoders() const {
+  te1_.reset();
+  te2_.reset();
+}
+
 PromptEmbeds SdxlPipeline::encode_prompt(const std::vector<int64_t>& ids_1, const std::vector<int64_t>& ids_2) const {
-  return assemble_prompt(te1_->encode(ids_1, 1), te2_->encode(ids_2, 1));
+  return assemble_prompt(text_encoder_1().encode(ids_1, 1), text_encoder_2().encode(ids_2, 1));
 }
 
 PromptEmbeds SdxlPipeline::assemble_prompt(const ClipOutput& o1, const ClipOutput& o2) const {

@@ -11,6 +11,7 @@
 #include <string>
 
 #include "models/clip.h"
+#include "models/component_storage.h"
 #include "models/unet.h"
 #include "models/vae.h"
 #include "sched/scheduler.h"
@@ -49,26 +50,36 @@ struct GenerateResult {
 
 class SdxlPipeline {
  public:
-  // `weight_storage`: F32 (default), or F16 / BF16 to keep matrices in half precision (compute
-  // stays fp32; about half the memory, some speed lost to widening).
+  // `storage`: F32 (default), or F16 / BF16 per component to keep matrices in half precision
+  // (compute stays fp32; about half the memory, some speed lost to widening). The VAE stays F32
+  // when its config sets force_upcast.
   static std::unique_ptr<SdxlPipeline> load(const std::string& dir, std::shared_ptr<Backend> backend,
-                                            DType weight_storage = DType::F32);
+                                            const ComponentStorage& storage = DType::F32);
   // A single-file checkpoint (sd_xl_base_1.0.safetensors layout, models/sdxl_single_file.h). The
   // file holds no configs: they come from `config_dir`, a diffusers folder without weights
-  // (model_index.json, <component>/config.json, scheduler/scheduler_config.json).
+  // (model_index.json, <component>/config.json, scheduler/scheduler_config.json). Its text
+  // encoders stay loaded (set_release_text_encoders(true) is refused: nothing to reload from).
   static std::unique_ptr<SdxlPipeline> load_single_file(const std::string& file, const std::string& config_dir,
                                                         std::shared_ptr<Backend> backend,
-                                                        DType weight_storage = DType::F32);
+                                                        const ComponentStorage& storage = DType::F32);
   // Gives recycled activation buffers back to the system along with the weights.
   ~SdxlPipeline();
 
   Backend& backend() { return *be_; }
-  const ClipTextEncoder& text_encoder_1() const { return *te1_; }
-  const ClipTextEncoder& text_encoder_2() const { return *te2_; }
+  // The text encoders, loaded again first if they were released.
+  const ClipTextEncoder& text_encoder_1() const;
+  const ClipTextEncoder& text_encoder_2() const;
+  int64_t max_tokens() const { return max_tokens_; }
+  // When set, generate() frees both text encoders once the prompts are encoded (the memory plan
+  // asks for it when they and the denoising working set do not fit together); the next encode
+  // loads them again from the folder. Setting it releases them now.
+  void set_release_text_encoders(bool release);
   const UNet& unet() const { return *unet_; }
   const VaeDecoder& vae() const { return *vae_; }
   const SchedulerConfig& scheduler_config() const { return sched_cfg_; }
   bool force_zeros_for_empty_prompt() const { return force_zeros_; }
+  // Storage dtype and tensor bytes of each loaded component.
+  const ComponentMemoryMap& component_memory() const { return memory_; }
   int64_t vae_scale_factor() const { return vae_->config().scale_factor(); }
 
   PromptEmbeds encode_prompt(const std::vector<int64_t>& ids_1, const std::vector<int64_t>& ids_2) const;
@@ -83,12 +94,20 @@ class SdxlPipeline {
   GenerateResult generate(const GenerateRequest& req, const GenerateHooks& hooks, Trace* trace = nullptr);
 
  private:
+  void release_text_encoders() const;
+
   std::shared_ptr<Backend> be_;
-  std::unique_ptr<ClipTextEncoder> te1_, te2_;
+  std::string dir_;
+  ComponentStorage storage_;
+  // Loaded on demand by the const accessors, hence mutable.
+  mutable std::unique_ptr<ClipTextEncoder> te1_, te2_;
+  bool release_text_encoders_ = false;
+  int64_t max_tokens_ = 77;
   std::unique_ptr<UNet> unet_;
   std::unique_ptr<VaeDecoder> vae_;
   SchedulerConfig sched_cfg_;
   bool force_zeros_ = true;
+  ComponentMemoryMap memory_;
 };
 
 // Draws N(0, 1) values from a seeded 64-bit Mersenne Twister with Box-Muller: deterministic per

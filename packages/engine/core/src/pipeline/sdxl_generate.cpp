@@ -51,6 +51,7 @@ GenerateResult SdxlPipeline::generate(const GenerateRequest& req, const Generate
       neg = {Tensor::zeros(pos.embeds.shape()), Tensor::zeros(pos.pooled.shape())};
     }
   }
+  if (release_text_encoders_) release_text_encoders();
   const int64_t orig[2] = {req.original_size[0] ? req.original_size[0] : req.height,
                            req.original_size[1] ? req.original_size[1] : req.width};
   const int64_t target[2] = {req.target_size[0] ? req.target_size[0] : req.height,

@@ -16,7 +16,7 @@ json::Value component_config(const std::string& config_dir, const std::string& c
 
 std::unique_ptr<SdxlPipeline> SdxlPipeline::load_single_file(const std::string& file, const std::string& config_dir,
                                                              std::shared_ptr<Backend> backend,
-                                                             DType weight_storage) {
+                                                             const ComponentStorage& storage) {
   check(is_file(file), ErrorCode::NotFound, "single-file SDXL checkpoint not found: " + file);
   check(is_file(config_dir + "/model_index.json"), ErrorCode::NotFound,
         "single-file SDXL: no model_index.json in the config folder " + config_dir);
@@ -29,13 +29,19 @@ std::unique_ptr<SdxlPipeline> SdxlPipeline::load_single_file(const std::string& 
   auto p = std::unique_ptr<SdxlPipeline>(new SdxlPipeline());
   p->be_ = std::move(backend);
   Backend& be = *p->be_;
-  auto weights = [&](const char* name, const json::Value& config) {
-    return Weights::from_tensors(std::move(tensors.at(name)), config, be, weight_storage);
+  auto weights = [&](const char* name, const json::Value& config, DType dtype) {
+    Weights w = Weights::from_tensors(std::move(tensors.at(name)), config, be, dtype);
+    p->memory_[name] = ComponentMemory{dtype, w.bytes()};
+    return w;
   };
-  p->te1_ = std::make_unique<ClipTextEncoder>(weights("text_encoder", cfg.text_encoder), be);
-  p->te2_ = std::make_unique<ClipTextEncoder>(weights("text_encoder_2", cfg.text_encoder_2), be);
-  p->unet_ = std::make_unique<UNet>(weights("unet", cfg.unet), be);
-  p->vae_ = std::make_unique<VaeDecoder>(weights("vae", cfg.vae), be);
+  p->storage_ = storage;
+  p->te1_ = std::make_unique<ClipTextEncoder>(
+      weights("text_encoder", cfg.text_encoder, storage.of("text_encoder")), be);
+  p->te2_ = std::make_unique<ClipTextEncoder>(
+      weights("text_encoder_2", cfg.text_encoder_2, storage.of("text_encoder_2")), be);
+  p->max_tokens_ = p->te1_->config().max_positions;
+  p->unet_ = std::make_unique<UNet>(weights("unet", cfg.unet, storage.of("unet")), be);
+  p->vae_ = std::make_unique<VaeDecoder>(weights("vae", cfg.vae, vae_storage(cfg.vae, storage.of("vae"))), be);
   const std::string sched_path = config_dir + "/scheduler/scheduler_config.json";
   if (is_file(sched_path)) p->sched_cfg_ = SchedulerConfig::from_json(json::parse_file(sched_path));
   p->force_zeros_ = index.bool_or("force_zeros_for_empty_prompt", true);

@@ -7,19 +7,23 @@
 namespace gpuq {
 
 std::unique_ptr<WanPipeline> WanPipeline::load(const std::string& dir, std::shared_ptr<Backend> backend,
-                                               DType weight_storage) {
+                                               const ComponentStorage& storage) {
   check(is_file(dir + "/model_index.json"), ErrorCode::NotFound, "no model_index.json in " + dir);
   check_model(dir);  // every shard, tensor, shape and dtype, before any weight loads
   auto p = std::unique_ptr<WanPipeline>(new WanPipeline());
   p->be_ = std::move(backend);
   Backend& be = *p->be_;
-  Weights te = Weights::load(dir + "/text_encoder", be, weight_storage);
+  Weights te = load_component(dir, "text_encoder", be, storage.of("text_encoder"), p->memory_);
   p->eos_token_id_ = te.config().int_or("eos_token_id", 1);
   p->te_ = std::make_unique<Umt5Encoder>(std::move(te), be);
-  p->transformer_ = std::make_unique<WanTransformer>(Weights::load(dir + "/transformer", be, weight_storage), be);
+  p->dir_ = dir;
+  p->text_encoder_storage_ = storage.of("text_encoder");
+  p->vocab_size_ = p->te_->config().vocab;
+  p->transformer_ = std::make_unique<WanTransformer>(
+      load_component(dir, "transformer", be, storage.of("transformer"), p->memory_), be);
   // The VAE's 3D kernels are small next to the transformer; keep them fp32.
-  p->vae_ = std::make_unique<WanVaeDecoder>(Weights::load(dir + "/vae", be), be);
-  if (p->transformer_->config().image_conditioned()) p->load_image_conditioning(dir, weight_storage);
+  p->vae_ = std::make_unique<WanVaeDecoder>(load_component(dir, "vae", be, DType::F32, p->memory_), be);
+  if (p->transformer_->config().image_conditioned()) p->load_image_conditioning(dir, storage.of("image_encoder"));
   const std::string sched_path = dir + "/scheduler/scheduler_config.json";
   check(is_file(sched_path), ErrorCode::NotFound, "no scheduler/scheduler_config.json in " + dir);
   p->sched_cfg_ = FlowSchedulerConfig::from_json(json::parse_file(sched_path));
@@ -51,9 +55,19 @@ int64_t WanPipeline::valid_frames(int64_t num_frames) const {
   return num_frames / t * t + 1;
 }
 
+const Umt5Encoder& WanPipeline::text_encoder() const {
+  if (!te_) te_ = std::make_unique<Umt5Encoder>(Weights::load(dir_ + "/text_encoder", *be_, text_encoder_storage_), *be_);
+  return *te_;
+}
+
+void WanPipeline::set_release_text_encoder(bool release) {
+  release_text_encoder_ = release;
+  if (release) te_.reset();
+}
+
 Tensor WanPipeline::encode_prompt(const std::vector<int64_t>& ids, const std::vector<int64_t>& mask,
                                   Trace* trace) const {
-  return wan_prompt_embeds(be_->download(te_->encode(ids, mask, 1, trace)), mask);
+  return wan_prompt_embeds(be_->download(text_encoder().encode(ids, mask, 1, trace)), mask);
 }
 
 FlowSchedulerConfig WanPipeline::resolve_scheduler(const std::string& name, double shift) const {

@@ -16,6 +16,7 @@
 #include <string>
 
 #include "models/clip_vision.h"
+#include "models/component_storage.h"
 #include "models/umt5.h"
 #include "models/wan_transformer.h"
 #include "models/wan_vae.h"
@@ -61,12 +62,19 @@ struct WanGenerateResult {
 
 class WanPipeline {
  public:
+  // `storage` per component (text_encoder, transformer, image_encoder); the VAE stays F32.
   static std::unique_ptr<WanPipeline> load(const std::string& dir, std::shared_ptr<Backend> backend,
-                                           DType weight_storage = DType::F32);
+                                           const ComponentStorage& storage = DType::F32);
   ~WanPipeline();
 
   Backend& backend() { return *be_; }
-  const Umt5Encoder& text_encoder() const { return *te_; }
+  // The text encoder, loaded again first if it was released.
+  const Umt5Encoder& text_encoder() const;
+  int64_t vocab_size() const { return vocab_size_; }
+  // When set, generate() frees UMT5 once the prompts are encoded (the memory plan asks for it
+  // when it and the denoising working set do not fit together); the next encode loads it again.
+  // Setting it releases it now.
+  void set_release_text_encoder(bool release);
   const WanTransformer& transformer() const { return *transformer_; }
   const WanVaeDecoder& vae() const { return *vae_; }
   // Whether the checkpoint is image-to-video (then generate needs an image).
@@ -74,6 +82,8 @@ class WanPipeline {
   const WanVaeEncoder& vae_encoder() const;
   const ClipVisionEncoder& image_encoder() const;
   const FlowSchedulerConfig& scheduler_config() const { return sched_cfg_; }
+  // Storage dtype and tensor bytes of each loaded component.
+  const ComponentMemoryMap& component_memory() const { return memory_; }
   int64_t vae_scale_spatial() const;
   int64_t vae_scale_temporal() const;
   // The frame count WanPipeline uses: num_frames rounded down to 4k + 1.
@@ -92,10 +102,15 @@ class WanPipeline {
   WanGenerateResult generate(const WanGenerateRequest& req, const GenerateHooks& hooks, Trace* trace = nullptr);
 
  private:
-  void load_image_conditioning(const std::string& dir, DType weight_storage);
+  void load_image_conditioning(const std::string& dir, DType image_encoder_storage);
 
   std::shared_ptr<Backend> be_;
-  std::unique_ptr<Umt5Encoder> te_;
+  std::string dir_;
+  DType text_encoder_storage_ = DType::F32;
+  // Loaded on demand by the const accessor, hence mutable.
+  mutable std::unique_ptr<Umt5Encoder> te_;
+  bool release_text_encoder_ = false;
+  int64_t vocab_size_ = 0;
   std::unique_ptr<WanTransformer> transformer_;
   std::unique_ptr<WanVaeDecoder> vae_;
   // Image-to-video only (null otherwise).
@@ -104,6 +119,7 @@ class WanPipeline {
   ClipImageProcessorConfig image_processor_;
   FlowSchedulerConfig sched_cfg_;
   int64_t eos_token_id_ = 1;
+  ComponentMemoryMap memory_;
 };
 
 }  // namespace gpuq

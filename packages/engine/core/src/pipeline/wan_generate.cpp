@@ -45,6 +45,7 @@ WanGenerateResult WanPipeline::generate(const WanGenerateRequest& req, const Gen
     }
     neg = be_->upload(encode_prompt(ids, mask));
   }
+  if (release_text_encoder_) te_.reset();
   CrossAttentionCache pos_kv, neg_kv;  // each context is fixed for the whole loop
 
   FlowScheduler sched(resolve_scheduler(req.scheduler, req.flow_shift), req.steps);

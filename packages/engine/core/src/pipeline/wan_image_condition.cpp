@@ -15,7 +15,7 @@
 
 namespace gpuq {
 
-void WanPipeline::load_image_conditioning(const std::string& dir, DType weight_storage) {
+void WanPipeline::load_image_conditioning(const std::string& dir, DType image_encoder_storage) {
   Backend& be = *be_;
   const WanTransformerConfig& tc = transformer_->config();
   const int64_t z = vae_->config().z_dim, mask = vae_scale_temporal();
@@ -24,7 +24,8 @@ void WanPipeline::load_image_conditioning(const std::string& dir, DType weight_s
             std::to_string(2 * z + mask) + " (latents, " + std::to_string(mask) + " mask channels, condition latents)");
   check(is_file(dir + "/image_encoder/config.json"), ErrorCode::NotFound,
         "WAN image-to-video checkpoint without image_encoder/ in " + dir);
-  image_encoder_ = std::make_unique<ClipVisionEncoder>(Weights::load(dir + "/image_encoder", be, weight_storage), be);
+  image_encoder_ = std::make_unique<ClipVisionEncoder>(
+      load_component(dir, "image_encoder", be, image_encoder_storage, memory_), be);
   check(image_encoder_->config().layers.hidden == tc.image_dim, ErrorCode::BadFormat,
         "WAN image-to-video: image_encoder hidden_size " + std::to_string(image_encoder_->config().layers.hidden) +
             " differs from the transformer's image_dim " + std::to_string(tc.image_dim));

@@ -41,6 +41,10 @@ int main() {
     CHECK(cuda.pool().bytes_in_use() >= 4000000);
   }
   CHECK(cuda.pool().bytes_in_use() == 0 && cuda.pool().bytes_cached() >= 4000000);
+  // The peak outlives the block; a reset brings it down to what is in use now.
+  CHECK(cuda.peak_device_bytes() >= 4000000);
+  cuda.reset_peak_device_bytes();
+  CHECK(cuda.peak_device_bytes() == 0);
   Tensor again = cuda.alloc({999, 1001});  // same rounded size: the cached block comes back
   CHECK(again.device_ptr() == first);
   bool oom = false;

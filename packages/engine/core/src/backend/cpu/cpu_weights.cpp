@@ -14,7 +14,10 @@ namespace gpuq {
 Tensor CpuBackend::upload_weight(const Tensor& host, DType storage) {
   check(storage == DType::F32 || storage == DType::F16 || storage == DType::BF16, ErrorCode::InvalidArgument,
         std::string("weight storage must be F32, F16 or BF16, got ") + dtype_name(storage));
-  if (host.ndim() < 2 || storage == DType::F32) return host.to_f32();
+  if (storage == DType::F32) return host.to_f32();
+  // Half storage: vectors are copied too, so no tensor keeps an fp32 file's mapping alive (its
+  // pages, all touched by the conversion, would otherwise stay resident beside the half copies).
+  if (host.ndim() < 2) return host.to_f32(/*copy=*/true);
   return host.to_dtype(storage);
 }
 

@@ -21,6 +21,18 @@ int cuda_device_count(std::string* why) {
   return n;
 }
 
+bool cuda_device_memory(int index, size_t* free_bytes, size_t* total_bytes) {
+  int current = 0;
+  if (cudaGetDevice(&current) != cudaSuccess || cudaSetDevice(index) != cudaSuccess) {
+    (void)cudaGetLastError();
+    return false;
+  }
+  const bool ok = cudaMemGetInfo(free_bytes, total_bytes) == cudaSuccess;
+  (void)cudaSetDevice(current);
+  (void)cudaGetLastError();
+  return ok;
+}
+
 std::shared_ptr<Backend> make_cuda_backend(int index) { return std::make_shared<cuda::CudaBackend>(index); }
 
 }  // namespace gpuq

@@ -65,6 +65,8 @@ class CudaBackend final : public Backend {
   // Waits for every op queued so far (benchmarks; download does it itself).
   void synchronize();
   DevicePool& pool() { return *pool_; }
+  int64_t peak_device_bytes() const override { return static_cast<int64_t>(pool_->peak_bytes_in_use()); }
+  void reset_peak_device_bytes() override { pool_->reset_peak(); }
   cudaStream_t stream() const { return stream_; }
 
   // An uninitialised device tensor from the pool.
