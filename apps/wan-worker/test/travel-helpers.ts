@@ -76,8 +76,18 @@ export function videoPathOf(task: Task): string | undefined {
 }
 
 /** What the worker reported about the run (the callback's metadata). */
+/**
+ * What the job reported it did, less `peakMemoryBytes`, which every finished job reports (the
+ * process's peak resident memory, a positive number) and which differs from run to run.
+ */
 export function runMetadata(task: Task): Record<string, unknown> | undefined {
-  return (task.result as { metadata?: Record<string, unknown> } | null)?.metadata;
+  const metadata = (task.result as { metadata?: Record<string, unknown> } | null)?.metadata;
+  if (metadata === undefined) return undefined;
+  const { peakMemoryBytes, ...reported } = metadata;
+  if (!(typeof peakMemoryBytes === 'number' && peakMemoryBytes > 0)) {
+    throw new Error(`task ${task.id} reported no peakMemoryBytes: ${JSON.stringify(metadata)}`);
+  }
+  return reported;
 }
 
 /** A solid-color PNG put in the user's folder of the api's storage; its public URL there. */
