@@ -1,6 +1,7 @@
 /**
  * `pnpm --filter @gpuq/bench bench:hot-path`: only the hot-path measures (a)–(d), each against
- * its baseline in the same run, plus the CPU profile of (b) with GPUQ_BENCH_PROFILE=1. The full
+ * its baseline in the same run, plus the CPU profile of (b) with GPUQ_BENCH_PROFILE=1
+ * (GPUQ_BENCH_PROFILE=only: the profile alone). The full
  * `bench` also times the engine and every stage; this one is for repeating the ratios quickly
  * while changing the hot path. Writes `bench/results/hot-path-<timestamp>.json`.
  */
@@ -21,33 +22,35 @@ const peaks = new PeakLog();
 const startedAt = new Date().toISOString();
 const log = (line: string) => console.log(`[bench:hot-path] ${line}`);
 
-log('(a) queue layer…');
-const queueLayer = await benchQueueLayer(size, peaks);
-log(`(a) ours/raw ${queueLayer.ratio}`);
-log('(b) full path…');
-const fullPath = await benchFullPath(size, peaks);
-log(`(b) ${fullPath.ours.jobsPerS} vs ${fullPath.handwritten.jobsPerS} jobs/s = ${fullPath.ratio}`);
-log('(c) pickup…');
-const pickup = await benchPickupLatency(size, peaks);
-log(`(c) p99 ${pickup.map((row) => `${row.worker} ${row.p99Ms} ms`).join(', ')}`);
-log('(d) queue-job HTTP…');
-const http = await benchHttpLoad(size, peaks);
-log(
-  `(d) p99 at rate ${http.atRate.queueJob.p99Ms} vs ${http.atRate.handwritten.p99Ms} ms = ${http.p99Ratio}`,
-);
-const profile =
-  process.env.GPUQ_BENCH_PROFILE === '1'
-    ? await profileFullPath(size, peaks, join(results, 'tmp', `profile-${Date.now()}`))
-    : null;
+const profileOnly = process.env.GPUQ_BENCH_PROFILE === 'only';
+const ratios = profileOnly ? null : await measureRatios();
+const profile = process.env.GPUQ_BENCH_PROFILE
+  ? await profileFullPath(size, peaks, join(results, 'tmp', `profile-${Date.now()}`))
+  : null;
+
+async function measureRatios() {
+  log('(a) queue layer…');
+  const queueLayer = await benchQueueLayer(size, peaks);
+  log(`(a) ours/raw ${queueLayer.ratio}`);
+  log('(b) full path…');
+  const fullPath = await benchFullPath(size, peaks);
+  log(`(b) ${fullPath.ours.jobsPerS} vs ${fullPath.handwritten.jobsPerS} jobs/s = ${fullPath.ratio}`);
+  log('(c) pickup…');
+  const pickup = await benchPickupLatency(size, peaks);
+  log(`(c) p99 ${pickup.map((row) => `${row.worker} ${row.p99Ms} ms`).join(', ')}`);
+  log('(d) queue-job HTTP…');
+  const http = await benchHttpLoad(size, peaks);
+  log(
+    `(d) p99 at rate ${http.atRate.queueJob.p99Ms} vs ${http.atRate.handwritten.p99Ms} ms = ${http.p99Ratio}`,
+  );
+  return { queueLayer, fullPath, pickup, http };
+}
 
 const file = join(results, `hot-path-${startedAt.replace(/[:.]/g, '-')}.json`);
 const report = {
   startedAt,
   finishedAt: new Date().toISOString(),
-  queueLayer,
-  fullPath,
-  pickup,
-  http,
+  ...ratios,
   profile,
 };
 writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
