@@ -20,6 +20,7 @@ import {
   type UnitCost,
 } from '../sim/capacity-model.js';
 import { delta, type MeterWindow, snapshot } from '../sim/resource-meter.js';
+import { simulatedMs } from '../sim-model.js';
 import { type GpuqStack, startGpuqStack } from '../stacks/gpuq-stack.js';
 import { runLoad } from '../util/load.js';
 import type { PeakLog } from '../util/peaks.js';
@@ -45,6 +46,11 @@ export interface FleetSimulationResult {
   measured: FleetDemand;
   /** measured / predicted per quantity. */
   ratios: Record<string, number>;
+  /**
+   * measured / the cost model at the measured job and callback rates: how well the unit costs
+   * explain the resources, apart from how well the fleet's throughput was predicted.
+   */
+  costRatios: Record<string, number>;
   /** The check's requests by route, per second. */
   requestsPerS: Record<string, number>;
 }
@@ -79,13 +85,25 @@ function perUnit(window: MeterWindow, pgStatements: number, units: number): Unit
   };
 }
 
-/** Jobs claimed and finished between two database clock readings. */
-async function jobEvents(stack: GpuqStack, from: Date, to: Date) {
-  const { rows } = await stack.pool.query<{ started: number; finished: number }>(
+/**
+ * Jobs claimed and finished between two database clock readings, and the work done in between
+ * in jobs: each job's share of its run (claim to completion, at least its simulated duration)
+ * that fell in the window. A short window after the fleet started all at once holds few
+ * finishes; the work done is the steady rate either way.
+ */
+async function jobEvents(stack: GpuqStack, from: Date, to: Date, timeScale: number) {
+  const types = JobType.options;
+  const { rows } = await stack.pool.query<{ started: number; finished: number; work: number }>(
     `select count(*) filter (where generation_started_at between $1 and $2)::int as started,
-            count(*) filter (where generation_processed_at between $1 and $2)::int as finished
-       from public.tasks`,
-    [from, to],
+            count(*) filter (where generation_processed_at between $1 and $2)::int as finished,
+            coalesce(sum(greatest(0, extract(epoch from least(coalesce(t.generation_processed_at, $2), $2)
+                                                   - greatest(t.generation_started_at, $1)))
+                         / greatest(d.seconds, extract(epoch from coalesce(t.generation_processed_at, $2)
+                                                             - t.generation_started_at))), 0)::float8 as work
+       from public.tasks t
+       join unnest($3::text[], $4::float8[]) as d(task_type, seconds) on d.task_type = t.task_type
+      where t.generation_started_at is not null`,
+    [from, to, types, types.map((type) => simulatedMs(type, timeScale) / 1_000)],
   );
   return rows[0]!;
 }
@@ -187,7 +205,7 @@ export async function benchFleetSimulation(
       await sleep(size.windowS * 1_000);
       let [to, after] = [await dbNow(stack), await read()];
       let io = await stack.ioCounts();
-      let events = await jobEvents(stack, from, to);
+      let events = await jobEvents(stack, from, to, size.timeScale);
       let window = delta(before, after);
       // The api's metrics label queue-job and callbacks alike (`/functions/v1/*`); none was submitted
       // in this window, so every request was a callback.
@@ -240,14 +258,14 @@ export async function benchFleetSimulation(
       [to, after] = [await dbNow(stack), await read()];
       const submitted = sent - sentBefore;
       io = await stack.ioCounts();
-      events = await jobEvents(stack, from, to);
+      events = await jobEvents(stack, from, to, size.timeScale);
       window = delta(before, after);
       await submitting;
       const unit = perUnit(window, io['queue-api']?.pg ?? 0, window.seconds);
       const measuredCallbacks = (totalRequests(window) - submitted) / window.seconds;
       const measured: FleetDemand = {
         gpus: size.sdxlSlots + size.wanSlots,
-        jobsPerS: events.finished / window.seconds,
+        jobsPerS: events.work / window.seconds,
         progressPerS: measuredCallbacks - (events.started + events.finished) / window.seconds,
         perS: unit,
       };
@@ -257,7 +275,12 @@ export async function benchFleetSimulation(
       const requestsPerS = Object.fromEntries(
         Object.entries(window.requests).map(([route, n]) => [route, round(n / window.seconds, 2)]),
       );
-      return { size, costs, predicted, measured, ratios, requestsPerS };
+      const costRatios: Record<string, number> = {};
+      for (const key of UNIT_KEYS) {
+        const modelled = measured.jobsPerS * costs.job[key] + measured.progressPerS * costs.progress[key];
+        costRatios[key] = round(measured.perS[key] / modelled, 2);
+      }
+      return { size, costs, predicted, measured, ratios, costRatios, requestsPerS };
     } finally {
       peaks.add('simulation: fleet', await stack.stop());
     }
