@@ -34,6 +34,7 @@ export interface SimulationSize {
   calibrationJobs: number;
   sdxlSlots: number;
   wanSlots: number;
+  /** Seconds of the progress measurement; the check runs twice as long. 0 skips the simulation. */
   windowS: number;
   users: number;
 }
