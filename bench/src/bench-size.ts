@@ -3,6 +3,8 @@
  * 2-core machine. TINY is the vitest check that the harness works end to end; its numbers mean
  * nothing.
  */
+import type { SimulationSize } from './scenarios/fleet-simulation.js';
+
 export interface BenchSize {
   /** (a) jobs per measurement, repeated `queueRepeats` times alternating raw and ours. */
   queueJobs: number;
@@ -32,6 +34,8 @@ export interface BenchSize {
   engineSteps: number;
   /** Repeat (b) once under `node --cpu-prof` and summarise where the time goes. */
   profile: boolean;
+  /** The fleet simulation behind docs/SCALING.md (scenarios/fleet-simulation.ts). */
+  simulation: SimulationSize;
 }
 
 export const FULL_SIZE: BenchSize = {
@@ -52,6 +56,14 @@ export const FULL_SIZE: BenchSize = {
   stageRequests: 300,
   engineSteps: 10,
   profile: true,
+  simulation: {
+    timeScale: 20,
+    calibrationJobs: 300,
+    sdxlSlots: 2,
+    wanSlots: 24,
+    windowS: 10,
+    users: 32,
+  },
 };
 
 export const TINY_SIZE: BenchSize = {
@@ -72,4 +84,12 @@ export const TINY_SIZE: BenchSize = {
   stageRequests: 5,
   engineSteps: 0,
   profile: false,
+  simulation: {
+    timeScale: 200,
+    calibrationJobs: 10,
+    sdxlSlots: 1,
+    wanSlots: 2,
+    windowS: 1,
+    users: 3,
+  },
 };

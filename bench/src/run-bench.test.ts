@@ -27,12 +27,17 @@ describe('the bench harness at a tiny size', () => {
         'submit_job (profile, in-flight cap, project, reserve credits, insert, queue position)',
       );
       expect(Object.keys(report.peakRssMiB).length).toBeGreaterThan(5);
+      // A job is three requests to the api: queue-job, the processing claim, the completion.
+      expect(report.simulation?.costs.job.httpRequests).toBeGreaterThanOrEqual(3);
+      expect(report.simulation?.costs.job.httpRequests).toBeLessThan(3.5);
+      expect(report.simulation?.measured.progressPerS).toBeGreaterThan(0);
 
       const written = writeResults(report, dir);
       expect(JSON.parse(readFileSync(written.json, 'utf8')).size).toEqual(TINY_SIZE);
       const markdown = readFileSync(join(dir, 'latest.md'), 'utf8');
       expect(markdown).toContain('## Targets');
       expect(markdown).toContain('(b) full path, jobs/s end to end');
+      expect(markdown).toContain('## Fleet simulation');
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

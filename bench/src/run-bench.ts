@@ -7,6 +7,7 @@
 import { cpus, loadavg, totalmem } from 'node:os';
 import type { BenchSize } from './bench-size.js';
 import { benchEngineSteps, type EngineResult } from './scenarios/engine-steps.js';
+import { benchFleetSimulation, type FleetSimulationResult } from './scenarios/fleet-simulation.js';
 import { benchFullPath, type FullPathResult } from './scenarios/full-path.js';
 import { benchHttpLoad, type HttpLoadResult } from './scenarios/http-load.js';
 import { benchPickupLatency, type PickupRow } from './scenarios/pickup-latency.js';
@@ -35,6 +36,8 @@ export interface BenchReport {
   stages: QueueJobStagesResult;
   engine: EngineResult | null;
   profile: ProfileResult | null;
+  /** The capacity model's check (docs/SCALING.md); null when the size skips it. */
+  simulation: FleetSimulationResult | null;
   /** "scenario: process" → MiB; Redis and Postgres are shared servers and not attributed. */
   peakRssMiB: Record<string, number | null>;
   /** Seconds each scenario took. */
@@ -72,6 +75,10 @@ export async function runBench({ size, profileDir, log = () => {} }: RunOptions)
   const profile = size.profile
     ? await step('profile of (b)', () => profileFullPath(size, peaks, profileDir))
     : null;
+  const simulation =
+    size.simulation.windowS > 0
+      ? await step('fleet simulation', () => benchFleetSimulation(size.simulation, peaks))
+      : null;
   peaks.add('bench', { 'driver + load generator': ownPeakRssMiB() });
   return {
     startedAt,
@@ -92,6 +99,7 @@ export async function runBench({ size, profileDir, log = () => {} }: RunOptions)
     stages,
     engine,
     profile,
+    simulation,
     peakRssMiB: peaks.byProcess,
     seconds,
   };

@@ -2,14 +2,8 @@
 import type { BenchReport } from '../run-bench.js';
 import type { LoadResult } from '../util/load.js';
 import { median } from '../util/stats.js';
-
-type Cell = string | number | null | undefined;
-
-function table(header: string[], rows: Cell[][]): string {
-  const line = (cells: Cell[]) =>
-    `| ${cells.map((cell) => (cell === null || cell === undefined ? '—' : String(cell))).join(' | ')} |`;
-  return [line(header), line(header.map(() => '---')), ...rows.map(line)].join('\n');
-}
+import { type Cell, table } from './markdown-table.js';
+import { simulationSection } from './simulation-markdown.js';
 
 function verdict(ok: boolean): string {
   return ok ? 'met' : '**not met**';
@@ -249,6 +243,8 @@ export function toMarkdown(report: BenchReport): string {
       ),
     );
   } else out.push('Skipped at this size.');
+
+  if (report.simulation) out.push(...simulationSection(report.simulation));
 
   out.push('## Peak RSS per process (MiB)');
   out.push(

@@ -23,6 +23,10 @@ export interface StackOptions {
   countIo?: boolean;
   /** V8 CPU profiles of the api and the first worker go to `queue-api/` and `noop-worker/` here. */
   cpuProfDir?: string;
+  /** Redis of this stack (default: the machine's shared one, TEST_REDIS_URL). */
+  redisUrl?: string;
+  /** Other worker processes instead of `workers` no-op ones (the fleet simulation's). */
+  workerRoles?: Array<{ role: string; label: string; env: Record<string, string> }>;
 }
 
 export interface RunningStack {
@@ -40,7 +44,18 @@ export interface RunningStack {
   stop(): Promise<Record<string, number | null>>;
 }
 
-export async function startGpuqStack(users: number, options: StackOptions): Promise<RunningStack> {
+/** Our stack, with what the fleet simulation reads of it. */
+export interface GpuqStack extends RunningStack {
+  /** The api's base URL, its process id, the workers' ids, and the stack's own database. */
+  apiUrl: string;
+  apiPid: number | undefined;
+  workerPids: Array<number | undefined>;
+  databaseName: string;
+  /** A pool on the stack's database, for the bench's own reads. */
+  pool: pg.Pool;
+}
+
+export async function startGpuqStack(users: number, options: StackOptions): Promise<GpuqStack> {
   const database = await createTestDatabase('bench');
   const dataDir = mkdtempSync(join(tmpdir(), 'gpuq-bench-'));
   const port = await freePort();
@@ -49,7 +64,7 @@ export async function startGpuqStack(users: number, options: StackOptions): Prom
   const common = {
     NODE_ENV: 'production',
     LOG_LEVEL: 'warn',
-    REDIS_URL: TEST_REDIS_URL,
+    REDIS_URL: options.redisUrl ?? TEST_REDIS_URL,
     QUEUE_PREFIX: prefix,
   };
   const api = startQueueApi({
@@ -77,7 +92,23 @@ export async function startGpuqStack(users: number, options: StackOptions): Prom
       timeoutMs: 60_000,
       intervalMs: 100,
     });
-    for (let index = 0; index < options.workers; index += 1) {
+    for (const { role, label, env } of options.workerRoles ?? []) {
+      const worker = startRole(role, {
+        label,
+        countIo: options.countIo,
+        env: {
+          ...common,
+          CALLBACK_URL: `${url}/functions/v1/job-callback`,
+          GPUQ_DATA_DIR: dataDir,
+          GPUQ_DEVICE: 'cpu',
+          WORKER_ID: `bench-${label.replace(/\W+/g, '-')}`,
+          ...env,
+        },
+      });
+      children.push(worker);
+      await worker.waitFor('ready');
+    }
+    for (let index = 0; index < (options.workerRoles ? 0 : options.workers); index += 1) {
       const worker = startRole('noop-worker', {
         label: `noop-worker ${index + 1}`,
         countIo: options.countIo,
@@ -106,6 +137,11 @@ export async function startGpuqStack(users: number, options: StackOptions): Prom
   );
 
   return {
+    apiUrl: url,
+    apiPid: api.process.pid,
+    workerPids: children.slice(1).map((child) => child.process.pid),
+    databaseName: new URL(database.url).pathname.slice(1),
+    pool,
     enqueueUrl: `${url}/functions/v1/queue-job`,
     headersFor: (index) => ({ authorization: `Bearer ${tokens[index % users]}` }),
     async completed() {

@@ -9,6 +9,7 @@ import { AuthError } from './errors/auth-error.js';
 import { AuthUnavailableError } from './errors/auth-unavailable-error.js';
 import type { JwksOptions } from './jwt/jwks-key-source.js';
 import { createJwtVerifier } from './jwt/jwt-verifier.js';
+import { createVerifiedTokenCache } from './jwt/verified-token-cache.js';
 import { hashToken, PAT_PREFIX, type PersonalAccessTokenLookup } from './pat/personal-access-token.js';
 import type { Principal } from './principal.js';
 import { secretsEqual } from './secret-compare.js';
@@ -35,6 +36,11 @@ export interface AuthenticatorOptions {
   asymmetricAlgorithms?: readonly string[];
   /** Clock skew allowed on exp/nbf. Default 5 s. */
   clockToleranceSec?: number;
+  /**
+   * Verified HS256 JWTs kept until their `exp` (at most a minute), so a client's repeated token
+   * is checked once. Default on; `false` verifies every request.
+   */
+  cacheVerifiedTokens?: boolean;
 }
 
 export interface Authenticator {
@@ -55,6 +61,7 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
     serviceRoles: options.serviceRoles ?? ['service_role', 'supabase_admin'],
     asymmetricAlgorithms: options.asymmetricAlgorithms ?? ['RS256', 'ES256'],
     clockToleranceSec: options.clockToleranceSec ?? 5,
+    cache: options.cacheVerifiedTokens === false ? undefined : createVerifiedTokenCache(),
   });
 
   async function lookupToken(token: string): Promise<Principal> {

@@ -21,6 +21,8 @@ export interface WorkerProcessOptions<Settings extends SharedWorkerSettings> {
   prepare(settings: Settings, logger: Logger): Promise<GenerationModel>;
   /** How long a running job may take to finish after SIGTERM. Default 30 s. */
   shutdownGraceMs?: number;
+  /** Minimum interval between progress callbacks. Default 1 s (a time-scaled simulation shortens it). */
+  progressIntervalMs?: number;
 }
 
 export async function runWorkerProcess<Settings extends SharedWorkerSettings>(
@@ -53,6 +55,7 @@ export async function runWorkerProcess<Settings extends SharedWorkerSettings>(
   const processJob = jobProcessor({
     model,
     callbacks,
+    ...(options.progressIntervalMs ? { progressIntervalMs: options.progressIntervalMs } : {}),
     // local: the api's machine, sharing its storage folder; api: remote GPU hosts, signed URLs.
     storageFor: workerStorage({
       kind: settings.WORKER_STORAGE,

@@ -20,6 +20,7 @@ import { AuthError } from '../errors/auth-error.js';
 import type { Principal } from '../principal.js';
 import { toAuthError } from './jose-error.js';
 import { createJwksKeySource, type JwksOptions } from './jwks-key-source.js';
+import type { VerifiedTokenCache } from './verified-token-cache.js';
 
 export interface JwtVerifierOptions {
   jwtSecret?: string | undefined;
@@ -31,6 +32,12 @@ export interface JwtVerifierOptions {
   serviceRoles: readonly string[];
   asymmetricAlgorithms: readonly string[];
   clockToleranceSec: number;
+  /**
+   * HS256 tokens that verified, kept until their `exp` (verified-token-cache.ts). Default: none
+   * kept. JWKS-signed tokens are always checked: a key the issuer withdraws must stop working
+   * as soon as the refetched JWKS lacks it.
+   */
+  cache?: VerifiedTokenCache | undefined;
 }
 
 export type JwtVerifier = (token: string) => Promise<Principal>;
@@ -40,6 +47,8 @@ export function createJwtVerifier(options: JwtVerifierOptions): JwtVerifier {
   const jwks = options.jwksUrl ? createJwksKeySource(new URL(options.jwksUrl), options.jwks) : undefined;
 
   return async function verifyJwt(token) {
+    const cached = options.cache?.get(token);
+    if (cached) return cached;
     const alg = readAlgorithm(token);
     const service = options.serviceRoles.includes(String(peekRole(token)));
     const checks = {
@@ -61,7 +70,10 @@ export function createJwtVerifier(options: JwtVerifierOptions): JwtVerifier {
     } catch (error) {
       throw toAuthError(error);
     }
-    return toPrincipal(payload, options.serviceRoles);
+    const principal = toPrincipal(payload, options.serviceRoles);
+    // `exp` is a required claim, so every verified token has one.
+    if (alg === 'HS256') options.cache?.set(token, principal, Number(payload.exp) * 1000);
+    return principal;
   };
 }
 

@@ -12,6 +12,8 @@
  * - Under a request deadline (deadline.ts) a transaction sets `statement_timeout` to what is left,
  *   and its COMMIT travels in one message with a check of the deadline on the server's clock:
  *   a COMMIT that a network holds back past the deadline rolls back instead of committing late.
+ * - A transaction's `begin` travels with its first statement, so a guarded single statement costs
+ *   two round trips (statement, deadline-checked COMMIT), not three.
  */
 import pg from 'pg';
 import { isConnectionFailure } from '../errors/connection-failure.js';
@@ -19,6 +21,7 @@ import { DatabaseUnavailableError, DeadlineExceededError } from '../errors/datab
 import type { Database, QueryResult, Transaction } from './database.js';
 import { type DatabaseLogger, SILENT_LOGGER } from './database-logger.js';
 import { currentDeadline, type Deadline, remainingMs } from './deadline.js';
+import { inlineParams } from './inline-params.js';
 import { PostgresListener } from './postgres-listener.js';
 import { timedQuery } from './timed-query.js';
 
@@ -220,15 +223,6 @@ export function createPostgresDatabase(options: PostgresDatabaseOptions): Databa
     }
   }
 
-  function wrap(client: Client, deadline: Deadline | undefined): Transaction {
-    return {
-      query: (sql, params) => run(client, sql, params, deadline),
-      async exec(sql) {
-        await run(client, sql, undefined, deadline);
-      },
-    };
-  }
-
   async function onPooledClient<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
     const deadline = currentDeadline();
     const client = await acquire(deadline);
@@ -283,19 +277,49 @@ export function createPostgresDatabase(options: PostgresDatabaseOptions): Databa
     return ['begin', ...limits].join('; ');
   }
 
+  /**
+   * A transaction's connection whose `begin` travels in one message with the first statement
+   * (its values inlined, inline-params.ts): one round trip less per transaction. A first
+   * statement that cannot be inlined is preceded by a `begin` of its own.
+   */
+  function lazilyBegun(client: pg.PoolClient, deadline: Deadline | undefined) {
+    let begun = false;
+    const first = async <Row>(sql: string, params: readonly unknown[] | undefined) => {
+      begun = true;
+      const statement = params?.length ? inlineParams(sql, params) : sql;
+      if (statement === null) {
+        await run(client, beginStatement(deadline, remainingMs(deadline)), undefined, deadline);
+        return run<Row>(client, sql, params, deadline);
+      }
+      return run<Row>(
+        client,
+        `${beginStatement(deadline, remainingMs(deadline))}; ${statement.replace(/[\s;]+$/, '')}`,
+        undefined,
+        deadline,
+      );
+    };
+    const tx: Transaction = {
+      query: (sql, params) => (begun ? run(client, sql, params, deadline) : first(sql, params)),
+      async exec(sql) {
+        await (begun ? run(client, sql, undefined, deadline) : first(sql, undefined));
+      },
+    };
+    return { tx, begun: () => begun };
+  }
+
   async function transaction<T>(work: (tx: Transaction) => Promise<T>): Promise<T> {
     const deadline = currentDeadline();
     const client = await acquire(deadline);
+    const opened = lazilyBegun(client, deadline);
     try {
-      const left = remainingMs(deadline);
-      await run(client, beginStatement(deadline, left), undefined, deadline);
-      const value = await work(wrap(client, deadline));
-      await commit(client, deadline);
+      const value = await work(opened.tx);
+      // Nothing was sent, so there is nothing to commit.
+      if (opened.begun()) await commit(client, deadline);
       client.release();
       return value;
     } catch (error) {
-      if (broken.has(client)) {
-        // The server rolls back a transaction whose session ends.
+      if (broken.has(client) || !opened.begun()) {
+        // The server rolls back a transaction whose session ends; one never begun has nothing to undo.
         client.release(error as Error);
         throw error;
       }

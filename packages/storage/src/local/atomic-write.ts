@@ -4,7 +4,7 @@
  * renamed over the target. A failure or a size overrun removes the temp file.
  */
 import { randomUUID } from 'node:crypto';
-import { mkdir, open, rename, rm } from 'node:fs/promises';
+import { link, mkdir, open, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { ObjectTooLarge } from '../errors/object-too-large.js';
 
@@ -35,6 +35,30 @@ export async function writeFileAtomic(
     return size;
   } catch (error) {
     await handle.close().catch(() => undefined);
+    await rm(temp, { force: true });
+    throw error;
+  }
+}
+
+/**
+ * Gives `source`'s file a second name `target`, replacing what is there in one step (a hard link
+ * under a temp name, renamed over the target). The bytes were flushed when `source` was written,
+ * so nothing is written or flushed again. False when the filesystem refuses hard links or
+ * `source` is missing: the caller writes the file instead.
+ */
+export async function linkFileAtomic(source: string, target: string): Promise<boolean> {
+  const folder = dirname(target);
+  await mkdir(folder, { recursive: true });
+  const temp = join(folder, `.${basename(target)}.${randomUUID()}${TEMP_SUFFIX}`);
+  try {
+    await link(source, temp);
+  } catch {
+    return false;
+  }
+  try {
+    await rename(temp, target);
+    return true;
+  } catch (error) {
     await rm(temp, { force: true });
     throw error;
   }

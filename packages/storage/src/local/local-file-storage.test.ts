@@ -113,6 +113,22 @@ describe('LocalFileStorage', () => {
     expect(await readdir(join(root, 'staging', alice, 't1'))).toEqual([]);
   });
 
+  it('keeps the content type of a moved object when the same staged name is stored again', async () => {
+    await storage.put('staging', `${alice}/t3/out.png`, new Uint8Array([1]), 'image/png');
+    await storage.move('staging', `${alice}/t3/out.png`, 'image_fast', `${alice}/t3/out.png`);
+    await storage.put('staging', `${alice}/t3/out.png`, new Uint8Array([2, 3]), 'image/webp');
+    expect((await storage.stat('image_fast', `${alice}/t3/out.png`)).contentType).toBe('image/png');
+    expect((await storage.stat('staging', `${alice}/t3/out.png`)).contentType).toBe('image/webp');
+  });
+
+  it('moves an object whose meta file is gone with the type its name says', async () => {
+    await storage.put('staging', `${alice}/t4/out.png`, new Uint8Array([1]), 'image/png');
+    await rm(join(root, 'staging', alice, 't4', `out.png${META_SUFFIX}`));
+    const moved = await storage.move('staging', `${alice}/t4/out.png`, 'image_fast', `${alice}/t4/out.png`);
+    expect(moved.contentType).toBe('image/png');
+    expect((await storage.stat('image_fast', `${alice}/t4/out.png`)).contentType).toBe('image/png');
+  });
+
   it('refuses to move a missing object with StorageObjectNotFound naming the source', async () => {
     const moving = storage.move('staging', `${alice}/t2/none.png`, 'image_fast', `${alice}/t2/none.png`);
     await expect(moving).rejects.toMatchObject({ name: 'StorageObjectNotFound', bucket: 'staging' });

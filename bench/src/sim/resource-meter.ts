@@ -1,0 +1,104 @@
+/**
+ * What a stack spends, read from outside it: CPU seconds of the api and worker processes
+ * (/proc/<pid>/stat) and of the Postgres backends serving the stack's database, Redis's own
+ * counters (a private server, so every command and byte is the stack's), and the api's request
+ * counts by route (its Prometheus /metrics). `snapshot()` twice and `delta()` gives a window.
+ */
+import { readFileSync } from 'node:fs';
+import type { Redis } from 'ioredis';
+import type pg from 'pg';
+
+export interface MeterSnapshot {
+  atMs: number;
+  /** CPU seconds by process label ("queue-api", "workers"). */
+  cpuS: Record<string, number>;
+  /** CPU seconds of each Postgres backend serving the database, by pid. */
+  postgresByPid: Record<string, number>;
+  redis: { cpuS: number; commands: number; bytesIn: number; bytesOut: number };
+  /** Request counts by route pattern. */
+  requests: Record<string, number>;
+}
+
+const TICKS_PER_S = 100;
+
+function processCpuS(pid: number | undefined): number {
+  if (!pid) return 0;
+  try {
+    // Fields after the command name (which may hold spaces, so split after its ')').
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_S;
+  } catch {
+    return 0;
+  }
+}
+
+function infoNumber(info: string, key: string): number {
+  const match = new RegExp(`^${key}:([0-9.]+)`, 'm').exec(info);
+  return match ? Number(match[1]) : 0;
+}
+
+async function requestCounts(apiUrl: string): Promise<Record<string, number>> {
+  const text = await (await fetch(`${apiUrl}/metrics`)).text();
+  const counts: Record<string, number> = {};
+  for (const match of text.matchAll(/^gpuq_http_request_duration_seconds_count\{([^}]*)\} (\d+)/gm)) {
+    const route = /route="([^"]*)"/.exec(match[1]!)?.[1] ?? '?';
+    counts[route] = (counts[route] ?? 0) + Number(match[2]);
+  }
+  return counts;
+}
+
+export interface MeterTargets {
+  apiUrl: string;
+  apiPid: number | undefined;
+  workerPids: Array<number | undefined>;
+  /** A pool on the stack's database (its backends are counted too, a small overcount). */
+  pool: pg.Pool;
+  databaseName: string;
+  redis: Redis;
+}
+
+export async function snapshot(targets: MeterTargets): Promise<MeterSnapshot> {
+  const { rows } = await targets.pool.query<{ pid: number }>(
+    'select pid from pg_stat_activity where datname = $1',
+    [targets.databaseName],
+  );
+  const info = await targets.redis.info();
+  return {
+    atMs: performance.now(),
+    cpuS: {
+      'queue-api': processCpuS(targets.apiPid),
+      workers: targets.workerPids.reduce<number>((sum, pid) => sum + processCpuS(pid), 0),
+    },
+    postgresByPid: Object.fromEntries(rows.map((row) => [String(row.pid), processCpuS(row.pid)])),
+    redis: {
+      cpuS: infoNumber(info, 'used_cpu_sys') + infoNumber(info, 'used_cpu_user'),
+      commands: infoNumber(info, 'total_commands_processed'),
+      bytesIn: infoNumber(info, 'total_net_input_bytes'),
+      bytesOut: infoNumber(info, 'total_net_output_bytes'),
+    },
+    requests: await requestCounts(targets.apiUrl),
+  };
+}
+
+export interface MeterWindow {
+  seconds: number;
+  cpuS: Record<string, number>;
+  redis: MeterSnapshot['redis'];
+  requests: Record<string, number>;
+}
+
+export function delta(before: MeterSnapshot, after: MeterSnapshot): MeterWindow {
+  const minus = (a: Record<string, number>, b: Record<string, number>) =>
+    Object.fromEntries(Object.keys(a).map((key) => [key, Math.max(0, (a[key] ?? 0) - (b[key] ?? 0))]));
+  // A backend that started in the window spent all its time in it; one that ended is not seen.
+  const postgres = Object.entries(after.postgresByPid).reduce(
+    (sum, [pid, cpuS]) => sum + Math.max(0, cpuS - (before.postgresByPid[pid] ?? 0)),
+    0,
+  );
+  return {
+    seconds: (after.atMs - before.atMs) / 1_000,
+    cpuS: { ...minus(after.cpuS, before.cpuS), postgres },
+    redis: minus(after.redis, before.redis) as MeterSnapshot['redis'],
+    requests: minus(after.requests, before.requests),
+  };
+}
