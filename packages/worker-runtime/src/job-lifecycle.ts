@@ -12,7 +12,7 @@
  * Cancellation aborts between steps and ends quietly (the api already marked the task).
  * Shutdown past the grace period hands the job back to the queue.
  */
-import { type CallbackClient, CallbackRejectedError } from '@gpuq/callback/client';
+import { type CallbackClient, CallbackRejectedError } from '@gpuq/callback-client';
 import { CALLBACK_TEXT_MAX_CHARS } from '@gpuq/job-types';
 import type { GpuqJob } from '@gpuq/queue';
 import { UnrecoverableError } from 'bullmq';

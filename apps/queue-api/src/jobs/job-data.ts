@@ -10,7 +10,7 @@
  * GenerationParams, which would let a client choose its own steps, images or frames.
  */
 import { randomInt } from 'node:crypto';
-import { issueCallbackCredential } from '@gpuq/callback/signing';
+import { issueCallbackCredential } from '@gpuq/callback-client/signing';
 import type { Task } from '@gpuq/db';
 import {
   describeValidationError,

@@ -9,7 +9,7 @@
  *   is refused with 400 naming the field, and changes nothing (status, credits, rows).
  */
 import { randomUUID } from 'node:crypto';
-import { CallbackRejectedError, createCallbackClient, type JobCredential } from '@gpuq/callback/client';
+import { CallbackRejectedError, createCallbackClient, type JobCredential } from '@gpuq/callback-client';
 import { getProfile, getTask, listLedger } from '@gpuq/db';
 import type { JobRecord, QueueJobData } from '@gpuq/job-types';
 import { STAGING_BUCKET } from '@gpuq/storage';

@@ -8,7 +8,7 @@
  * early, before a request, with the same path rules. All HTTP goes through the callback client, so
  * signing, timeouts and retries are the callbacks' own.
  */
-import { type CallbackClient, CallbackDeliveryError, CallbackRejectedError } from '@gpuq/callback/client';
+import { type CallbackClient, CallbackDeliveryError, CallbackRejectedError } from '@gpuq/callback-client';
 import type { QueueJobData } from '@gpuq/job-types';
 import {
   assertOwnedPath,
