@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { errorHandler } from '@gpuq/api-errors';
 import { authMiddleware, createAuthenticator, signDevJwt, type TokenScope } from '@gpuq/auth';
 import {
   createApiToken,
@@ -20,7 +21,7 @@ import {
   openDatabase,
   type Task,
 } from '@gpuq/db';
-import { errorHandler, notFound } from '@gpuq/http';
+import { notFound } from '@gpuq/http';
 import { createLogger } from '@gpuq/logger';
 import { createStorageRoutes, LocalFileStorage } from '@gpuq/storage';
 import { createTestDatabase, freePort, type TestDatabase } from '@gpuq/testing';

@@ -4,8 +4,10 @@
  * Hono host could serve it). Order of checks: signature headers present (401) → body names a job
  * (400) → signature valid for that job (401) → payload valid (400) → the state machine.
  */
+
+import { errorHandler } from '@gpuq/api-errors';
 import { type Database, type Task, toJobRecord } from '@gpuq/db';
-import { errorHandler, HttpError } from '@gpuq/http';
+import { HttpError } from '@gpuq/http';
 import { describeValidationError, JobCallbackPayload, type JobRecord } from '@gpuq/job-types';
 import type { Logger } from '@gpuq/logger';
 import type { Storage } from '@gpuq/storage';
