@@ -8,7 +8,6 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { EngineError } from './engine-error.js';
 import type { TensorF32 } from './tensor.js';
-import type { NativeWanPipeline } from './wan-engine.js';
 
 export interface NativeTensor {
   data: Float32Array | Uint8Array | Float64Array;
@@ -61,6 +60,46 @@ export interface NativePipeline {
       latents: TensorF32;
       image: TensorF32;
       imageU8: { data: Uint8Array; shape: number[] };
+    }>;
+    cancel(): void;
+  };
+}
+
+/** A stage's result: its output and, when asked, every intermediate under the fixtures' names. */
+export interface StageOutput {
+  readonly output: TensorF32;
+  readonly trace?: Record<string, NativeTensor>;
+}
+
+/** What the native WAN pipeline object exposes (binding/wan_pipeline_wrap.cpp). */
+export interface NativeWanPipeline {
+  info(): {
+    backend: string;
+    vaeScaleSpatial: number;
+    vaeScaleTemporal: number;
+    patchSize: number;
+    latentChannels: number;
+    vocabSize: number;
+    scheduler: string;
+    flowShift: number;
+    supportsImage: boolean;
+  };
+  encodeText(ids: Int32Array, mask: Int32Array, trace: boolean): Promise<StageOutput>;
+  transformerForward(
+    hiddenStates: TensorF32,
+    timestep: number,
+    encoderHiddenStates: TensorF32,
+    trace: boolean,
+  ): Promise<StageOutput>;
+  vaeDecode(z: TensorF32, trace: boolean): Promise<StageOutput>;
+  generate(
+    request: Record<string, unknown>,
+    onProgress: ((step: number, total: number) => void) | undefined,
+  ): {
+    promise: Promise<{
+      latents: { data: Float32Array; shape: number[] };
+      frames: { data: Float32Array; shape: number[] };
+      framesU8: { data: Uint8Array; shape: number[] };
     }>;
     cancel(): void;
   };

@@ -17,7 +17,7 @@ import { CALLBACK_TEXT_MAX_CHARS } from '@gpuq/job-types';
 import type { GpuqJob } from '@gpuq/queue';
 import { UnrecoverableError } from 'bullmq';
 import { DeviceLostError, type GenerationModel } from './generation-model.js';
-import type { JobContext } from './gpu-worker.js';
+import type { JobContext } from './job-context.js';
 import { reportableText } from './reportable-text.js';
 import type { StorageForJob } from './storage/worker-storage.js';
 import { callbackOutputs, storeOutputs } from './store-outputs.js';
