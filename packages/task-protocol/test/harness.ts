@@ -9,7 +9,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { errorHandler } from '@gpuq/api-errors';
-import { authMiddleware, createAuthenticator, signDevJwt, type TokenScope } from '@gpuq/auth';
+import { authMiddleware, createAuthenticator, signDevJwt } from '@gpuq/auth';
 import {
   createApiToken,
   type Database,
@@ -22,6 +22,7 @@ import {
   type Task,
 } from '@gpuq/db';
 import { notFound } from '@gpuq/http';
+import type { TokenScopeName } from '@gpuq/job-types';
 import { createLogger } from '@gpuq/logger';
 import { createStorageRoutes, LocalFileStorage } from '@gpuq/storage';
 import { createTestDatabase, freePort, type TestDatabase } from '@gpuq/testing';
@@ -89,7 +90,7 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
     serviceRoleKey: SERVICE_KEY,
     jwtSecret: JWT_SECRET,
     lookupPersonalAccessToken: async (hash) => {
-      const { rows } = await db.query<{ user_id: string; revoked_at: Date | null; scope: TokenScope }>(
+      const { rows } = await db.query<{ user_id: string; revoked_at: Date | null; scope: TokenScopeName }>(
         'select user_id, revoked_at, scope from public.user_api_tokens where token_hash = $1',
         [hash],
       );

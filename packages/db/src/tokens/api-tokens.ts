@@ -5,6 +5,7 @@
  * under: revoking a token revokes every token below it.
  */
 import { createHash, randomBytes } from 'node:crypto';
+import type { TokenScopeName } from '@gpuq/job-types';
 import type { Database, Queryable } from '../database/database.js';
 import { queryCamel, queryOne } from '../database/run-query.js';
 import { PerUserLimitError } from '../errors/per-user-limit-error.js';
@@ -12,15 +13,13 @@ import { PerUserLimitError } from '../errors/per-user-limit-error.js';
 /** Recognisable in logs and secret scanners; the logger redacts values under token-like keys. */
 export const API_TOKEN_PREFIX = 'gpuq_pat_';
 
-export type ApiTokenScope = 'all' | 'tasks' | 'jobs';
-
 export interface ApiToken {
   id: string;
   userId: string;
   name: string;
   /** The first characters of the raw token, for telling tokens apart. */
   tokenPrefix: string;
-  scope: ApiTokenScope;
+  scope: TokenScopeName;
   createdAt: Date;
   lastUsedAt: Date | null;
   /** Null: never expires. */
@@ -44,7 +43,7 @@ export interface NewApiToken {
   userId: string;
   name?: string;
   /** Default `all`. */
-  scope?: ApiTokenScope;
+  scope?: TokenScopeName;
   /** Null or absent: never expires. */
   expiresAt?: Date | null;
   /** The token it is minted under: revoking that one revokes this one. */
