@@ -5,3 +5,4 @@ export * from './json-depth-limit.js';
 export * from './json-nul.js';
 export * from './not-found.js';
 export * from './request-log.js';
+export * from './validate.js';
