@@ -5,4 +5,4 @@ import { CPP_ERROR_CODES_PATH, cppErrorCodesInclude } from '../src/cpp-error-cod
 
 const target = fileURLToPath(new URL(`../../../${CPP_ERROR_CODES_PATH}`, import.meta.url));
 writeFileSync(target, cppErrorCodesInclude());
-console.log(`wrote ${CPP_ERROR_CODES_PATH}`);
+process.stdout.write(`wrote ${CPP_ERROR_CODES_PATH}\n`);
