@@ -65,46 +65,6 @@ export interface NativePipeline {
   };
 }
 
-/** A stage's result: its output and, when asked, every intermediate under the fixtures' names. */
-export interface StageOutput {
-  readonly output: TensorF32;
-  readonly trace?: Record<string, NativeTensor>;
-}
-
-/** What the native WAN pipeline object exposes (binding/wan_pipeline_wrap.cpp). */
-export interface NativeWanPipeline {
-  info(): {
-    backend: string;
-    vaeScaleSpatial: number;
-    vaeScaleTemporal: number;
-    patchSize: number;
-    latentChannels: number;
-    vocabSize: number;
-    scheduler: string;
-    flowShift: number;
-    supportsImage: boolean;
-  };
-  encodeText(ids: Int32Array, mask: Int32Array, trace: boolean): Promise<StageOutput>;
-  transformerForward(
-    hiddenStates: TensorF32,
-    timestep: number,
-    encoderHiddenStates: TensorF32,
-    trace: boolean,
-  ): Promise<StageOutput>;
-  vaeDecode(z: TensorF32, trace: boolean): Promise<StageOutput>;
-  generate(
-    request: Record<string, unknown>,
-    onProgress: ((step: number, total: number) => void) | undefined,
-  ): {
-    promise: Promise<{
-      latents: { data: Float32Array; shape: number[] };
-      frames: { data: Float32Array; shape: number[] };
-      framesU8: { data: Uint8Array; shape: number[] };
-    }>;
-    cancel(): void;
-  };
-}
-
 export interface NativeScheduler {
   tables(): {
     timesteps: Float64Array;
@@ -185,4 +145,44 @@ export function native(): NativeAddon {
     });
   }
   return cached;
+}
+
+/** A stage's result: its output and, when asked, every intermediate under the fixtures' names. */
+export interface StageOutput {
+  readonly output: TensorF32;
+  readonly trace?: Record<string, NativeTensor>;
+}
+
+/** What the native WAN pipeline object exposes (binding/wan_pipeline_wrap.cpp). */
+export interface NativeWanPipeline {
+  info(): {
+    backend: string;
+    vaeScaleSpatial: number;
+    vaeScaleTemporal: number;
+    patchSize: number;
+    latentChannels: number;
+    vocabSize: number;
+    scheduler: string;
+    flowShift: number;
+    supportsImage: boolean;
+  };
+  encodeText(ids: Int32Array, mask: Int32Array, trace: boolean): Promise<StageOutput>;
+  transformerForward(
+    hiddenStates: TensorF32,
+    timestep: number,
+    encoderHiddenStates: TensorF32,
+    trace: boolean,
+  ): Promise<StageOutput>;
+  vaeDecode(z: TensorF32, trace: boolean): Promise<StageOutput>;
+  generate(
+    request: Record<string, unknown>,
+    onProgress: ((step: number, total: number) => void) | undefined,
+  ): {
+    promise: Promise<{
+      latents: { data: Float32Array; shape: number[] };
+      frames: { data: Float32Array; shape: number[] };
+      framesU8: { data: Uint8Array; shape: number[] };
+    }>;
+    cancel(): void;
+  };
 }
