@@ -3,7 +3,8 @@
  * real services of their own and call `app.request(...)` or serve it on a free port.
  */
 
-import { errorHandler, HttpError, notFound, requestDeadline, requestLog } from '@gpuq/http';
+import { errorHandler, requestDeadline } from '@gpuq/api-errors';
+import { HttpError, notFound, requestLog } from '@gpuq/http';
 import type { Logger } from '@gpuq/logger';
 import { Hono, type MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';

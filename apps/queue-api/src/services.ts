@@ -4,37 +4,17 @@
  */
 import { join } from 'node:path';
 import { type Authenticator, createAuthenticator } from '@gpuq/auth';
-import {
-  type Database,
-  failTask,
-  findApiTokenByHash,
-  getProfile,
-  migrate,
-  openDatabase,
-  type Task,
-} from '@gpuq/db';
-import { type QueueJobData, type TaskType, taskSpec } from '@gpuq/job-types';
+import { type Database, findApiTokenByHash, getProfile, migrate, openDatabase, type Task } from '@gpuq/db';
 import type { Logger } from '@gpuq/logger';
 import { createRedis, JobQueues, type RedisClient, whenReady } from '@gpuq/queue';
 import { createRateLimitStore, FailureBackoff, RateLimiter } from '@gpuq/rate-limit';
 import { createStorage, deriveStorageUrlSecret, type Storage } from '@gpuq/storage';
-import {
-  TaskInputError,
-  type TaskProtocolSettings,
-  travelJobInputs,
-  type WorkLimits,
-} from '@gpuq/task-protocol';
+import type { TaskProtocolSettings, WorkLimits } from '@gpuq/task-protocol';
 import { type AdminSessionStore, adminSessionStore } from './admin/admin-session-store.js';
 import type { ApiEnv } from './env.js';
 import { TaskEventHub } from './events/task-event-hub.js';
-import { conditioningImageOf } from './jobs/conditioning-image.js';
 import { startDeadLetterWatcher } from './jobs/dead-letter-watcher.js';
-import { jobDataFor } from './jobs/job-data.js';
-
-/** BullMQ priorities: 1 is taken first. */
-const ADMIN_PRIORITY = 1;
-const USER_PRIORITY = 10;
-
+import { taskEnqueuer } from './jobs/enqueue-task.js';
 import { jobPresenter, type PresentJob } from './jobs/job-presenter.js';
 import { backlogSeconds } from './metrics/backlog.js';
 import { ApiMetrics } from './metrics/metrics.js';
@@ -54,10 +34,7 @@ export interface ApiServices {
   metrics: ApiMetrics;
   present: PresentJob;
   events: TaskEventHub;
-  /**
-   * Puts a runnable task on its fleet's queue: queue-job, the reconciler and the task protocol's
-   * dispatcher all enqueue through here. Free tasks (admin images) go first in line.
-   */
+  /** Puts a runnable task on its fleet's queue (jobs/enqueue-task.ts). */
   enqueueTask(task: Task): Promise<void>;
   protocolSettings: TaskProtocolSettings;
   /** Whether the user's profile has the admin role. */
@@ -182,32 +159,14 @@ export async function openServices(env: ApiEnv, logger: Logger): Promise<ApiServ
       maxAttempts: env.JOB_MAX_ATTEMPTS,
       storageBaseUrls,
     },
-    async enqueueTask(task) {
-      let travel: Awaited<ReturnType<typeof travelJobInputs>>;
-      let data: QueueJobData;
-      try {
-        travel = await travelJobInputs(db, task, storageBaseUrls);
-        data = jobDataFor(task, env.secrets.callbackSecret.value);
-      } catch (error) {
-        // A task whose params or travel inputs are unusable can never run: fail it (refunding
-        // it, and stopping its travel) rather than retrying it on every sweep.
-        if (!(error instanceof TaskInputError)) throw error;
-        logger.warn({ taskId: task.id, err: error.message }, 'task failed at enqueue');
-        await failTask(db, { taskId: task.id, errorMessage: error.message });
-        return;
-      }
-      const spec = taskSpec(task.taskType as TaskType);
-      const image =
-        spec.queue === 'wan_queue' ? conditioningImageOf(task, data.generation, storageBaseUrls) : undefined;
-      await queues.enqueue(
-        spec.queue,
-        { ...data, ...(travel ? { travel } : {}), ...(image ? { conditioningImage: image } : {}) },
-        {
-          maxAttempts: env.JOB_MAX_ATTEMPTS,
-          priority: task.cost === 0 ? ADMIN_PRIORITY : USER_PRIORITY,
-        },
-      );
-    },
+    enqueueTask: taskEnqueuer({
+      db,
+      queues,
+      logger,
+      callbackSecret: env.secrets.callbackSecret.value,
+      maxAttempts: env.JOB_MAX_ATTEMPTS,
+      storageBaseUrls,
+    }),
     db,
     redis,
     queues,

@@ -7,7 +7,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TravelJobInputs } from '@gpuq/job-types';
-import { stitchStoredVideos } from '@gpuq/task-protocol/stitch';
+import { stitchStoredVideos } from '@gpuq/media';
 import type { ModelResult, ModelRunContext } from '@gpuq/worker-runtime';
 
 export type StitchInputs = Extract<TravelJobInputs, { kind: 'stitch' }>;

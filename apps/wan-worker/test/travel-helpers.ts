@@ -29,6 +29,15 @@ export interface FinishedTravel {
   stitch: Task;
 }
 
+/** Three text-to-video segments of 9, 11 and 9 frames, overlapping by 3 and 2, at 256×256. */
+export const DUNES_TRAVEL = {
+  base_prompts_expanded: ['dawn over the dunes', 'noon over the dunes', 'dusk over the dunes'],
+  segment_frames_expanded: [9, 11, 9],
+  frame_overlap_expanded: [3, 2],
+  parsed_resolution_wh: '256x256',
+  seed_base: 7,
+};
+
 /** Creates a travel over HTTP and waits until the orchestrator is finished. */
 export async function runTravel(
   api: ApiHarness,

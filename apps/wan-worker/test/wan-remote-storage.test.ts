@@ -9,7 +9,15 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { storedOutputs } from '@gpuq/db';
 import { describe, expect, it } from 'vitest';
-import { newUser, probeStored, runMetadata, runTravel, storeImage, videoPathOf } from './travel-helpers.js';
+import {
+  DUNES_TRAVEL,
+  newUser,
+  probeStored,
+  runMetadata,
+  runTravel,
+  storeImage,
+  videoPathOf,
+} from './travel-helpers.js';
 import { useWanStack } from './wan-stack.js';
 
 const stack = useWanStack('wan-remote', { WAN_TINY_CHECKPOINT: 'image-to-video' }, { remoteWorker: true });
@@ -20,11 +28,7 @@ describe('travel on a WAN worker without the api disk (WORKER_STORAGE=api)', () 
     const user = await newUser(stack.api);
     const start = await storeImage(stack.api, user, 'start', [30, 160, 90]);
     const { orchestrator, segments, stitch } = await runTravel(stack.api, stack.worker, user, {
-      base_prompts_expanded: ['dawn over the dunes', 'noon over the dunes', 'dusk over the dunes'],
-      segment_frames_expanded: [9, 11, 9],
-      frame_overlap_expanded: [3, 2],
-      parsed_resolution_wh: '256x256',
-      seed_base: 7,
+      ...DUNES_TRAVEL,
       input_image_paths_resolved: [start],
     });
     const tasks = [...segments, stitch];

@@ -8,7 +8,7 @@
 import { getProfile } from '@gpuq/db';
 import { reighTravelBody } from '@gpuq/task-protocol/testing';
 import { describe, expect, it } from 'vitest';
-import { newUser, probeStored, runMetadata, runTravel, videoPathOf } from './travel-helpers.js';
+import { DUNES_TRAVEL, newUser, probeStored, runMetadata, runTravel, videoPathOf } from './travel-helpers.js';
 import { useWanStack } from './wan-stack.js';
 
 const stack = useWanStack('wan-travel');
@@ -16,13 +16,7 @@ const stack = useWanStack('wan-travel');
 describe('travel on the WAN fleet', () => {
   it('renders the chained segments and stitches them into one video', async () => {
     const user = await newUser(stack.api);
-    const { orchestrator, segments, stitch } = await runTravel(stack.api, stack.worker, user, {
-      base_prompts_expanded: ['dawn over the dunes', 'noon over the dunes', 'dusk over the dunes'],
-      segment_frames_expanded: [9, 11, 9],
-      frame_overlap_expanded: [3, 2],
-      parsed_resolution_wh: '256x256',
-      seed_base: 7,
-    });
+    const { orchestrator, segments, stitch } = await runTravel(stack.api, stack.worker, user, DUNES_TRAVEL);
     const tasks = [...segments, stitch];
     const errors = tasks.map((task) => task.errorMessage).join('; ');
     expect(

@@ -8,7 +8,7 @@
  * request pays for them about once a second per queue: they are timed, but marked as cached.
  */
 import { createAuthenticator, signDevJwt } from '@gpuq/auth';
-import { issueCallbackCredential } from '@gpuq/callback/signing';
+import { issueCallbackCredential } from '@gpuq/callback-client/signing';
 import { migrate, openDatabase, recentDurationSeconds, submitJobTask } from '@gpuq/db';
 import { creditCost, JOB_CATALOG, JobType, QueueJobRequest, resolveGenerationParams } from '@gpuq/job-types';
 import { createRedis, JobQueues } from '@gpuq/queue';

@@ -9,7 +9,14 @@ import { join } from 'node:path';
 import { signDevJwt } from '@gpuq/auth';
 import { createTestDatabase, freePort, TEST_REDIS_URL, uniqueQueuePrefix } from '@gpuq/testing';
 import pg from 'pg';
-import { type Child, type IoCounts, startQueueApi, startRole } from '../util/child.js';
+import {
+  type Child,
+  type IoCounts,
+  ioCountsOf,
+  startQueueApi,
+  startRole,
+  stopInOrder,
+} from '../util/child.js';
 import { waitUntil } from '../util/wait.js';
 
 const JWT_SECRET = 'bench-jwt-secret-0123456789abcdef';
@@ -164,15 +171,10 @@ export async function startGpuqStack(users: number, options: StackOptions): Prom
         'request tx start → completed': pick('total'),
       };
     },
-    async ioCounts() {
-      const counts: Record<string, IoCounts> = {};
-      for (const child of children) counts[child.label] = await child.ioCounts();
-      return counts;
-    },
+    ioCounts: () => ioCountsOf(children),
     async stop() {
-      const peaks: Record<string, number | null> = {};
       // Workers first, so nothing calls back into a stopped api.
-      for (const child of [...children.slice(1), api]) peaks[child.label] = await child.stop();
+      const peaks = await stopInOrder([...children.slice(1), api]);
       await pool.end();
       await database.drop().catch(() => {});
       rmSync(dataDir, { recursive: true, force: true });

@@ -4,7 +4,7 @@
  */
 import { createTestDatabase, freePort, TEST_REDIS_URL, uniqueQueuePrefix } from '@gpuq/testing';
 import pg from 'pg';
-import { type Child, type IoCounts, startRole } from '../util/child.js';
+import { type Child, ioCountsOf, startRole, stopInOrder } from '../util/child.js';
 import type { RunningStack, StackOptions } from './gpuq-stack.js';
 import { userUuid } from './gpuq-stack.js';
 
@@ -68,14 +68,9 @@ export async function startHandwrittenStack(options: StackOptions): Promise<Hand
       );
       return { 'request tx start → completed': rows.map((row) => Number(row.total)) };
     },
-    async ioCounts() {
-      const counts: Record<string, IoCounts> = {};
-      for (const child of children) counts[child.label] = await child.ioCounts();
-      return counts;
-    },
+    ioCounts: () => ioCountsOf(children),
     async stop() {
-      const peaks: Record<string, number | null> = {};
-      for (const child of [...children.slice(1), children[0]!]) peaks[child.label] = await child.stop();
+      const peaks = await stopInOrder([...children.slice(1), children[0]!]);
       await pool.end();
       await database.drop().catch(() => {});
       return peaks;

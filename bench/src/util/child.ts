@@ -117,3 +117,17 @@ function startNode(file: string, options: ChildOptions): Child {
     },
   };
 }
+
+/** Each child's I/O so far, by label. */
+export async function ioCountsOf(children: readonly Child[]): Promise<Record<string, IoCounts>> {
+  const counts: Record<string, IoCounts> = {};
+  for (const child of children) counts[child.label] = await child.ioCounts();
+  return counts;
+}
+
+/** Stops the children one after another, in the order given; each one's peak RSS by label. */
+export async function stopInOrder(children: readonly Child[]): Promise<Record<string, number | null>> {
+  const peaks: Record<string, number | null> = {};
+  for (const child of children) peaks[child.label] = await child.stop();
+  return peaks;
+}

@@ -1,5 +1,5 @@
 /** Who is calling, as every route sees it once the token has been checked. */
-import type { TokenScope } from './pat/token-scope.js';
+import type { TokenScopeName } from '@gpuq/job-types';
 
 /** The service role: the service-role key, or a JWT whose role is service_role / supabase_admin. */
 export interface ServicePrincipal {
@@ -19,7 +19,7 @@ export interface UserPrincipal {
   /** The personal access token's id (its row), for tokens only. */
   tokenId?: string;
   /** What a personal access token may be used for; JWTs are not scoped. */
-  scope?: TokenScope;
+  scope?: TokenScopeName;
 }
 
 export type Principal = ServicePrincipal | UserPrincipal;

@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { issueCallbackCredential } from '@gpuq/callback-client/signing';
 import {
   createTask,
   type Database,
@@ -32,7 +33,6 @@ import { createTestDatabase, freePort, type TestDatabase } from '@gpuq/testing';
 import { type ServerType, serve } from '@hono/node-server';
 import { Hono } from 'hono';
 import { createCallbackApp } from '../src/server/callback-app.js';
-import { issueCallbackCredential } from '../src/signing/callback-credential.js';
 
 export const CALLBACK_SECRET = 'callback-secret-for-tests-0123456789';
 

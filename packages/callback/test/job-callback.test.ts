@@ -1,12 +1,12 @@
 /** The job-callback service through real HTTP, signed requests and a real Postgres. */
 import { randomUUID } from 'node:crypto';
+import type { CallbackRejectedError } from '@gpuq/callback-client';
+import { createCallbackClient } from '@gpuq/callback-client';
+import { signedHeaders } from '@gpuq/callback-client/signing';
 import { claimNextTask, getTask } from '@gpuq/db';
 import { JOB_CATALOG, JobType } from '@gpuq/job-types';
 import { STAGING_BUCKET } from '@gpuq/storage';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createCallbackClient } from '../src/client/callback-client.js';
-import type { CallbackRejectedError } from '../src/client/errors.js';
-import { signedHeaders } from '../src/signing/request-signature.js';
 import { type Harness, type JobCredential, startHarness } from './callback-harness.js';
 
 let harness: Harness;

@@ -5,12 +5,10 @@
  */
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { CallbackRejectedError, createCallbackClient } from '@gpuq/callback-client';
+import { issueCallbackCredential, signedHeaders } from '@gpuq/callback-client/signing';
 import { STAGING_BUCKET } from '@gpuq/storage';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createCallbackClient } from '../src/client/callback-client.js';
-import { CallbackRejectedError } from '../src/client/errors.js';
-import { issueCallbackCredential } from '../src/signing/callback-credential.js';
-import { signedHeaders } from '../src/signing/request-signature.js';
 import { CALLBACK_SECRET, type Harness, type JobCredential, startHarness } from './callback-harness.js';
 
 let harness: Harness;

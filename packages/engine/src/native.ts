@@ -9,7 +9,6 @@ import { fileURLToPath } from 'node:url';
 import { EngineError } from './engine-error.js';
 import type { StorageDtype } from './memory/weight-dtype.js';
 import type { TensorF32 } from './tensor.js';
-import type { NativeWanPipeline } from './wan-engine.js';
 
 export interface NativeTensor {
   data: Float32Array | Uint8Array | Float64Array;
@@ -164,4 +163,47 @@ export function native(): NativeAddon {
     });
   }
   return cached;
+}
+
+/** A stage's result: its output and, when asked, every intermediate under the fixtures' names. */
+export interface StageOutput {
+  readonly output: TensorF32;
+  readonly trace?: Record<string, NativeTensor>;
+}
+
+/** What the native WAN pipeline object exposes (binding/wan_pipeline_wrap.cpp). */
+export interface NativeWanPipeline {
+  info(): {
+    backend: string;
+    vaeScaleSpatial: number;
+    vaeScaleTemporal: number;
+    patchSize: number;
+    latentChannels: number;
+    vocabSize: number;
+    scheduler: string;
+    flowShift: number;
+    supportsImage: boolean;
+    components: NativeComponentMemory;
+  };
+  encodeText(ids: Int32Array, mask: Int32Array, trace: boolean): Promise<StageOutput>;
+  transformerForward(
+    hiddenStates: TensorF32,
+    timestep: number,
+    encoderHiddenStates: TensorF32,
+    trace: boolean,
+  ): Promise<StageOutput>;
+  vaeDecode(z: TensorF32, trace: boolean): Promise<StageOutput>;
+  generate(
+    request: Record<string, unknown>,
+    onProgress: ((step: number, total: number) => void) | undefined,
+  ): {
+    promise: Promise<{
+      latents: { data: Float32Array; shape: number[] };
+      frames: { data: Float32Array; shape: number[] };
+      framesU8: { data: Uint8Array; shape: number[] };
+    }>;
+    cancel(): void;
+  };
+  /** The device memory peak since the last call (then reset); null on the CPU. */
+  takePeakDeviceBytes(): number | null;
 }

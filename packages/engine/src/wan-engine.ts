@@ -5,7 +5,7 @@ import { EngineError } from './engine-error.js';
 import { checkPositiveInt, type GenerateOptions } from './generate-request.js';
 import { checkGenerationFits, planLoad } from './memory/load-plan.js';
 import type { MemoryPlan } from './memory/plan-memory.js';
-import { type NativeComponentMemory, type NativeTensor, native } from './native.js';
+import { type NativeWanPipeline, native, type StageOutput } from './native.js';
 import { encodePng } from './png.js';
 import { runNativeGeneration } from './run-native-generation.js';
 import type { LoadOptions } from './sdxl-engine.js';
@@ -22,48 +22,7 @@ import {
   type WanTokenIds,
 } from './wan-request.js';
 
-/** A stage's result: its output and, when asked, every intermediate under the fixtures' names. */
-export interface StageOutput {
-  readonly output: TensorF32;
-  readonly trace?: Record<string, NativeTensor>;
-}
-
-/** What the native WAN pipeline object exposes (binding/wan_pipeline_wrap.cpp). */
-export interface NativeWanPipeline {
-  info(): {
-    backend: string;
-    vaeScaleSpatial: number;
-    vaeScaleTemporal: number;
-    patchSize: number;
-    latentChannels: number;
-    vocabSize: number;
-    scheduler: string;
-    flowShift: number;
-    supportsImage: boolean;
-    components: NativeComponentMemory;
-  };
-  encodeText(ids: Int32Array, mask: Int32Array, trace: boolean): Promise<StageOutput>;
-  transformerForward(
-    hiddenStates: TensorF32,
-    timestep: number,
-    encoderHiddenStates: TensorF32,
-    trace: boolean,
-  ): Promise<StageOutput>;
-  vaeDecode(z: TensorF32, trace: boolean): Promise<StageOutput>;
-  generate(
-    request: Record<string, unknown>,
-    onProgress: ((step: number, total: number) => void) | undefined,
-  ): {
-    promise: Promise<{
-      latents: { data: Float32Array; shape: number[] };
-      frames: { data: Float32Array; shape: number[] };
-      framesU8: { data: Uint8Array; shape: number[] };
-    }>;
-    cancel(): void;
-  };
-  /** The device memory peak since the last call (then reset); null on the CPU. */
-  takePeakDeviceBytes(): number | null;
-}
+export type { NativeWanPipeline, StageOutput } from './native.js';
 
 /**
  * WAN 2.1 text-to-video (and text-to-image with numFrames 1) on the native core; image-to-video

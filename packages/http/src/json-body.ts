@@ -4,12 +4,12 @@
  * before any route logic runs.
  * Every JSON body of the API is parsed by `parseJsonText`, so its limits hold everywhere.
  */
-import { describeValidationError } from '@gpuq/job-types';
 import type { Context } from 'hono';
 import type { z } from 'zod';
 import { HttpError } from './http-error.js';
 import { JSON_MAX_DEPTH, jsonNestsDeeperThan } from './json-depth.js';
 import { jsonHasNulEscape } from './json-nul.js';
+import { validateOr400 } from './validate.js';
 
 /** A request body's JSON value: 400 when it is malformed, nests deeper than JSON_MAX_DEPTH or holds a NUL. */
 export function parseJsonText(raw: string): unknown {
@@ -49,16 +49,10 @@ export async function parseJsonBody<Schema extends z.ZodType>(
   c: Context,
   schema: Schema,
 ): Promise<z.infer<Schema>> {
-  const result = schema.safeParse(await readJson(c));
-  if (result.success) return result.data;
-  const { error } = describeValidationError(result.error);
-  throw new HttpError(400, 'invalid_request', error.message, error.field ? { field: error.field } : {});
+  return validateOr400(schema, await readJson(c));
 }
 
 /** The query string, validated: 400 naming the parameter. */
 export function parseQuery<Schema extends z.ZodType>(c: Context, schema: Schema): z.infer<Schema> {
-  const result = schema.safeParse(c.req.query());
-  if (result.success) return result.data;
-  const { error } = describeValidationError(result.error);
-  throw new HttpError(400, 'invalid_request', error.message, error.field ? { field: error.field } : {});
+  return validateOr400(schema, c.req.query());
 }

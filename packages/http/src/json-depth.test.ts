@@ -1,8 +1,7 @@
-import { createLogger } from '@gpuq/logger';
 import { Hono } from 'hono';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { errorHandler } from './error-handler.js';
+import { HttpError } from './http-error.js';
 import { parseJsonBody } from './json-body.js';
 import { JSON_MAX_DEPTH, jsonNestsDeeperThan } from './json-depth.js';
 
@@ -26,7 +25,10 @@ describe('JSON depth', () => {
 
   it('refuses a deep body with 400 before the schema sees it', async () => {
     const app = new Hono();
-    app.onError(errorHandler(createLogger({ name: 'http-test', level: 'silent' })));
+    // The services' full mapping lives in @gpuq/api-errors; an HttpError's own body is all this needs.
+    app.onError((error, c) =>
+      error instanceof HttpError ? c.json(error.body, error.status) : c.text('unexpected', 500),
+    );
     app.post('/', async (c) => c.json(await parseJsonBody(c, z.unknown())));
     const deep = await app.request('/', { method: 'POST', body: `{"a":${nested(JSON_MAX_DEPTH)}}` });
     expect(deep.status).toBe(400);

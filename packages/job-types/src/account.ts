@@ -41,7 +41,7 @@ export const ProjectPage = z
   .object({ projects: z.array(ProjectView), nextCursor: z.string().nullable() })
   .meta({ id: 'ProjectPage' });
 
-/** What a personal access token may reach: the same names as `TOKEN_SCOPES` of @gpuq/auth. */
+/** What a personal access token may reach; the one list of scope names (auth and db use it). */
 export const TokenScopeName = z.enum(['all', 'tasks', 'jobs']);
 export type TokenScopeName = z.infer<typeof TokenScopeName>;
 

@@ -16,4 +16,9 @@ export { type DecodedImage, decodePng, encodePng } from './png.js';
 export { type ProbeOptions, probeVideo, type VideoProbe } from './probe.js';
 export { type ReadFrameOptions, type RgbFrame, readFrame } from './read-frame.js';
 export { type StitchedVideo, type StitchOptions, stitchVideos } from './stitch.js';
+export {
+  type StitchedFiles,
+  type StitchStoredVideosInput,
+  stitchStoredVideos,
+} from './stitch-stored-videos.js';
 export { assertVideoFormat, frameBytes, type VideoFormat } from './video-format.js';

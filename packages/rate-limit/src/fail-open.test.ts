@@ -7,32 +7,14 @@
 import { Writable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createLogger } from '@gpuq/logger';
-import { type PrivateRedis, startPrivateRedis } from '@gpuq/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { useBothStores } from '../test/both-stores.js';
 import { RateLimiter } from './rate-limiter.js';
-import { IoredisStore } from './store/ioredis-store.js';
 import type { RateLimitStore } from './store/rate-limit-store.js';
 import { UpstashStore } from './store/upstash-store.js';
-import { startUpstashRestServer, type UpstashRestServer } from './testing/upstash-rest-server.js';
+import { startUpstashRestServer } from './testing/upstash-rest-server.js';
 
-let redis: PrivateRedis;
-let upstash: UpstashRestServer;
-let ioredisStore: IoredisStore;
-let upstashStore: UpstashStore;
-
-beforeAll(async () => {
-  redis = await startPrivateRedis();
-  upstash = await startUpstashRestServer({ redisUrl: redis.url, token: 't' });
-  ioredisStore = new IoredisStore({ url: redis.url });
-  await ioredisStore.ready();
-  upstashStore = new UpstashStore({ url: upstash.url, token: 't' });
-});
-
-afterAll(async () => {
-  await ioredisStore?.close();
-  await upstash?.close();
-  await redis?.destroy();
-});
+const stores = useBothStores();
 
 function capturingLogger() {
   const lines: Array<{ level: string; msg: string; unlimitedRequests?: number }> = [];
@@ -54,8 +36,8 @@ async function untilEnforced(l: RateLimiter, key: string): Promise<void> {
 }
 
 describe.each([
-  ['ioredis', () => ioredisStore],
-  ['upstash', () => upstashStore],
+  ['ioredis', () => stores.ioredis],
+  ['upstash', () => stores.upstash],
 ] as const)('%s store with Redis stopped', (kind, store: () => RateLimitStore) => {
   it('lets requests through promptly, warns once, and recovers', async () => {
     const { logger, lines } = capturingLogger();
@@ -71,7 +53,7 @@ describe.each([
     expect((await l.hit('u')).allowed).toBe(true);
     expect((await l.hit('u')).allowed).toBe(false);
 
-    await redis.stop();
+    await stores.redis.stop();
     const started = Date.now();
     const during = await Promise.all(Array.from({ length: 10 }, () => l.hit('u')));
     expect(Date.now() - started).toBeLessThan(1_500);
@@ -80,7 +62,7 @@ describe.each([
     expect(warnings).toHaveLength(1);
     expect(warnings[0]?.msg).toMatch(/fail-open/);
 
-    await redis.start();
+    await stores.redis.start();
     await untilEnforced(l, 'u');
     // A fresh Redis (no persistence): the hit that found it back counted 1 of 2.
     expect((await l.hit('u')).allowed).toBe(true);
@@ -90,7 +72,7 @@ describe.each([
 });
 
 it('an Upstash endpoint that is gone altogether also fails open', async () => {
-  const gone = await startUpstashRestServer({ redisUrl: redis.url, token: 't' });
+  const gone = await startUpstashRestServer({ redisUrl: stores.redis.url, token: 't' });
   const store = new UpstashStore({ url: gone.url, token: 't', timeoutMs: 500 });
   await gone.close();
   const l = new RateLimiter({ store, limit: 1 });

@@ -4,36 +4,17 @@
  * and locks nobody while its store is gone.
  */
 import { randomUUID } from 'node:crypto';
-import { type PrivateRedis, startPrivateRedis } from '@gpuq/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { useBothStores } from '../test/both-stores.js';
 import { FailureBackoff } from './failure-backoff.js';
-import { IoredisStore } from './store/ioredis-store.js';
 import type { RateLimitStore } from './store/rate-limit-store.js';
 import { UpstashStore } from './store/upstash-store.js';
-import { startUpstashRestServer, type UpstashRestServer } from './testing/upstash-rest-server.js';
 
-let redis: PrivateRedis;
-let upstash: UpstashRestServer;
-let ioredisStore: IoredisStore;
-let upstashStore: UpstashStore;
-
-beforeAll(async () => {
-  redis = await startPrivateRedis();
-  upstash = await startUpstashRestServer({ redisUrl: redis.url, token: 't' });
-  ioredisStore = new IoredisStore({ url: redis.url });
-  await ioredisStore.ready();
-  upstashStore = new UpstashStore({ url: upstash.url, token: 't' });
-});
-
-afterAll(async () => {
-  await ioredisStore?.close();
-  await upstash?.close();
-  await redis?.destroy();
-});
+const stores = useBothStores();
 
 describe.each([
-  ['ioredis', () => ioredisStore],
-  ['upstash', () => upstashStore],
+  ['ioredis', () => stores.ioredis],
+  ['upstash', () => stores.upstash],
 ] as const)('%s store', (_kind, store: () => RateLimitStore) => {
   it('locks after the allowed failures, doubles each further one up to the cap, forgets on success', async () => {
     const backoff = new FailureBackoff({

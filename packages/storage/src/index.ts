@@ -11,6 +11,7 @@ export * from './errors/storage-backend-error.js';
 export * from './errors/storage-object-not-found.js';
 export * from './errors/storage-quota-exceeded.js';
 export * from './errors/unsupported-content-type.js';
+export * from './exists-by-stat.js';
 export * from './local/byte-range.js';
 export * from './local/local-file-storage.js';
 export * from './local/storage-routes.js';

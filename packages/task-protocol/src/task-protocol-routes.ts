@@ -14,8 +14,9 @@
  * the rpc routes authenticate themselves and answer PostgREST's `{ code, message, details, hint }`.
  * Building the app does no I/O.
  */
+
+import { errorHandler } from '@gpuq/api-errors';
 import { type AuthEnv, requireTokenScope } from '@gpuq/auth';
-import { errorHandler } from '@gpuq/http';
 import { Hono } from 'hono';
 import { claimNextTaskRoute } from './functions/claim-next-task.js';
 import { completeTaskRoutes } from './functions/complete-task.js';

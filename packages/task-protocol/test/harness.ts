@@ -8,7 +8,8 @@ import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { authMiddleware, createAuthenticator, signDevJwt, type TokenScope } from '@gpuq/auth';
+import { errorHandler } from '@gpuq/api-errors';
+import { authMiddleware, createAuthenticator, signDevJwt } from '@gpuq/auth';
 import {
   createApiToken,
   type Database,
@@ -20,7 +21,8 @@ import {
   openDatabase,
   type Task,
 } from '@gpuq/db';
-import { errorHandler, notFound } from '@gpuq/http';
+import { notFound } from '@gpuq/http';
+import type { TokenScopeName } from '@gpuq/job-types';
 import { createLogger } from '@gpuq/logger';
 import { createStorageRoutes, LocalFileStorage } from '@gpuq/storage';
 import { createTestDatabase, databaseAccess, freePort, type TestDatabase } from '@gpuq/testing';
@@ -90,7 +92,7 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
     serviceRoleKey: SERVICE_KEY,
     jwtSecret: JWT_SECRET,
     lookupPersonalAccessToken: async (hash) => {
-      const { rows } = await db.query<{ user_id: string; revoked_at: Date | null; scope: TokenScope }>(
+      const { rows } = await db.query<{ user_id: string; revoked_at: Date | null; scope: TokenScopeName }>(
         'select user_id, revoked_at, scope from public.user_api_tokens where token_hash = $1',
         [hash],
       );

@@ -8,18 +8,10 @@
 import type { RedisTopology } from '@gpuq/config';
 import { familyOfQueue, MODEL_FAMILIES, type QueueJobData, type QueueName } from '@gpuq/job-types';
 import type { Logger } from '@gpuq/logger';
-import { createRedis, type GpuqJob, onCancel } from '@gpuq/queue';
+import { createRedis, onCancel } from '@gpuq/queue';
 import { Worker } from 'bullmq';
+import type { ProcessJob } from './job-context.js';
 import { CANCELLED_BY_USER, SHUTTING_DOWN } from './job-lifecycle.js';
-
-export interface JobContext {
-  /** Aborted when the job is cancelled or the worker shuts down past its grace period. */
-  signal: AbortSignal;
-  logger: Logger;
-  workerId: string;
-}
-
-export type ProcessJob = (job: GpuqJob, context: JobContext) => Promise<unknown>;
 
 export interface GpuWorkerOptions {
   queue: QueueName;

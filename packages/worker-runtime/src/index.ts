@@ -1,6 +1,7 @@
 export * from './engine-failure.js';
 export * from './generation-model.js';
 export * from './gpu-worker.js';
+export * from './job-context.js';
 export * from './job-lifecycle.js';
 export * from './run-worker-process.js';
 export * from './storage/job-api-storage.js';

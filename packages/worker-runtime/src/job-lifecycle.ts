@@ -12,12 +12,12 @@
  * Cancellation aborts between steps and ends quietly (the api already marked the task).
  * Shutdown past the grace period hands the job back to the queue.
  */
-import { type CallbackClient, CallbackRejectedError } from '@gpuq/callback/client';
+import { type CallbackClient, CallbackRejectedError } from '@gpuq/callback-client';
 import { CALLBACK_TEXT_MAX_CHARS } from '@gpuq/job-types';
 import type { GpuqJob } from '@gpuq/queue';
 import { UnrecoverableError } from 'bullmq';
 import { DeviceLostError, type GenerationModel } from './generation-model.js';
-import type { JobContext } from './gpu-worker.js';
+import type { JobContext } from './job-context.js';
 import { measurePeakMemory } from './peak-memory.js';
 import { reportableText } from './reportable-text.js';
 import type { StorageForJob } from './storage/worker-storage.js';

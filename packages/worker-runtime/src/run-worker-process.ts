@@ -3,7 +3,7 @@
  * with its name), start the BullMQ loop, and on SIGTERM/SIGINT stop taking jobs, give the running
  * one a grace period, then exit 0.
  */
-import { createCallbackClient } from '@gpuq/callback/client';
+import { createCallbackClient } from '@gpuq/callback-client';
 import { ConfigError, type Env, type RedisTopology, redisTopology } from '@gpuq/config';
 import type { QueueName } from '@gpuq/job-types';
 import { createLogger, type Logger } from '@gpuq/logger';

@@ -10,7 +10,7 @@
  * During a lock no password is checked (or the lock would not slow guessing); a success forgets
  * the address's failures, and successful requests are never counted.
  */
-import { constantTimeEqual } from '@gpuq/callback/signing';
+import { constantTimeEqual } from '@gpuq/callback-client/signing';
 import { HttpError } from '@gpuq/http';
 import type { FailureBackoff } from '@gpuq/rate-limit';
 import { getConnInfo } from '@hono/node-server/conninfo';

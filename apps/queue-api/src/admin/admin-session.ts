@@ -5,7 +5,7 @@
  * SameSite=Strict keep scripts and other sites from using it.
  */
 import { createHmac } from 'node:crypto';
-import { constantTimeEqual } from '@gpuq/callback/signing';
+import { constantTimeEqual } from '@gpuq/callback-client/signing';
 
 export const ADMIN_COOKIE = 'gpuq_admin';
 export const ADMIN_SESSION_SECONDS = 8 * 3600;

@@ -19,6 +19,7 @@ import {
 import { type ServerType, serve } from '@hono/node-server';
 import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { videoJobData } from '../../test/fixtures/video-job-data.js';
 import { createApp } from '../app.js';
 import { adminRoutes } from './admin-routes.js';
 import { adminSessionStore } from './admin-session-store.js';
@@ -59,17 +60,7 @@ describe.skipIf(!hasChromium)('Bull Board in headless Chromium', () => {
     const port = await freePort();
     server = serve({ fetch: app.fetch, port, hostname: '127.0.0.1' });
     baseUrl = `http://127.0.0.1:${port}`;
-    await queues.enqueue('wan_queue', {
-      taskId,
-      taskType: 'video_fast',
-      userId: randomUUID(),
-      projectId: randomUUID(),
-      generation: null,
-      params: {},
-      bucket: 'video_fast',
-      callbackToken: 'secret-callback-token',
-      callbackExpiresAt: 2_000_000_000,
-    });
+    await queues.enqueue('wan_queue', videoJobData(taskId, 'secret-callback-token'));
   });
 
   afterAll(async () => {

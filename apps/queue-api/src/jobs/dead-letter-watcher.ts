@@ -5,13 +5,26 @@
  * tasks: Failed with BullMQ's last error, credits refunded. A task the worker already reported is
  * left alone (a repeat of its state changes nothing), so every api instance may run it.
  */
-import { failTask, getTask } from '@gpuq/db';
+import { type Database, failTask, getTask } from '@gpuq/db';
 import { isTaskFinished } from '@gpuq/job-types';
-import { createRedis } from '@gpuq/queue';
+import type { Logger } from '@gpuq/logger';
+import { createRedis, type JobQueues } from '@gpuq/queue';
 import { QueueEvents } from 'bullmq';
-import type { ApiServices } from '../services.js';
+import type { ApiEnv } from '../env.js';
+import type { ApiMetrics } from '../metrics/metrics.js';
 
-export async function startDeadLetterWatcher(services: ApiServices): Promise<() => Promise<void>> {
+/** The part of the api's services the watcher uses (the services object itself fits). */
+export interface DeadLetterWatcherServices {
+  env: Pick<ApiEnv, 'redis' | 'QUEUE_PREFIX'>;
+  db: Database;
+  queues: JobQueues;
+  logger: Logger;
+  metrics: Pick<ApiMetrics, 'jobOutcomes'>;
+}
+
+export async function startDeadLetterWatcher(
+  services: DeadLetterWatcherServices,
+): Promise<() => Promise<void>> {
   // One connection of our own per watcher, so stopping can cut a blocking read that BullMQ's
   // close() would otherwise wait on forever after a Redis restart.
   const connections = services.queues

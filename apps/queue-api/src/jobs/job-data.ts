@@ -1,6 +1,6 @@
 /**
  * The BullMQ job of a task: ids, resolved parameters and the job's own callback credential (the
- * one secret in job data; it signs callbacks for this job only). Used by services.enqueueTask
+ * one secret in job data; it signs callbacks for this job only). Used by jobs/enqueue-task.ts
  * (queue-job, the reconciler, the admin image route and the protocol dispatcher), which adds a
  * travel task's inputs.
  *
@@ -10,7 +10,7 @@
  * GenerationParams, which would let a client choose its own steps, images or frames.
  */
 import { randomInt } from 'node:crypto';
-import { issueCallbackCredential } from '@gpuq/callback/signing';
+import { issueCallbackCredential } from '@gpuq/callback-client/signing';
 import type { Task } from '@gpuq/db';
 import {
   describeValidationError,

@@ -4,6 +4,7 @@ import { createRedis, JobQueues, whenReady } from '@gpuq/queue';
 import { TEST_REDIS_URL, uniqueQueuePrefix } from '@gpuq/testing';
 import { Hono } from 'hono';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { videoJobData } from '../../test/fixtures/video-job-data.js';
 import { createApp } from '../app.js';
 import { ApiMetrics } from './metrics.js';
 
@@ -26,17 +27,7 @@ describe('/metrics', () => {
   beforeAll(async () => {
     await whenReady(redis);
     for (let i = 0; i < 3; i += 1) {
-      await queues.enqueue('wan_queue', {
-        taskId: randomUUID(),
-        taskType: 'video_fast',
-        userId: randomUUID(),
-        projectId: randomUUID(),
-        generation: null,
-        params: {},
-        bucket: 'video_fast',
-        callbackToken: 't',
-        callbackExpiresAt: 2_000_000_000,
-      });
+      await queues.enqueue('wan_queue', videoJobData(randomUUID()));
     }
   });
   afterAll(async () => {

@@ -7,7 +7,7 @@
  * Tokens are managed with a sign-in (a JWT) only: a token that could mint tokens would let a leak
  * outlive its own revocation. Projects and live tokens are capped per user.
  */
-import { getPrincipal, getSignedInUser, getUser, TOKEN_SCOPES } from '@gpuq/auth';
+import { getPrincipal, getSignedInUser, getUser } from '@gpuq/auth';
 import {
   type ApiToken,
   createApiToken,
@@ -25,7 +25,6 @@ import {
   NewTokenRequest,
   ProjectsQuery,
   type ProjectView,
-  TokenScopeName,
   type TokenView,
 } from '@gpuq/job-types';
 import { Hono } from 'hono';
@@ -36,10 +35,6 @@ import { scopeOf } from './jobs.js';
 import { decodeProjectCursor, encodeProjectCursor } from './project-cursor.js';
 
 const DAY_MS = 24 * 3600 * 1000;
-
-// The documented scope names are exactly @gpuq/auth's (a compile error otherwise).
-TOKEN_SCOPES satisfies readonly TokenScopeName[];
-TokenScopeName.options satisfies readonly (typeof TOKEN_SCOPES)[number][];
 
 const projectView = (project: Project): ProjectView => ({
   id: project.id,

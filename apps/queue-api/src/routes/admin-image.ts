@@ -6,8 +6,8 @@
  */
 import { getUser, requireAdmin } from '@gpuq/auth';
 import { getTask, listenTaskStatus } from '@gpuq/db';
-import { HttpError, parseJsonBody } from '@gpuq/http';
-import { AdminImageRequest, describeValidationError, type JobRecord, QueueJobRequest } from '@gpuq/job-types';
+import { HttpError, parseJsonBody, validateOr400 } from '@gpuq/http';
+import { AdminImageRequest, type JobRecord, QueueJobRequest } from '@gpuq/job-types';
 import { Hono } from 'hono';
 import type { ApiHonoEnv } from '../hono-env.js';
 import { submitJob } from '../jobs/submit-job.js';
@@ -53,16 +53,11 @@ export function adminImageRoutes(services: ApiServices): Hono<ApiHonoEnv> {
     async (c) => {
       const user = getUser(c);
       const body = await parseJsonBody(c, AdminImageRequest);
-      const parsed = QueueJobRequest.safeParse({
+      // The metadata is checked as queue-job checks it, and named as the admin sent it.
+      const request = validateOr400(QueueJobRequest, {
         jobType: body.mode === 'high' ? 'sdxl_image_high' : 'sdxl_image_fast',
         metadata: { ...body.metadata, prompt: body.prompt },
       });
-      if (!parsed.success) {
-        // The metadata is checked as queue-job checks it, and named as the admin sent it.
-        const { error } = describeValidationError(parsed.error);
-        throw new HttpError(400, 'invalid_request', error.message, error.field ? { field: error.field } : {});
-      }
-      const request = parsed.data;
       const { task } = await submitJob(services, {
         userId: user.userId,
         request,

@@ -3,10 +3,9 @@
  * which prices the same body without queuing it, or a create-task body (`{ task_type, params }`).
  */
 import { getPrincipal, getUser } from '@gpuq/auth';
-import { HttpError, readJsonText } from '@gpuq/http';
+import { HttpError, readJsonText, validateOr400 } from '@gpuq/http';
 import {
   creditCost,
-  describeValidationError,
   ignoredMetadataKeys,
   JOB_CATALOG,
   QueueJobRequest,
@@ -25,20 +24,6 @@ const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,200}$/;
 const isTaskTypeCostBody = (body: unknown): boolean =>
   typeof body === 'object' && body !== null && !Array.isArray(body) && 'task_type' in body;
 
-function parseTaskTypeCost(body: unknown): TaskTypeCostRequest {
-  const result = TaskTypeCostRequest.safeParse(body);
-  if (result.success) return result.data;
-  const { error } = describeValidationError(result.error);
-  throw new HttpError(400, 'invalid_request', error.message, error.field ? { field: error.field } : {});
-}
-
-function parseRequest(body: unknown): QueueJobRequest {
-  const result = QueueJobRequest.safeParse(body);
-  if (result.success) return result.data;
-  const { error } = describeValidationError(result.error);
-  throw new HttpError(400, 'invalid_request', error.message, error.field ? { field: error.field } : {});
-}
-
 export function queueJobRoutes(services: ApiServices): Hono<ApiHonoEnv> {
   const app = new Hono<ApiHonoEnv>();
   const queueLengths = new QueueLengthCache({ queues: services.queues });
@@ -46,7 +31,7 @@ export function queueJobRoutes(services: ApiServices): Hono<ApiHonoEnv> {
   app.post('/functions/v1/queue-job', async (c) => {
     const user = getUser(c);
     const { raw, body } = await readJsonText(c);
-    const request = parseRequest(body);
+    const request = validateOr400(QueueJobRequest, body);
     const idempotencyKey = c.req.header('idempotency-key');
     if (idempotencyKey !== undefined && !IDEMPOTENCY_KEY.test(idempotencyKey)) {
       throw new HttpError(400, 'invalid_request', 'Idempotency-Key must be 1-200 visible ASCII characters');
@@ -83,8 +68,9 @@ export function queueJobRoutes(services: ApiServices): Hono<ApiHonoEnv> {
     if (namesTask(body)) return c.json(await taskCost(services.db, getPrincipal(c), body));
     getUser(c);
     // `{ task_type, params }`: a create-task body, registered (task_types) types included.
-    if (isTaskTypeCostBody(body)) return c.json(await taskTypeCost(services.db, parseTaskTypeCost(body)));
-    const request = parseRequest(body);
+    if (isTaskTypeCostBody(body))
+      return c.json(await taskTypeCost(services.db, validateOr400(TaskTypeCostRequest, body)));
+    const request = validateOr400(QueueJobRequest, body);
     return c.json({ jobType: request.jobType, credits: creditCost(request) });
   });
 

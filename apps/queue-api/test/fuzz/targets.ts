@@ -5,7 +5,7 @@
  * Read-only routes take anything.
  */
 import { createHmac } from 'node:crypto';
-import { issueCallbackCredential, signedHeaders } from '@gpuq/callback/signing';
+import { issueCallbackCredential, signedHeaders } from '@gpuq/callback-client/signing';
 import {
   ClaimNextTaskRequest,
   CompleteTaskRequest,

@@ -5,7 +5,7 @@
  * statements are in flight (pg's "Connection terminated unexpectedly").
  */
 import { randomUUID } from 'node:crypto';
-import { deriveCallbackToken, signedHeaders } from '@gpuq/callback/signing';
+import { deriveCallbackToken, signedHeaders } from '@gpuq/callback-client/signing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SECRETS } from '../api-harness.js';
 import { type ProxiedApi, readiness, sleep, startProxiedApi } from './support.js';

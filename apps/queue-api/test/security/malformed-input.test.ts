@@ -3,7 +3,7 @@
  * names the problem, and changes nothing (rows, credits, stored files).
  */
 import { createHmac, randomUUID } from 'node:crypto';
-import { issueCallbackCredential, signedHeaders } from '@gpuq/callback/signing';
+import { issueCallbackCredential, signedHeaders } from '@gpuq/callback-client/signing';
 import { grantAdmin } from '@gpuq/db';
 import type { QueueJobResponse } from '@gpuq/job-types';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

@@ -12,6 +12,7 @@ import { failTask, getProfile, getTask } from '@gpuq/db';
 import { type RunningProcess, runTsEntry } from '@gpuq/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ApiHarness, startApi } from '../api-harness.js';
+import { createSingleImageTask } from './protocol-helpers.js';
 
 let api: ApiHarness;
 let worker: RunningProcess;
@@ -39,15 +40,7 @@ interface Running {
 async function runningFleetTask(): Promise<Running> {
   const userId = randomUUID();
   const token = await api.token(userId);
-  const project = (await (await api.request('/v1/projects', { token, json: { name: 'p' } })).json()) as {
-    project: { id: string };
-  };
-  const created = await api.request('/functions/v1/create-task', {
-    token,
-    json: { task_type: 'single_image', project_id: project.project.id, params: { prompt: 'a red fox' } },
-  });
-  expect(created.status).toBe(200);
-  const taskId = created.headers.get('x-task-id')!;
+  const taskId = await createSingleImageTask(api, token);
   await expect
     .poll(async () => (await getTask(api.services.db, { taskId }))?.claimedBy, { timeout: 30_000 })
     .toBe('bullmq');

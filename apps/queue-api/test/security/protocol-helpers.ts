@@ -27,6 +27,20 @@ export function createTask(api: ApiHarness, token: string, body: Record<string, 
   return api.request('/functions/v1/create-task', { token, json: body });
 }
 
+/** A protocol single_image (SDXL fleet, public bucket) created over HTTP in a new project: its task id. */
+export async function createSingleImageTask(api: ApiHarness, token: string): Promise<string> {
+  const project = (await (await api.request('/v1/projects', { token, json: { name: 'p' } })).json()) as {
+    project: { id: string };
+  };
+  const created = await createTask(api, token, {
+    task_type: 'single_image',
+    project_id: project.project.id,
+    params: { prompt: 'a red fox' },
+  });
+  expect(created.status).toBe(200);
+  return created.headers.get('x-task-id')!;
+}
+
 export async function credits(api: ApiHarness, userId: string): Promise<number> {
   return (await getProfile(api.services.db, userId))!.credits;
 }

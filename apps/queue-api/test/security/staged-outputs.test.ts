@@ -9,12 +9,13 @@
  *   is refused with 400 naming the field, and changes nothing (status, credits, rows).
  */
 import { randomUUID } from 'node:crypto';
-import { CallbackRejectedError, createCallbackClient, type JobCredential } from '@gpuq/callback/client';
+import { CallbackRejectedError, createCallbackClient, type JobCredential } from '@gpuq/callback-client';
 import { getProfile, getTask, listLedger } from '@gpuq/db';
 import type { JobRecord, QueueJobData } from '@gpuq/job-types';
 import { STAGING_BUCKET } from '@gpuq/storage';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ApiHarness, startApi } from '../api-harness.js';
+import { createSingleImageTask } from './protocol-helpers.js';
 
 const PNG = Buffer.from(
   'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==',
@@ -51,15 +52,7 @@ interface Owned {
 async function fleetTask(owner?: Pick<Owned, 'userId' | 'token'>): Promise<Owned> {
   const userId = owner?.userId ?? randomUUID();
   const token = owner?.token ?? (await api.token(userId));
-  const project = (await (await api.request('/v1/projects', { token, json: { name: 'p' } })).json()) as {
-    project: { id: string };
-  };
-  const created = await api.request('/functions/v1/create-task', {
-    token,
-    json: { task_type: 'single_image', project_id: project.project.id, params: { prompt: 'a red fox' } },
-  });
-  expect(created.status).toBe(200);
-  const taskId = created.headers.get('x-task-id')!;
+  const taskId = await createSingleImageTask(api, token);
   const queued = await api.services.queues.queue('sdxl_queue').getJob(taskId);
   expect(queued).toBeDefined();
   return {

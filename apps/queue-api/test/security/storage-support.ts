@@ -6,8 +6,8 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { request } from 'node:http';
-import type { JobCredential } from '@gpuq/callback/client';
-import { issueCallbackCredential } from '@gpuq/callback/signing';
+import type { JobCredential } from '@gpuq/callback-client';
+import { issueCallbackCredential } from '@gpuq/callback-client/signing';
 import { ensureProfile } from '@gpuq/db';
 import type { QueueJobResponse } from '@gpuq/job-types';
 import { expect } from 'vitest';

@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { createCallbackClient } from '@gpuq/callback/client';
+import { createCallbackClient } from '@gpuq/callback-client';
 import { storageUsedBytes } from '@gpuq/db';
 import type { GenerateUploadUrlResponse } from '@gpuq/job-types';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

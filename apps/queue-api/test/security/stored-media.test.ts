@@ -4,7 +4,7 @@
  * sandboxed; a finished task's objects cannot be replaced; storage can live on its own origin.
  */
 import { createHash, randomUUID } from 'node:crypto';
-import { createCallbackClient } from '@gpuq/callback/client';
+import { createCallbackClient } from '@gpuq/callback-client';
 import { claimTask, completeTask } from '@gpuq/db';
 import type { GenerateUploadUrlResponse } from '@gpuq/job-types';
 import { freePort } from '@gpuq/testing';

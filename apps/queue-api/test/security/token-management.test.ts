@@ -3,8 +3,8 @@
  * can expire; a scope keeps a worker's token out of jobs and an app's out of the task protocol;
  * revoking a token revokes the tokens minted under it; live tokens are capped per user.
  */
-import { randomUUID } from 'node:crypto';
-import { createApiToken, ensureProfile, hashApiToken } from '@gpuq/db';
+import { createHash, randomUUID } from 'node:crypto';
+import { createApiToken, ensureProfile } from '@gpuq/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ApiHarness, startApi } from '../api-harness.js';
 
@@ -169,7 +169,7 @@ describe('scopes', () => {
     const legacy = `gpuq_pat_${randomUUID()}`;
     await api.services.db.query('insert into public.user_api_tokens (user_id, token_hash) values ($1, $2)', [
       userId,
-      hashApiToken(legacy),
+      createHash('sha256').update(legacy).digest('hex'),
     ]);
     expect((await queueJob(legacy)).status).toBe(200);
     expect((await claim(legacy)).status).toBe(204);

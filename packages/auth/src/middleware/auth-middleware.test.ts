@@ -83,6 +83,15 @@ function unsigned(claims: Record<string, unknown>): string {
   return `${part({ alg: 'none', typ: 'JWT' })}.${part(claims)}.`;
 }
 
+/** What whoami answers for USER signed in with a JWT. */
+const jwtUser = () => ({
+  kind: 'user',
+  userId: USER,
+  role: 'authenticated',
+  via: 'jwt',
+  expiresAt: expect.any(String),
+});
+
 describe('accepted credentials', () => {
   it('the service-role key is the service', async () => {
     const res = await whoami(SERVICE_KEY);
@@ -104,25 +113,13 @@ describe('accepted credentials', () => {
     const token = await signDevJwt({ secret: SECRET, userId: USER, issuer });
     const res = await whoami(token);
     expect(res.status).toBe(200);
-    expect(await res.json()).toEqual({
-      kind: 'user',
-      userId: USER,
-      role: 'authenticated',
-      via: 'jwt',
-      expiresAt: expect.any(String),
-    });
+    expect(await res.json()).toEqual(jwtUser());
   });
 
   it.each(['RS256', 'ES256'])('an %s user JWT checked against the JWKS is that user', async (alg) => {
     const key = alg === 'RS256' ? rsa : ec;
     const res = await whoami(await key.sign(userClaims()));
-    expect(await res.json()).toEqual({
-      kind: 'user',
-      userId: USER,
-      role: 'authenticated',
-      via: 'jwt',
-      expiresAt: expect.any(String),
-    });
+    expect(await res.json()).toEqual(jwtUser());
   });
 
   it('a live personal access token is its owner', async () => {

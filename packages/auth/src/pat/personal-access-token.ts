@@ -4,7 +4,7 @@
  * package never touches Postgres.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import type { TokenScope } from './token-scope.js';
+import type { TokenScopeName } from '@gpuq/job-types';
 
 /** Marks our tokens so they are recognisable in a leak scan and never mistaken for a JWT. */
 export const PAT_PREFIX = 'gpuq_pat_';
@@ -15,7 +15,7 @@ export interface PersonalAccessTokenRecord {
   id?: string;
   userId: string;
   /** What the token may be used for. Absent: `all`. */
-  scope?: TokenScope | null;
+  scope?: TokenScopeName | null;
   /** Set once the token is revoked; a revoked token is refused. */
   revokedAt?: Date | string | null;
   /** Past this instant the token is refused. */

@@ -1,4 +1,5 @@
 /** Token scopes and the sign-in-only guard through a real Hono app with real token lookups. */
+import type { TokenScopeName } from '@gpuq/job-types';
 import { Hono } from 'hono';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createAuthenticator } from '../authenticator.js';
@@ -6,12 +7,12 @@ import { signDevJwt } from '../jwt/sign-dev-jwt.js';
 import { type AuthEnv, authMiddleware } from '../middleware/auth-middleware.js';
 import { getSignedInUser } from '../middleware/guards.js';
 import { generatePersonalAccessToken, type PersonalAccessTokenRecord } from './personal-access-token.js';
-import { requireTokenScope, type TokenScope } from './token-scope.js';
+import { requireTokenScope } from './token-scope.js';
 
 const SECRET = 'scope-test-secret-scope-test-secret';
 const USER = '00000000-0000-4000-8000-0000000000c1';
 const tokens = new Map<string, PersonalAccessTokenRecord>();
-const pats = {} as Record<TokenScope | 'legacy', string>;
+const pats = {} as Record<TokenScopeName | 'legacy', string>;
 let app: Hono<AuthEnv>;
 
 beforeAll(() => {

@@ -3,20 +3,19 @@
  * protocol (its functions and rpc) and nothing else; an app's token (`jobs`) reaches queue-job,
  * jobs, events and the admin image, but not the protocol. `all` is what every token could do
  * before scopes existed, kept for those tokens. JWTs are a signed-in user and are not scoped.
+ * The scope names are job-types' TokenScopeName.
  */
+import type { TokenScopeName } from '@gpuq/job-types';
 import type { MiddlewareHandler } from 'hono';
 import { ForbiddenError } from '../errors/forbidden-error.js';
 import type { AuthEnv } from '../middleware/auth-middleware.js';
 import { getPrincipal } from '../middleware/guards.js';
 import type { Principal } from '../principal.js';
 
-export const TOKEN_SCOPES = ['all', 'tasks', 'jobs'] as const;
-export type TokenScope = (typeof TOKEN_SCOPES)[number];
-
 /** The part of the API a route belongs to. */
 export type ApiArea = 'tasks' | 'jobs';
 
-export function scopeAllows(scope: TokenScope, area: ApiArea): boolean {
+export function scopeAllows(scope: TokenScopeName, area: ApiArea): boolean {
   return scope === 'all' || scope === area;
 }
 

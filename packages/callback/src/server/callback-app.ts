@@ -4,9 +4,11 @@
  * Hono host could serve it). Order of checks: signature headers present (401) → body names a job
  * (400) → signature valid for that job (401) → payload valid (400) → the state machine.
  */
+
+import { errorHandler } from '@gpuq/api-errors';
 import { type Database, type Task, toJobRecord } from '@gpuq/db';
-import { errorHandler, HttpError } from '@gpuq/http';
-import { describeValidationError, JobCallbackPayload, type JobRecord } from '@gpuq/job-types';
+import { validateOr400 } from '@gpuq/http';
+import { JobCallbackPayload, type JobRecord } from '@gpuq/job-types';
 import type { Logger } from '@gpuq/logger';
 import type { Storage } from '@gpuq/storage';
 import { Hono } from 'hono';
@@ -51,19 +53,15 @@ export function createCallbackApp(options: CallbackAppOptions): Hono {
   app.onError(errorHandler(options.logger));
   app.post(CALLBACK_PATH, async (c) => {
     const { jobId, body } = await readSignedJobRequest(c, options);
-    const parsed = JobCallbackPayload.safeParse(body);
-    if (!parsed.success) {
-      const { error } = describeValidationError(parsed.error);
-      throw new HttpError(400, 'invalid_request', error.message, error.field ? { field: error.field } : {});
-    }
-    const applied = await applyCallback(options.db, parsed.data, {
+    const payload = validateOr400(JobCallbackPayload, body);
+    const applied = await applyCallback(options.db, payload, {
       storageBaseUrls: options.storageBaseUrls ?? [],
       owners,
       storage: options.storage,
     });
-    options.onApplied?.(applied, parsed.data);
+    options.onApplied?.(applied, payload);
     options.logger.info(
-      { jobId, status: parsed.data.status, attempt: parsed.data.attempt, changed: applied.changed },
+      { jobId, status: payload.status, attempt: payload.attempt, changed: applied.changed },
       'callback applied',
     );
     return c.json({ job: await present(applied.task) });

@@ -14,9 +14,8 @@
  * 415 content type.
  */
 import { type Database, getTask, type Task } from '@gpuq/db';
-import { HttpError } from '@gpuq/http';
+import { HttpError, validateOr400 } from '@gpuq/http';
 import {
-  describeValidationError,
   isTaskFinished,
   JOB_DOWNLOAD_URL_ROUTE,
   JOB_UPLOAD_URL_ROUTE,
@@ -38,7 +37,6 @@ import {
   StorageObjectNotFound,
 } from '@gpuq/storage';
 import type { Hono } from 'hono';
-import type { z } from 'zod';
 import { readSignedJobRequest } from './signed-job-request.js';
 
 export interface JobStorageOptions {
@@ -58,7 +56,7 @@ export function jobStorageRoutes(app: Hono, base: string, options: JobStorageOpt
 
   app.post(`${base}/${JOB_UPLOAD_URL_ROUTE}`, async (c) => {
     const { body } = await readSignedJobRequest(c, options);
-    const request = parse(JobUploadUrlRequest, body);
+    const request = validateOr400(JobUploadUrlRequest, body);
     const storage = configured(options.storage);
     const task = await openTask(options.db, request.jobId);
     const filename = checkedPath('filename', () => assertFileName(request.filename));
@@ -88,7 +86,7 @@ export function jobStorageRoutes(app: Hono, base: string, options: JobStorageOpt
 
   app.post(`${base}/${JOB_DOWNLOAD_URL_ROUTE}`, async (c) => {
     const { body } = await readSignedJobRequest(c, options);
-    const request = parse(JobDownloadUrlRequest, body);
+    const request = validateOr400(JobDownloadUrlRequest, body);
     const storage = configured(options.storage);
     const task = await openTask(options.db, request.jobId);
     const bucket = checkedPath('bucket', () => assertBucketName(request.bucket));
@@ -112,13 +110,6 @@ export function jobStorageRoutes(app: Hono, base: string, options: JobStorageOpt
       contentType: info.contentType,
     } satisfies JobStorageUrl);
   });
-}
-
-function parse<Schema extends z.ZodType>(schema: Schema, body: unknown): z.infer<Schema> {
-  const result = schema.safeParse(body);
-  if (result.success) return result.data;
-  const { error } = describeValidationError(result.error);
-  throw new HttpError(400, 'invalid_request', error.message, error.field ? { field: error.field } : {});
 }
 
 function configured(storage: Storage | undefined): Storage {

@@ -4,11 +4,11 @@
  * re-derived credential, which is unexpired, under a fresh timestamp (401). What passes was sent
  * by the holder of this job's credential, so the job id in the body can be trusted.
  */
+import { CALLBACK_EXPIRES_HEADER, verifySignature } from '@gpuq/callback-client/signing';
 import { HttpError, parseJsonText } from '@gpuq/http';
 import { CALLBACK_SIGNATURE_HEADER, CALLBACK_TIMESTAMP_HEADER } from '@gpuq/job-types';
 import type { Logger } from '@gpuq/logger';
 import type { Context } from 'hono';
-import { CALLBACK_EXPIRES_HEADER, verifySignature } from '../signing/request-signature.js';
 
 export interface SignedJobRequest {
   jobId: string;

@@ -4,15 +4,11 @@
  * A token has a scope (`all`, `tasks`, `jobs`), may expire, and may name the token it was minted
  * under: revoking a token revokes every token below it.
  */
-import { createHash, randomBytes } from 'node:crypto';
+import { generatePersonalAccessToken, hashToken } from '@gpuq/auth';
+import type { TokenScopeName } from '@gpuq/job-types';
 import type { Database, Queryable } from '../database/database.js';
 import { queryCamel, queryOne } from '../database/run-query.js';
 import { PerUserLimitError } from '../errors/per-user-limit-error.js';
-
-/** Recognisable in logs and secret scanners; the logger redacts values under token-like keys. */
-export const API_TOKEN_PREFIX = 'gpuq_pat_';
-
-export type ApiTokenScope = 'all' | 'tasks' | 'jobs';
 
 export interface ApiToken {
   id: string;
@@ -20,7 +16,7 @@ export interface ApiToken {
   name: string;
   /** The first characters of the raw token, for telling tokens apart. */
   tokenPrefix: string;
-  scope: ApiTokenScope;
+  scope: TokenScopeName;
   createdAt: Date;
   lastUsedAt: Date | null;
   /** Null: never expires. */
@@ -36,15 +32,11 @@ const COLUMNS =
 /** A token counts against the per-user cap until it is revoked or expires. */
 const LIVE = 'revoked_at is null and (expires_at is null or expires_at > now())';
 
-export function hashApiToken(rawToken: string): string {
-  return createHash('sha256').update(rawToken, 'utf8').digest('hex');
-}
-
 export interface NewApiToken {
   userId: string;
   name?: string;
   /** Default `all`. */
-  scope?: ApiTokenScope;
+  scope?: TokenScopeName;
   /** Null or absent: never expires. */
   expiresAt?: Date | null;
   /** The token it is minted under: revoking that one revokes this one. */
@@ -63,7 +55,8 @@ export async function createApiToken(
   db: Database,
   input: NewApiToken,
 ): Promise<{ token: string; record: ApiToken }> {
-  const token = `${API_TOKEN_PREFIX}${randomBytes(32).toString('base64url')}`;
+  // The token format and its hash are @gpuq/auth's, which checks what callers present.
+  const { token, tokenHash, displayPrefix } = generatePersonalAccessToken();
   const insert = (tx: Queryable) =>
     queryOne<ApiToken>(
       tx,
@@ -72,8 +65,8 @@ export async function createApiToken(
       [
         input.userId,
         input.name ?? '',
-        hashApiToken(token),
-        token.slice(0, API_TOKEN_PREFIX.length + 4),
+        tokenHash,
+        displayPrefix,
         input.scope ?? 'all',
         input.expiresAt ?? null,
         input.parentId ?? null,
@@ -99,7 +92,7 @@ export async function findApiToken(db: Queryable, rawToken: string): Promise<Api
     db,
     `update public.user_api_tokens set last_used_at = now()
       where token_hash = $1 and ${LIVE} returning ${COLUMNS}`,
-    [hashApiToken(rawToken)],
+    [hashToken(rawToken)],
   );
   return record ?? null;
 }

@@ -12,6 +12,7 @@ import { guessContentType } from '../content-type.js';
 import { InvalidStoragePath } from '../errors/invalid-storage-path.js';
 import { StorageBackendError } from '../errors/storage-backend-error.js';
 import { StorageObjectNotFound } from '../errors/storage-object-not-found.js';
+import { existsByStat } from '../exists-by-stat.js';
 import { assertBucketName, assertOwnerPrefixedPath } from '../paths/storage-path.js';
 import { createUrlToken } from '../signing/url-token.js';
 import type {
@@ -82,14 +83,8 @@ export class LocalFileStorage implements Storage {
     return createReadStream(this.#file(bucket, path), range ?? {});
   }
 
-  async exists(bucket: string, path: string): Promise<boolean> {
-    try {
-      await this.stat(bucket, path);
-      return true;
-    } catch (error) {
-      if (error instanceof StorageObjectNotFound) return false;
-      throw error;
-    }
+  exists(bucket: string, path: string): Promise<boolean> {
+    return existsByStat(this, bucket, path);
   }
 
   async stat(bucket: string, path: string): Promise<ObjectInfo> {

@@ -9,10 +9,9 @@
  * prices it; such tasks wait for pull-workers and never reach BullMQ. A user is held to queue-job's rate limit and in-flight cap.
  */
 import { createTask, enforceInFlightCap, getProject, getTask, type Task } from '@gpuq/db';
-import { HttpError } from '@gpuq/http';
+import { HttpError, invalidRequestError } from '@gpuq/http';
 import {
   type CreateTaskRequest,
-  describeValidationError,
   isProtocolTaskType,
   protocolJob,
   type RunType,
@@ -42,9 +41,7 @@ async function checkedTask(ctx: RouteContext, body: CreateTaskRequest): Promise<
     const params = { ...body.params, ...(checked.data.params as Record<string, unknown>) };
     return { params, credits: checked.data.credits };
   }
-  const { error } = describeValidationError(checked.error);
-  const field = error.field ? `params.${error.field}` : 'params';
-  throw new HttpError(400, 'invalid_request', `params.${error.message}`, { field });
+  throw invalidRequestError(checked.error, 'params');
 }
 
 /** The project's owner, who pays; a user may only use their own projects. */

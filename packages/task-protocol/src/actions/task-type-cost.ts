@@ -6,9 +6,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Queryable } from '@gpuq/db';
-import { HttpError } from '@gpuq/http';
+import { invalidRequestError } from '@gpuq/http';
 import {
-  describeValidationError,
   isProtocolTaskType,
   type ProtocolTaskType,
   protocolJob,
@@ -35,9 +34,7 @@ export interface TaskTypeCost {
 function workCreditsOf(taskType: ProtocolTaskType, params: unknown, field = 'params'): number {
   const job = protocolJob(taskType, params);
   if (job.success) return job.data.credits;
-  const { error } = describeValidationError(job.error);
-  const path = error.field ? `${field}.${error.field}` : field;
-  throw new HttpError(400, 'invalid_request', `${field}.${error.message}`, { field: path });
+  throw invalidRequestError(job.error, field);
 }
 
 function travelCredits(params: TravelOrchestratorParams): number {

@@ -3,9 +3,11 @@
  * only: supabase-js reads exactly these fields from an rpc call. Every other route answers the
  * project's `{ error: { code, message } }`.
  */
+
+import { httpErrorFromDatabase, unavailableError } from '@gpuq/api-errors';
 import { AuthHttpError } from '@gpuq/auth';
 import { DatabaseError } from '@gpuq/db';
-import { HttpError, httpErrorFromDatabase, unavailableError } from '@gpuq/http';
+import { HttpError } from '@gpuq/http';
 import type { Logger } from '@gpuq/logger';
 import type { ErrorHandler } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';

@@ -11,12 +11,8 @@ import { z } from 'zod';
 import { applyStatusUpdate } from '../actions/update-status.js';
 import type { Scope } from '../scope.js';
 import type { RouteContext } from '../settings.js';
+import { rpcFunction as fn, type RpcFunction } from './rpc-function.js';
 import { SEED_RPC_FUNCTIONS } from './seed-rpc-functions.js';
-
-export interface RpcFunction {
-  args: z.ZodType<Record<string, unknown>>;
-  run(ctx: RouteContext, scope: Scope, args: never): Promise<unknown>;
-}
 
 const TaskIdText = z.string().uuid();
 /** The SQL functions take `integer` megabytes. */
@@ -37,11 +33,6 @@ async function scopedTask(ctx: RouteContext, scope: Scope, taskId: string): Prom
 function serviceOnly(scope: Scope, name: string): void {
   if (scope.userId !== null) throw new HttpError(403, 'forbidden', `permission denied for function ${name}`);
 }
-
-const fn = <Args extends Record<string, unknown>>(
-  args: z.ZodType<Args>,
-  run: (ctx: RouteContext, scope: Scope, args: Args) => Promise<unknown>,
-): RpcFunction => ({ args, run: run as RpcFunction['run'] });
 
 const ErrorMessage = z.string().max(4000).nullish();
 // Two signatures; the one that validated names the task (a junk `p_task_id` beside a valid

@@ -12,12 +12,7 @@ import { createProtocolTask } from '../actions/create-task.js';
 import type { Scope } from '../scope.js';
 import type { RouteContext } from '../settings.js';
 import { invalidArgumentError } from './postgrest-error.js';
-import type { RpcFunction } from './rpc-functions.js';
-
-const fn = <Args extends Record<string, unknown>>(
-  args: z.ZodType<Args>,
-  run: (ctx: RouteContext, scope: Scope, args: Args) => Promise<unknown>,
-): RpcFunction => ({ args, run: run as RpcFunction['run'] });
+import { rpcFunction as fn, type RpcFunction } from './rpc-function.js';
 
 /** The seed's functions took a table name; only `tasks` exists here. */
 const TableName = z.literal('tasks').optional();

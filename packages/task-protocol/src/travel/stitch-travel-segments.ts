@@ -1,13 +1,13 @@
 /**
- * The HTTP stitch's storage half: join the segment videos (stitch-stored-videos.ts) and store the
+ * The HTTP stitch's storage half: join the segment videos (@gpuq/media's stitchStoredVideos) and store the
  * MP4 and its poster under the owner's prefix in the stitch task's folder.
  */
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { StoredOutput } from '@gpuq/db';
+import { stitchStoredVideos } from '@gpuq/media';
 import { ownerPath, type Storage } from '@gpuq/storage';
-import { stitchStoredVideos } from './stitch-stored-videos.js';
 
 export interface StitchTravelInput {
   storage: Storage;

@@ -17,6 +17,13 @@ import {
 } from './headless-worker.js';
 import { reighTravelBody } from './reigh-travel-payload.js';
 
+/** Four images, so three segments: what both travels here ask for. */
+const THREE_SEGMENTS = {
+  imageUrls: ['a', 'b', 'c', 'd'].map((name) => `https://example.com/${name}.png`),
+  segmentFrames: [9, 13, 9],
+  frameOverlap: [2, 3, 2],
+};
+
 let h: Harness;
 
 beforeAll(async () => {
@@ -30,14 +37,7 @@ describe("Reigh's travel on the Headless worker", () => {
   it('creates the orchestrator, runs 3 segments and the stitch, and completes the travel', async () => {
     const body = reighTravelBody({
       projectId: h.alice.projectId,
-      imageUrls: [
-        'https://example.com/a.png',
-        'https://example.com/b.png',
-        'https://example.com/c.png',
-        'https://example.com/d.png',
-      ],
-      segmentFrames: [9, 13, 9],
-      frameOverlap: [2, 3, 2],
+      ...THREE_SEGMENTS,
       resolution: '256x256',
     });
     // src/shared/lib/taskCreation.ts 183-212: supabase.functions.invoke → `data` (parsed JSON);
@@ -103,14 +103,7 @@ describe("Reigh's travel on the Headless worker", () => {
       h.bob.jwt,
       reighTravelBody({
         projectId: h.bob.projectId,
-        imageUrls: [
-          'https://example.com/a.png',
-          'https://example.com/b.png',
-          'https://example.com/c.png',
-          'https://example.com/d.png',
-        ],
-        segmentFrames: [9, 13, 9],
-        frameOverlap: [2, 3, 2],
+        ...THREE_SEGMENTS,
         resolution: '902x508',
       }),
     );

@@ -5,7 +5,7 @@
  * worker apps' remote-storage tests.
  */
 import { randomUUID } from 'node:crypto';
-import type { CallbackClient } from '@gpuq/callback/client';
+import type { CallbackClient } from '@gpuq/callback-client';
 import { parseEnv } from '@gpuq/config';
 import { InvalidStoragePath, STAGING_BUCKET } from '@gpuq/storage';
 import { describe, expect, it } from 'vitest';

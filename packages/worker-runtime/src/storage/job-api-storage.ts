@@ -8,11 +8,12 @@
  * early, before a request, with the same path rules. All HTTP goes through the callback client, so
  * signing, timeouts and retries are the callbacks' own.
  */
-import { type CallbackClient, CallbackDeliveryError, CallbackRejectedError } from '@gpuq/callback/client';
+import { type CallbackClient, CallbackDeliveryError, CallbackRejectedError } from '@gpuq/callback-client';
 import type { QueueJobData } from '@gpuq/job-types';
 import {
   assertOwnedPath,
   EmptyUpload,
+  existsByStat,
   InvalidStoragePath,
   type ObjectInfo,
   ObjectTooLarge,
@@ -101,14 +102,8 @@ export class JobApiStorage implements Storage {
     });
   }
 
-  async exists(bucket: string, path: string): Promise<boolean> {
-    try {
-      await this.stat(bucket, path);
-      return true;
-    } catch (error) {
-      if (error instanceof StorageObjectNotFound) return false;
-      throw error;
-    }
+  exists(bucket: string, path: string): Promise<boolean> {
+    return existsByStat(this, bucket, path);
   }
 
   async move(): Promise<ObjectInfo> {

@@ -5,7 +5,7 @@
  * job's own credential.
  */
 import { join } from 'node:path';
-import type { CallbackClient } from '@gpuq/callback/client';
+import type { CallbackClient } from '@gpuq/callback-client';
 import type { QueueJobData } from '@gpuq/job-types';
 import { LocalFileStorage, type Storage } from '@gpuq/storage';
 import { JobApiStorage } from './job-api-storage.js';

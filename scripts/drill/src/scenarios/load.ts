@@ -1,6 +1,6 @@
 /** Many jobs from many users, and a worker that reports one completion many times at once. */
 import { randomUUID } from 'node:crypto';
-import { CallbackRejectedError, createCallbackClient } from '@gpuq/callback/client';
+import { CallbackRejectedError, createCallbackClient } from '@gpuq/callback-client';
 import type { QueueJobData } from '@gpuq/job-types';
 import { callbackOutputs, storeOutputs, workerStorage } from '@gpuq/worker-runtime';
 import type { Drill, Row } from '../drill.js';

@@ -1,6 +1,6 @@
 // Error type shared by every layer of the engine. The `code` strings are part of the public
-// contract: the N-API binding copies them onto the JS Error as `err.code`, and the TS wrapper
-// exports the same list (src/error-codes.ts), so workers can branch on them.
+// contract: the N-API binding copies them onto the JS Error as `err.code`, and the TS wrapper and
+// the worker runtime read the same list (@gpuq/engine-errors), so workers can branch on them.
 #pragma once
 
 #include <stdexcept>
@@ -8,16 +8,12 @@
 
 namespace gpuq {
 
+// The codes and what each means are listed once, in packages/engine-errors (error_codes.inc is
+// generated from that list); add a code there, not here.
 enum class ErrorCode {
-  InvalidArgument,  // a caller passed a bad shape, value or option
-  NotFound,         // a file, tensor or config key is missing
-  BadFormat,        // a file exists but cannot be parsed (JSON, safetensors, vocab)
-  Unsupported,      // a config asks for something this engine does not implement
-  Cancelled,        // the caller's cancel flag was seen between steps
-  OutOfMemory,      // an allocation failed (on CUDA: the message says how much was asked and how much is free)
-  DeviceLost,       // a sticky GPU error (illegal address, ECC, launch failure): the context is unusable,
-                    // so the worker hands the job back and exits; another process retries it
-  Internal,         // a bug: an invariant did not hold
+#define GPUQ_ERROR_CODE(enumerator, name) enumerator,
+#include "util/error_codes.inc"
+#undef GPUQ_ERROR_CODE
 };
 
 // The stable string form, e.g. "GPUQ_INVALID_ARGUMENT".

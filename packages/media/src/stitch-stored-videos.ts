@@ -1,14 +1,13 @@
 /**
  * Joins stored segment videos into one MP4 in a work folder: download each from storage, then
- * @gpuq/media's stitchVideos (each overlap crossfaded, sum(frames) − sum(overlaps) frames) with a
- * poster of the first frame. Storage and ffmpeg only, no database: the HTTP stitch
- * (stitch-travel-segments.ts) and our wan-worker's stitch job both run it. Exported alone as
- * `@gpuq/task-protocol/stitch` so a worker does not load the protocol's routes.
+ * stitchVideos (each overlap crossfaded, sum(frames) − sum(overlaps) frames) with a poster of the
+ * first frame. Storage and ffmpeg only, no database: the task protocol's HTTP stitch and the
+ * wan-worker's stitch job both run it.
  */
 import { join } from 'node:path';
 import type { StoredFileRef } from '@gpuq/job-types';
-import { stitchVideos } from '@gpuq/media';
 import { downloadToFile, type Storage } from '@gpuq/storage';
+import { stitchVideos } from './stitch.js';
 
 export interface StitchStoredVideosInput {
   storage: Storage;

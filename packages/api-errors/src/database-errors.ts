@@ -12,7 +12,7 @@ import {
   TaskClaimedElsewhereError,
   TaskNotFoundError,
 } from '@gpuq/db';
-import { HttpError } from './http-error.js';
+import { HttpError } from '@gpuq/http';
 
 export function httpErrorFromDatabase(error: unknown): HttpError | null {
   if (!(error instanceof DatabaseError)) return null;

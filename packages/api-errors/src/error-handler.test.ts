@@ -10,15 +10,14 @@ import {
   StaleAttemptError,
   TaskNotFoundError,
 } from '@gpuq/db';
+import { HttpError, notFound, parseJsonBody } from '@gpuq/http';
 import { createLogger } from '@gpuq/logger';
 import { RateLimitedError } from '@gpuq/rate-limit';
 import { Hono } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { errorHandler, notFound } from './error-handler.js';
-import { HttpError } from './http-error.js';
-import { parseJsonBody } from './json-body.js';
+import { errorHandler } from './error-handler.js';
 
 function appThrowing(error: unknown) {
   const app = new Hono();

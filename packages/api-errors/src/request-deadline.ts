@@ -6,9 +6,9 @@
  * COMMIT already sent when the deadline passes is awaited, because its outcome decides the answer.
  */
 import { createDeadline, runWithDeadline } from '@gpuq/db';
+import { HttpError } from '@gpuq/http';
 import type { MiddlewareHandler } from 'hono';
 import { RETRY_AFTER_SECONDS } from './database-errors.js';
-import { HttpError } from './http-error.js';
 
 export interface RequestDeadlineOptions {
   timeoutMs: number;

@@ -1,9 +1,9 @@
+import { HttpError } from '@gpuq/http';
 import type { Logger } from '@gpuq/logger';
 import { RateLimitedError } from '@gpuq/rate-limit';
-import type { ErrorHandler, NotFoundHandler } from 'hono';
+import type { ErrorHandler } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { httpErrorFromDatabase, unavailableError } from './database-errors.js';
-import { HttpError } from './http-error.js';
 
 /** Maps every thrown error to the API's error body, once, for the whole app. */
 export function errorHandler(logger: Logger): ErrorHandler {
@@ -42,6 +42,3 @@ export function errorHandler(logger: Logger): ErrorHandler {
     return c.json({ error: { code: 'internal', message: 'internal error' } }, 500);
   };
 }
-
-export const notFound: NotFoundHandler = (c) =>
-  c.json({ error: { code: 'not_found', message: `no route for ${c.req.method} ${c.req.path}` } }, 404);

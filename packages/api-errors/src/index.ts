@@ -1,0 +1,3 @@
+export * from './database-errors.js';
+export * from './error-handler.js';
+export * from './request-deadline.js';

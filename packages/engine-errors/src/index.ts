@@ -1,0 +1,2 @@
+export * from './cpp-error-codes.js';
+export * from './engine-error-codes.js';
