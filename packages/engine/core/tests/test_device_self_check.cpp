@@ -3,7 +3,9 @@
 // fault would) fails naming conv3d with the error's message; one whose group_norm is slightly off
 // everywhere passes the op probes' tolerance only if the error is within it, and an error only the
 // UNet step exposes (a perturbed SiLU activation, after the probes' GeluTanh) names the UNet tensor.
+// Then backend selection with a fake device: used when it passes, CPU under auto, refused by name.
 #include "backend/cpu/cpu_backend.h"
+#include "pipeline/checked_backend.h"
 #include "pipeline/device_self_check.h"
 #include "test_util.h"
 
@@ -16,6 +18,8 @@ Tensor scaled(Backend& be, const Tensor& t, float f) { return be.axpby(f, t, 0.0
 class RopeOff final : public CpuBackend {
  public:
   RopeOff() : CpuBackend(2) {}
+  std::string name() const override { return "fake gpu with a wrong rope"; }
+  Device device() const override { return Device::CUDA; }
   Tensor rope(const Tensor& x, const Tensor& c, const Tensor& s, int heads) override {
     return scaled(*this, CpuBackend::rope(x, c, s, heads), 1.05f);
   }
@@ -47,6 +51,37 @@ class SiluOff final : public CpuBackend {
     return act == Activation::SiLU ? scaled(*this, y, 1.1f) : y;
   }
 };
+
+class GoodFakeGpu final : public CpuBackend {
+ public:
+  GoodFakeGpu() : CpuBackend(2) {}
+  std::string name() const override { return "fake gpu"; }
+  Device device() const override { return Device::CUDA; }
+};
+
+// Backend selection: the CPU is never checked; a device that passes is used; one that fails is
+// replaced by the CPU under auto and refused (naming the op) when asked for by name.
+void check_selection() {
+  CHECK(verdict_for("auto", SelfCheckResult{}) == DeviceVerdict::FallBackToCpu);
+  CHECK(verdict_for("cuda:1", SelfCheckResult{}) == DeviceVerdict::Refuse);
+  auto good = [](const std::string&, int) -> std::shared_ptr<Backend> { return std::make_shared<GoodFakeGpu>(); };
+  auto bad = [](const std::string&, int) -> std::shared_ptr<Backend> { return std::make_shared<RopeOff>(); };
+  CHECK(make_checked_backend("cpu", 2)->device() == Device::CPU);
+  CHECK(make_checked_backend("cuda", 2, good)->name() == "fake gpu");
+  CHECK(last_device_self_check() && last_device_self_check()->passed);
+  auto fallback = make_checked_backend("auto", 2, bad);
+  CHECK(fallback->device() == Device::CPU && fallback->name().rfind("cpu", 0) == 0);
+  CHECK(last_device_self_check() && last_device_self_check()->failed_at == "op rope");
+  bool refused = false;
+  try {
+    make_checked_backend("cuda", 2, bad);
+  } catch (const Error& e) {
+    refused = e.code() == ErrorCode::Unsupported && std::string(e.what()).find("GPUQ_DEVICE=cuda refused") != std::string::npos &&
+              std::string(e.what()).find("op rope differed") != std::string::npos;
+    std::printf("refused: %s\n", e.what());
+  }
+  CHECK(refused);
+}
 
 }  // namespace
 
@@ -87,5 +122,6 @@ int main() {
   std::printf("%s\n", s.summary().c_str());
   CHECK(!s.passed && s.failed_at.rfind("UNet tensor ", 0) == 0);
   CHECK(s.ops_checked == ok.ops_checked && s.tensors_checked < ok.tensors_checked);
+  check_selection();
   return test::finish("test_device_self_check");
 }
