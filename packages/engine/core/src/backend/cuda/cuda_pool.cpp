@@ -1,5 +1,6 @@
 #include "backend/cuda/cuda_pool.h"
 
+#include <algorithm>
 #include <string>
 
 #include "backend/cuda/cuda_check.h"
@@ -57,6 +58,7 @@ std::shared_ptr<void> DevicePool::alloc(size_t bytes) {
   {
     std::lock_guard<std::mutex> lock(mu_);
     in_use_ += size;
+    peak_in_use_ = std::max(peak_in_use_, in_use_);
   }
   // The deleter keeps the pool alive until the last tensor is gone.
   auto self = shared_from_this();
@@ -84,6 +86,11 @@ void DevicePool::trim() {
 size_t DevicePool::bytes_in_use() const {
   std::lock_guard<std::mutex> lock(mu_);
   return in_use_;
+}
+
+size_t DevicePool::peak_bytes_in_use() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return peak_in_use_;
 }
 
 size_t DevicePool::bytes_cached() const {

@@ -25,6 +25,8 @@ class DevicePool : public std::enable_shared_from_this<DevicePool> {
   // Frees every cached (unused) block back to the driver.
   void trim();
   size_t bytes_in_use() const;
+  // The most bytes in use at once since the pool was made (the benchmarks' peak device memory).
+  size_t peak_bytes_in_use() const;
   size_t bytes_cached() const;
 
   static size_t round_size(size_t bytes);
@@ -35,7 +37,7 @@ class DevicePool : public std::enable_shared_from_this<DevicePool> {
   int device_;
   mutable std::mutex mu_;
   std::multimap<size_t, void*> free_;  // size -> block
-  size_t in_use_ = 0, cached_ = 0;
+  size_t in_use_ = 0, cached_ = 0, peak_in_use_ = 0;
 };
 
 }  // namespace gpuq::cuda
