@@ -5,7 +5,12 @@
 import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { createTinyCheckpoint, type SchedulerName as EngineScheduler, SdxlEngine } from '@gpuq/engine';
+import {
+  createTinyCheckpoint,
+  describeDevice,
+  type SchedulerName as EngineScheduler,
+  SdxlEngine,
+} from '@gpuq/engine';
 import type { SchedulerName } from '@gpuq/job-types';
 import type { Logger } from '@gpuq/logger';
 import { type GenerationModel, jobErrorFromEngine } from '@gpuq/worker-runtime';
@@ -37,7 +42,7 @@ export async function loadSdxlModel(settings: SdxlWorkerSettings, logger: Logger
     ...(settings.SDXL_CONFIG_DIR ? { configDir: settings.SDXL_CONFIG_DIR } : {}),
   });
   return {
-    description: `SDXL ${dir} (${profile.name}, ${device})`,
+    description: `SDXL ${dir} (${profile.name}, ${describeDevice(device)})`,
     async run(job, { signal, onProgress }) {
       const params = job.generation;
       if (!params) throw new UnrecoverableError(`${job.taskType} carries no generation parameters`);

@@ -8,7 +8,7 @@
 import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { createTinyWanCheckpoint, WanEngine, type WanSchedulerName } from '@gpuq/engine';
+import { createTinyWanCheckpoint, describeDevice, WanEngine, type WanSchedulerName } from '@gpuq/engine';
 import type { SchedulerName } from '@gpuq/job-types';
 import type { Logger } from '@gpuq/logger';
 import { type GenerationModel, jobErrorFromEngine } from '@gpuq/worker-runtime';
@@ -56,7 +56,7 @@ export async function loadWanModel(settings: WanWorkerSettings, logger: Logger):
   const { engine, profile, dir } = await loadWan(settings, logger);
   const kind = engine.supportsImageConditioning ? 'image-to-video' : 'text-to-video';
   return {
-    description: `WAN 2.1 ${kind} ${dir} (${profile.name}, ${settings.GPUQ_DEVICE})`,
+    description: `WAN 2.1 ${kind} ${dir} (${profile.name}, ${describeDevice(settings.GPUQ_DEVICE)})`,
     async run(job, context) {
       const { signal, onProgress } = context;
       if (job.travel?.kind === 'stitch') return runTravelStitchJob(job.travel, context);

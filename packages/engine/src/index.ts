@@ -1,3 +1,4 @@
+export { describeDevice } from './device-self-check.js';
 export { EngineError } from './engine-error.js';
 export { ENGINE_ERROR_CODES, type EngineErrorCode, isEngineErrorCode } from './error-codes.js';
 export type {
@@ -7,7 +8,7 @@ export type {
   GenerateResult,
   TokenIds,
 } from './generate-request.js';
-export { native, type ReplayRow } from './native.js';
+export { type DeviceSelfCheck, native, type ReplayRow } from './native.js';
 export { decodePng, encodePng } from './png.js';
 export { SCHEDULER_NAMES, Scheduler, type SchedulerName, type SchedulerTables } from './scheduler.js';
 export {
