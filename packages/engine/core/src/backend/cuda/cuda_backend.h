@@ -101,6 +101,9 @@ class CudaBackend final : public Backend {
   };
 
   void gemm_weights(const GemmArgs& args, const Tensor& w);
+  // out [rows, Cout] = the first `rows` rows of a column buffer col [band, K] times the
+  // convolution weight w [Cout, K...] as stored (conv2d and conv3d).
+  void gemm_columns(const Tensor& col, int64_t rows, const Tensor& w, float* out);
   // Attention as two batched products around a row softmax, scores in blocks under the scratch
   // cap; `bias` [1 or B, H, Lq, Lk] (or null) is added to the scores before the softmax.
   Tensor attention_unfused(const Tensor& q, const Tensor& k, const Tensor& v, int heads, float scale, bool causal,

@@ -29,17 +29,7 @@ Tensor CudaBackend::conv3d(const Tensor& x, const Tensor& w, const Tensor* b, co
     for (int64_t p0 = 0; p0 < pixels; p0 += band) {
       const int64_t np = std::min(band, pixels - p0);
       launch_im2col3d(xin + n * in_item, static_cast<float*>(col.device_ptr()), p, p0, np, stream_);
-      GemmArgs g;
-      g.m = np;
-      g.n = cout;
-      g.k = cols;
-      g.a = static_cast<const float*>(col.device_ptr());
-      g.lda = cols;
-      g.b = w.device_ptr();
-      g.ldb = cols;
-      g.c = static_cast<float*>(ct.device_ptr()) + (n * pixels + p0) * cout;
-      g.ldc = cout;
-      gemm_weights(g, w);
+      gemm_columns(col, np, w, static_cast<float*>(ct.device_ptr()) + (n * pixels + p0) * cout);
     }
   Tensor y = alloc({batch, cout, p.ot, p.oh, p.ow});
   launch_transpose(static_cast<const float*>(ct.device_ptr()), static_cast<float*>(y.device_ptr()), batch, pixels,

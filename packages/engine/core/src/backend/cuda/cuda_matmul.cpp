@@ -32,6 +32,21 @@ void CudaBackend::gemm_weights(const GemmArgs& args, const Tensor& w) {
   }
 }
 
+void CudaBackend::gemm_columns(const Tensor& col, int64_t rows, const Tensor& w, float* out) {
+  const int64_t k = col.dim(1);
+  GemmArgs g;
+  g.m = rows;
+  g.n = w.dim(0);
+  g.k = k;
+  g.a = static_cast<const float*>(col.device_ptr());
+  g.lda = k;
+  g.b = w.device_ptr();
+  g.ldb = k;
+  g.c = out;
+  g.ldc = g.n;
+  gemm_weights(g, w);
+}
+
 Tensor CudaBackend::linear(const Tensor& x, const Tensor& w, const Tensor* b) {
   Scope scope_(*this, "linear", 2.0 * static_cast<double>(x.numel()) * static_cast<double>(w.dim(0)));
   const int64_t k = x.dim(-1);
@@ -73,17 +88,7 @@ Tensor CudaBackend::conv2d(const Tensor& x, const Tensor& w, const Tensor* b, in
       const int64_t np = std::min(band, pixels - p0);
       launch_im2col(xin + n * cin * h * wd, static_cast<float*>(col.device_ptr()), cin, h, wd, static_cast<int>(kk),
                     stride, pad, ow, p0, np, stream_);
-      GemmArgs g;
-      g.m = np;
-      g.n = cout;
-      g.k = ckk;
-      g.a = static_cast<const float*>(col.device_ptr());
-      g.lda = ckk;
-      g.b = w.device_ptr();
-      g.ldb = ckk;
-      g.c = static_cast<float*>(ct.device_ptr()) + (n * pixels + p0) * cout;
-      g.ldc = cout;
-      gemm_weights(g, w);
+      gemm_columns(col, np, w, static_cast<float*>(ct.device_ptr()) + (n * pixels + p0) * cout);
     }
   }
   Tensor y = alloc({batch, cout, oh, ow});

@@ -27,8 +27,7 @@ Tensor CudaBackend::rms_norm(const Tensor& x, const Tensor* gamma, float eps) {
 Tensor CudaBackend::rms_norm_channels(const Tensor& x, const Tensor& gamma, const Tensor* bias, bool silu) {
   Scope scope_(*this, "rms_norm", 0);
   const int64_t batch = x.dim(0), c = x.dim(1), inner = x.numel() / (batch * c);
-  check(gamma.numel() == c && (!bias || bias->numel() == c), ErrorCode::InvalidArgument,
-        "rms_norm_channels: gamma / bias vs " + shape_str(x.shape()));
+  check_rms_norm_channels_shapes(x, gamma, bias);
   Tensor y = alloc(x.shape());
   launch_rms_norm_channels(in_f32(x, "rms_norm_channels"), out_f32(y), batch, c, inner,
                            in_f32(gamma, "rms_norm_channels"), bias ? in_f32(*bias, "rms_norm_channels") : nullptr,
@@ -38,10 +37,8 @@ Tensor CudaBackend::rms_norm_channels(const Tensor& x, const Tensor& gamma, cons
 
 Tensor CudaBackend::rope(const Tensor& x, const Tensor& cos, const Tensor& sin, int heads) {
   Scope scope_(*this, "elementwise", 0);
-  const int64_t batch = x.dim(0), len = x.dim(1), width = x.dim(2);
-  const int64_t d = heads > 0 ? width / heads : 0, half = d / 2;
-  check(heads > 0 && width % heads == 0 && d % 2 == 0 && cos.numel() == len * half && sin.numel() == len * half,
-        ErrorCode::InvalidArgument, "rope: x " + shape_str(x.shape()) + ", cos " + shape_str(cos.shape()));
+  check_rope_shapes(x, cos, sin, heads);
+  const int64_t batch = x.dim(0), len = x.dim(1), d = x.dim(2) / heads;
   Tensor y = alloc(x.shape());
   launch_rope(in_f32(x, "rope"), in_f32(cos, "rope"), in_f32(sin, "rope"), out_f32(y), batch, len, heads, d, stream_);
   return y;
@@ -50,8 +47,8 @@ Tensor CudaBackend::rope(const Tensor& x, const Tensor& cos, const Tensor& sin, 
 Tensor CudaBackend::modulate(const Tensor& x, const Tensor& scale, const Tensor& shift) {
   Scope scope_(*this, "elementwise", 0);
   const int64_t batch = x.dim(0), c = x.dim(-1), len = x.numel() / (batch * c);
-  check(scale.numel() == batch * c && shift.numel() == batch * c, ErrorCode::InvalidArgument,
-        "modulate: " + shape_str(x.shape()) + " with " + shape_str(scale.shape()));
+  check_per_sample_vector("modulate", x, scale);
+  check_per_sample_vector("modulate", x, shift);
   Tensor y = alloc(x.shape());
   launch_modulate(in_f32(x, "modulate"), in_f32(scale, "modulate"), in_f32(shift, "modulate"), out_f32(y), batch, len,
                   c, stream_);
