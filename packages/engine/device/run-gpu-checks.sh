@@ -13,8 +13,9 @@
 #   6. gpuq_cuda_bench --wan: WAN 1.3B CFG step at 480x832, 81
 #      frames (random weights in the real layout, --wan-weights),
 #      the WAN 2.1 VAE decode of its latent, peak device memory    -> $OUT/bench/cuda-wan-*.json
-#   7. PyTorch eager on the same GPU: the same SDXL UNet step through
-#      diffusers (source carried), then cuBLAS / SDPA ceilings     -> $OUT/bench/torch-*.json
+#   7. PyTorch eager on the same GPU: the same SDXL UNet step and the
+#      same WAN step + VAE decode through diffusers (source
+#      carried), then cuBLAS / SDPA ceilings                      -> $OUT/bench/torch-*.json
 # A failing stage is recorded and the next one still runs (each answers something on its own);
 # the summary table is printed last, and the exit code is 1 if any stage failed. The whole run
 # stays within GPUQ_DEVICE_BUDGET_S (default 500 s): each stage gets min(its cap, time left).
@@ -196,6 +197,11 @@ bench_wan() {
     --json "$OUT/bench/cuda-wan-480p-${wan_frames}f-$wan_weights-$stamp.json"
 }
 
+torch_wan() {
+  python3 "$engine/device/torch_wan_step.py" --frames "$wan_frames" \
+    --json "$OUT/bench/torch-wan-480p-${wan_frames}f-bf16-$stamp.json"
+}
+
 torch_ceilings() { python3 "$engine/device/torch_ceilings.py" --json "$OUT/bench/torch-ceilings-$stamp.json"; }
 
 torch_unet() {
@@ -215,12 +221,13 @@ stage replay-cuda 60 "$OUT/logs/replay.log" replay_cuda
 [ "$skip_bench" = 0 ] && stage bench-cuda 200 "$OUT/logs/bench.log" bench_cuda
 [ "$skip_wan" = 0 ] && stage bench-wan 150 "$OUT/logs/bench-wan.log" bench_wan
 [ "$skip_torch" = 0 ] && stage torch-unet 150 "$OUT/logs/torch-unet.log" torch_unet
+[ "$skip_torch" = 0 ] && [ "$skip_wan" = 0 ] && stage torch-wan 150 "$OUT/logs/torch-wan.log" torch_wan
 [ "$skip_torch" = 0 ] && stage torch 90 "$OUT/logs/torch.log" torch_ceilings
 
 [ "$dry" = 1 ] && exit 0
 echo
 echo "== tails"
-for f in ctest replay bench bench-wan torch-unet torch; do
+for f in ctest replay bench bench-wan torch-unet torch-wan torch; do
   [ -f "$OUT/logs/$f.log" ] && { echo "-- $f"; grep -E 'FAIL|SKIPPED|tests passed|rel L2|UNet step|CFG step|VAE decode|peak device|self-check|TFLOP|GB/s|error' "$OUT/logs/$f.log" | tail -15; }
 done
 echo
