@@ -38,7 +38,7 @@ double max_diff(const Tensor& a, const Tensor& b) {
 Tensor conv3d_by_plan(const Tensor& x, const Tensor& w, const Tensor& b, const std::vector<int>& stride,
                       const std::vector<int>& pad, int64_t scratch_bytes) {
   const Conv3dPlan p = plan_conv3d(x.shape().data(), w.shape().data(), stride.data(), pad.data());
-  const int64_t batch = x.dim(0), cout = w.dim(0), cols = p.columns(), band = conv3d_band(p, scratch_bytes);
+  const int64_t batch = x.dim(0), cout = w.dim(0), cols = p.columns(), band = conv3d_band(p, scratch_bytes, 1 << 30);
   Tensor y = Tensor::empty({batch, cout, p.ot, p.oh, p.ow});
   std::vector<float> col(static_cast<size_t>(band * cols));
   for (int64_t n = 0; n < batch; ++n)
@@ -87,10 +87,16 @@ void check_conv3d(CpuBackend& cpu, std::mt19937& rng) {
   const int st[] = {1, 1, 1}, pd[] = {0, 1, 1};
   const Conv3dPlan big = plan_conv3d(xs, ws, st, pd);
   CHECK(big.ot == 19 && big.oh == 60 && big.ow == 104 && big.columns() == 384 * 27);
-  const int64_t band = conv3d_band(big, int64_t{1} << 30);
+  const int64_t band = conv3d_band(big, int64_t{1} << 30, int64_t{1} << 30);
   CHECK(band * big.columns() * 4 <= (int64_t{1} << 30) && band >= 1);
-  CHECK(conv3d_band(big, 16) == 1);
-  CHECK(conv3d_band(big, int64_t{1} << 50) == big.pixels());
+  CHECK(conv3d_band(big, 16, int64_t{1} << 30) == 1);
+  CHECK(conv3d_band(big, int64_t{1} << 50, int64_t{1} << 30) == big.pixels());
+  // A 1x1x1 convolution of few channels over 81 frames at 480p: the cap alone would allow more
+  // rows than one GEMM launch takes.
+  const int64_t wide_x[] = {1, 16, 81, 480, 832}, point_w[] = {16, 16, 1, 1, 1};
+  const int unit[] = {1, 1, 1}, zero[] = {0, 0, 0};
+  const Conv3dPlan point = plan_conv3d(wide_x, point_w, unit, zero);
+  CHECK(point.pixels() == 81 * 480 * 832 && conv3d_band(point, int64_t{1} << 30, 65535 * 64) == 65535 * 64);
   // No output (kernel longer than the padded input) is reported, not launched.
   const int64_t short_x[] = {1, 1, 2, 4, 4}, long_w[] = {1, 1, 3, 1, 1};
   CHECK(!plan_conv3d(short_x, long_w, st, pd).valid());

@@ -50,10 +50,11 @@ GPUQ_HD int64_t conv3d_source(const Conv3dPlan& p, int64_t pixel, int64_t column
 }
 
 // Output pixels per band so that the band's column buffer (pixels x columns fp32) stays within
-// `scratch_bytes`: at least one, at most all. WAN's VAE at 480p would need ~20 GB in one piece.
-inline int64_t conv3d_band(const Conv3dPlan& p, int64_t scratch_bytes) {
+// `scratch_bytes` and its rows within what one GEMM launch takes (`max_rows`): at least one, at
+// most all. WAN's VAE at 480p would need ~20 GB in one piece.
+inline int64_t conv3d_band(const Conv3dPlan& p, int64_t scratch_bytes, int64_t max_rows) {
   const int64_t per_pixel = std::max<int64_t>(1, p.columns() * 4);
-  return std::clamp<int64_t>(scratch_bytes / per_pixel, 1, std::max<int64_t>(1, p.pixels()));
+  return std::clamp<int64_t>(scratch_bytes / per_pixel, 1, std::max<int64_t>(1, std::min(p.pixels(), max_rows)));
 }
 
 }  // namespace gpuq::cuda

@@ -23,7 +23,7 @@ Tensor CudaBackend::conv3d(const Tensor& x, const Tensor& w, const Tensor* b, co
   const float* xin = in_f32(x, "conv3d");
   const int64_t in_item = x.numel() / batch;
   Tensor ct = alloc({batch, pixels, cout});
-  const int64_t band = conv3d_band(p, scratch_cap_);
+  const int64_t band = conv3d_band(p, scratch_cap_, kGemmMaxRows);
   Tensor col = alloc({band, cols});
   for (int64_t n = 0; n < batch; ++n)
     for (int64_t p0 = 0; p0 < pixels; p0 += band) {
