@@ -81,7 +81,7 @@ Tensor CudaBackend::conv2d(const Tensor& x, const Tensor& w, const Tensor* b, in
   const float* xin = in_f32(x, "conv2d");
   // Products land as [pixels, Cout] per image; one transpose (bias folded in) makes them NCHW.
   Tensor ct = alloc({batch, pixels, cout});
-  const int64_t band = std::clamp<int64_t>(scratch_cap_ / (ckk * 4), 1, pixels);
+  const int64_t band = std::clamp<int64_t>(scratch_cap_ / (ckk * 4), 1, std::min(pixels, kGemmMaxRows));
   Tensor col = alloc({band, ckk});
   for (int64_t n = 0; n < batch; ++n) {
     for (int64_t p0 = 0; p0 < pixels; p0 += band) {
