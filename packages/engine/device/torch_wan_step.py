@@ -9,8 +9,9 @@ Exit 77 when torch, a GPU or the diffusers source is missing.
 
 import argparse
 import json
-import os
 import sys
+
+from torch_baseline import DEFAULT_DIFFUSERS, import_baseline
 
 # Wan-AI/Wan2.1-T2V-1.3B-Diffusers transformer/config.json and vae/config.json (shapes only).
 TRANSFORMER = {
@@ -31,21 +32,12 @@ def main() -> int:
     parser.add_argument("--height", type=int, default=480)
     parser.add_argument("--width", type=int, default=832)
     parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--diffusers", default=os.path.join(os.path.dirname(__file__), ".carry", "diffusers", "src"))
+    parser.add_argument("--diffusers", default=DEFAULT_DIFFUSERS)
     args = parser.parse_args()
-    if not os.path.isdir(os.path.join(args.diffusers, "diffusers")):
-        print(f"SKIPPED torch WAN step: no diffusers source at {args.diffusers}")
+    found = import_baseline("torch WAN step", args.diffusers, ["AutoencoderKLWan", "WanTransformer3DModel"])
+    if found is None:
         return 77
-    sys.path.insert(0, args.diffusers)
-    try:
-        import torch
-        from diffusers import AutoencoderKLWan, WanTransformer3DModel
-    except ImportError as err:
-        print(f"SKIPPED torch WAN step: {err}")
-        return 77
-    if not torch.cuda.is_available():
-        print("SKIPPED torch WAN step: no CUDA device")
-        return 77
+    torch, (AutoencoderKLWan, WanTransformer3DModel) = found
 
     dev = torch.device("cuda")
     torch.manual_seed(0)
