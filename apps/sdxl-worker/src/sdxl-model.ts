@@ -7,6 +7,7 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   createTinyCheckpoint,
+  describeDevice,
   type SchedulerName as EngineScheduler,
   memoryPlanSummary,
   SdxlEngine,
@@ -45,7 +46,7 @@ export async function loadSdxlModel(settings: SdxlWorkerSettings, logger: Logger
   });
   logger.info({ memoryPlan: memoryPlanSummary(engine.memoryPlan) }, 'SDXL memory plan');
   return {
-    description: `SDXL ${dir} (${profile.name}, ${device})`,
+    description: `SDXL ${dir} (${profile.name}, ${describeDevice(device)})`,
     async run(job, { signal, onProgress }) {
       const params = job.generation;
       if (!params) throw new UnrecoverableError(`${job.taskType} carries no generation parameters`);

@@ -10,6 +10,7 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   createTinyWanCheckpoint,
+  describeDevice,
   type LoadOptions,
   memoryPlanSummary,
   WanEngine,
@@ -71,7 +72,7 @@ export async function loadWanModel(settings: WanWorkerSettings, logger: Logger):
   logger.info({ memoryPlan: memoryPlanSummary(engine.memoryPlan) }, 'WAN memory plan');
   const kind = engine.supportsImageConditioning ? 'image-to-video' : 'text-to-video';
   return {
-    description: `WAN 2.1 ${kind} ${dir} (${profile.name}, ${settings.GPUQ_DEVICE})`,
+    description: `WAN 2.1 ${kind} ${dir} (${profile.name}, ${describeDevice(settings.GPUQ_DEVICE)})`,
     async run(job, context) {
       const { signal, onProgress } = context;
       if (job.travel?.kind === 'stitch') return runTravelStitchJob(job.travel, context);

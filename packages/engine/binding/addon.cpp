@@ -7,6 +7,7 @@
 #include "backend/cpu/gemm.h"
 #include "convert.h"
 #include "model_check_workers.h"
+#include "pipeline/checked_backend.h"
 #include "wan_workers.h"
 #include "weight_storage_option.h"
 #include "workers.h"
@@ -71,6 +72,24 @@ Napi::Value make_tiny_checkpoint(const Napi::CallbackInfo& info) {
   return start_tiny_checkpoint(env, info[0].As<Napi::String>().Utf8Value(), seed);
 }
 
+// deviceSelfCheck(): the latest start-up self-check of a device backend in this process (null when
+// every load so far ran on the CPU), for the worker's start-up log.
+Napi::Value device_self_check(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  std::optional<SelfCheckResult> r = last_device_self_check();
+  if (!r) return env.Null();
+  Napi::Object o = Napi::Object::New(env);
+  o.Set("passed", r->passed);
+  o.Set("backend", r->backend);
+  o.Set("failedAt", r->failed_at);
+  o.Set("detail", r->detail);
+  o.Set("opsChecked", r->ops_checked);
+  o.Set("tensorsChecked", r->tensors_checked);
+  o.Set("seconds", r->seconds);
+  o.Set("summary", r->summary());
+  return o;
+}
+
 Napi::Object init(Napi::Env env, Napi::Object exports) {
   Napi::Function pipeline = define_native_pipeline(env);
   env.SetInstanceData(new Napi::FunctionReference(Napi::Persistent(pipeline)));
@@ -83,6 +102,7 @@ Napi::Object init(Napi::Env env, Napi::Object exports) {
   exports.Set("modelPlan", Napi::Function::New(env, model_plan_js, "modelPlan"));
   exports.Set("cudaFreeMemory", Napi::Function::New(env, cuda_free_memory_js, "cudaFreeMemory"));
   exports.Set("makeTinyCheckpoint", Napi::Function::New(env, make_tiny_checkpoint, "makeTinyCheckpoint"));
+  exports.Set("deviceSelfCheck", Napi::Function::New(env, device_self_check, "deviceSelfCheck"));
   Napi::Object build = Napi::Object::New(env);
   build.Set("sgemm", sgemm_impl_name());
   build.Set("cuda", false);

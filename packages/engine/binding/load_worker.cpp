@@ -1,6 +1,7 @@
 // load(dir, { device, threads, componentDtypes, releaseTextEncoders, configDir }): reads and maps
 // a diffusers SDXL folder, or a single-file checkpoint with the configs of configDir, off the main
 // thread.
+#include "pipeline/checked_backend.h"
 #include "promise_worker.h"
 #include "workers.h"
 
@@ -22,7 +23,7 @@ class LoadWorker final : public PromiseWorker {
  private:
   void Run() override {
     handle_ = std::make_shared<PipelineHandle>();
-    auto backend = make_backend(device_, threads_);
+    auto backend = make_checked_backend(device_, threads_);
     handle_->pipe = config_dir_.empty() ? SdxlPipeline::load(dir_, backend, storage_)
                                         : SdxlPipeline::load_single_file(dir_, config_dir_, backend, storage_);
     handle_->pipe->set_release_text_encoders(release_text_encoders_);

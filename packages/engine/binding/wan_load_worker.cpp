@@ -1,5 +1,6 @@
 // loadWan(dir, { device, threads, weightDtype, componentDtypes, releaseTextEncoders }): reads and
 // maps a diffusers WAN 2.1 folder off the main thread.
+#include "pipeline/checked_backend.h"
 #include "promise_worker.h"
 #include "wan_workers.h"
 
@@ -16,7 +17,7 @@ class WanLoadWorker final : public PromiseWorker {
  private:
   void Run() override {
     handle_ = std::make_shared<WanHandle>();
-    handle_->pipe = WanPipeline::load(dir_, make_backend(device_, threads_), storage_);
+    handle_->pipe = WanPipeline::load(dir_, make_checked_backend(device_, threads_), storage_);
     handle_->pipe->set_release_text_encoder(release_text_encoders_);
   }
   Napi::Value Result(Napi::Env env) override { return wrap_wan_pipeline(env, handle_); }

@@ -15,6 +15,6 @@ if(GPUQ_BUILD_TESTS)
   endforeach()
 endif()
 
-add_executable(gpuq_cuda_bench core/tools/cuda_bench_main.cpp)
+add_executable(gpuq_cuda_bench core/tools/cuda_bench_main.cpp core/tools/wan_bench.cpp)
 target_link_libraries(gpuq_cuda_bench PRIVATE gpuq_core CUDA::cudart_static)
 target_compile_options(gpuq_cuda_bench PRIVATE ${GPUQ_OPT_FLAGS})

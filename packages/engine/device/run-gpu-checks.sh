@@ -3,14 +3,19 @@
 # under its own time limit so that the run fits one 10-minute device call:
 #   1. environment (GPU, driver, nvcc, cmake, torch)            -> $OUT/env.txt
 #   2. configure + build with nvcc (sm_90a + compute_90 PTX)      -> $OUT/logs/build.log, sass summary
-#   3. ctest: the CUDA tests (every op vs CPU, every GEMM form on
-#      our kernel and on cuBLAS, sdxl-tiny fixture replay on CUDA,
+#   3. ctest: the CUDA tests (every op vs CPU, WAN's ops included,
+#      every GEMM form on our kernel and on cuBLAS, sdxl-tiny and
+#      wan-tiny fixture replays on CUDA, the start-up self-check,
 #      pool/OOM) and the CPU suite                                 -> $OUT/logs/ctest.log
-#   4. gpuq_replay of sdxl-tiny on CUDA (per-tensor report)       -> $OUT/replay/
+#   4. gpuq_replay of sdxl-tiny and wan-tiny on CUDA (per tensor) -> $OUT/replay/
 #   5. gpuq_cuda_bench: ceilings, CPU-vs-CUDA full-size UNet step,
 #      SDXL UNet step at 1024x1024 batch 2, our GEMM and cuBLAS    -> $OUT/bench/*.json
-#   6. PyTorch eager on the same GPU: the same SDXL UNet step through
-#      diffusers (source carried), then cuBLAS / SDPA ceilings     -> $OUT/bench/torch-*.json
+#   6. gpuq_cuda_bench --wan: WAN 1.3B CFG step at 480x832, 81
+#      frames (random weights in the real layout, --wan-weights),
+#      the WAN 2.1 VAE decode of its latent, peak device memory    -> $OUT/bench/cuda-wan-*.json
+#   7. PyTorch eager on the same GPU: the same SDXL UNet step and the
+#      same WAN step + VAE decode through diffusers (source
+#      carried), then cuBLAS / SDPA ceilings                      -> $OUT/bench/torch-*.json
 # A failing stage is recorded and the next one still runs (each answers something on its own);
 # the summary table is printed last, and the exit code is 1 if any stage failed. The whole run
 # stays within GPUQ_DEVICE_BUDGET_S (default 500 s): each stage gets min(its cap, time left).
@@ -21,15 +26,17 @@
 #   bash packages/engine/device/run-gpu-checks.sh
 # Options: --jobs N (build, default: nproc), --latent N (bench, default 128 = 1024x1024),
 #   --runs N (timed steps, default 5), --weights fp16|bf16|fp32, --skip-build (reuse --build-dir),
-#   --skip-bench, --skip-torch, --build-dir DIR (default /tmp/gpuq-build), --dry-run (print the plan).
+#   --skip-bench, --skip-wan, --skip-torch, --build-dir DIR (default /tmp/gpuq-build),
+#   --wan-weights bf16|fp16|fp32 (default bf16), --wan-frames N (default 81), --dry-run (print the plan).
 # Rehearsed on a machine without a GPU: everything builds, tests and bench skip (77), exit 0.
 set -uo pipefail
 
 engine=$(cd "$(dirname "$0")/.." && pwd)
 jobs=$(nproc 2>/dev/null || echo 4)
 latent=128 runs=5 weights=fp16 build=/tmp/gpuq-build
-skip_build=0 skip_bench=0 skip_torch=0 dry=0
-usage() { sed -n '2,25p' "$0" | sed 's/^# \{0,1\}//'; }
+skip_build=0 skip_bench=0 skip_wan=0 skip_torch=0 dry=0
+wan_weights=bf16 wan_frames=81
+usage() { sed -n '2,30p' "$0" | sed 's/^# \{0,1\}//'; }
 while [ $# -gt 0 ]; do
   case "$1" in
     --jobs) jobs=$2; shift ;;
@@ -39,7 +46,10 @@ while [ $# -gt 0 ]; do
     --build-dir) build=$2; shift ;;
     --skip-build) skip_build=1 ;;
     --skip-bench) skip_bench=1 ;;
+    --skip-wan) skip_wan=1 ;;
     --skip-torch) skip_torch=1 ;;
+    --wan-weights) wan_weights=$2; shift ;;
+    --wan-frames) wan_frames=$2; shift ;;
     --dry-run) dry=1 ;;
     -h | --help) usage; exit 0 ;;
     *) echo "unknown option $1" >&2; usage >&2; exit 2 ;;
@@ -47,7 +57,9 @@ while [ $# -gt 0 ]; do
   shift
 done
 case "$weights" in fp16 | bf16 | fp32) ;; *) echo "--weights must be fp16, bf16 or fp32" >&2; exit 2 ;; esac
-[[ "$latent" =~ ^[0-9]+$ && "$runs" =~ ^[0-9]+$ && "$jobs" =~ ^[0-9]+$ ]] || { echo "numbers expected" >&2; exit 2; }
+case "$wan_weights" in fp16 | bf16 | fp32) ;; *) echo "--wan-weights must be fp16, bf16 or fp32" >&2; exit 2 ;; esac
+[[ "$latent" =~ ^[0-9]+$ && "$runs" =~ ^[0-9]+$ && "$jobs" =~ ^[0-9]+$ && "$wan_frames" =~ ^[0-9]+$ ]] ||
+  { echo "numbers expected" >&2; exit 2; }
 
 OUT=${OUT:-$engine/device/out}
 carry="$engine/device/.carry"
@@ -77,8 +89,8 @@ stage() {
     return 1
   fi
   local t0=$SECONDS rc
-  timeout --kill-after=10 "$limit" bash -c "$(declare -p engine build jobs latent runs weights OUT stamp carry \
-    generator cmake_extra; declare -f "$fn"); export GPUQ_FIXTURES='$GPUQ_FIXTURES'; $fn" >"$log" 2>&1
+  timeout --kill-after=10 "$limit" bash -c "$(declare -p engine build jobs latent runs weights wan_weights wan_frames \
+    OUT stamp carry generator cmake_extra; declare -f "$fn"); export GPUQ_FIXTURES='$GPUQ_FIXTURES'; $fn" >"$log" 2>&1
   rc=$?
   local what=ok
   if [ $rc = 77 ]; then what="skipped"; elif [ $rc != 0 ]; then what="FAILED (rc $rc)"; failed=1; fi
@@ -150,8 +162,9 @@ run_ctest() {
   local cuda_rc=$?
   # The op and fixture tests again with our own GEMM for every product (ctest ran them with
   # cuBLAS where it loaded).
-  echo "== test_cuda_ops, test_cuda_fixtures with GPUQ_CUDA_GEMM=own"
-  GPUQ_CUDA_GEMM=own "$build/test_cuda_ops" && GPUQ_CUDA_GEMM=own "$build/test_cuda_fixtures"
+  echo "== test_cuda_ops, test_cuda_wan_ops, test_cuda_fixtures with GPUQ_CUDA_GEMM=own"
+  GPUQ_CUDA_GEMM=own "$build/test_cuda_ops" && GPUQ_CUDA_GEMM=own "$build/test_cuda_wan_ops" &&
+    GPUQ_CUDA_GEMM=own "$build/test_cuda_fixtures"
   local own_rc=$?
   [ $own_rc = 77 ] && own_rc=0
   # And the fixture replay with the fused attention kernel (off by default until this passes).
@@ -167,11 +180,26 @@ run_ctest() {
 replay_cuda() {
   "$build/gpuq_cuda_bench" --probe || return 77
   GPUQ_DEVICE=cuda "$build/gpuq_replay" "$GPUQ_FIXTURES/sdxl-tiny" "$OUT/replay/sdxl-tiny"
+  local sdxl_rc=$?
+  GPUQ_DEVICE=cuda "$build/gpuq_replay" "$GPUQ_FIXTURES/wan-tiny" "$OUT/replay/wan-tiny" && [ $sdxl_rc = 0 ]
 }
 
 bench_cuda() {
   "$build/gpuq_cuda_bench" --latent "$latent" --runs "$runs" --weights "$weights" \
     --json "$OUT/bench/cuda-latent$latent-$weights-$stamp.json"
+}
+
+# WAN 2.1 1.3B at 480x832: the CFG step, then the VAE decode of the step's latent and the peak
+# device memory of the whole run.
+bench_wan() {
+  "$build/gpuq_cuda_bench" --probe || return 77
+  "$build/gpuq_cuda_bench" --wan --frames "$wan_frames" --height 480 --width 832 --weights "$wan_weights" --vae \
+    --json "$OUT/bench/cuda-wan-480p-${wan_frames}f-$wan_weights-$stamp.json"
+}
+
+torch_wan() {
+  python3 "$engine/device/torch_wan_step.py" --frames "$wan_frames" \
+    --json "$OUT/bench/torch-wan-480p-${wan_frames}f-bf16-$stamp.json"
 }
 
 torch_ceilings() { python3 "$engine/device/torch_ceilings.py" --json "$OUT/bench/torch-ceilings-$stamp.json"; }
@@ -190,15 +218,17 @@ fi
 stage sass 30 "$OUT/logs/sass.txt" sass_summary
 stage ctest 150 "$OUT/logs/ctest.log" run_ctest
 stage replay-cuda 60 "$OUT/logs/replay.log" replay_cuda
-[ "$skip_bench" = 0 ] && stage bench-cuda 240 "$OUT/logs/bench.log" bench_cuda
+[ "$skip_bench" = 0 ] && stage bench-cuda 200 "$OUT/logs/bench.log" bench_cuda
+[ "$skip_wan" = 0 ] && stage bench-wan 150 "$OUT/logs/bench-wan.log" bench_wan
 [ "$skip_torch" = 0 ] && stage torch-unet 150 "$OUT/logs/torch-unet.log" torch_unet
+[ "$skip_torch" = 0 ] && [ "$skip_wan" = 0 ] && stage torch-wan 150 "$OUT/logs/torch-wan.log" torch_wan
 [ "$skip_torch" = 0 ] && stage torch 90 "$OUT/logs/torch.log" torch_ceilings
 
 [ "$dry" = 1 ] && exit 0
 echo
 echo "== tails"
-for f in ctest replay bench torch-unet torch; do
-  [ -f "$OUT/logs/$f.log" ] && { echo "-- $f"; grep -E 'FAIL|SKIPPED|tests passed|rel L2|UNet step|TFLOP|GB/s|error' "$OUT/logs/$f.log" | tail -15; }
+for f in ctest replay bench bench-wan torch-unet torch-wan torch; do
+  [ -f "$OUT/logs/$f.log" ] && { echo "-- $f"; grep -E 'FAIL|SKIPPED|tests passed|rel L2|UNet step|CFG step|VAE decode|peak device|self-check|TFLOP|GB/s|error' "$OUT/logs/$f.log" | tail -15; }
 done
 echo
 echo "== summary"

@@ -9,8 +9,9 @@ Exit 77 when torch, a GPU or the diffusers source is missing.
 
 import argparse
 import json
-import os
 import sys
+
+from torch_baseline import DEFAULT_DIFFUSERS, import_baseline
 
 
 def main() -> int:
@@ -19,21 +20,12 @@ def main() -> int:
     parser.add_argument("--json", required=True)
     parser.add_argument("--latent", type=int, default=128)
     parser.add_argument("--runs", type=int, default=10)
-    parser.add_argument("--diffusers", default=os.path.join(os.path.dirname(__file__), ".carry", "diffusers", "src"))
+    parser.add_argument("--diffusers", default=DEFAULT_DIFFUSERS)
     args = parser.parse_args()
-    if not os.path.isdir(os.path.join(args.diffusers, "diffusers")):
-        print(f"SKIPPED torch UNet step: no diffusers source at {args.diffusers}")
+    found = import_baseline("torch UNet step", args.diffusers, ["UNet2DConditionModel"])
+    if found is None:
         return 77
-    sys.path.insert(0, args.diffusers)
-    try:
-        import torch
-        from diffusers import UNet2DConditionModel
-    except ImportError as err:
-        print(f"SKIPPED torch UNet step: {err}")
-        return 77
-    if not torch.cuda.is_available():
-        print("SKIPPED torch UNet step: no CUDA device")
-        return 77
+    torch, (UNet2DConditionModel,) = found
 
     with open(args.config) as f:
         config = {k: v for k, v in json.load(f).items() if not k.startswith("_")}

@@ -1,3 +1,4 @@
+export { describeDevice } from './device-self-check.js';
 export { EngineError } from './engine-error.js';
 export { ENGINE_ERROR_CODES, type EngineErrorCode, isEngineErrorCode } from './error-codes.js';
 export type {
@@ -23,7 +24,7 @@ export {
   type WeightDtype,
 } from './memory/weight-dtype.js';
 export type { GenerationSize, WorkingSetEstimate } from './memory/working-set.js';
-export { type NativeComponentMemory, native, type ReplayRow } from './native.js';
+export { type DeviceSelfCheck, type NativeComponentMemory, native, type ReplayRow } from './native.js';
 export { decodePng, encodePng } from './png.js';
 export { SCHEDULER_NAMES, Scheduler, type SchedulerName, type SchedulerTables } from './scheduler.js';
 export {

@@ -107,6 +107,21 @@ export interface ReplayRow {
   note: string;
 }
 
+/** The start-up self-check of a device backend (core/src/pipeline/device_self_check.h). */
+export interface DeviceSelfCheck {
+  passed: boolean;
+  /** The device backend's name, e.g. `cuda:0 NVIDIA H100 80GB HBM3`. */
+  backend: string;
+  /** The op (`op rope`) or UNet tensor that differed or threw; empty when passed. */
+  failedAt: string;
+  detail: string;
+  opsChecked: number;
+  tensorsChecked: number;
+  seconds: number;
+  /** One line for the log. */
+  summary: string;
+}
+
 export interface NativeAddon {
   load(dir: string, options: NativeLoadOptions): Promise<NativePipeline>;
   loadWan(dir: string, options: NativeLoadOptions): Promise<NativeWanPipeline>;
@@ -116,6 +131,8 @@ export interface NativeAddon {
     options: { device?: string; threads?: number },
   ): Promise<{ pipeline: string; rows: ReplayRow[]; ok: boolean; text: string }>;
   makeTinyCheckpoint(dir: string, seed: number): Promise<string>;
+  /** The latest device self-check of this process; null while every load ran on the CPU. */
+  deviceSelfCheck(): DeviceSelfCheck | null;
   /** JSON reports (src/check-model/model-check.ts types them). */
   checkModel(dir: string): Promise<string>;
   modelPlan(dir: string): Promise<string>;

@@ -1,5 +1,5 @@
-// The SDXL fixture (test/golden/sdxl-tiny) replayed on the CUDA backend: every reference
-// tensor recomputed from its inputs on the GPU and compared with diffusers' fp32 output.
+// The SDXL and WAN fixtures (test/golden/sdxl-tiny, wan-tiny) replayed on the CUDA backend: every
+// reference tensor recomputed from its inputs on the GPU and compared with diffusers' fp32 output.
 // The manifest's tolerances are fp32-vs-fp64 ones; on the GPU the matrix products round their
 // operands (TF32 for fp32 weights, fp16 for attention), so the stated tolerance here is
 //   float tensors: max |err| <= 1e-2 * max |reference| + atol (about 10 ulp of fp16 at the
@@ -26,16 +26,13 @@ double max_abs_of(const Tensor& t) {
   return m;
 }
 
-}  // namespace
-
-int main() {
-  const std::string dir = test::fixture_dir("sdxl-tiny");
-  auto gpu = test::cuda_or_skip("test_cuda_fixtures");
-  std::printf("backend: %s\n", gpu->name().c_str());
+// Replays one fixture on the GPU; returns the number of tensors compared.
+int replay_on(const std::string& name, std::shared_ptr<Backend> gpu) {
+  const std::string dir = test::fixture_dir(name);
   char tmpl[] = "/tmp/gpuq-cuda-replay-XXXXXX";
   const char* out = mkdtemp(tmpl);
   CHECK(out != nullptr);
-  if (!out) return test::finish("test_cuda_fixtures");
+  if (!out) return 0;
   ReplayReport report = replay_fixture(dir, out, gpu);
   Manifest m = Manifest::load(dir);
   int compared = 0;
@@ -54,7 +51,19 @@ int main() {
                 ok ? "" : "  FAIL");
     if (!ok) ++test::failures();
   }
-  std::printf("%d tensors compared\n", compared);
+  std::printf("%s: %d tensors compared\n", name.c_str(), compared);
   CHECK(compared > 0);
+  return compared;
+}
+
+}  // namespace
+
+int main() {
+  // Both folders must exist before the skip: a missing fixture is a failure even without a GPU.
+  test::fixture_dir("sdxl-tiny");
+  test::fixture_dir("wan-tiny");
+  auto gpu = test::cuda_or_skip("test_cuda_fixtures");
+  std::printf("backend: %s\n", gpu->name().c_str());
+  for (const char* name : {"sdxl-tiny", "wan-tiny"}) replay_on(name, gpu);
   return test::finish("test_cuda_fixtures");
 }

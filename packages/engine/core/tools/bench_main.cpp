@@ -17,6 +17,8 @@
 #include <string>
 #include <vector>
 
+#include "wan_bench.h"
+
 #include "backend/cpu/cpu_backend.h"
 #include "backend/cpu/gemm.h"
 #include "models/unet.h"
@@ -144,7 +146,6 @@ std::string to_json(const std::vector<StepResult>& results, double roof, int thr
 }  // namespace
 
 namespace gpuq {
-int run_wan_bench(int argc, char** argv);
 int run_full_size_check(int argc, char** argv);
 }
 

@@ -12,6 +12,8 @@
 // baseline, so both run the same shapes) and exits.
 // Usage: gpuq_cuda_bench [--latent N] [--runs N] [--weights fp16|bf16|fp32] [--compare-latent N (0: skip)]
 //                        [--peak TFLOPS] [--json PATH]
+// `gpuq_cuda_bench --wan [gpuq_bench --wan's options]` times the WAN 1.3B step (and with --vae the
+// VAE decode) on CUDA instead, with the peak device memory.
 // Exit: 0 ok, 1 CPU/CUDA disagreement, 2 usage, 77 no CUDA device.
 #include <algorithm>
 #include <chrono>
@@ -38,6 +40,7 @@
 #include "util/error.h"
 #include "util/json.h"
 #include "util/thread_pool.h"
+#include "wan_bench.h"
 
 using namespace gpuq;
 using Clock = std::chrono::steady_clock;
@@ -151,6 +154,22 @@ int parse(int argc, char** argv, Options& o) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // The WAN step (wan_bench.cpp) on the CUDA backend, with the pool's peak device memory.
+  if (argc > 1 && std::string(argv[1]) == "--wan") {
+    std::vector<char*> args(argv, argv + argc);
+    std::string device = "--device", cuda = "cuda";
+    args.push_back(device.data());
+    args.push_back(cuda.data());
+    try {
+      return gpuq::run_wan_bench(static_cast<int>(args.size()), args.data(), [](gpuq::Backend& be) -> int64_t {
+        auto* c = dynamic_cast<gpuq::cuda::CudaBackend*>(&be);
+        return c ? static_cast<int64_t>(c->pool().peak_bytes_in_use()) : 0;
+      });
+    } catch (const gpuq::Error& e) {
+      std::fprintf(stderr, "gpuq_cuda_bench --wan: %s\n", e.what());
+      return e.code() == gpuq::ErrorCode::Unsupported ? 77 : 1;
+    }
+  }
   Options o;
   if (parse(argc, argv, o) != 0) {
     std::fprintf(stderr,

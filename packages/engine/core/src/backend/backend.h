@@ -126,6 +126,11 @@ class Backend {
 // The shapes attention_biased takes (q, k, v [B, L, H*D], bias [1 or B, H, Lq, Lk]); shared by every
 // backend's implementation. InvalidArgument naming the shapes otherwise.
 void check_attention_biased_shapes(const Tensor& q, const Tensor& k, const Tensor& v, int heads, const Tensor& bias);
+// The other WAN ops' shape rules, shared the same way (InvalidArgument naming the shapes).
+void check_rms_norm_channels_shapes(const Tensor& x, const Tensor& gamma, const Tensor* bias);
+void check_rope_shapes(const Tensor& x, const Tensor& cos, const Tensor& sin, int heads);
+// x [B, ..., C] with a per-sample vector v [B, C] (modulate's scale and shift, add_gated's gate).
+void check_per_sample_vector(const char* op, const Tensor& x, const Tensor& v);
 
 std::shared_ptr<Backend> make_backend(const std::string& device, int threads);
 // Whether this build compiled the CUDA backend (nvcc was found), whatever the machine has.

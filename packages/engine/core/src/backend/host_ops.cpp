@@ -38,8 +38,7 @@ Tensor Backend::rms_norm_channels(const Tensor& x_in, const Tensor& gamma_in, co
   const int64_t batch = x.dim(0), c = x.dim(1), inner = x.numel() / (batch * c);
   Tensor g = download(gamma_in);
   Tensor bs = bias_in ? download(*bias_in) : Tensor();
-  check(g.numel() == c && (!bias_in || bs.numel() == c), ErrorCode::InvalidArgument,
-        "rms_norm_channels: gamma / bias vs " + shape_str(x.shape()));
+  check_rms_norm_channels_shapes(x, g, bias_in ? &bs : nullptr);
   Tensor y = Tensor::empty(x.shape());
   const double scale = std::sqrt(static_cast<double>(c));
   for (int64_t n = 0; n < batch; ++n)
@@ -66,6 +65,25 @@ void check_attention_biased_shapes(const Tensor& q, const Tensor& k, const Tenso
         ErrorCode::InvalidArgument,
         "attention_biased: q " + shape_str(q.shape()) + ", k " + shape_str(k.shape()) + ", bias " +
             shape_str(bias.shape()));
+}
+
+void check_rms_norm_channels_shapes(const Tensor& x, const Tensor& gamma, const Tensor* bias) {
+  const int64_t c = x.ndim() >= 2 ? x.dim(1) : -1;
+  check(gamma.numel() == c && (!bias || bias->numel() == c), ErrorCode::InvalidArgument,
+        "rms_norm_channels: gamma / bias vs " + shape_str(x.shape()));
+}
+
+void check_rope_shapes(const Tensor& x, const Tensor& cos, const Tensor& sin, int heads) {
+  const bool packed = x.ndim() == 3 && heads > 0;
+  const int64_t len = packed ? x.dim(1) : 0, width = packed ? x.dim(2) : 0, d = packed ? width / heads : 0;
+  const int64_t half = d / 2;
+  check(packed && width % heads == 0 && d % 2 == 0 && cos.numel() == len * half && sin.numel() == len * half,
+        ErrorCode::InvalidArgument, "rope: x " + shape_str(x.shape()) + ", cos " + shape_str(cos.shape()));
+}
+
+void check_per_sample_vector(const char* op, const Tensor& x, const Tensor& v) {
+  check(v.numel() == x.dim(0) * x.dim(-1), ErrorCode::InvalidArgument,
+        std::string(op) + ": " + shape_str(x.shape()) + " with " + shape_str(v.shape()));
 }
 
 Tensor Backend::attention_biased(const Tensor& q_in, const Tensor& k_in, const Tensor& v_in, int heads, float scale,
@@ -103,9 +121,8 @@ Tensor Backend::attention_biased(const Tensor& q_in, const Tensor& k_in, const T
 
 Tensor Backend::rope(const Tensor& x_in, const Tensor& cos_in, const Tensor& sin_in, int heads) {
   Tensor x = download(x_in), cs = download(cos_in), sn = download(sin_in);
+  check_rope_shapes(x, cs, sn, heads);
   const int64_t batch = x.dim(0), len = x.dim(1), width = x.dim(2), d = width / heads, half = d / 2;
-  check(width % heads == 0 && d % 2 == 0 && cs.numel() == len * half && sn.numel() == len * half,
-        ErrorCode::InvalidArgument, "rope: x " + shape_str(x.shape()) + ", cos " + shape_str(cs.shape()));
   Tensor y = Tensor::empty(x.shape());
   for (int64_t b = 0; b < batch; ++b)
     for (int64_t l = 0; l < len; ++l)
@@ -123,8 +140,8 @@ Tensor Backend::rope(const Tensor& x_in, const Tensor& cos_in, const Tensor& sin
 Tensor Backend::modulate(const Tensor& x_in, const Tensor& scale_in, const Tensor& shift_in) {
   Tensor x = download(x_in), sc = download(scale_in), sh = download(shift_in);
   const int64_t batch = x.dim(0), c = x.dim(-1), len = x.numel() / (batch * c);
-  check(sc.numel() == batch * c && sh.numel() == batch * c, ErrorCode::InvalidArgument,
-        "modulate: " + shape_str(x.shape()) + " with " + shape_str(sc.shape()));
+  check_per_sample_vector("modulate", x, sc);
+  check_per_sample_vector("modulate", x, sh);
   Tensor y = Tensor::empty(x.shape());
   for (int64_t b = 0; b < batch; ++b)
     for (int64_t l = 0; l < len; ++l)

@@ -42,8 +42,7 @@ Tensor CpuBackend::rms_norm(const Tensor& x, const Tensor* gamma, float eps) {
 Tensor CpuBackend::rms_norm_channels(const Tensor& x, const Tensor& gamma, const Tensor* bias, bool silu) {
   Scope scope_(*this, "rms_norm", 0);
   const int64_t batch = x.dim(0), c = x.dim(1), inner = x.numel() / (batch * c);
-  check(gamma.numel() == c && (!bias || bias->numel() == c), ErrorCode::InvalidArgument,
-        "rms_norm_channels: gamma / bias vs " + shape_str(x.shape()));
+  check_rms_norm_channels_shapes(x, gamma, bias);
   Tensor y = Tensor::empty(x.shape());
   const float* in = x.f32();
   const float* g = gamma.f32();
@@ -106,9 +105,8 @@ Tensor CpuBackend::attention_biased(const Tensor& q, const Tensor& k, const Tens
 
 Tensor CpuBackend::rope(const Tensor& x, const Tensor& cos, const Tensor& sin, int heads) {
   Scope scope_(*this, "elementwise", 0);
+  check_rope_shapes(x, cos, sin, heads);
   const int64_t batch = x.dim(0), len = x.dim(1), width = x.dim(2), d = width / heads, half = d / 2;
-  check(width % heads == 0 && d % 2 == 0 && cos.numel() == len * half && sin.numel() == len * half,
-        ErrorCode::InvalidArgument, "rope: x " + shape_str(x.shape()) + ", cos " + shape_str(cos.shape()));
   Tensor y = Tensor::empty(x.shape());
   const float* in = x.f32();
   const float* cs = cos.f32();
@@ -135,8 +133,8 @@ Tensor CpuBackend::rope(const Tensor& x, const Tensor& cos, const Tensor& sin, i
 Tensor CpuBackend::modulate(const Tensor& x, const Tensor& scale, const Tensor& shift) {
   Scope scope_(*this, "elementwise", 0);
   const int64_t batch = x.dim(0), c = x.dim(-1), len = x.numel() / (batch * c);
-  check(scale.numel() == batch * c && shift.numel() == batch * c, ErrorCode::InvalidArgument,
-        "modulate: " + shape_str(x.shape()) + " with " + shape_str(scale.shape()));
+  check_per_sample_vector("modulate", x, scale);
+  check_per_sample_vector("modulate", x, shift);
   Tensor y = Tensor::empty(x.shape());
   const float* in = x.f32();
   const float* sc = scale.f32();

@@ -47,6 +47,21 @@ class CudaBackend final : public Backend {
   Tensor nchw_to_nlc(const Tensor& x) override;
   Tensor nlc_to_nchw(const Tensor& x, int64_t h, int64_t w) override;
 
+  // WAN's ops (cuda_wan_ops.cpp, cuda_conv3d.cpp), in place of the host loops of host_ops.cpp.
+  Tensor rms_norm(const Tensor& x, const Tensor* gamma, float eps) override;
+  Tensor rms_norm_channels(const Tensor& x, const Tensor& gamma, const Tensor* bias, bool silu) override;
+  Tensor attention_biased(const Tensor& q, const Tensor& k, const Tensor& v, int heads, float scale,
+                          const Tensor& bias) override;
+  Tensor rope(const Tensor& x, const Tensor& cos, const Tensor& sin, int heads) override;
+  Tensor modulate(const Tensor& x, const Tensor& scale, const Tensor& shift) override;
+  Tensor add_gated(const Tensor& x, const Tensor& y, const Tensor& gate) override;
+  Tensor conv3d(const Tensor& x, const Tensor& w, const Tensor* b, const std::vector<int>& stride,
+                const std::vector<int>& pad) override;
+  Tensor mul(const Tensor& a, const Tensor& b) override;
+  Tensor permute(const Tensor& x, const std::vector<int>& perm) override;
+  Tensor narrow(const Tensor& x, int dim, int64_t start, int64_t count) override;
+  Tensor concat(const Tensor& a, const Tensor& b, int dim) override;
+
   // Who computes matrix products (gemm_dispatch.h); starts from GPUQ_CUDA_GEMM.
   void set_gemm_impl(GemmImpl impl) { gemm_impl_ = impl; }
   GemmImpl gemm_impl() const { return gemm_impl_; }
@@ -88,6 +103,13 @@ class CudaBackend final : public Backend {
   };
 
   void gemm_weights(const GemmArgs& args, const Tensor& w);
+  // out [rows, Cout] = the first `rows` rows of a column buffer col [band, K] times the
+  // convolution weight w [Cout, K...] as stored (conv2d and conv3d).
+  void gemm_columns(const Tensor& col, int64_t rows, const Tensor& w, float* out);
+  // Attention as two batched products around a row softmax, scores in blocks under the scratch
+  // cap; `bias` [1 or B, H, Lq, Lk] (or null) is added to the scores before the softmax.
+  Tensor attention_unfused(const Tensor& q, const Tensor& k, const Tensor& v, int heads, float scale, bool causal,
+                           const Tensor* bias);
   void gemm(const GemmArgs& args, GemmB b_type, GemmMath math);
 
   int device_;

@@ -2,9 +2,11 @@
 // im2col + GEMM in bands of output pixels (so the column buffer stays under the scratch cap: a
 // 1024x1024 VAE convolution would need 4.8 GB at once), and attention as two batched products
 // around a row softmax, the score matrix computed in blocks of heads or query rows under the cap.
-// The fused flash-style kernel (flash_attention.cuh) replaces the latter when switched on.
+// The fused flash-style kernel (flash_attention.cuh) replaces the latter when switched on; the
+// biased form (UMT5's relative positions) always takes the two products.
 #include <algorithm>
 
+#include "backend/cuda/attention_bias_plan.h"
 #include "backend/cuda/cuda_backend.h"
 #include "backend/cuda/flash_attention.cuh"
 #include "backend/cuda/layout.cuh"
@@ -28,6 +30,21 @@ void CudaBackend::gemm_weights(const GemmArgs& args, const Tensor& w) {
     default:
       throw Error(ErrorCode::Internal, std::string("matrix weights stored as ") + dtype_name(w.dtype()));
   }
+}
+
+void CudaBackend::gemm_columns(const Tensor& col, int64_t rows, const Tensor& w, float* out) {
+  const int64_t k = col.dim(1);
+  GemmArgs g;
+  g.m = rows;
+  g.n = w.dim(0);
+  g.k = k;
+  g.a = static_cast<const float*>(col.device_ptr());
+  g.lda = k;
+  g.b = w.device_ptr();
+  g.ldb = k;
+  g.c = out;
+  g.ldc = g.n;
+  gemm_weights(g, w);
 }
 
 Tensor CudaBackend::linear(const Tensor& x, const Tensor& w, const Tensor* b) {
@@ -64,24 +81,14 @@ Tensor CudaBackend::conv2d(const Tensor& x, const Tensor& w, const Tensor* b, in
   const float* xin = in_f32(x, "conv2d");
   // Products land as [pixels, Cout] per image; one transpose (bias folded in) makes them NCHW.
   Tensor ct = alloc({batch, pixels, cout});
-  const int64_t band = std::clamp<int64_t>(scratch_cap_ / (ckk * 4), 1, pixels);
+  const int64_t band = std::clamp<int64_t>(scratch_cap_ / (ckk * 4), 1, std::min(pixels, kGemmMaxRows));
   Tensor col = alloc({band, ckk});
   for (int64_t n = 0; n < batch; ++n) {
     for (int64_t p0 = 0; p0 < pixels; p0 += band) {
       const int64_t np = std::min(band, pixels - p0);
       launch_im2col(xin + n * cin * h * wd, static_cast<float*>(col.device_ptr()), cin, h, wd, static_cast<int>(kk),
                     stride, pad, ow, p0, np, stream_);
-      GemmArgs g;
-      g.m = np;
-      g.n = cout;
-      g.k = ckk;
-      g.a = static_cast<const float*>(col.device_ptr());
-      g.lda = ckk;
-      g.b = w.device_ptr();
-      g.ldb = ckk;
-      g.c = static_cast<float*>(ct.device_ptr()) + (n * pixels + p0) * cout;
-      g.ldc = cout;
-      gemm_weights(g, w);
+      gemm_columns(col, np, w, static_cast<float*>(ct.device_ptr()) + (n * pixels + p0) * cout);
     }
   }
   Tensor y = alloc({batch, cout, oh, ow});
@@ -100,13 +107,30 @@ Tensor CudaBackend::attention(const Tensor& q, const Tensor& k, const Tensor& v,
             ", " + std::to_string(heads) + " heads");
   const int64_t batch = q.dim(0), lq = q.dim(1), lk = k.dim(1), hd = q.dim(2), d = hd / heads;
   Scope scope_(*this, "attention", 4.0 * static_cast<double>(batch * lq * lk) * static_cast<double>(hd));
-  const float *qp = in_f32(q, "attention"), *kp = in_f32(k, "attention"), *vp = in_f32(v, "attention");
-  Tensor o = alloc(q.shape());
-  float* op = static_cast<float*>(o.device_ptr());
   if (flash_ && flash_attention_supports(d)) {
-    launch_flash_attention(qp, kp, vp, op, batch, lq, lk, heads, d, scale, causal, stream_);
+    const float *qp = in_f32(q, "attention"), *kp = in_f32(k, "attention"), *vp = in_f32(v, "attention");
+    Tensor o = alloc(q.shape());
+    launch_flash_attention(qp, kp, vp, static_cast<float*>(o.device_ptr()), batch, lq, lk, heads, d, scale, causal,
+                           stream_);
     return o;
   }
+  return attention_unfused(q, k, v, heads, scale, causal, nullptr);
+}
+
+Tensor CudaBackend::attention_biased(const Tensor& q, const Tensor& k, const Tensor& v, int heads, float scale,
+                                     const Tensor& bias) {
+  check_attention_biased_shapes(q, k, v, heads, bias);
+  Scope scope_(*this, "attention", 4.0 * static_cast<double>(q.numel()) * static_cast<double>(k.dim(1)));
+  return attention_unfused(q, k, v, heads, scale, false, &bias);
+}
+
+Tensor CudaBackend::attention_unfused(const Tensor& q, const Tensor& k, const Tensor& v, int heads, float scale,
+                                      bool causal, const Tensor* bias) {
+  const int64_t batch = q.dim(0), lq = q.dim(1), lk = k.dim(1), hd = q.dim(2), d = hd / heads;
+  const float *qp = in_f32(q, "attention"), *kp = in_f32(k, "attention"), *vp = in_f32(v, "attention");
+  const float* bp = bias ? in_f32(*bias, "attention bias") : nullptr;
+  Tensor o = alloc(q.shape());
+  float* op = static_cast<float*>(o.device_ptr());
   // Scores for `hc` heads at once, or for `rc` query rows of one head when one head is too big.
   const int64_t per_head = lq * lk * 4;
   const int64_t hc = std::clamp<int64_t>(scratch_cap_ / std::max<int64_t>(per_head, 1), 1, heads);
@@ -134,7 +158,11 @@ Tensor CudaBackend::attention(const Tensor& q, const Tensor& k, const Tensor& v,
         s.batch = static_cast<int>(nh);
         s.heads = static_cast<int>(nh);
         gemm(s, GemmB::F32, attention_math_);
-        launch_softmax_rows(sp, nh * nr, nr, r0, lk, causal, stream_);
+        if (bp)
+          launch_softmax_rows_biased(sp, nh * nr, nr,
+                                     bp + bias_block_offset(bias->dim(0), n, heads, lq, lk, h0, r0), lq, lk, stream_);
+        else
+          launch_softmax_rows(sp, nh * nr, nr, r0, lk, causal, stream_);
         GemmArgs p;  // o_h = scores[h] · v_h
         p.m = nr;
         p.n = d;

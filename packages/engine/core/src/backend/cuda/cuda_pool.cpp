@@ -88,14 +88,14 @@ size_t DevicePool::bytes_in_use() const {
   return in_use_;
 }
 
-size_t DevicePool::bytes_cached() const {
-  std::lock_guard<std::mutex> lock(mu_);
-  return cached_;
-}
-
 size_t DevicePool::peak_bytes_in_use() const {
   std::lock_guard<std::mutex> lock(mu_);
   return peak_in_use_;
+}
+
+size_t DevicePool::bytes_cached() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return cached_;
 }
 
 void DevicePool::reset_peak() {

@@ -27,7 +27,7 @@ class DevicePool : public std::enable_shared_from_this<DevicePool> {
   size_t bytes_in_use() const;
   size_t bytes_cached() const;
   // The most bytes in use at once since the pool was made or the peak was last reset (weights
-  // included): a job's device memory peak.
+  // included): a job's device memory peak, and the benchmarks'.
   size_t peak_bytes_in_use() const;
   void reset_peak();
 

@@ -144,7 +144,8 @@ void run(const GemmArgs& g, cudaStream_t s) {
 
 void launch_gemm(const GemmArgs& g, GemmB b_type, GemmMath math, cudaStream_t s) {
   if (g.m == 0 || g.n == 0 || g.batch == 0) return;
-  check((g.m + BM - 1) / BM <= 65535, ErrorCode::Unsupported, "gemm: M too large for one launch");
+  static_assert(kGemmMaxRows == int64_t{65535} * BM, "kGemmMaxRows follows the tile height");
+  check(g.m <= kGemmMaxRows, ErrorCode::Unsupported, "gemm: M too large for one launch");
   if (!g.b_kn && b_type == GemmB::F32 && math == GemmMath::TF32) return run<float, float, false>(g, s);
   if (!g.b_kn && b_type == GemmB::F16 && math == GemmMath::F16) return run<__half, __half, false>(g, s);
   if (!g.b_kn && b_type == GemmB::BF16 && math == GemmMath::BF16)

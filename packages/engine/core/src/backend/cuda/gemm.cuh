@@ -19,6 +19,9 @@
 namespace gpuq::cuda {
 
 enum class GemmMath { TF32, F16, BF16 };
+
+// Rows (M) one launch of our kernel takes: 65535 blocks of 64 rows in the grid's y dimension.
+constexpr int64_t kGemmMaxRows = int64_t{65535} * 64;
 enum class GemmB { F32, F16, BF16 };
 
 struct GemmArgs {

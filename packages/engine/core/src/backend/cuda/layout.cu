@@ -39,6 +39,14 @@ __global__ void im2col_kernel(const float* x, float* col, int64_t c, int64_t h, 
   }
 }
 
+__global__ void permute_kernel(const float* x, float* y, PermutePlan p) {
+  GPUQ_GRID_STRIDE(i, p.numel) y[i] = x[permute_source(p, i)];
+}
+
+__global__ void row_copy_kernel(const float* x, float* y, RowCopy c) {
+  GPUQ_GRID_STRIDE(i, c.rows * c.width) y[row_copy_target(c, i)] = x[row_copy_source(c, i)];
+}
+
 }  // namespace
 
 void launch_transpose(const float* x, float* y, int64_t batch, int64_t rows, int64_t cols, const float* bias,
@@ -52,6 +60,18 @@ void launch_transpose(const float* x, float* y, int64_t batch, int64_t rows, int
 void launch_im2col(const float* x, float* col, int64_t c, int64_t h, int64_t w, int k, int stride, int pad,
                    int64_t ow, int64_t p0, int64_t np, cudaStream_t s) {
   im2col_kernel<<<grid_for(np * c * k * k), kThreads, 0, s>>>(x, col, c, h, w, k, stride, pad, ow, p0, np);
+  CUDA_CHECK_LAUNCH();
+}
+
+void launch_permute(const float* x, float* y, const PermutePlan& p, cudaStream_t s) {
+  if (p.numel == 0) return;
+  permute_kernel<<<grid_for(p.numel), kThreads, 0, s>>>(x, y, p);
+  CUDA_CHECK_LAUNCH();
+}
+
+void launch_row_copy(const float* x, float* y, const RowCopy& c, cudaStream_t s) {
+  if (c.rows * c.width == 0) return;
+  row_copy_kernel<<<grid_for(c.rows * c.width), kThreads, 0, s>>>(x, y, c);
   CUDA_CHECK_LAUNCH();
 }
 
