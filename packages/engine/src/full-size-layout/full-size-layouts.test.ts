@@ -95,6 +95,21 @@ describe('full-size layouts (sparse files, real configs and shard indexes)', () 
     await writeFullSizeLayout('wan2.1-t2v-1.3b', join(root, 'cli'));
     expect(await runCheckModel(['cli'], io)).toBe(0);
     expect(out.join('')).toMatch(/transformer\s+WanTransformer3DModel\s+2\s+825\s+1,418,996,800\s+F32×825/);
+    // Without --device it prints the plan for both: fp32 as published on the CPU, bf16 on a GPU.
+    expect(out.join('')).toMatch(/\(wan, cpu\)\n(.*\n)*?\s+transformer\s+1418996800 params\s+F32\s+-> fp32/);
+    expect(out.join('')).toMatch(/\(wan, cuda\)\n(.*\n)*?\s+transformer\s+1418996800 params\s+F32\s+-> bf16/);
+    // The reason precision matters: WAN 1.3B at 832x480x81 fits a 24 GiB GPU in bf16, not in fp32.
+    const plan = async (dtype: string) => {
+      out.length = 0;
+      expect(
+        await runCheckModel(['cli', '--device', 'cuda', '--max-memory', '24GiB', '--dtype', dtype], io),
+      ).toBe(0);
+      return out.join('');
+    };
+    expect(await plan('auto')).toMatch(/budget\s+25\.77 GB \(GPUQ_MAX_MEMORY\): fits/);
+    expect(await plan('fp32')).toMatch(/budget\s+25\.77 GB \(GPUQ_MAX_MEMORY\): does NOT fit/);
+    expect(await runCheckModel(['cli', '--dtype', 'fp8'], io)).toBe(2);
+    expect(err.join('')).toMatch(/--dtype, got fp8/);
     rmSync(join(root, 'cli', 'text_encoder', 'model-00003-of-00005.safetensors'));
     expect(await runCheckModel(['cli'], io)).toBe(1);
     expect(err.join('')).toMatch(
