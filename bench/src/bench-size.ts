@@ -3,7 +3,16 @@
  * 2-core machine. TINY is the vitest check that the harness works end to end; its numbers mean
  * nothing.
  */
-import type { SimulationSize } from './scenarios/fleet-simulation.js';
+/** The fleet simulation behind docs/SCALING.md (scenarios/fleet-simulation.ts). */
+export interface SimulationSize {
+  timeScale: number;
+  calibrationJobs: number;
+  sdxlSlots: number;
+  wanSlots: number;
+  /** Seconds of the progress measurement; the check runs twice as long. 0 skips the simulation. */
+  windowS: number;
+  users: number;
+}
 
 export interface BenchSize {
   /** (a) jobs per measurement, repeated `queueRepeats` times alternating raw and ours. */

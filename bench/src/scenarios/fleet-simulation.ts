@@ -11,6 +11,7 @@
 import { JobType } from '@gpuq/job-types';
 import { type PrivateRedis, startPrivateRedis } from '@gpuq/testing';
 import { Redis } from 'ioredis';
+import type { SimulationSize } from '../bench-size.js';
 import {
   CATALOG_MIX,
   demandAt,
@@ -28,16 +29,6 @@ import { round } from '../util/stats.js';
 import { sleep, waitUntil } from '../util/wait.js';
 import { warmUp } from './full-path.js';
 import { REQUEST_BODY } from './job-data.js';
-
-export interface SimulationSize {
-  timeScale: number;
-  calibrationJobs: number;
-  sdxlSlots: number;
-  wanSlots: number;
-  /** Seconds of the progress measurement; the check runs twice as long. 0 skips the simulation. */
-  windowS: number;
-  users: number;
-}
 
 export interface FleetSimulationResult {
   size: SimulationSize;
