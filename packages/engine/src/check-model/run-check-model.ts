@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { EngineError } from '../engine-error.js';
+import { EngineError } from '../common/engine-error.js';
 import { formatModelCheck } from './format-check.js';
 import { checkModel } from './model-check.js';
 

@@ -1,5 +1,5 @@
-import { EngineError } from './engine-error.js';
-import type { TensorF32 } from './tensor.js';
+import { EngineError } from '../common/engine-error.js';
+import type { TensorF32 } from '../common/tensor.js';
 
 /** UMT5 token ids of one prompt, padded (with 0) to the pipeline's max_sequence_length. */
 export interface WanTokenIds {

@@ -8,7 +8,18 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
-import { EngineError } from './engine-error.js';
+import { EngineError } from '../common/engine-error.js';
+import { type NativePipeline, type NativeTensor, native } from '../common/native.js';
+import { encodePng } from '../common/png.js';
+import { runNativeGeneration } from '../common/run-native-generation.js';
+import { Scheduler, type SchedulerName } from '../common/scheduler.js';
+import { checkTensor, type TensorF32 } from '../common/tensor.js';
+import { checkGenerationFits, planLoad } from '../memory/load-plan.js';
+import type { MemoryPlan } from '../memory/plan-memory.js';
+import type { WeightDtype } from '../memory/weight-dtype.js';
+import type { GenerationSize } from '../memory/working-set.js';
+import type { ClipTokenizer } from '../tokenizer/clip-tokenizer.js';
+import { sdxlTokenizers } from '../tokenizer/sdxl-tokenizers.js';
 import {
   checkPair,
   checkPositiveInt,
@@ -19,18 +30,7 @@ import {
   type TokenIds,
   toIds,
 } from './generate-request.js';
-import { checkGenerationFits, planLoad } from './memory/load-plan.js';
-import type { MemoryPlan } from './memory/plan-memory.js';
-import type { WeightDtype } from './memory/weight-dtype.js';
-import type { GenerationSize } from './memory/working-set.js';
-import { type NativePipeline, type NativeTensor, native } from './native.js';
-import { encodePng } from './png.js';
-import { runNativeGeneration } from './run-native-generation.js';
-import { Scheduler, type SchedulerName } from './scheduler.js';
 import { resolveSdxlModelPath } from './sdxl-model-path.js';
-import { checkTensor, type TensorF32 } from './tensor.js';
-import type { ClipTokenizer } from './tokenizer/clip-tokenizer.js';
-import { sdxlTokenizers } from './tokenizer/sdxl-tokenizers.js';
 
 export interface LoadOptions {
   /** "auto" (default), "cpu" or "cuda" (needs a CUDA build). */

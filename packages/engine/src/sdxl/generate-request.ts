@@ -1,6 +1,6 @@
-import { EngineError } from './engine-error.js';
-import { SCHEDULER_NAMES, type SchedulerName } from './scheduler.js';
-import type { TensorF32 } from './tensor.js';
+import { EngineError } from '../common/engine-error.js';
+import { SCHEDULER_NAMES, type SchedulerName } from '../common/scheduler.js';
+import type { TensorF32 } from '../common/tensor.js';
 
 /** Token ids for both text encoders, each padded to the encoders' length (77). */
 export interface TokenIds {
