@@ -1,6 +1,8 @@
 export { describeDevice } from './common/device-self-check.js';
 export { EngineError } from './common/engine-error.js';
 export { ENGINE_ERROR_CODES, type EngineErrorCode, isEngineErrorCode } from './common/error-codes.js';
+export type { GenerateOptions, GenerateProgress } from './common/generate-options.js';
+export type { LoadOptions } from './common/load-options.js';
 export { type DeviceSelfCheck, type NativeComponentMemory, native, type ReplayRow } from './common/native.js';
 export { decodePng, encodePng } from './common/png.js';
 export { SCHEDULER_NAMES, Scheduler, type SchedulerName, type SchedulerTables } from './common/scheduler.js';
@@ -21,16 +23,9 @@ export {
   type WeightDtype,
 } from './memory/weight-dtype.js';
 export type { GenerationSize, WorkingSetEstimate } from './memory/working-set.js';
-export type {
-  GenerateOptions,
-  GenerateProgress,
-  GenerateRequest,
-  GenerateResult,
-  TokenIds,
-} from './sdxl/generate-request.js';
+export type { GenerateRequest, GenerateResult, TokenIds } from './sdxl/generate-request.js';
 export {
   type ClipEncoderOutput,
-  type LoadOptions,
   SdxlEngine,
   type TextEncoding,
   type UNetInputs,

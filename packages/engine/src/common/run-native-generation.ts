@@ -3,8 +3,8 @@
  * AbortSignal, native failures as EngineError. Shared by the SDXL and WAN engines.
  */
 
-import type { GenerateOptions } from '../sdxl/generate-request.js';
 import { EngineError } from './engine-error.js';
+import type { GenerateOptions } from './generate-options.js';
 
 export interface NativeRun<Result> {
   promise: Promise<Result>;

@@ -1,15 +1,16 @@
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
+import { checkPositiveInt } from '../common/argument-checks.js';
 import { EngineError } from '../common/engine-error.js';
+import type { GenerateOptions } from '../common/generate-options.js';
+import type { LoadOptions } from '../common/load-options.js';
 import { type NativeWanPipeline, native, type StageOutput } from '../common/native.js';
 import { encodePng } from '../common/png.js';
 import { runNativeGeneration } from '../common/run-native-generation.js';
 import { checkTensor, type TensorF32 } from '../common/tensor.js';
 import { checkGenerationFits, planLoad } from '../memory/load-plan.js';
 import type { MemoryPlan } from '../memory/plan-memory.js';
-import { checkPositiveInt, type GenerateOptions } from '../sdxl/generate-request.js';
-import type { LoadOptions } from '../sdxl/sdxl-engine.js';
 import { wanPromptClean } from '../tokenizer/prompt-clean.js';
 import { UnigramTokenizer } from '../tokenizer/unigram-tokenizer.js';
 import {
