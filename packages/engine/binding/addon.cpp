@@ -19,33 +19,41 @@ Napi::Function define_native_scheduler(Napi::Env env);
 
 namespace {
 
-Napi::Value load(const Napi::CallbackInfo& info) {
+// The arguments load() and loadWan() share, read the same way for both. The TS wrapper always
+// passes threads; the hardware count is only a fallback (the addon reads no environment
+// variables: configuration arrives as options).
+struct LoadArgs {
+  std::string dir;
+  Napi::Object opts;
+  std::string device;
+  int threads;
+  ComponentStorage storage;
+  bool release_text_encoders;
+};
+
+LoadArgs load_args(const Napi::CallbackInfo& info, const char* call) {
   Napi::Env env = info.Env();
-  if (info.Length() < 1 || !info[0].IsString()) throw Napi::TypeError::New(env, "load(dir, options): dir must be a string");
+  if (info.Length() < 1 || !info[0].IsString())
+    throw Napi::TypeError::New(env, std::string(call) + "(dir, options): dir must be a string");
   Napi::Object opts = info.Length() > 1 && info[1].IsObject() ? info[1].As<Napi::Object>() : Napi::Object::New(env);
-  // The TS wrapper always passes threads; the hardware count is only a fallback (the addon reads
-  // no environment variables: configuration arrives as options).
   int threads = static_cast<int>(number_prop(opts, "threads", 0));
   int hw = static_cast<int>(std::thread::hardware_concurrency());
   ComponentStorage storage = storage_from_js(env, opts);
+  return {info[0].As<Napi::String>().Utf8Value(), opts, string_prop(opts, "device", "auto"),
+          threads > 0 ? threads : (hw > 0 ? hw : 1), storage, opts.Get("releaseTextEncoders").ToBoolean().Value()};
+}
+
+Napi::Value load(const Napi::CallbackInfo& info) {
+  LoadArgs a = load_args(info, "load");
   // configDir: `dir` is a single-file checkpoint whose configs (and tokenizers) live there.
-  return start_load(env, info[0].As<Napi::String>().Utf8Value(), string_prop(opts, "device", "auto"),
-                    threads > 0 ? threads : (hw > 0 ? hw : 1), storage,
-                    opts.Get("releaseTextEncoders").ToBoolean().Value(), string_prop(opts, "configDir", ""));
+  return start_load(info.Env(), a.dir, a.device, a.threads, a.storage, a.release_text_encoders,
+                    string_prop(a.opts, "configDir", ""));
 }
 
 // loadWan(dir, options): the same options as load(), for a WAN 2.1 diffusers folder.
 Napi::Value load_wan(const Napi::CallbackInfo& info) {
-  Napi::Env env = info.Env();
-  if (info.Length() < 1 || !info[0].IsString())
-    throw Napi::TypeError::New(env, "loadWan(dir, options): dir must be a string");
-  Napi::Object opts = info.Length() > 1 && info[1].IsObject() ? info[1].As<Napi::Object>() : Napi::Object::New(env);
-  int threads = static_cast<int>(number_prop(opts, "threads", 0));
-  int hw = static_cast<int>(std::thread::hardware_concurrency());
-  ComponentStorage storage = storage_from_js(env, opts);
-  return start_wan_load(env, info[0].As<Napi::String>().Utf8Value(), string_prop(opts, "device", "auto"),
-                        threads > 0 ? threads : (hw > 0 ? hw : 1), storage,
-                        opts.Get("releaseTextEncoders").ToBoolean().Value());
+  LoadArgs a = load_args(info, "loadWan");
+  return start_wan_load(info.Env(), a.dir, a.device, a.threads, a.storage, a.release_text_encoders);
 }
 
 // cudaFreeMemory(device): free bytes of the CUDA device `device` selects, or null (CPU, no device).

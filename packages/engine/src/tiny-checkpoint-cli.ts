@@ -7,9 +7,9 @@
  * Relative paths resolve against the directory the command was started from.
  */
 import { resolve } from 'node:path';
-import { EngineError } from './engine-error.js';
-import { createTinyCheckpoint } from './tiny-checkpoint.js';
-import { createTinyWanCheckpoint } from './tiny-wan-checkpoint.js';
+import { EngineError } from './common/engine-error.js';
+import { createTinyCheckpoint } from './sdxl/tiny-checkpoint.js';
+import { createTinyWanCheckpoint } from './wan/tiny-wan-checkpoint.js';
 
 const args = process.argv.slice(2);
 const wan = args[0] === '--wan' || args[0] === '--wan-i2v';

@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type TensorLayout, writeSparseSafetensors } from '../full-size-layout/sparse-safetensors.js';
-import { createTinyCheckpoint } from '../tiny-checkpoint.js';
-import { createTinyWanCheckpoint, tinyWanTensorShapes } from '../tiny-wan-checkpoint.js';
-import { WanEngine } from '../wan-engine.js';
+import { createTinyCheckpoint } from '../sdxl/tiny-checkpoint.js';
+import { createTinyWanCheckpoint, tinyWanTensorShapes } from '../wan/tiny-wan-checkpoint.js';
+import { WanEngine } from '../wan/wan-engine.js';
 import { checkModel, modelPlan } from './model-check.js';
 
 const root = mkdtempSync(join(tmpdir(), 'gpuq-model-check-'));

@@ -3,8 +3,8 @@
  * components, each weight file read header-only, every parameter's presence, shape and dtype
  * checked without running anything. The same check runs inside every load.
  */
-import { EngineError } from '../engine-error.js';
-import { native } from '../native.js';
+import { EngineError } from '../common/engine-error.js';
+import { native } from '../common/native.js';
 
 /** One component as found on disk. `bytes` = its parameters at their stored dtypes. */
 export interface ComponentCheck {

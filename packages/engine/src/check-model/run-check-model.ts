@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { parseByteSize } from '@gpuq/config';
-import { EngineError } from '../engine-error.js';
+import { EngineError } from '../common/engine-error.js';
 import { formatMemoryPlan } from '../memory/describe-memory-plan.js';
 import { planMemory } from '../memory/plan-memory.js';
 import { checkWeightDtype, type WeightDtype } from '../memory/weight-dtype.js';

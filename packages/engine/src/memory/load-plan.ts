@@ -3,7 +3,7 @@
  * MemoryPlanError when it does not fit, and what the native loader takes from it (per-component
  * dtypes, whether to free the text encoders after encoding); and the same check per generation.
  */
-import { native } from '../native.js';
+import { native } from '../common/native.js';
 import { MemoryPlanError } from './memory-plan-error.js';
 import { type MemoryPlan, planForSize, planMemory } from './plan-memory.js';
 import { checkWeightDtype, type StorageDtype, type WeightDtype } from './weight-dtype.js';

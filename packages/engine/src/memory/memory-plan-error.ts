@@ -1,5 +1,5 @@
 /** A model that would not fit its memory budget: refused before anything is loaded. */
-import { EngineError } from '../engine-error.js';
+import { EngineError } from '../common/engine-error.js';
 import { formatBytes } from './format-bytes.js';
 import type { MemoryPlan } from './plan-memory.js';
 

@@ -8,7 +8,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { availableParallelism, freemem } from 'node:os';
 import { join } from 'node:path';
-import { EngineError } from '../engine-error.js';
+import { EngineError } from '../common/engine-error.js';
 import { componentDtype, type ModelFamily, type PlanDevice } from './component-dtypes.js';
 import { readComponentHeaders, singleFileComponentHeaders } from './safetensors-header.js';
 import { STORAGE_BYTES, type StorageDtype, storageOfPublished, type WeightDtype } from './weight-dtype.js';

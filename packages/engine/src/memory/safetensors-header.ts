@@ -5,7 +5,7 @@
  */
 import { closeSync, existsSync, openSync, readdirSync, readSync } from 'node:fs';
 import { join } from 'node:path';
-import { EngineError } from '../engine-error.js';
+import { EngineError } from '../common/engine-error.js';
 
 export interface TensorHeader {
   readonly name: string;

@@ -3,7 +3,7 @@
  * component (component-dtypes.ts); the others apply to every component except a VAE whose config
  * says `force_upcast`.
  */
-import { EngineError } from '../engine-error.js';
+import { EngineError } from '../common/engine-error.js';
 
 export const WEIGHT_DTYPES = ['auto', 'fp32', 'fp16', 'bf16'] as const;
 export type WeightDtype = (typeof WEIGHT_DTYPES)[number];

@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
-import { EngineError } from '../engine-error.js';
-import { native } from '../native.js';
+import { EngineError } from '../common/engine-error.js';
+import { native } from '../common/native.js';
 
 export interface ReplayIo {
   readonly cwd: string;

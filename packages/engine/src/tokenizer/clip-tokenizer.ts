@@ -13,7 +13,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { EngineError } from '../engine-error.js';
+import { EngineError } from '../common/engine-error.js';
 import { byteEncode } from './byte-encoder.js';
 
 const PATTERN = /<\|startoftext\|>|<\|endoftext\|>|'s|'t|'re|'ve|'m|'ll|'d|\p{L}+|\p{N}|[^\s\p{L}\p{N}]+/giu;

@@ -7,7 +7,7 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { EngineError } from '../engine-error.js';
+import { EngineError } from '../common/engine-error.js';
 import { ClipTokenizer, type ClipTokenizerOptions } from './clip-tokenizer.js';
 
 type TokenSetting = string | { content?: string } | null | undefined;

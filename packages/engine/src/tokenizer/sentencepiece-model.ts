@@ -3,7 +3,7 @@
  * ModelProto. Only the fields a unigram encoder needs are decoded; everything else is skipped by
  * wire type, so newer files with extra fields still load.
  */
-import { EngineError } from '../engine-error.js';
+import { EngineError } from '../common/engine-error.js';
 
 /** SentencePiece.Type values from sentencepiece_model.proto. */
 export const PieceType = { NORMAL: 1, UNKNOWN: 2, CONTROL: 3, USER_DEFINED: 4, UNUSED: 5, BYTE: 6 } as const;

@@ -9,7 +9,7 @@
  * for the files we already tokenize, and the `tokenizers` Node binding (0.23.2) is a native
  * binary per platform; this reader is some 80 lines, checked against Hugging Face `tokenizers`.
  */
-import { EngineError } from '../engine-error.js';
+import { EngineError } from '../common/engine-error.js';
 import { PieceType, type SentencePieceModel } from './sentencepiece-model.js';
 
 interface Component {

@@ -6,7 +6,7 @@
  * transformers tokenizer does with padding="max_length".
  */
 import { readFile } from 'node:fs/promises';
-import { EngineError } from '../engine-error.js';
+import { EngineError } from '../common/engine-error.js';
 import { PrecompiledNormalizer } from './precompiled-normalizer.js';
 import { PieceType, parseSentencePieceModel, type SentencePieceModel } from './sentencepiece-model.js';
 import { parseUnigramTokenizerJson } from './tokenizer-json.js';

@@ -1,13 +1,13 @@
 /**
  * Loads the compiled addon (build/gpuq_engine.node) once. The types here mirror what
- * binding/*.cpp exports; the public API wraps them in sdxl-engine.ts.
+ * binding/*.cpp exports; the public API wraps them in sdxl/sdxl-engine.ts and wan/wan-engine.ts.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { StorageDtype } from '../memory/weight-dtype.js';
 import { EngineError } from './engine-error.js';
-import type { StorageDtype } from './memory/weight-dtype.js';
 import type { TensorF32 } from './tensor.js';
 
 export interface NativeTensor {
@@ -163,7 +163,7 @@ function tuneBlas(): void {
 export function native(): NativeAddon {
   if (cached) return cached;
   const here = dirname(fileURLToPath(import.meta.url));
-  const path = join(here, '..', 'build', 'gpuq_engine.node');
+  const path = join(here, '..', '..', 'build', 'gpuq_engine.node');
   if (!existsSync(path)) {
     throw new EngineError(
       'GPUQ_ADDON_LOAD',

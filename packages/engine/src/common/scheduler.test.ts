@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { f32, fixtureDir, readSafetensors } from '../test/fixtures.js';
+import { f32, fixtureDir, readSafetensors } from '../../test/fixtures.js';
 import { Scheduler } from './scheduler.js';
 
 const dir = fixtureDir('sdxl-tiny');

@@ -2,9 +2,14 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fixtureDir, readSafetensors } from '../test/fixtures.js';
-import { encodeTinySpiece } from './checkpoint-writer/tiny-spiece.js';
-import { createTinyWanCheckpoint, parseSentencePieceModel, tinyWanTensorShapes, WanEngine } from './index.js';
+import { fixtureDir, readSafetensors } from '../../test/fixtures.js';
+import { encodeTinySpiece } from '../checkpoint-writer/tiny-spiece.js';
+import {
+  createTinyWanCheckpoint,
+  parseSentencePieceModel,
+  tinyWanTensorShapes,
+  WanEngine,
+} from '../index.js';
 
 const files = (dir: string): string[] =>
   readdirSync(dir, { withFileTypes: true, recursive: true })

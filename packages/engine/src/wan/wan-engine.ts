@@ -1,17 +1,18 @@
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
-import { EngineError } from './engine-error.js';
-import { checkPositiveInt, type GenerateOptions } from './generate-request.js';
-import { checkGenerationFits, planLoad } from './memory/load-plan.js';
-import type { MemoryPlan } from './memory/plan-memory.js';
-import { type NativeWanPipeline, native, type StageOutput } from './native.js';
-import { encodePng } from './png.js';
-import { runNativeGeneration } from './run-native-generation.js';
-import type { LoadOptions } from './sdxl-engine.js';
-import { checkTensor, type TensorF32 } from './tensor.js';
-import { wanPromptClean } from './tokenizer/prompt-clean.js';
-import { UnigramTokenizer } from './tokenizer/unigram-tokenizer.js';
+import { checkPositiveInt } from '../common/argument-checks.js';
+import { EngineError } from '../common/engine-error.js';
+import type { GenerateOptions } from '../common/generate-options.js';
+import type { LoadOptions } from '../common/load-options.js';
+import { type NativeWanPipeline, native, type StageOutput } from '../common/native.js';
+import { encodePng } from '../common/png.js';
+import { runNativeGeneration } from '../common/run-native-generation.js';
+import { checkTensor, type TensorF32 } from '../common/tensor.js';
+import { checkGenerationFits, planLoad } from '../memory/load-plan.js';
+import type { MemoryPlan } from '../memory/plan-memory.js';
+import { wanPromptClean } from '../tokenizer/prompt-clean.js';
+import { UnigramTokenizer } from '../tokenizer/unigram-tokenizer.js';
 import {
   checkNonNegative,
   checkWanImage,
@@ -22,7 +23,7 @@ import {
   type WanTokenIds,
 } from './wan-request.js';
 
-export type { NativeWanPipeline, StageOutput } from './native.js';
+export type { NativeWanPipeline, StageOutput } from '../common/native.js';
 
 /**
  * WAN 2.1 text-to-video (and text-to-image with numFrames 1) on the native core; image-to-video

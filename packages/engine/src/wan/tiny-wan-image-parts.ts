@@ -5,7 +5,7 @@
  * are tiny so tests run in seconds; the structure is that of Wan2.1-I2V-14B (ViT-H/14, penultimate
  * hidden state, 36 transformer input channels).
  */
-import type { TensorSet } from './checkpoint-writer/tensor-set.js';
+import type { TensorSet } from '../checkpoint-writer/tensor-set.js';
 
 /** CLIP vision tower: hidden 16 = the transformer's image_dim, 32 x 32 images in 8 x 8 patches. */
 export const TINY_CLIP_VISION = {

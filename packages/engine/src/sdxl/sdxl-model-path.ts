@@ -7,11 +7,12 @@
  */
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { EngineError } from './engine-error.js';
+import { EngineError } from '../common/engine-error.js';
 
 /** The bundled SDXL base 1.0 configs and tokenizers (the folder without its weights). */
 export const SDXL_BASE_CONFIG_DIR = join(
   import.meta.dirname,
+  '..',
   '..',
   'configs',
   'stable-diffusion-xl-base-1.0',

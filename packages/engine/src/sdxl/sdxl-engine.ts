@@ -8,53 +8,26 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
-import { EngineError } from './engine-error.js';
+import { checkPair, checkPositiveInt, toIds } from '../common/argument-checks.js';
+import { EngineError } from '../common/engine-error.js';
+import type { GenerateOptions } from '../common/generate-options.js';
+import type { LoadOptions } from '../common/load-options.js';
+import { type NativePipeline, type NativeTensor, native } from '../common/native.js';
+import { encodePng } from '../common/png.js';
+import { runNativeGeneration } from '../common/run-native-generation.js';
+import { Scheduler, type SchedulerName } from '../common/scheduler.js';
+import { checkTensor, type TensorF32 } from '../common/tensor.js';
+import { checkGenerationFits, planLoad } from '../memory/load-plan.js';
+import type { MemoryPlan } from '../memory/plan-memory.js';
+import type { ClipTokenizer } from '../tokenizer/clip-tokenizer.js';
+import { sdxlTokenizers } from '../tokenizer/sdxl-tokenizers.js';
 import {
-  checkPair,
-  checkPositiveInt,
   checkScheduler,
-  type GenerateOptions,
   type GenerateRequest,
   type GenerateResult,
   type TokenIds,
-  toIds,
 } from './generate-request.js';
-import { checkGenerationFits, planLoad } from './memory/load-plan.js';
-import type { MemoryPlan } from './memory/plan-memory.js';
-import type { WeightDtype } from './memory/weight-dtype.js';
-import type { GenerationSize } from './memory/working-set.js';
-import { type NativePipeline, type NativeTensor, native } from './native.js';
-import { encodePng } from './png.js';
-import { runNativeGeneration } from './run-native-generation.js';
-import { Scheduler, type SchedulerName } from './scheduler.js';
 import { resolveSdxlModelPath } from './sdxl-model-path.js';
-import { checkTensor, type TensorF32 } from './tensor.js';
-import type { ClipTokenizer } from './tokenizer/clip-tokenizer.js';
-import { sdxlTokenizers } from './tokenizer/sdxl-tokenizers.js';
-
-export interface LoadOptions {
-  /** "auto" (default), "cpu" or "cuda" (needs a CUDA build). */
-  readonly device?: 'auto' | 'cpu' | 'cuda';
-  /** CPU threads; default: os.availableParallelism(). */
-  readonly threads?: number;
-  /**
-   * How matrices are kept in memory (compute is fp32 either way). "auto" (default): the published
-   * dtype (bf16 for fp32-published WAN transformer and UMT5 on a GPU); "fp16" / "bf16" halve the
-   * weights' memory (real SDXL: 13.8 GB -> 6.9 GB) and keep a half-precision file mapped without
-   * a copy, at some speed cost for widening per layer. A VAE whose config says force_upcast stays
-   * fp32 whatever is chosen.
-   */
-  readonly weightDtype?: WeightDtype;
-  /** The memory budget the plan must fit (GPUQ_MAX_MEMORY); default: see planMemory. */
-  readonly maxMemoryBytes?: number;
-  /** The largest generation the plan reserves a working set for; default: the model's native size. */
-  readonly plannedSize?: GenerationSize;
-  /**
-   * Single-file checkpoints only: the diffusers folder whose configs, scheduler and tokenizers
-   * apply (its weights are not read). Default: SDXL base 1.0's, shipped with this package.
-   */
-  readonly configDir?: string;
-}
 
 export interface ClipEncoderOutput {
   /** hidden_states[0] = embeddings, [i] = after layer i-1 (no final norm). */

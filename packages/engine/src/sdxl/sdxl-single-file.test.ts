@@ -2,9 +2,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { f32, fixtureDir, ids, readSafetensors, tolerances, worstRatio } from '../test/fixtures.js';
-import { writeSingleFileFromFolder } from '../test/single-file-sdxl.js';
-import { EngineError, SdxlEngine } from './index.js';
+import { f32, fixtureDir, ids, readSafetensors, tolerances, worstRatio } from '../../test/fixtures.js';
+import { writeSingleFileFromFolder } from '../../test/single-file-sdxl.js';
+import { EngineError, SdxlEngine } from '../index.js';
 
 /**
  * A single-file SDXL checkpoint through the addon: the sdxl-tiny fixture written in the

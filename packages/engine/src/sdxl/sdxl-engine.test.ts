@@ -8,8 +8,8 @@ import {
   tolerances,
   unetForwardInputs,
   worstRatio,
-} from '../test/fixtures.js';
-import { EngineError, SdxlEngine } from './index.js';
+} from '../../test/fixtures.js';
+import { EngineError, SdxlEngine } from '../index.js';
 
 const dir = fixtureDir('sdxl-tiny');
 const ref = (file: string) => readSafetensors(join(dir, 'reference', file));

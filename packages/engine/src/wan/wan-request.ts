@@ -1,5 +1,5 @@
-import { EngineError } from './engine-error.js';
-import type { TensorF32 } from './tensor.js';
+import { invalidArgument } from '../common/argument-checks.js';
+import type { TensorF32 } from '../common/tensor.js';
 
 /** UMT5 token ids of one prompt, padded (with 0) to the pipeline's max_sequence_length. */
 export interface WanTokenIds {
@@ -70,18 +70,14 @@ export interface WanGenerateResult {
   readonly peakDeviceBytes: number | null;
 }
 
-function fail(message: string): never {
-  throw new EngineError('GPUQ_INVALID_ARGUMENT', message);
-}
-
 /** Checks one prompt's ids and mask and returns them as Int32Arrays of equal length. */
 export function toWanIds(value: WanTokenIds, what: string, vocabSize: number): [Int32Array, Int32Array] {
   if (!value || typeof value !== 'object' || !('ids' in value)) {
-    fail(`expected { ids, attentionMask? } for ${what} (text prompts need the UMT5 tokenizer)`);
+    invalidArgument(`expected { ids, attentionMask? } for ${what} (text prompts need the UMT5 tokenizer)`);
   }
   const ids = value.ids instanceof Int32Array ? value.ids : Int32Array.from(value.ids);
   if (ids.length === 0 || !ids.every((v) => Number.isInteger(v) && v >= 0 && v < vocabSize)) {
-    fail(`expected 1+ token ids in [0, ${vocabSize}) for ${what}`);
+    invalidArgument(`expected 1+ token ids in [0, ${vocabSize}) for ${what}`);
   }
   const mask = value.attentionMask
     ? value.attentionMask instanceof Int32Array
@@ -89,7 +85,7 @@ export function toWanIds(value: WanTokenIds, what: string, vocabSize: number): [
       : Int32Array.from(value.attentionMask)
     : ids.map((v) => (v !== 0 ? 1 : 0));
   if (mask.length !== ids.length || !mask.every((v) => v === 0 || v === 1)) {
-    fail(`expected ${ids.length} mask values of 0 or 1 for ${what}.attentionMask`);
+    invalidArgument(`expected ${ids.length} mask values of 0 or 1 for ${what}.attentionMask`);
   }
   return [ids, mask];
 }
@@ -97,29 +93,31 @@ export function toWanIds(value: WanTokenIds, what: string, vocabSize: number): [
 export function checkWanScheduler(value: unknown): WanSchedulerName | undefined {
   if (value === undefined) return undefined;
   if (!WAN_SCHEDULER_NAMES.includes(value as WanSchedulerName)) {
-    fail(`expected one of ${WAN_SCHEDULER_NAMES.join(', ')} for scheduler, got ${String(value)}`);
+    invalidArgument(`expected one of ${WAN_SCHEDULER_NAMES.join(', ')} for scheduler, got ${String(value)}`);
   }
   return value as WanSchedulerName;
 }
 
 export function checkNonNegative(value: number, what: string): number {
-  if (!Number.isFinite(value) || value < 0) fail(`expected a non-negative number for ${what}, got ${value}`);
+  if (!Number.isFinite(value) || value < 0)
+    invalidArgument(`expected a non-negative number for ${what}, got ${value}`);
   return value;
 }
 
 /** Checks a conditioning image's form (sizes and byte count); returns it unchanged. */
 export function checkWanImage(value: unknown): WanConditioningImage {
   const img = value as WanConditioningImage;
-  if (!img || typeof img !== 'object') fail('expected { width, height, rgb: Uint8Array } for image');
+  if (!img || typeof img !== 'object')
+    invalidArgument('expected { width, height, rgb: Uint8Array } for image');
   for (const key of ['width', 'height'] as const) {
     const v = img[key];
     if (!Number.isInteger(v) || v < 1 || v > 16384)
-      fail(`expected an integer in [1, 16384] for image.${key}, got ${v}`);
+      invalidArgument(`expected an integer in [1, 16384] for image.${key}, got ${v}`);
   }
-  if (!(img.rgb instanceof Uint8Array)) fail('expected a Uint8Array for image.rgb');
+  if (!(img.rgb instanceof Uint8Array)) invalidArgument('expected a Uint8Array for image.rgb');
   const bytes = img.width * img.height * 3;
   if (img.rgb.length !== bytes) {
-    fail(`expected ${bytes} bytes (width * height * 3) for image.rgb, got ${img.rgb.length}`);
+    invalidArgument(`expected ${bytes} bytes (width * height * 3) for image.rgb, got ${img.rgb.length}`);
   }
   return img;
 }

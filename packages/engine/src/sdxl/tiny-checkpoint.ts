@@ -1,5 +1,5 @@
-import { EngineError } from './engine-error.js';
-import { native } from './native.js';
+import { EngineError } from '../common/engine-error.js';
+import { native } from '../common/native.js';
 
 /**
  * Writes a random-weight SDXL checkpoint in the diffusers layout (diffusers' SDXL test sizes, a

@@ -2,8 +2,9 @@
  * One native generation as a Promise: progress after every step, cancellation through an
  * AbortSignal, native failures as EngineError. Shared by the SDXL and WAN engines.
  */
+
 import { EngineError } from './engine-error.js';
-import type { GenerateOptions } from './generate-request.js';
+import type { GenerateOptions } from './generate-options.js';
 
 export interface NativeRun<Result> {
   promise: Promise<Result>;

@@ -6,10 +6,10 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { encodeSafetensors } from './checkpoint-writer/safetensors-writer.js';
-import { TensorSet } from './checkpoint-writer/tensor-set.js';
-import { encodeTinySpiece } from './checkpoint-writer/tiny-spiece.js';
-import { EngineError } from './engine-error.js';
+import { encodeSafetensors } from '../checkpoint-writer/safetensors-writer.js';
+import { TensorSet } from '../checkpoint-writer/tensor-set.js';
+import { encodeTinySpiece } from '../checkpoint-writer/tiny-spiece.js';
+import { EngineError } from '../common/engine-error.js';
 import {
   addImageConditioning,
   clipVisionTensors,

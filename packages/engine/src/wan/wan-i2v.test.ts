@@ -8,7 +8,7 @@ import {
   type WanConditioningImage,
   WanEngine,
   type WanGenerateRequest,
-} from './index.js';
+} from '../index.js';
 
 // Image-to-video on the tiny random-weight I2V checkpoint. There is no diffusers reference for
 // I2V here, so these check what can be checked: shapes, determinism, that the image matters, and

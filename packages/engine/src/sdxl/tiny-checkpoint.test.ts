@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createTinyCheckpoint, decodePng, SdxlEngine } from './index.js';
+import { createTinyCheckpoint, decodePng, SdxlEngine } from '../index.js';
 
 describe('tiny random checkpoint', () => {
   const root = mkdtempSync(join(tmpdir(), 'gpuq-tiny-'));

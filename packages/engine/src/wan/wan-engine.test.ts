@@ -4,8 +4,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { f32, fixtureDir, ids, readSafetensors, tolerances, worstRatio } from '../test/fixtures.js';
-import { decodePng, EngineError, UnigramTokenizer, WanEngine, wanPromptClean } from './index.js';
+import { f32, fixtureDir, ids, readSafetensors, tolerances, worstRatio } from '../../test/fixtures.js';
+import { decodePng, EngineError, UnigramTokenizer, WanEngine, wanPromptClean } from '../index.js';
 
 const dir = fixtureDir('wan-tiny');
 const ref = (file: string) => readSafetensors(join(dir, 'reference', file));
@@ -141,7 +141,7 @@ describe('WanEngine on wan-tiny', () => {
     mkdirSync(join(copy, 'tokenizer'));
     const model = gunzipSync(
       readFileSync(
-        join(dirname(fileURLToPath(import.meta.url)), '..', 'test', 'data', 'spm-unigram.model.gz'),
+        join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'test', 'data', 'spm-unigram.model.gz'),
       ),
     );
     writeFileSync(join(copy, 'tokenizer', 'spiece.model'), model);
@@ -155,7 +155,7 @@ describe('WanEngine on wan-tiny', () => {
 
       // With a tokenizer.json beside it (the same model converted by transformers), that file wins,
       // as in transformers: its ids are Hugging Face tokenizers' (unknown characters as <unk>).
-      const data = join(dirname(fileURLToPath(import.meta.url)), '..', 'test', 'data');
+      const data = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'test', 'data');
       writeFileSync(
         join(copy, 'tokenizer', 'tokenizer.json'),
         gunzipSync(readFileSync(join(data, 'spm-unigram.tokenizer.json.gz'))),

@@ -1,6 +1,6 @@
-import { EngineError } from './engine-error.js';
-import { SCHEDULER_NAMES, type SchedulerName } from './scheduler.js';
-import type { TensorF32 } from './tensor.js';
+import { invalidArgument } from '../common/argument-checks.js';
+import { SCHEDULER_NAMES, type SchedulerName } from '../common/scheduler.js';
+import type { TensorF32 } from '../common/tensor.js';
 
 /** Token ids for both text encoders, each padded to the encoders' length (77). */
 export interface TokenIds {
@@ -34,16 +34,6 @@ export interface GenerateRequest {
   readonly stepNoise?: readonly TensorF32[];
 }
 
-export interface GenerateProgress {
-  readonly step: number;
-  readonly total: number;
-}
-
-export interface GenerateOptions {
-  readonly signal?: AbortSignal;
-  readonly onProgress?: (progress: GenerateProgress) => void;
-}
-
 export interface GenerateResult {
   readonly width: number;
   readonly height: number;
@@ -61,38 +51,10 @@ export interface GenerateResult {
   readonly peakDeviceBytes: number | null;
 }
 
-function fail(message: string): never {
-  throw new EngineError('GPUQ_INVALID_ARGUMENT', message);
-}
-
-export function checkPositiveInt(value: unknown, what: string, max = Number.MAX_SAFE_INTEGER): number {
-  if (!Number.isInteger(value) || (value as number) < 1 || (value as number) > max) {
-    fail(`expected an integer in [1, ${max}] for ${what}, got ${String(value)}`);
-  }
-  return value as number;
-}
-
-export function checkPair(value: unknown, what: string): [number, number] | undefined {
-  if (value === undefined) return undefined;
-  if (!Array.isArray(value) || value.length !== 2 || !value.every((v) => Number.isInteger(v) && v >= 0)) {
-    fail(`expected two non-negative integers for ${what}, got ${JSON.stringify(value)}`);
-  }
-  return [value[0], value[1]];
-}
-
-export function toIds(value: Int32Array | readonly number[], what: string, length: number): Int32Array {
-  const ids = value instanceof Int32Array ? value : Int32Array.from(value);
-  if (ids.length !== length) fail(`expected ${length} token ids for ${what}, got ${ids.length}`);
-  if (Array.isArray(value) && !value.every((v) => Number.isInteger(v) && v >= 0)) {
-    fail(`expected non-negative integer token ids for ${what}`);
-  }
-  return ids;
-}
-
 export function checkScheduler(value: unknown): SchedulerName | undefined {
   if (value === undefined) return undefined;
   if (!SCHEDULER_NAMES.includes(value as SchedulerName)) {
-    fail(`expected one of ${SCHEDULER_NAMES.join(', ')} for scheduler, got ${String(value)}`);
+    invalidArgument(`expected one of ${SCHEDULER_NAMES.join(', ')} for scheduler, got ${String(value)}`);
   }
   return value as SchedulerName;
 }
