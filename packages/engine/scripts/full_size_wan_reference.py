@@ -20,7 +20,7 @@ import time
 from full_size_reference import mapped_tensors
 from meta_modules import build_on_meta
 
-# 5 video frames at 128x128 pixels: latent [1, 16, 2, 16, 16]; 32 text tokens.
+# 5 video frames at 128x128 pixels: latent [1, 16, 2, 16, 16] (128 tokens); 32 text tokens.
 LATENT_SHAPE = (1, 16, 2, 16, 16)
 TEXT_TOKENS = 32
 INPUT_SEED = 0
