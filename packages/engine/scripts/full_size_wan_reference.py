@@ -11,13 +11,11 @@ of its memory-mapped shard, so the 5.7 GB of weights are read from the page cach
 copied. A module named by --boot is imported first (the place for compatibility shims).
 """
 
-import argparse
-import importlib
 import json
 import os
 import time
 
-from full_size_reference import mapped_tensors
+from full_size_reference import attach_mapped, mapped_tensors, parse_args_and_boot
 from meta_modules import build_on_meta
 
 # 5 video frames at 128x128 pixels: latent [1, 16, 2, 16, 16] (128 tokens); 32 text tokens.
@@ -40,23 +38,11 @@ def load_sharded(torch, numpy, folder):
     weights = {}
     for shard in shards:
         weights.update(mapped_tensors(torch, numpy, os.path.join(folder, shard)))
-    expected = {name for name, _ in model.named_parameters()}
-    if expected != set(weights):
-        raise SystemExit(f"{folder}: shards and module differ: {sorted(expected ^ set(weights))[:5]}")
-    for name, tensor in weights.items():
-        owner, _, leaf = name.rpartition(".")
-        setattr(model.get_submodule(owner), leaf, torch.nn.Parameter(tensor, requires_grad=False))
-    return model.eval(), config
+    return attach_mapped(torch, model, weights, folder), config
 
 
 def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("dir")
-    parser.add_argument("references")
-    parser.add_argument("--boot", default=None)
-    args = parser.parse_args()
-    if args.boot:
-        importlib.import_module(args.boot)
+    args = parse_args_and_boot()
     import diffusers
     import numpy
     import torch

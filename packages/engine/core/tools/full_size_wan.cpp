@@ -12,11 +12,6 @@
 //     reports both times and the peak RSS and,
 //     with FILE, the max |engine - diffusers|. Exits 1 when it exceeds kRelativeTolerance x max |ref|.
 // Not part of CI: the weights take 5.7 GB of disk and of RAM.
-#include <sys/resource.h>
-
-#include <algorithm>
-#include <chrono>
-#include <cmath>
 #include <cstdio>
 #include <fstream>
 #include <map>
@@ -25,6 +20,7 @@
 #include <string>
 
 #include "backend/cpu/cpu_backend.h"
+#include "full_size_diff.h"
 #include "io/safetensors.h"
 #include "models/wan_param_specs.h"
 #include "models/wan_transformer.h"
@@ -39,7 +35,7 @@ namespace gpuq {
 
 namespace {
 
-using Clock = std::chrono::steady_clock;
+using Clock = FullSizeClock;
 
 // The step's input: 5 video frames at 128x128 pixels = latent [1, 16, 2, 16, 16] (128 tokens),
 // 32 text tokens; the reference file, when given, sets the shapes instead.
@@ -47,18 +43,6 @@ const Shape kLatentShape{1, 16, 2, 16, 16};
 const Shape kContextShape{1, 32, 4096};
 constexpr float kTimestep = 500.0f;
 const char* kIndexName = "diffusion_pytorch_model.safetensors.index.json";
-
-// Both sides run fp32 through 30 blocks with different summation orders; the same bound as the
-// full-size SDXL check (full_size_check.cpp), where a wrong layer moves the output by O(1).
-constexpr double kRelativeTolerance = 1e-4;
-
-double seconds_since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
-
-double peak_rss_mib() {
-  rusage u{};
-  getrusage(RUSAGE_SELF, &u);
-  return static_cast<double>(u.ru_maxrss) / 1024.0;
-}
 
 int write_weights(const std::string& dir, uint64_t seed) {
   const std::string folder = dir + "/transformer";
@@ -96,26 +80,9 @@ int write_weights(const std::string& dir, uint64_t seed) {
 struct StepResult {
   Shape latent, context, output;
   double load_seconds = 0, run_seconds = 0, warm_run_seconds = 0, peak_rss = 0;
-  std::optional<double> max_abs, max_ref, rms_rel;
-  bool pass() const { return !max_abs || *max_abs <= kRelativeTolerance * *max_ref; }
+  std::optional<OutputDifference> diff;  // with a reference only
+  bool pass() const { return !diff || diff->within_tolerance(); }
 };
-
-void compare(const Tensor& out, const Tensor& expected, StepResult& r) {
-  check(out.shape() == expected.shape(), ErrorCode::InvalidArgument,
-        "engine output " + shape_str(out.shape()) + " vs reference " + shape_str(expected.shape()));
-  double max_abs = 0, max_ref = 0, sum_sq = 0, ref_sq = 0;
-  for (int64_t i = 0; i < out.numel(); ++i) {
-    const double e = out.f32()[i], x = expected.f32()[i], d = std::fabs(e - x);
-    check(std::isfinite(e), ErrorCode::InvalidArgument, "engine output not finite at " + std::to_string(i));
-    max_abs = std::max(max_abs, d);
-    max_ref = std::max(max_ref, std::fabs(x));
-    sum_sq += d * d;
-    ref_sq += x * x;
-  }
-  r.max_abs = max_abs;
-  r.max_ref = max_ref;
-  r.rms_rel = std::sqrt(sum_sq / std::max(ref_sq, 1e-30));
-}
 
 std::string to_json(const StepResult& r, const std::string& reference) {
   std::ostringstream o;
@@ -125,10 +92,10 @@ std::string to_json(const StepResult& r, const std::string& reference) {
     << "\", \"timestep\": " << kTimestep << ", \"load_seconds\": " << r.load_seconds
     << ", \"run_seconds\": " << r.run_seconds << ", \"warm_run_seconds\": " << r.warm_run_seconds
     << ", \"peak_rss_mib\": " << r.peak_rss;
-  if (r.max_abs) {
-    o << ", \"reference\": \"" << reference << "\", \"max_abs_diff\": " << *r.max_abs
-      << ", \"max_abs_reference\": " << *r.max_ref << ", \"relative_rms_diff\": " << *r.rms_rel
-      << ", \"tolerance\": " << kRelativeTolerance * *r.max_ref << ", \"pass\": " << (r.pass() ? "true" : "false");
+  if (r.diff) {
+    o << ", \"reference\": \"" << reference << "\", \"max_abs_diff\": " << r.diff->max_abs
+      << ", \"max_abs_reference\": " << r.diff->max_ref << ", \"relative_rms_diff\": " << r.diff->rms_rel
+      << ", \"tolerance\": " << kRelativeTolerance * r.diff->max_ref << ", \"pass\": " << (r.pass() ? "true" : "false");
   }
   o << "}\n";
   return o.str();
@@ -156,15 +123,15 @@ int check_step(const std::string& dir, const std::string& reference, const std::
   be.download(model.forward(be.upload(latent), {timestep}, be.upload(context)));
   r.warm_run_seconds = seconds_since(t2);
   r.output = out.shape();
-  if (ref) compare(out, ref->get("out.sample").to_f32(), r);
+  if (ref) r.diff = output_difference(out, ref->get("out.sample").to_f32(), "WAN transformer");
   r.peak_rss = peak_rss_mib();
   std::printf("full-size WAN 2.1 1.3B transformer, latent %s, context %s, fp32 weights: load %.1f s, forward %.2f s "
               "(paging the weights in), again %.2f s\n",
               shape_str(r.latent).c_str(), shape_str(r.context).c_str(), r.load_seconds, r.run_seconds,
               r.warm_run_seconds);
-  if (r.max_abs)
+  if (r.diff)
     std::printf("  vs diffusers: max |diff| %.3g (max |ref| %.3g), relative RMS diff %.3g: %s (<= %.0e x max |ref|)\n",
-                *r.max_abs, *r.max_ref, *r.rms_rel, r.pass() ? "PASS" : "FAIL", kRelativeTolerance);
+                r.diff->max_abs, r.diff->max_ref, r.diff->rms_rel, r.pass() ? "PASS" : "FAIL", kRelativeTolerance);
   std::printf("peak RSS %.0f MiB\n", r.peak_rss);
   if (!json_path.empty()) {
     std::ofstream(json_path) << to_json(r, reference.substr(reference.find_last_of('/') + 1));
