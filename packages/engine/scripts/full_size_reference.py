@@ -47,18 +47,23 @@ def mapped_tensors(torch, numpy, path):
     return out
 
 
+def attach_mapped(torch, model, weights, where):
+    """Makes each parameter of `model` the tensor of the same name in `weights` (name -> tensor)."""
+    expected = {name for name, _ in model.named_parameters()}
+    if expected != set(weights):
+        raise SystemExit(f"{where}: weight files and module differ: {sorted(expected ^ set(weights))[:5]}")
+    for name, tensor in weights.items():
+        owner, _, leaf = name.rpartition(".")
+        setattr(model.get_submodule(owner), leaf, torch.nn.Parameter(tensor, requires_grad=False))
+    return model.eval()
+
+
 def load_mapped(torch, numpy, cls, folder):
     """The diffusers model of `folder` with its parameters viewing the folder's weight file."""
     config = cls.load_config(folder)
     model = build_on_meta(torch, lambda: cls.from_config(config))
     weights = mapped_tensors(torch, numpy, os.path.join(folder, "diffusion_pytorch_model.safetensors"))
-    expected = {name for name, _ in model.named_parameters()}
-    if expected != set(weights):
-        raise SystemExit(f"{folder}: weight file and module differ: {sorted(expected ^ set(weights))[:5]}")
-    for name, tensor in weights.items():
-        owner, _, leaf = name.rpartition(".")
-        setattr(model.get_submodule(owner), leaf, torch.nn.Parameter(tensor, requires_grad=False))
-    return model.eval(), config
+    return attach_mapped(torch, model, weights, folder), config
 
 
 def unet_step(torch, numpy, folder):
@@ -97,7 +102,8 @@ def vae_decode(torch, numpy, folder):
     return {"in.z": z, "out.image": image}, f"torch.Generator().manual_seed({VAE_INPUT_SEED}) randn: z"
 
 
-def main():
+def parse_args_and_boot():
+    """DIR REFERENCES [--boot MODULE]; imports MODULE (the compatibility shims) before anything else."""
     parser = argparse.ArgumentParser()
     parser.add_argument("dir")
     parser.add_argument("references")
@@ -105,6 +111,11 @@ def main():
     args = parser.parse_args()
     if args.boot:
         importlib.import_module(args.boot)
+    return args
+
+
+def main():
+    args = parse_args_and_boot()
     import diffusers
     import numpy
     import torch

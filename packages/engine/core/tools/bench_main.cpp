@@ -2,7 +2,8 @@
 // random checkpoint and on a full-size SDXL-shaped UNet with random weights, next to the sgemm
 // rate measured in the same run (the roofline), with time and GFLOP/s per op family.
 // `gpuq_bench --wan ...` runs the WAN step instead (wan_bench.cpp); `gpuq_bench --full-size ...` the
-// full-size UNet and VAE against diffusers (full_size_check.cpp).
+// full-size UNet and VAE against diffusers (full_size_check.cpp); `gpuq_bench --full-size-wan ...` the
+// full-size WAN 2.1 1.3B transformer from its sharded layout (full_size_wan.cpp).
 // Usage: gpuq_bench [--tiny-only] [--latent N] [--runs N] [--weights fp32|fp16|bf16] [--json PATH]
 #include <sys/resource.h>
 
@@ -147,14 +148,16 @@ std::string to_json(const std::vector<StepResult>& results, double roof, int thr
 
 namespace gpuq {
 int run_full_size_check(int argc, char** argv);
+int run_full_size_wan(int argc, char** argv);
 }
 
 int main(int argc, char** argv) {
   gpuq::tune_blas_or_reexec(argv);
   if (argc > 1 && std::string(argv[1]) == "--wan") return gpuq::run_wan_bench(argc, argv);
-  if (argc > 1 && std::string(argv[1]) == "--full-size") {
+  const std::string mode = argc > 1 ? argv[1] : "";
+  if (mode == "--full-size" || mode == "--full-size-wan") {
     try {
-      return gpuq::run_full_size_check(argc, argv);
+      return mode == "--full-size" ? gpuq::run_full_size_check(argc, argv) : gpuq::run_full_size_wan(argc, argv);
     } catch (const std::exception& e) {
       std::fprintf(stderr, "%s\n", e.what());
       return 1;
