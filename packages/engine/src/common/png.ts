@@ -1,4 +1,7 @@
-/** 8-bit RGB PNG encoding (and decoding, for tests and comparisons) with node:zlib. */
+/**
+ * 8-bit RGB PNG encoding (and decoding, for tests and comparisons) with node:zlib. The C++ core
+ * has its own (core/src/io/png.cpp) for the fixture replay, which also runs as a tool without Node.
+ */
 import { deflateSync, inflateSync } from 'node:zlib';
 import { EngineError } from './engine-error.js';
 
