@@ -1,5 +1,5 @@
 // Module registration for gpuq_engine.node: load(), replay(), makeTinyCheckpoint(), the
-// NativePipeline / NativeScheduler classes and build information. All computation lives in core/; the workers in *_worker.cpp.
+// NativeScheduler class and build information. All computation lives in core/; the workers in *_worker.cpp.
 #include <napi.h>
 
 #include <thread>
@@ -14,7 +14,6 @@
 
 namespace gpuq::binding {
 
-Napi::Function define_native_pipeline(Napi::Env env);
 Napi::Function define_native_scheduler(Napi::Env env);
 
 namespace {
@@ -99,9 +98,6 @@ Napi::Value device_self_check(const Napi::CallbackInfo& info) {
 }
 
 Napi::Object init(Napi::Env env, Napi::Object exports) {
-  Napi::Function pipeline = define_native_pipeline(env);
-  env.SetInstanceData(new Napi::FunctionReference(Napi::Persistent(pipeline)));
-  exports.Set("NativePipeline", pipeline);
   exports.Set("NativeScheduler", define_native_scheduler(env));
   exports.Set("load", Napi::Function::New(env, load, "load"));
   exports.Set("loadWan", Napi::Function::New(env, load_wan, "loadWan"));

@@ -1,9 +1,8 @@
-// The JS object around a loaded WAN pipeline: info(), generate(request, onProgress) and the stage
-// calls encodeText(ids, mask, trace), transformerForward(x, timestep, context, trace) and
-// vaeDecode(z, trace). Its
-// methods capture the handle, so the pipeline lives as long as the object or a running worker.
-// The TS wrapper validates before calling; type errors here are a last line of defence.
+// The JS object around a loaded WAN pipeline (pipeline_object.h): info(), generate(request,
+// onProgress) and the stage calls encodeText(ids, mask, trace), transformerForward(x, timestep,
+// context, trace) and vaeDecode(z, trace).
 #include "convert.h"
+#include "pipeline_object.h"
 #include "wan_workers.h"
 #include "weight_storage_option.h"
 
@@ -11,7 +10,11 @@ namespace gpuq::binding {
 
 namespace {
 
-Napi::Object info(Napi::Env env, WanPipeline& p) {
+using Handle = std::shared_ptr<WanHandle>;
+
+Napi::Value pipeline_info(const Napi::CallbackInfo& ci, const Handle& handle) {
+  Napi::Env env = ci.Env();
+  WanPipeline& p = *handle->pipe;
   Napi::Object o = Napi::Object::New(env);
   o.Set("backend", p.backend().name());
   o.Set("vaeScaleSpatial", static_cast<double>(p.vae_scale_spatial()));
@@ -63,68 +66,48 @@ WanGenerateRequest request_from_js(const Napi::Object& o) {
   return req;
 }
 
+// generate(request, onProgress) -> { promise, cancel() }
+Napi::Value generate(const Napi::CallbackInfo& ci, const Handle& handle) {
+  Napi::Env e = ci.Env();
+  if (ci.Length() < 1 || !ci[0].IsObject()) throw Napi::TypeError::New(e, "generate(request): object expected");
+  return cancellable_call(e, [&](std::shared_ptr<std::atomic<bool>> cancel) {
+    return start_wan_generate(e, handle, request_from_js(ci[0].As<Napi::Object>()), ci[1], std::move(cancel));
+  });
+}
+
+Napi::Value encode_text(const Napi::CallbackInfo& ci, const Handle& handle) {
+  auto ids = ids_from_js(ci[0], "ids");
+  auto mask = ids_from_js(ci[1], "mask");
+  WanStage stage = [ids, mask](WanPipeline& p, Trace* t) { return p.encode_prompt(ids, mask, t); };
+  return start_wan_stage(ci.Env(), handle, std::move(stage), ci[2].ToBoolean().Value());
+}
+
+Napi::Value transformer_forward(const Napi::CallbackInfo& ci, const Handle& handle) {
+  Tensor x = tensor_from_js(ci[0], "hiddenStates");
+  const float t = static_cast<float>(ci[1].As<Napi::Number>().DoubleValue());
+  Tensor ctx = tensor_from_js(ci[2], "encoderHiddenStates");
+  WanStage stage = [x, t, ctx](WanPipeline& p, Trace* tr) {
+    Backend& be = p.backend();
+    return be.download(p.transformer().forward(be.upload(x), {t}, be.upload(ctx), tr));
+  };
+  return start_wan_stage(ci.Env(), handle, std::move(stage), ci[3].ToBoolean().Value());
+}
+
+Napi::Value vae_decode(const Napi::CallbackInfo& ci, const Handle& handle) {
+  Tensor z = tensor_from_js(ci[0], "z");
+  WanStage stage = [z](WanPipeline& p, Trace* t) { return p.vae().decode(z, t); };
+  return start_wan_stage(ci.Env(), handle, std::move(stage), ci[1].ToBoolean().Value());
+}
+
 }  // namespace
 
 Napi::Object wrap_wan_pipeline(Napi::Env env, std::shared_ptr<WanHandle> handle) {
-  Napi::Object o = Napi::Object::New(env);
-  o.Set("info", Napi::Function::New(
-                    env, [handle](const Napi::CallbackInfo& ci) -> Napi::Value { return info(ci.Env(), *handle->pipe); },
-                    "info"));
-  o.Set("takePeakDeviceBytes",
-        Napi::Function::New(
-            env,
-            [handle](const Napi::CallbackInfo& ci) -> Napi::Value {
-              return take_peak_device_bytes(ci.Env(), handle->pipe->backend());
-            },
-            "takePeakDeviceBytes"));
-  // generate(request, onProgress) -> { promise, cancel() }
-  o.Set("generate",
-        Napi::Function::New(
-            env,
-            [handle](const Napi::CallbackInfo& ci) -> Napi::Value {
-              Napi::Env e = ci.Env();
-              if (ci.Length() < 1 || !ci[0].IsObject()) throw Napi::TypeError::New(e, "generate(request): object expected");
-              auto cancel = std::make_shared<std::atomic<bool>>(false);
-              Napi::Object r = Napi::Object::New(e);
-              r.Set("promise", start_wan_generate(e, handle, request_from_js(ci[0].As<Napi::Object>()), ci[1], cancel));
-              r.Set("cancel", Napi::Function::New(e, [cancel](const Napi::CallbackInfo&) { cancel->store(true); }, "cancel"));
-              return r;
-            },
-            "generate"));
-  o.Set("encodeText", Napi::Function::New(
-                          env,
-                          [handle](const Napi::CallbackInfo& ci) -> Napi::Value {
-                            auto ids = ids_from_js(ci[0], "ids");
-                            auto mask = ids_from_js(ci[1], "mask");
-                            WanStage stage = [ids, mask](WanPipeline& p, Trace* t) {
-                              return p.encode_prompt(ids, mask, t);
-                            };
-                            return start_wan_stage(ci.Env(), handle, std::move(stage), ci[2].ToBoolean().Value());
-                          },
-                          "encodeText"));
-  o.Set("transformerForward",
-        Napi::Function::New(
-            env,
-            [handle](const Napi::CallbackInfo& ci) -> Napi::Value {
-              Tensor x = tensor_from_js(ci[0], "hiddenStates");
-              const float t = static_cast<float>(ci[1].As<Napi::Number>().DoubleValue());
-              Tensor ctx = tensor_from_js(ci[2], "encoderHiddenStates");
-              WanStage stage = [x, t, ctx](WanPipeline& p, Trace* tr) {
-                Backend& be = p.backend();
-                return be.download(p.transformer().forward(be.upload(x), {t}, be.upload(ctx), tr));
-              };
-              return start_wan_stage(ci.Env(), handle, std::move(stage), ci[3].ToBoolean().Value());
-            },
-            "transformerForward"));
-  o.Set("vaeDecode", Napi::Function::New(
-                         env,
-                         [handle](const Napi::CallbackInfo& ci) -> Napi::Value {
-                           Tensor z = tensor_from_js(ci[0], "z");
-                           WanStage stage = [z](WanPipeline& p, Trace* t) { return p.vae().decode(z, t); };
-                           return start_wan_stage(ci.Env(), handle, std::move(stage), ci[1].ToBoolean().Value());
-                         },
-                         "vaeDecode"));
-  return o;
+  return wrap_pipeline_object<WanHandle>(env, std::move(handle),
+                                         {{"info", &pipeline_info},
+                                          {"generate", &generate},
+                                          {"encodeText", &encode_text},
+                                          {"transformerForward", &transformer_forward},
+                                          {"vaeDecode", &vae_decode}});
 }
 
 }  // namespace gpuq::binding

@@ -8,21 +8,16 @@
 #include <atomic>
 #include <functional>
 #include <memory>
-#include <mutex>
 #include <string>
 
 #include "pipeline/wan.h"
+#include "pipeline_object.h"
 
 namespace gpuq::binding {
 
-// A loaded WAN pipeline shared by its JS object and any running worker; the mutex serialises
-// operations on it.
-struct WanHandle {
-  std::unique_ptr<WanPipeline> pipe;
-  std::mutex mu;
-};
+using WanHandle = LoadedPipeline<WanPipeline>;
 
-// A plain JS object whose methods (info, generate) hold the handle (wan_pipeline_wrap.cpp).
+// The JS object around a loaded WAN pipeline (wan_pipeline_wrap.cpp).
 Napi::Object wrap_wan_pipeline(Napi::Env env, std::shared_ptr<WanHandle> handle);
 
 Napi::Promise start_wan_load(Napi::Env env, const std::string& dir, const std::string& device, int threads,

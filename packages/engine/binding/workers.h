@@ -7,21 +7,16 @@
 
 #include <atomic>
 #include <memory>
-#include <mutex>
 #include <string>
 
 #include "pipeline/sdxl.h"
+#include "pipeline_object.h"
 
 namespace gpuq::binding {
 
-// A loaded pipeline shared by its JS wrapper and any running worker; the mutex serialises
-// operations (the CPU backend's thread pool runs one op at a time).
-struct PipelineHandle {
-  std::unique_ptr<SdxlPipeline> pipe;
-  std::mutex mu;
-};
+using PipelineHandle = LoadedPipeline<SdxlPipeline>;
 
-// Wraps a handle in a JS NativePipeline object (pipeline_wrap.cpp).
+// The JS object around a loaded SDXL pipeline (pipeline_wrap.cpp).
 Napi::Object wrap_pipeline(Napi::Env env, std::shared_ptr<PipelineHandle> handle);
 
 // `config_dir` empty: `dir` is a diffusers folder; otherwise `dir` is a single-file checkpoint.

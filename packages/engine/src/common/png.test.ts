@@ -11,6 +11,12 @@ describe('png', () => {
     expect(Array.from(back.rgb)).toEqual(Array.from(rgb));
   });
 
+  it('rejects bytes that are not a PNG as a bad format', () => {
+    expect(() => decodePng(Buffer.from('GIF89a not a png'))).toThrow(
+      expect.objectContaining({ code: 'GPUQ_BAD_FORMAT' }),
+    );
+  });
+
   it('rejects a buffer of the wrong size', () => {
     expect(() => encodePng(new Uint8Array(5), 2, 2)).toThrow(/expected 12 RGB bytes/);
   });

@@ -77,4 +77,35 @@ Tensor CpuBackend::attention(const Tensor& q, const Tensor& k, const Tensor& v, 
   return out;
 }
 
+// Attention with an additive score bias (UMT5's relative positions plus its padding mask): the same
+// per-head products, with the bias added before each row's softmax.
+Tensor CpuBackend::attention_biased(const Tensor& q, const Tensor& k, const Tensor& v, int heads, float scale,
+                                    const Tensor& bias) {
+  Scope scope_(*this, "attention", 4.0 * static_cast<double>(q.numel()) * static_cast<double>(k.dim(1)));
+  const int64_t batch = q.dim(0), lq = q.dim(1), lk = k.dim(1), width = q.dim(2), d = width / heads;
+  check_attention_biased_shapes(q, k, v, heads, bias);
+  Tensor out = Tensor::empty(q.shape());
+  pool_->parallel_for(batch * heads, [&](int64_t t0, int64_t t1) {
+    std::vector<float> scores(static_cast<size_t>(lq * lk));
+    for (int64_t t = t0; t < t1; ++t) {
+      const int64_t b = t / heads, h = t % heads;
+      const float* bp = bias.f32() + ((bias.dim(0) == 1 ? 0 : b) * heads + h) * lq * lk;
+      sgemm_serial(false, true, lq, lk, d, scale, q.f32() + b * lq * width + h * d, width,
+                   k.f32() + b * lk * width + h * d, width, 0.0f, scores.data(), lk);
+      for (int64_t i = 0; i < lq; ++i) {
+        float* row = scores.data() + i * lk;
+        float mx = -std::numeric_limits<float>::infinity();
+        for (int64_t j = 0; j < lk; ++j) mx = std::max(mx, row[j] += bp[i * lk + j]);
+        double sum = 0;
+        for (int64_t j = 0; j < lk; ++j) sum += (row[j] = std::exp(row[j] - mx));
+        const float inv = static_cast<float>(1.0 / sum);
+        for (int64_t j = 0; j < lk; ++j) row[j] *= inv;
+      }
+      sgemm_serial(false, false, lq, d, lk, 1.0f, scores.data(), lk, v.f32() + b * lk * width + h * d, width, 0.0f,
+                   out.f32() + b * lq * width + h * d, width);
+    }
+  });
+  return out;
+}
+
 }  // namespace gpuq

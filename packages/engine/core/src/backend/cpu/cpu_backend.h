@@ -41,8 +41,8 @@ class CpuBackend : public Backend {
 
   Tensor conv3d(const Tensor& x, const Tensor& w, const Tensor* b, const std::vector<int>& stride,
                 const std::vector<int>& pad) override;
-  // WAN's elementwise and layout ops, parallel over the pool (cpu_wan_ops.cpp); the host versions
-  // in backend/host_ops.cpp are their references.
+  // WAN's ops, parallel over the pool (cpu_rms_norm, cpu_attention, cpu_rope, cpu_modulate,
+  // cpu_layout .cpp); the host versions in backend/host_ops.cpp are their references.
   Tensor rms_norm(const Tensor& x, const Tensor* gamma, float eps) override;
   Tensor rms_norm_channels(const Tensor& x, const Tensor& gamma, const Tensor* bias, bool silu) override;
   Tensor attention_biased(const Tensor& q, const Tensor& k, const Tensor& v, int heads, float scale,

@@ -1,4 +1,4 @@
-// Elementwise ops, activations and layout changes.
+// Elementwise ops and activations.
 #include <cmath>
 #include <cstring>
 
@@ -153,37 +153,6 @@ Tensor CpuBackend::embedding(const Tensor& table, const std::vector<int64_t>& id
       std::memcpy(y.f32() + i * c, row.f32(), static_cast<size_t>(c) * 4);
     }
   }
-  return y;
-}
-
-Tensor CpuBackend::nchw_to_nlc(const Tensor& x) {
-  Scope scope_(*this, "layout", 0);
-  const int64_t batch = x.dim(0), c = x.dim(1), hw = x.dim(2) * x.dim(3);
-  Tensor y = Tensor::empty({batch, hw, c});
-  const float* in = x.f32();
-  float* out = y.f32();
-  pool_->parallel_for(batch * hw, [&](int64_t i0, int64_t i1) {
-    for (int64_t i = i0; i < i1; ++i) {
-      int64_t n = i / hw, p = i % hw;
-      for (int64_t ch = 0; ch < c; ++ch) out[i * c + ch] = in[(n * c + ch) * hw + p];
-    }
-  });
-  return y;
-}
-
-Tensor CpuBackend::nlc_to_nchw(const Tensor& x, int64_t h, int64_t w) {
-  Scope scope_(*this, "layout", 0);
-  const int64_t batch = x.dim(0), hw = x.dim(1), c = x.dim(2);
-  check(hw == h * w, ErrorCode::InvalidArgument, "nlc_to_nchw: " + shape_str(x.shape()));
-  Tensor y = Tensor::empty({batch, c, h, w});
-  const float* in = x.f32();
-  float* out = y.f32();
-  pool_->parallel_for(batch * c, [&](int64_t i0, int64_t i1) {
-    for (int64_t i = i0; i < i1; ++i) {
-      int64_t n = i / c, ch = i % c;
-      for (int64_t p = 0; p < hw; ++p) out[i * hw + p] = in[(n * hw + p) * c + ch];
-    }
-  });
   return y;
 }
 
