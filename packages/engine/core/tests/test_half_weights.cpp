@@ -8,15 +8,6 @@
 
 using namespace gpuq;
 
-static double rel_err(const Tensor& a, const Tensor& ref) {
-  double err = 0, mx = 0;
-  for (int64_t i = 0; i < ref.numel(); ++i) {
-    err = std::max(err, double(std::fabs(a.f32()[i] - ref.f32()[i])));
-    mx = std::max(mx, double(std::fabs(ref.f32()[i])));
-  }
-  return err / mx;
-}
-
 int main() {
   std::string dir = test::fixture_dir("sdxl-tiny");
   auto be = make_backend("cpu", default_thread_count());
@@ -32,9 +23,9 @@ int main() {
     in.encoder_hidden_states = u.get("in.encoder_hidden_states");
     in.text_embeds = u.get("in.text_embeds");
     in.time_ids = u.get("in.time_ids");
-    double e1 = rel_err(unet.forward(in), u.get("noise_pred"));
+    double e1 = test::max_rel_err(unet.forward(in), u.get("noise_pred"));
     VaeDecoder vae(Weights::load(dir + "/vae", *be, storage), *be);
-    double e2 = rel_err(vae.decode(v.get("z")), v.get("image"));
+    double e2 = test::max_rel_err(vae.decode(v.get("z")), v.get("image"));
     std::printf("%s weights: UNet noise_pred rel err %.2e, VAE image rel err %.2e\n", dtype_name(storage), e1, e2);
     const double bound = storage == DType::F16 ? 5e-3 : 4e-2;
     CHECK(e1 < bound && e2 < bound);

@@ -4,6 +4,8 @@
 // tensor.
 #pragma once
 
+#include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <string>
@@ -30,6 +32,17 @@ inline int& failures() {
   } while (0)
 
 #define CHECK_NEAR(a, b, tol) CHECK(std::fabs((a) - (b)) <= (tol))
+
+// The largest |a - ref| over the largest |ref| (fp32 tensors of equal size): how far a
+// half-precision run strays from the fp32 reference, relative to the reference's scale.
+inline double max_rel_err(const Tensor& a, const Tensor& ref) {
+  double err = 0, mx = 0;
+  for (int64_t i = 0; i < ref.numel(); ++i) {
+    err = std::max(err, double(std::fabs(a.f32()[i] - ref.f32()[i])));
+    mx = std::max(mx, double(std::fabs(ref.f32()[i])));
+  }
+  return err / mx;
+}
 
 inline int finish(const char* name) {
   if (failures()) {

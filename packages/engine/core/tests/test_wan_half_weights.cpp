@@ -9,15 +9,6 @@
 
 using namespace gpuq;
 
-static double rel_err(const Tensor& a, const Tensor& ref) {
-  double err = 0, mx = 0;
-  for (int64_t i = 0; i < ref.numel(); ++i) {
-    err = std::max(err, double(std::fabs(a.f32()[i] - ref.f32()[i])));
-    mx = std::max(mx, double(std::fabs(ref.f32()[i])));
-  }
-  return err / mx;
-}
-
 int main() {
   std::string dir = test::fixture_dir("wan-tiny");
   auto be = make_backend("cpu", default_thread_count());
@@ -27,11 +18,11 @@ int main() {
   std::vector<int64_t> ids(ids_t.i64(), ids_t.i64() + ids_t.numel()), mask(mask_t.i64(), mask_t.i64() + mask_t.numel());
   for (DType storage : {DType::F16, DType::BF16}) {
     Umt5Encoder enc(Weights::load(dir + "/text_encoder", *be, storage), *be);
-    double e1 = rel_err(enc.encode(ids, mask, 1), te.get("prompt.last_hidden_state"));
+    double e1 = test::max_rel_err(enc.encode(ids, mask, 1), te.get("prompt.last_hidden_state"));
     Weights w = Weights::load(dir + "/transformer", *be, storage);
     CHECK(w.get("patch_embedding.weight").dtype() == storage);
     WanTransformer model(std::move(w), *be);
-    double e2 = rel_err(model.forward(tf.get("in.hidden_states"), {tf.get("in.timestep").item()},
+    double e2 = test::max_rel_err(model.forward(tf.get("in.hidden_states"), {tf.get("in.timestep").item()},
                                       tf.get("in.encoder_hidden_states")),
                         tf.get("output"));
     std::printf("%s weights: UMT5 rel err %.2e, transformer output rel err %.2e\n", dtype_name(storage), e1, e2);
