@@ -5,6 +5,12 @@
  * with the settings named, and connection code never reads settings itself.
  */
 import { z } from 'zod';
+import {
+  RedisTls,
+  type RedisTlsSettings,
+  RedisTlsSettings as RedisTlsSettingsSchema,
+  redisTlsOptions,
+} from './redis-tls.js';
 import { RedisNodeUrl } from './settings.js';
 
 export const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
@@ -63,16 +69,24 @@ export const RedisSettings = z.object({
     .string()
     .optional()
     .describe("Password of the Cluster or Sentinel-managed nodes (a single node's goes in REDIS_URL)."),
+  ...RedisTlsSettingsSchema.shape,
 });
 
 export const RedisTopology = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('single'), url: z.string() }),
+  z.object({
+    kind: z.literal('single'),
+    url: z.string(),
+    /** Only with a `rediss://` URL: what the server's certificate is checked against. */
+    tls: RedisTls.optional(),
+  }),
   z.object({
     kind: z.literal('cluster'),
     /** Seed nodes: the client learns the rest of the cluster from any one of them. */
     nodes: z.array(RedisNode).min(1),
     username: z.string().optional(),
     password: z.string().optional(),
+    /** Set: every node, including those learnt from the seeds, is reached over TLS. */
+    tls: RedisTls.optional(),
   }),
   z.object({
     kind: z.literal('sentinel'),
@@ -83,12 +97,16 @@ export const RedisTopology = z.discriminatedUnion('kind', [
     password: z.string().optional(),
     /** Of the sentinels themselves, when they require one. */
     sentinelPassword: z.string().optional(),
+    /** Set: the master and replicas are reached over TLS. */
+    tls: RedisTls.optional(),
+    /** Set: the sentinels themselves are reached over TLS. */
+    sentinelTls: RedisTls.optional(),
   }),
 ]);
 export type RedisTopology = z.infer<typeof RedisTopology>;
 
 /** The parsed settings a topology is made from (the same names in every process's schema). */
-export interface RedisTopologySettings {
+export interface RedisTopologySettings extends RedisTlsSettings {
   REDIS_URL?: string | undefined;
   REDIS_CLUSTER_NODES?: RedisNode[] | undefined;
   REDIS_SENTINELS?: RedisNode[] | undefined;
@@ -131,8 +149,18 @@ export function redisTopology(settings: RedisTopologySettings, problems: string[
     problems.push(
       `QUEUE_PREFIX: must contain a {hash tag} with REDIS_CLUSTER_NODES, e.g. {gpuq} (got ${JSON.stringify(settings.QUEUE_PREFIX)})`,
     );
+  const url = settings.REDIS_URL ?? DEFAULT_REDIS_URL;
+  const nodesTls = cluster || sentinels ? settings.REDIS_TLS === true : url.startsWith('rediss://');
+  const sentinelTls = sentinels !== undefined && settings.REDIS_SENTINEL_TLS === true;
+  tlsProblems(
+    settings,
+    { nodesTls, sentinelTls, topology: Boolean(cluster || sentinels), sentinels: Boolean(sentinels) },
+    problems,
+  );
+  const tls = nodesTls || sentinelTls ? redisTlsOptions(settings, problems) : {};
   if (problems.length > before) return { kind: 'single', url: DEFAULT_REDIS_URL };
-  if (cluster) return { kind: 'cluster', nodes: cluster, ...credentials };
+  const nodesTlsOption = nodesTls ? { tls } : {};
+  if (cluster) return { kind: 'cluster', nodes: cluster, ...credentials, ...nodesTlsOption };
   if (sentinels)
     return {
       kind: 'sentinel',
@@ -140,16 +168,38 @@ export function redisTopology(settings: RedisTopologySettings, problems: string[
       sentinels,
       ...credentials,
       ...(settings.REDIS_SENTINEL_PASSWORD ? { sentinelPassword: settings.REDIS_SENTINEL_PASSWORD } : {}),
+      ...nodesTlsOption,
+      ...(sentinelTls ? { sentinelTls: tls } : {}),
     };
-  return { kind: 'single', url: settings.REDIS_URL ?? DEFAULT_REDIS_URL };
+  // The URL's scheme already turns TLS on; only a CA or server name needs saying.
+  return { kind: 'single', url, ...(Object.keys(tls).length > 0 ? { tls } : {}) };
+}
+
+/** TLS settings that would be silently ignored are mistakes: each is named. */
+function tlsProblems(
+  settings: RedisTlsSettings,
+  used: { nodesTls: boolean; sentinelTls: boolean; topology: boolean; sentinels: boolean },
+  problems: string[],
+): void {
+  if (settings.REDIS_TLS !== undefined && !used.topology)
+    problems.push('REDIS_TLS: only for Cluster or Sentinel; a single node uses a rediss:// REDIS_URL');
+  if (settings.REDIS_SENTINEL_TLS !== undefined && !used.sentinels)
+    problems.push('REDIS_SENTINEL_TLS: needs REDIS_SENTINELS');
+  if (used.nodesTls || used.sentinelTls) return;
+  for (const name of ['REDIS_TLS_CA_FILE', 'REDIS_TLS_SERVERNAME'] as const)
+    if (settings[name])
+      problems.push(
+        `${name}: no Redis connection uses TLS (set a rediss:// REDIS_URL, REDIS_TLS or REDIS_SENTINEL_TLS)`,
+      );
 }
 
 /** Where the topology points, for logs: never a password. */
 export function describeRedisTopology(topology: RedisTopology): string {
   const list = (nodes: RedisNode[]) => nodes.map((node) => `${node.host}:${node.port}`).join(',');
-  if (topology.kind === 'cluster') return `cluster via ${list(topology.nodes)}`;
+  const overTls = topology.tls ? ' over TLS' : '';
+  if (topology.kind === 'cluster') return `cluster via ${list(topology.nodes)}${overTls}`;
   if (topology.kind === 'sentinel')
-    return `sentinel master ${topology.masterName} via ${list(topology.sentinels)}`;
+    return `sentinel master ${topology.masterName}${overTls} via ${list(topology.sentinels)}${topology.sentinelTls ? ' over TLS' : ''}`;
   const url = new URL(topology.url);
   url.password = url.password ? '***' : '';
   return `single ${url.toString()}`;

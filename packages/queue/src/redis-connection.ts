@@ -51,8 +51,10 @@ export function createRedis(connection: RedisConnectionOptions): RedisClient {
     lazyConnect: false,
     ...roleOptions(role, commandTimeoutMs ?? 2_000),
   };
-  if (target.kind === 'single') return new Redis(target.url, options);
-  const credentials = { username: target.username, password: target.password };
+  // A rediss:// URL alone turns TLS on; `tls` adds the CA and server name to check against.
+  const tls = target.tls ? { tls: target.tls } : {};
+  if (target.kind === 'single') return new Redis(target.url, { ...options, ...tls });
+  const credentials = { username: target.username, password: target.password, ...tls };
   if (target.kind === 'sentinel') {
     return new Redis({
       ...options,
@@ -60,6 +62,9 @@ export function createRedis(connection: RedisConnectionOptions): RedisClient {
       sentinels: target.sentinels,
       name: target.masterName,
       sentinelPassword: target.sentinelPassword,
+      // ioredis reaches the master over plain TCP unless told, even with `tls` set.
+      enableTLSForSentinelMode: target.tls !== undefined,
+      ...(target.sentinelTls ? { sentinelTLS: target.sentinelTls } : {}),
       // Sentinel's +switch-master moves the connection at once instead of on the next error.
       failoverDetector: true,
       sentinelRetryStrategy: retryStrategy,
