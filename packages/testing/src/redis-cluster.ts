@@ -8,10 +8,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pollUntil, type RedisNodeProcess, redisCli, replicaInSync, startRedisNode } from './redis-node.js';
 import { freePort } from './redis-server.js';
+import { createTestCertificates } from './redis-test-tls.js';
 
 export interface PrivateRedisCluster {
   /** REDIS_CLUSTER_NODES: every node as `host:port`. */
   seeds: string;
+  /** With `tls`: the CA that signed the nodes' certificate (REDIS_TLS_CA_FILE). */
+  caFile?: string;
   /** Kills (SIGKILL) the master serving `key`'s slot; resolves once a replica serves it, with the ms that took. */
   killMasterOf(key: string): Promise<{ port: number; recoveredMs: number }>;
   destroy(): Promise<void>;
@@ -19,21 +22,36 @@ export interface PrivateRedisCluster {
 
 const NODE_TIMEOUT_MS = 1_000;
 
-export async function startRedisCluster(): Promise<PrivateRedisCluster> {
+export interface RedisClusterOptions {
+  /** TLS-only nodes, cluster bus and replication included, with a throwaway CA. */
+  tls?: boolean;
+  /** Default 1; 0 starts three masters alone (faster, but no failover). */
+  replicasPerMaster?: 0 | 1;
+}
+
+export async function startRedisCluster(options: RedisClusterOptions = {}): Promise<PrivateRedisCluster> {
   const dir = mkdtempSync(join(tmpdir(), 'gpuq-redis-cluster-'));
+  const tls = options.tls ? createTestCertificates(dir) : undefined;
+  const replicas = options.replicasPerMaster ?? 1;
   const nodes: RedisNodeProcess[] = [];
-  for (let index = 0; index < 6; index += 1) {
+  for (let index = 0; index < 3 * (1 + replicas); index += 1) {
     const port = await freePort();
     // The bus port is named: the default (port + 10000) may not exist or be taken.
     const busPort = await freePort();
     nodes.push(
-      await startRedisNode(dir, port, [
-        'cluster-enabled yes',
-        `cluster-config-file nodes-${port}.conf`,
-        `cluster-port ${busPort}`,
-        `cluster-node-timeout ${NODE_TIMEOUT_MS}`,
-        'maxmemory-policy noeviction',
-      ]),
+      await startRedisNode(
+        dir,
+        port,
+        [
+          'cluster-enabled yes',
+          `cluster-config-file nodes-${port}.conf`,
+          `cluster-port ${busPort}`,
+          `cluster-node-timeout ${NODE_TIMEOUT_MS}`,
+          'maxmemory-policy noeviction',
+          ...(tls ? ['tls-cluster yes', 'tls-replication yes'] : []),
+        ],
+        tls ? { tls } : {},
+      ),
     );
   }
   const addresses = nodes.map((node) => `127.0.0.1:${node.port}`);
@@ -43,7 +61,7 @@ export async function startRedisCluster(): Promise<PrivateRedisCluster> {
     'create',
     ...addresses,
     '--cluster-replicas',
-    '1',
+    String(replicas),
     '--cluster-yes',
   );
   const clusterOk = (port: number) => async () =>
@@ -70,6 +88,7 @@ export async function startRedisCluster(): Promise<PrivateRedisCluster> {
 
   return {
     seeds: addresses.join(','),
+    ...(tls ? { caFile: tls.caFile } : {}),
     async killMasterOf(key) {
       const slot = Number((await redisCli(nodes[0]!.port, 'cluster', 'keyslot', key)).trim());
       const port = await masterOfSlot(slot);

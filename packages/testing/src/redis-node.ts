@@ -6,6 +6,7 @@ import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { waitForPong, waitForPort } from './redis-server.js';
+import { redisCliTlsArgs, type TestTlsFiles, tlsOnlyConfig } from './redis-test-tls.js';
 
 export interface RedisNodeProcess {
   port: number;
@@ -18,13 +19,13 @@ export async function startRedisNode(
   dir: string,
   port: number,
   config: readonly string[],
-  options: { sentinel?: boolean } = {},
+  options: { sentinel?: boolean /** TLS-only with these files. */; tls?: TestTlsFiles } = {},
 ): Promise<RedisNodeProcess> {
   const file = join(dir, `redis-${port}.conf`);
   writeFileSync(
     file,
     [
-      `port ${port}`,
+      ...(options.tls ? tlsOnlyConfig(port, options.tls) : [`port ${port}`]),
       'bind 127.0.0.1',
       `dir ${dir}`,
       'save ""',
@@ -55,7 +56,7 @@ export async function startRedisNode(
 /** One redis-cli command against a node; its reply as text. */
 export function redisCli(port: number, ...args: string[]): Promise<string> {
   return new Promise((resolve, reject) => {
-    execFile('redis-cli', ['-p', String(port), ...args], (error, stdout, stderr) =>
+    execFile('redis-cli', [...redisCliTlsArgs(port), '-p', String(port), ...args], (error, stdout, stderr) =>
       error ? reject(new Error(`redis-cli ${args.join(' ')}: ${stderr || error.message}`)) : resolve(stdout),
     );
   });

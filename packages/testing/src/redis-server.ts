@@ -7,9 +7,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createTestCertificates, redisCliTlsArgs, tlsOnlyConfig } from './redis-test-tls.js';
 
 export interface PrivateRedis {
+  /** `rediss://` when started with `tls`. */
   url: string;
+  /** With `tls`: the CA that signed the server's certificate (REDIS_TLS_CA_FILE). */
+  caFile?: string;
   port: number;
   /** Stops the server; its data survives in `dir` when started with `appendOnly`. */
   stop(): Promise<void>;
@@ -55,7 +59,9 @@ export async function waitForPong(port: number, timeoutMs: number): Promise<void
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     const reply = await new Promise<string>((resolve) => {
-      execFile('redis-cli', ['-p', String(port), 'ping'], (error, stdout) => resolve(error ? '' : stdout));
+      execFile('redis-cli', [...redisCliTlsArgs(port), '-p', String(port), 'ping'], (error, stdout) =>
+        resolve(error ? '' : stdout),
+      );
     });
     if (reply.includes('PONG')) return;
     await new Promise((r) => setTimeout(r, 25));
@@ -63,13 +69,21 @@ export async function waitForPong(port: number, timeoutMs: number): Promise<void
   throw new Error(`redis-server on port ${port} did not answer PONG within ${timeoutMs} ms`);
 }
 
-export async function startPrivateRedis(options: { appendOnly?: boolean } = {}): Promise<PrivateRedis> {
+export async function startPrivateRedis(
+  options: { appendOnly?: boolean /** TLS-only, with a throwaway CA. */; tls?: boolean } = {},
+): Promise<PrivateRedis> {
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'gpuq-redis-'));
   let child: ChildProcess | undefined;
+  const tls = options.tls ? createTestCertificates(dir) : undefined;
+  const listen = tls
+    ? tlsOnlyConfig(port, tls).flatMap((line) => {
+        const [name = '', ...value] = line.split(' ');
+        return [`--${name}`, value.join(' ')];
+      })
+    : ['--port', String(port)];
   const args = [
-    '--port',
-    String(port),
+    ...listen,
     '--bind',
     '127.0.0.1',
     '--dir',
@@ -84,7 +98,8 @@ export async function startPrivateRedis(options: { appendOnly?: boolean } = {}):
     'noeviction',
   ];
   const handle: PrivateRedis = {
-    url: `redis://127.0.0.1:${port}`,
+    url: `${tls ? 'rediss' : 'redis'}://127.0.0.1:${port}`,
+    ...(tls ? { caFile: tls.caFile } : {}),
     port,
     async start() {
       child = spawn('redis-server', args, { stdio: 'ignore' });

@@ -1,0 +1,80 @@
+/**
+ * gpuq on TLS-only Redis: a single node reached through `rediss://` and a three-master Cluster
+ * through REDIS_TLS, both with certificates from a throwaway CA given as REDIS_TLS_CA_FILE. The
+ * api, the rate limiter, cancellation, Bull Board and both worker fleets connect over TLS; a
+ * client that does not trust the CA is refused by the TLS handshake.
+ */
+import type { RedisTopology } from '@gpuq/config';
+import { createRedis } from '@gpuq/queue';
+import { startPrivateRedis, startRedisCluster, uniqueQueuePrefix } from '@gpuq/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Drill, type DrillRedis } from '../src/drill.js';
+import { expectAllJobTypesComplete, startFleets } from './topology-checks.js';
+import { expectRedisFeaturesWork, OPERATOR } from './topology-features.js';
+
+/** The first error a client meets connecting to `topology`: the node's own, for a Cluster. */
+function firstConnectionError(topology: RedisTopology): Promise<NodeJS.ErrnoException> {
+  const client = createRedis({ topology, role: 'producer', name: 'test:untrusting' });
+  return new Promise<NodeJS.ErrnoException>((resolve) => {
+    // A Cluster's own 'error' only says the slots could not be loaded; the node's says why.
+    client.once(topology.kind === 'cluster' ? 'node error' : 'error', resolve);
+  }).finally(() => client.disconnect());
+}
+
+function describeTlsRedis(
+  name: string,
+  start: () => Promise<{ redis: DrillRedis; settings: Record<string, string> }>,
+): void {
+  describe(name, () => {
+    let drill: Drill<DrillRedis>;
+
+    beforeAll(async () => {
+      const { redis, settings } = await start();
+      drill = await Drill.startOn(redis, {
+        ...settings,
+        ...OPERATOR,
+        QUEUE_PREFIX: uniqueQueuePrefix(name.toLowerCase().replace(/\W+/g, '-')),
+      }).catch(async (error: unknown) => {
+        await redis.destroy();
+        throw error;
+      });
+      await startFleets(drill);
+    }, 120_000);
+
+    afterAll(async () => {
+      await drill?.close();
+    });
+
+    it('runs all ten job types end to end over TLS', async () => {
+      await expectAllJobTypesComplete(drill);
+    }, 120_000);
+
+    it('serves readiness, Bull Board, rate limits and cancellations over TLS', async () => {
+      await expectRedisFeaturesWork(drill);
+    }, 60_000);
+
+    it('refuses a client that does not trust the CA', async () => {
+      const trusted = drill.api.env.redis;
+      expect(trusted.tls?.ca).toContain('-----BEGIN CERTIFICATE-----');
+      const { ca: _ca, ...untrusting } = trusted.tls ?? {};
+      const error = await firstConnectionError({ ...trusted, tls: untrusting });
+      // Node's own verdict on a certificate signed by an unknown CA.
+      expect(error.code).toBe('SELF_SIGNED_CERT_IN_CHAIN');
+      expect(error.message).toMatch(/self[- ]signed certificate in certificate chain/);
+    }, 30_000);
+  });
+}
+
+describeTlsRedis('TLS single node', async () => {
+  const redis = await startPrivateRedis({ tls: true });
+  expect(redis.url).toMatch(/^rediss:\/\//);
+  return { redis, settings: { REDIS_URL: redis.url, REDIS_TLS_CA_FILE: redis.caFile ?? '' } };
+});
+
+describeTlsRedis('TLS Redis Cluster', async () => {
+  const redis = await startRedisCluster({ tls: true, replicasPerMaster: 0 });
+  return {
+    redis,
+    settings: { REDIS_CLUSTER_NODES: redis.seeds, REDIS_TLS: 'true', REDIS_TLS_CA_FILE: redis.caFile ?? '' },
+  };
+});
