@@ -7,12 +7,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pollUntil, type RedisNodeProcess, redisCli, replicaInSync, startRedisNode } from './redis-node.js';
 import { freePort } from './redis-server.js';
+import { createTestCertificates } from './redis-test-tls.js';
 
 export interface PrivateRedisSentinel {
   /** REDIS_SENTINEL_MASTER. */
   masterName: string;
   /** REDIS_SENTINELS: the three sentinels as `host:port`. */
   sentinels: string;
+  /** With `tls`: the CA that signed every node's and sentinel's certificate (REDIS_TLS_CA_FILE). */
+  caFile?: string;
   /** Kills (SIGKILL) the current master; resolves once the sentinels name a new one, with the ms that took. */
   killMaster(): Promise<{ port: number; recoveredMs: number }>;
   destroy(): Promise<void>;
@@ -20,13 +23,23 @@ export interface PrivateRedisSentinel {
 
 const MASTER_NAME = 'gpuq';
 
-export async function startRedisSentinel(): Promise<PrivateRedisSentinel> {
+export async function startRedisSentinel(
+  options: {
+    /** TLS-only nodes and sentinels (replication and monitoring too), with a throwaway CA. */ tls?: boolean;
+  } = {},
+): Promise<PrivateRedisSentinel> {
   const dir = mkdtempSync(join(tmpdir(), 'gpuq-redis-sentinel-'));
-  const base = ['maxmemory-policy noeviction'];
-  const master = await startRedisNode(dir, await freePort(), base);
+  const tls = options.tls ? createTestCertificates(dir) : undefined;
+  const overTls = tls ? { tls } : {};
+  // Sentinels read tls-replication too: it makes them monitor the nodes and each other over TLS.
+  const tlsLinks = tls ? ['tls-replication yes'] : [];
+  const base = ['maxmemory-policy noeviction', ...tlsLinks];
+  const master = await startRedisNode(dir, await freePort(), base, overTls);
   const data: RedisNodeProcess[] = [master];
   for (let index = 0; index < 2; index += 1)
-    data.push(await startRedisNode(dir, await freePort(), [...base, `replicaof 127.0.0.1 ${master.port}`]));
+    data.push(
+      await startRedisNode(dir, await freePort(), [...base, `replicaof 127.0.0.1 ${master.port}`], overTls),
+    );
   const sentinels: RedisNodeProcess[] = [];
   for (let index = 0; index < 3; index += 1)
     sentinels.push(
@@ -38,8 +51,9 @@ export async function startRedisSentinel(): Promise<PrivateRedisSentinel> {
           `sentinel down-after-milliseconds ${MASTER_NAME} 1000`,
           `sentinel failover-timeout ${MASTER_NAME} 5000`,
           `sentinel parallel-syncs ${MASTER_NAME} 2`,
+          ...tlsLinks,
         ],
-        { sentinel: true },
+        { sentinel: true, ...overTls },
       ),
     );
   const masterPort = async () =>
@@ -65,6 +79,7 @@ export async function startRedisSentinel(): Promise<PrivateRedisSentinel> {
   return {
     masterName: MASTER_NAME,
     sentinels: sentinels.map((sentinel) => `127.0.0.1:${sentinel.port}`).join(','),
+    ...(tls ? { caFile: tls.caFile } : {}),
     async killMaster() {
       const port = await masterPort();
       const victim = data.find((node) => node.port === port);

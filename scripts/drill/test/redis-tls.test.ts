@@ -1,12 +1,13 @@
 /**
- * gpuq on TLS-only Redis: a single node reached through `rediss://` and a three-master Cluster
- * through REDIS_TLS, both with certificates from a throwaway CA given as REDIS_TLS_CA_FILE. The
+ * gpuq on TLS-only Redis: a single node reached through `rediss://`, a three-master Cluster
+ * through REDIS_TLS and a Sentinel set-up through REDIS_TLS and REDIS_SENTINEL_TLS, all with
+ * certificates from a throwaway CA given as REDIS_TLS_CA_FILE. The
  * api, the rate limiter, cancellation, Bull Board and both worker fleets connect over TLS; a
  * client that does not trust the CA is refused by the TLS handshake.
  */
 import type { RedisTopology } from '@gpuq/config';
 import { createRedis } from '@gpuq/queue';
-import { startPrivateRedis, startRedisCluster, uniqueQueuePrefix } from '@gpuq/testing';
+import { startPrivateRedis, startRedisCluster, startRedisSentinel, uniqueQueuePrefix } from '@gpuq/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Drill, type DrillRedis } from '../src/drill.js';
 import { expectAllJobTypesComplete, startFleets } from './topology-checks.js';
@@ -76,5 +77,19 @@ describeTlsRedis('TLS Redis Cluster', async () => {
   return {
     redis,
     settings: { REDIS_CLUSTER_NODES: redis.seeds, REDIS_TLS: 'true', REDIS_TLS_CA_FILE: redis.caFile ?? '' },
+  };
+});
+
+describeTlsRedis('TLS Redis Sentinel', async () => {
+  const redis = await startRedisSentinel({ tls: true });
+  return {
+    redis,
+    settings: {
+      REDIS_SENTINELS: redis.sentinels,
+      REDIS_SENTINEL_MASTER: redis.masterName,
+      REDIS_TLS: 'true',
+      REDIS_SENTINEL_TLS: 'true',
+      REDIS_TLS_CA_FILE: redis.caFile ?? '',
+    },
   };
 });
