@@ -29,6 +29,16 @@ describe('worker Redis settings', () => {
       /REDIS_URL: leave unset/,
     ],
     ['wan-worker', { REDIS_CLUSTER_NODES: '127.0.0.1' }, /REDIS_CLUSTER_NODES: expected host:port entries/],
+    [
+      'sdxl-worker',
+      { REDIS_CLUSTER_NODES: '127.0.0.1:7000', REDIS_TLS: 'true', REDIS_TLS_CA_FILE: '/nonexistent/ca.pem' },
+      /REDIS_TLS_CA_FILE: cannot read \/nonexistent\/ca\.pem \(ENOENT\)/,
+    ],
+    [
+      'wan-worker',
+      { REDIS_URL: 'rediss://127.0.0.1:6380', REDIS_TLS: 'true' },
+      /REDIS_TLS: only for Cluster or Sentinel/,
+    ],
   ])('%s with %j: exit 2, naming the setting', async (name, settings, named) => {
     const { entry, cwd } = app(name);
     const worker = runTsEntry(entry, { GPUQ_DEVICE: 'cpu', ...settings }, cwd);
