@@ -1,17 +1,18 @@
 /**
  * gpuq on TLS-only Redis: a single node reached through `rediss://`, a three-master Cluster
  * through REDIS_TLS and a Sentinel set-up through REDIS_TLS and REDIS_SENTINEL_TLS, all with
- * certificates from a throwaway CA given as REDIS_TLS_CA_FILE. The
- * api, the rate limiter, cancellation, Bull Board and both worker fleets connect over TLS; a
- * client that does not trust the CA is refused by the TLS handshake.
+ * certificates from a throwaway CA given as REDIS_TLS_CA_FILE. The api, the rate limiter,
+ * cancellation, Bull Board and both worker fleets connect over TLS; a client that does not trust
+ * the CA is refused by the TLS handshake.
  */
 import type { RedisTopology } from '@gpuq/config';
 import { createRedis } from '@gpuq/queue';
-import { startPrivateRedis, startRedisCluster, startRedisSentinel, uniqueQueuePrefix } from '@gpuq/testing';
+import { startPrivateRedis, startRedisCluster, startRedisSentinel } from '@gpuq/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Drill, type DrillRedis } from '../src/drill.js';
-import { expectAllJobTypesComplete, startFleets } from './topology-checks.js';
-import { expectRedisFeaturesWork, OPERATOR } from './topology-features.js';
+import type { Drill, DrillRedis } from '../src/drill.js';
+import { expectAllJobTypesComplete } from './topology-checks.js';
+import { expectRedisFeaturesWork } from './topology-features.js';
+import { startTopologyDrill, type TopologyUnderTest } from './topology-suite.js';
 
 /** The first error a client meets connecting to `topology`: the node's own, for a Cluster. */
 function firstConnectionError(topology: RedisTopology): Promise<NodeJS.ErrnoException> {
@@ -22,24 +23,12 @@ function firstConnectionError(topology: RedisTopology): Promise<NodeJS.ErrnoExce
   }).finally(() => client.disconnect());
 }
 
-function describeTlsRedis(
-  name: string,
-  start: () => Promise<{ redis: DrillRedis; settings: Record<string, string> }>,
-): void {
+function describeTlsRedis(name: string, start: TopologyUnderTest<DrillRedis>['start']): void {
   describe(name, () => {
     let drill: Drill<DrillRedis>;
 
     beforeAll(async () => {
-      const { redis, settings } = await start();
-      drill = await Drill.startOn(redis, {
-        ...settings,
-        ...OPERATOR,
-        QUEUE_PREFIX: uniqueQueuePrefix(name.toLowerCase().replace(/\W+/g, '-')),
-      }).catch(async (error: unknown) => {
-        await redis.destroy();
-        throw error;
-      });
-      await startFleets(drill);
+      drill = await startTopologyDrill(name, start);
     }, 120_000);
 
     afterAll(async () => {

@@ -20,6 +20,27 @@ export interface TopologyUnderTest<Redis extends DrillRedis> {
   killMaster(drill: Drill<Redis>): Promise<{ recoveredMs: number }>;
 }
 
+/**
+ * A drill (api with Bull Board's operator, one synthetic worker per fleet) on a topology started
+ * for it; the topology is stopped again when the api does not come up.
+ */
+export async function startTopologyDrill<Redis extends DrillRedis>(
+  name: string,
+  start: TopologyUnderTest<Redis>['start'],
+): Promise<Drill<Redis>> {
+  const { redis, settings } = await start();
+  const drill = await Drill.startOn(redis, {
+    ...settings,
+    ...OPERATOR,
+    QUEUE_PREFIX: uniqueQueuePrefix(name.toLowerCase().replace(/\W+/g, '-')),
+  }).catch(async (error: unknown) => {
+    await redis.destroy();
+    throw error;
+  });
+  await startFleets(drill);
+  return drill;
+}
+
 export function describeRedisTopology<Redis extends DrillRedis>(
   name: string,
   topology: TopologyUnderTest<Redis>,
@@ -27,16 +48,7 @@ export function describeRedisTopology<Redis extends DrillRedis>(
   let drill: Drill<Redis>;
 
   beforeAll(async () => {
-    const { redis, settings } = await topology.start();
-    drill = await Drill.startOn(redis, {
-      ...settings,
-      ...OPERATOR,
-      QUEUE_PREFIX: uniqueQueuePrefix(name.toLowerCase().replace(/\W+/g, '-')),
-    }).catch(async (error: unknown) => {
-      await redis.destroy();
-      throw error;
-    });
-    await startFleets(drill);
+    drill = await startTopologyDrill(name, topology.start);
   }, 120_000);
 
   afterAll(async () => {
