@@ -22,6 +22,7 @@ node -e 'const [a, b] = process.versions.node.split(".").map(Number); process.ex
 declare -A PROVIDER=(
   [redis-server]=redis-server
   [redis-sentinel]=redis-sentinel # the Sentinel topology tests
+  [openssl]=openssl # throwaway certificates for the Redis TLS tests
   [psql]=postgresql-client
   [pg_ctlcluster]=postgresql
   [cmake]=cmake
