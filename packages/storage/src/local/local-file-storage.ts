@@ -16,6 +16,7 @@ import { existsByStat } from '../exists-by-stat.js';
 import { assertBucketName, assertOwnerPrefixedPath } from '../paths/storage-path.js';
 import { createUrlToken } from '../signing/url-token.js';
 import type {
+  MoveOptions,
   ObjectInfo,
   PutBody,
   PutOptions,
@@ -102,18 +103,27 @@ export class LocalFileStorage implements Storage {
     };
   }
 
-  async move(fromBucket: string, fromPath: string, toBucket: string, toPath: string): Promise<ObjectInfo> {
+  async move(
+    fromBucket: string,
+    fromPath: string,
+    toBucket: string,
+    toPath: string,
+    options: MoveOptions = {},
+  ): Promise<ObjectInfo> {
     const from = this.#file(fromBucket, fromPath);
     const to = this.#file(toBucket, toPath);
-    const info = await this.stat(fromBucket, fromPath);
+    let info = options.source ?? (await this.stat(fromBucket, fromPath));
     // The destination's meta file first: the object is where its data file is, so the data's rename
-    // (atomic: every bucket is under one root) is the move itself.
-    const meta: MetaFile = { contentType: info.contentType };
-    await this.#io('move', async () => {
-      // The source's meta file, linked: a move writes and flushes no bytes (fsync costs the most here).
-      if (await linkFileAtomic(from + META_SUFFIX, to + META_SUFFIX)) return;
-      await writeFileAtomic(to + META_SUFFIX, Buffer.from(JSON.stringify(meta)));
-    });
+    // (atomic: every bucket is under one root) is the move itself. The source's meta file, linked:
+    // a move writes and flushes no bytes (fsync costs the most here).
+    const linked = await this.#io('move', () => linkFileAtomic(from + META_SUFFIX, to + META_SUFFIX));
+    if (!linked) {
+      // A given info may be older than the files (a concurrent move took them): read it again, which
+      // also names a source that is gone before anything is written.
+      if (options.source) info = await this.stat(fromBucket, fromPath);
+      const meta: MetaFile = { contentType: info.contentType };
+      await this.#io('move', () => writeFileAtomic(to + META_SUFFIX, Buffer.from(JSON.stringify(meta))));
+    }
     await this.#io('move', () =>
       rename(from, to).catch((error: unknown) => {
         throw isMissing(error) ? new StorageObjectNotFound(fromBucket, fromPath, { cause: error }) : error;
