@@ -5,7 +5,7 @@
  * `secret`, so nothing is served without a URL the api handed out.
  */
 import { createReadStream } from 'node:fs';
-import { readFile, rename, rm, stat } from 'node:fs/promises';
+import { readFile, rename, rm, stat, unlink } from 'node:fs/promises';
 import { join, resolve, sep } from 'node:path';
 import { Readable } from 'node:stream';
 import { guessContentType } from '../content-type.js';
@@ -129,7 +129,8 @@ export class LocalFileStorage implements Storage {
         throw isMissing(error) ? new StorageObjectNotFound(fromBucket, fromPath, { cause: error }) : error;
       }),
     );
-    await this.#io('move', () => rm(from + META_SUFFIX, { force: true }));
+    // unlink, not rm: rm reads the file's type first, one more system call per move.
+    await this.#io('move', () => unlink(from + META_SUFFIX).catch(ignoreMissing));
     return { bucket: toBucket, path: toPath, size: info.size, contentType: info.contentType };
   }
 
@@ -223,6 +224,10 @@ export class LocalFileStorage implements Storage {
       throw new StorageBackendError(operation, error.message, undefined, { cause: error });
     }
   }
+}
+
+function ignoreMissing(error: unknown): void {
+  if (!isMissing(error)) throw error;
 }
 
 function isMissing(error: unknown): boolean {
