@@ -22,6 +22,14 @@ export interface ObjectInfo {
   updatedAt?: Date;
 }
 
+export interface MoveOptions {
+  /**
+   * The source's info as the caller has just read it (its `stat`): the move then does not read it
+   * again. Default: the move reads it.
+   */
+  source?: ObjectInfo;
+}
+
 export interface StoredObject extends ObjectInfo {
   body: ReadableStream<Uint8Array>;
 }
@@ -64,7 +72,13 @@ export interface Storage {
    * the source is gone afterwards. `StorageObjectNotFound` (naming the source) when it does not
    * exist. The job-callback service promotes staged outputs (paths/staging.ts) with it.
    */
-  move(fromBucket: string, fromPath: string, toBucket: string, toPath: string): Promise<ObjectInfo>;
+  move(
+    fromBucket: string,
+    fromPath: string,
+    toBucket: string,
+    toPath: string,
+    options?: MoveOptions,
+  ): Promise<ObjectInfo>;
   /** Removes the object; removing one that is not there is not an error (retries are harmless). */
   delete(bucket: string, path: string): Promise<void>;
   /** A URL without expiry; it only works for buckets served publicly. */

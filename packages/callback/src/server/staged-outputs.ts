@@ -28,18 +28,24 @@ export interface PromotedOutputs {
 /** The media type family each output kind must have. */
 const FAMILY = { image: 'image', poster: 'image', video: 'video' } as const;
 
-/** 400 naming the field unless every named file is staged, not empty, and of its kind and name's type. */
+/**
+ * 400 naming the field unless every named file is staged, not empty, and of its kind and name's
+ * type; else each file's info, in the order of `outputs`.
+ */
 export async function checkStagedOutputs(
   storage: Storage,
   outputs: readonly ReportedOutput[],
-): Promise<void> {
+): Promise<ObjectInfo[]> {
+  const infos: ObjectInfo[] = [];
   for (const { output, field } of outputs) {
     const info = await storage.stat(STAGING_BUCKET, output.path).catch((error: unknown) => {
       if (!(error instanceof StorageObjectNotFound)) throw error;
       throw refused(field, `${output.path} was not stored (no such staged output)`, error);
     });
     checkObject(info, output.kind, field);
+    infos.push(info);
   }
+  return infos;
 }
 
 function checkObject(info: ObjectInfo, kind: ReportedOutput['output']['kind'], field: string): void {
@@ -61,7 +67,7 @@ export async function promoteStagedOutputs(
   storage: Storage,
   outputs: readonly ReportedOutput[],
 ): Promise<PromotedOutputs> {
-  await checkStagedOutputs(storage, outputs);
+  const infos = await checkStagedOutputs(storage, outputs);
   const moved: ReportedOutput[] = [];
   const undo = async () => {
     for (const { output } of moved.splice(0).reverse()) {
@@ -69,12 +75,16 @@ export async function promoteStagedOutputs(
     }
   };
   try {
-    for (const reported of outputs) {
+    for (const [index, reported] of outputs.entries()) {
       const { output, field } = reported;
-      await storage.move(STAGING_BUCKET, output.path, output.bucket, output.path).catch((error: unknown) => {
-        if (!(error instanceof StorageObjectNotFound)) throw error;
-        throw refused(field, `${output.path} was not stored (no such staged output)`, error);
-      });
+      // The check just read each file's info: the move does not read it again.
+      const source = infos[index];
+      await storage
+        .move(STAGING_BUCKET, output.path, output.bucket, output.path, { source })
+        .catch((error: unknown) => {
+          if (!(error instanceof StorageObjectNotFound)) throw error;
+          throw refused(field, `${output.path} was not stored (no such staged output)`, error);
+        });
       moved.push(reported);
     }
   } catch (error) {

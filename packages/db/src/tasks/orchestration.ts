@@ -48,14 +48,17 @@ const READY = `not exists (
   left join public.tasks d on d.id = dep.id
   where d.status is distinct from 'Complete')`;
 
-/** Queued tasks that depend on `taskId` and now have every dependency Complete. */
-export async function listReadyDependants(db: Queryable, taskId: string): Promise<Task[]> {
+/** Queued tasks that depend on any of `taskIds` and now have every dependency Complete. */
+export async function listReadyDependants(
+  db: Queryable,
+  taskIds: string | readonly string[],
+): Promise<Task[]> {
   return queryCamel<Task>(
     db,
     `select * from public.tasks t
-      where t.status = 'Queued' and $1::uuid = any (t.dependant_on) and ${READY}
+      where t.status = 'Queued' and t.dependant_on && $1::uuid[] and ${READY}
       order by t.created_at, t.id`,
-    [taskId],
+    [typeof taskIds === 'string' ? [taskIds] : taskIds],
   );
 }
 

@@ -48,13 +48,21 @@ export async function writeFileAtomic(
  */
 export async function linkFileAtomic(source: string, target: string): Promise<boolean> {
   const folder = dirname(target);
-  await mkdir(folder, { recursive: true });
   const temp = join(folder, `.${basename(target)}.${randomUUID()}${TEMP_SUFFIX}`);
-  try {
-    await link(source, temp);
-  } catch {
-    return false;
-  }
+  // The folder is made only when the link says it is missing: a recursive mkdir of a folder that
+  // exists costs two system calls on every move.
+  const linked = await link(source, temp).then(
+    () => true,
+    async (error: unknown) => {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') return false;
+      await mkdir(folder, { recursive: true });
+      return link(source, temp).then(
+        () => true,
+        () => false,
+      );
+    },
+  );
+  if (!linked) return false;
   try {
     await rename(temp, target);
     return true;

@@ -135,6 +135,20 @@ describe('LocalFileStorage', () => {
     expect(await storage.exists('image_fast', `${alice}/t2/none.png`)).toBe(false);
   });
 
+  it('moves with the source info the caller read, and still names a source that is gone', async () => {
+    await storage.put('staging', `${alice}/t5/out.png`, new Uint8Array([4, 5, 6]), 'image/png');
+    const source = await storage.stat('staging', `${alice}/t5/out.png`);
+    const moved = await storage.move('staging', source.path, 'image_fast', source.path, { source });
+    expect(moved).toEqual({ bucket: 'image_fast', path: source.path, size: 3, contentType: 'image/png' });
+    expect(await readObjectBytes(await storage.get('image_fast', source.path))).toEqual(
+      new Uint8Array([4, 5, 6]),
+    );
+    expect(await storage.exists('staging', source.path)).toBe(false);
+    const again = storage.move('staging', source.path, 'video_slow', source.path, { source });
+    await expect(again).rejects.toMatchObject({ name: 'StorageObjectNotFound', bucket: 'staging' });
+    expect(await readdir(join(root, 'video_slow', alice, 't5')).catch(() => [])).toEqual([]);
+  });
+
   it('does not treat a folder as an object', async () => {
     expect(await storage.exists('b', alice.concat('/jobs'))).toBe(false);
   });

@@ -16,6 +16,7 @@ import { ObjectTooLarge } from '../errors/object-too-large.js';
 import { StorageObjectNotFound } from '../errors/storage-object-not-found.js';
 import { assertBucketName, assertOwnerPrefixedPath } from '../paths/storage-path.js';
 import type {
+  MoveOptions,
   ObjectInfo,
   PutBody,
   PutOptions,
@@ -104,9 +105,15 @@ export class SupabaseStorage implements Storage {
     };
   }
 
-  async move(fromBucket: string, fromPath: string, toBucket: string, toPath: string): Promise<ObjectInfo> {
+  async move(
+    fromBucket: string,
+    fromPath: string,
+    toBucket: string,
+    toPath: string,
+    options: MoveOptions = {},
+  ): Promise<ObjectInfo> {
     check(toBucket, toPath);
-    const info = await this.stat(fromBucket, fromPath);
+    const info = options.source ?? (await this.stat(fromBucket, fromPath));
     // Storage refuses to move onto an existing key; like `put`, a move replaces what is there.
     unwrap('move', toBucket, toPath, await this.#bucket(toBucket).remove([toPath]));
     const moved = await this.#bucket(fromBucket).move(fromPath, toPath, { destinationBucket: toBucket });

@@ -34,10 +34,13 @@ export async function enqueueTasks(ctx: DispatchContext, tasks: readonly Task[])
   return enqueued;
 }
 
-/** After `taskId` became Complete: enqueue the tasks it was the last missing dependency of. */
-export async function enqueueReadyDependants(ctx: DispatchContext, taskId: string): Promise<number> {
+/** After `taskIds` became Complete: enqueue the tasks they were the last missing dependencies of. */
+export async function enqueueReadyDependants(
+  ctx: DispatchContext,
+  taskIds: string | readonly string[],
+): Promise<number> {
   if (!ctx.enqueue) return 0;
-  return enqueueTasks(ctx, await listReadyDependants(ctx.db, taskId));
+  return enqueueTasks(ctx, await listReadyDependants(ctx.db, taskIds));
 }
 
 function warn(logger: Logger, task: Task, error: unknown): void {

@@ -10,6 +10,7 @@ import { type Database, isConnectionFailure, listenTaskStatus, listReadyTasks, t
 import { ProtocolTaskType } from '@gpuq/job-types';
 import type { Logger } from '@gpuq/logger';
 import { enqueueReadyDependants, enqueueTasks, NEVER_ENQUEUED } from '../actions/dispatch.js';
+import { coalescedLookup } from './coalesced-lookup.js';
 
 export interface DependencyDispatcherOptions {
   db: Database;
@@ -38,10 +39,12 @@ export async function startDependencyDispatcher(
           'dependency dispatch deferred: database unavailable',
         )
       : options.logger.error({ err: error }, 'dependency dispatch failed');
+  // Completions that arrive while a dependants query runs share the next one.
+  const dependantsOf = coalescedLookup((taskIds) => enqueueReadyDependants(ctx, taskIds), onError);
   const unlisten = await listenTaskStatus(
     options.db,
     (event) => {
-      if (event.status === 'Complete') enqueueReadyDependants(ctx, event.taskId).catch(onError);
+      if (event.status === 'Complete') dependantsOf(event.taskId);
       // A reaped claim is Queued again: it goes back on the queue too.
       if (event.status === 'Queued' && event.previousStatus === 'In Progress') {
         sweep().catch(onError);
