@@ -61,23 +61,23 @@ export async function racingCompletions(drill: Drill): Promise<Row> {
     };
     const reports = [
       ...Array.from({ length: 8 }, () => completed),
-      { status: 'failed' as const, attempt: 1, workerId: 'racer', errorMessage: 'late failure' },
       { status: 'processing' as const, attempt: 1, workerId: 'racer', progress: 0.5 },
       { ...completed, workerId: `racer-${randomUUID().slice(0, 4)}` },
     ];
-    await Promise.all(
-      reports.map((report) =>
-        client.send(data, report).then(
-          () => count('accepted'),
-          (error: unknown) =>
-            count(error instanceof CallbackRejectedError ? `rejected ${error.status}` : 'error'),
-        ),
-      ),
-    );
+    const send = (report: Parameters<typeof client.send>[1]) =>
+      client.send(data, report).then(
+        () => count('accepted'),
+        (error: unknown) =>
+          count(error instanceof CallbackRejectedError ? `rejected ${error.status}` : 'error'),
+      );
+    await Promise.all(reports.map(send));
+    // A failure sent after the completions settled must change nothing. (Sent among them, it
+    // may land first, and then the task rightly ends Failed: first terminal report wins.)
+    await send({ status: 'failed', attempt: 1, workerId: 'racer', errorMessage: 'late failure' });
   }
   return verdict(drill, {
     scenario: 'duplicate and racing completions',
-    expected: '11 racing reports per job; one settlement each',
+    expected: '10 racing reports per job, then a late failure; one settlement each',
     accepted,
     users,
     notes: [...answers].map(([label, n]) => `${n} ${label}`).join(', '),
