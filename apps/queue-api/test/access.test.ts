@@ -2,6 +2,8 @@
 import { createHmac, randomUUID } from 'node:crypto';
 import { createApiToken, ensureProfile, getProfile, grantAdmin, revokeApiToken } from '@gpuq/db';
 import type { QueueJobResponse } from '@gpuq/job-types';
+import { createRedis } from '@gpuq/queue';
+import { Worker } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ApiHarness, SECRETS, startApi } from './api-harness.js';
 
@@ -163,6 +165,12 @@ describe('admins', () => {
   });
 
   it('lets an admin see the queues and queue a free, first-in-line image', async () => {
+    const userId = randomUUID();
+    const before = await api.request('/functions/v1/queue-job', {
+      token: await api.token(userId),
+      json: { jobType: 'sdxl_image_fast', metadata: { prompt: 'queued first' } },
+    });
+    expect(before.status).toBe(200);
     const adminId = randomUUID();
     await ensureProfile(api.services.db, { userId: adminId, signupCredits: 0 });
     await grantAdmin(api.services.db, { userId: adminId });
@@ -176,8 +184,23 @@ describe('admins', () => {
     expect(response.status).toBe(202);
     const { job } = (await response.json()) as { job: { id: string; status: string } };
     expect(job.status).toBe('queued');
-    const queued = await api.services.queues.queue('sdxl_queue').getJob(job.id);
-    expect(queued?.opts.priority).toBe(1);
     expect((await getProfile(api.services.db, adminId))?.credits).toBe(0);
+    // A worker that starts now takes the admin's image before the user's job queued earlier.
+    const queue = api.services.queues.queue('sdxl_queue');
+    const taken: string[] = [];
+    const { REDIS_URL, QUEUE_PREFIX } = api.workerEnv('first-in-line');
+    const connection = createRedis({ url: REDIS_URL!, role: 'worker', name: 'first-in-line' });
+    const worker = new Worker(queue.name, async (next) => void taken.push(next.id!), {
+      connection,
+      prefix: QUEUE_PREFIX,
+      concurrency: 1,
+    });
+    try {
+      await expect.poll(() => taken.length, { timeout: 10_000 }).toBeGreaterThanOrEqual(2);
+    } finally {
+      await worker.close();
+      connection.disconnect();
+    }
+    expect(taken[0]).toBe(job.id);
   });
 });

@@ -78,7 +78,7 @@ export function toMarkdown(report: BenchReport): string {
   out.push('## (a) Queue layer against raw BullMQ');
   out.push(
     `${size.queueJobs} no-op jobs per run, ${size.queueConcurrency} adds in flight, worker concurrency ${size.queueConcurrency}, one worker process per side; one untimed warm-up run each, then runs alternate raw/ours and the ratio is the median of the pairs' ratios. ` +
-      'Ours = QueueJobRequest.parse + resolveGenerationParams + JobQueues.enqueue (jobId = task id, attempts 3, backoff, priority 10, removeOnComplete) → startGpuWorker.',
+      'Ours = QueueJobRequest.parse + resolveGenerationParams + JobQueues.enqueue (jobId = task id, attempts 3, backoff, removeOnComplete) → startGpuWorker.',
   );
   out.push(
     table(

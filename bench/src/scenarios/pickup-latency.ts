@@ -63,7 +63,7 @@ export async function benchPickupLatency(size: BenchSize, peaks: PeakLog): Promi
       for (const side of sides) {
         const data = resolveJobData();
         const before = wallClockMs();
-        await side.queues.enqueue(side.kind.queue, data, { maxAttempts: 3, priority: 10 });
+        await side.queues.enqueue(side.kind.queue, data, { maxAttempts: 3 });
         if (index >= WARM_UP) side.sentAt.set(data.taskId, before);
         await sleep(size.pickupGapMs);
       }

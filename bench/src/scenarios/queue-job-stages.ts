@@ -107,7 +107,7 @@ export async function benchQueueJobStages(size: BenchSize): Promise<QueueJobStag
             callbackToken: credential.token,
             callbackExpiresAt: credential.expiresAt,
           },
-          { maxAttempts: 3, priority: 10 },
+          { maxAttempts: 3 },
         );
       });
       await run(QUEUE_LENGTH_STAGE, 'Redis', () => queues.length('sdxl_queue'));

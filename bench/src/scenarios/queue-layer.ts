@@ -61,13 +61,12 @@ export async function benchQueueLayer(size: BenchSize, peaks: PeakLog): Promise<
     // As queue-job does: resolve the request, then enqueue with the api's job options.
     ours: {
       queue: oursQueue,
-      add: () => ours.enqueue('sdxl_queue', resolveJobData(), { maxAttempts: 3, priority: 10 }),
+      add: () => ours.enqueue('sdxl_queue', resolveJobData(), { maxAttempts: 3 }),
     },
     // Ours without the per-job resolve: only the job id changes (it is the task id).
     prepared: {
       queue: oursQueue,
-      add: () =>
-        ours.enqueue('sdxl_queue', { ...rawData, taskId: randomUUID() }, { maxAttempts: 3, priority: 10 }),
+      add: () => ours.enqueue('sdxl_queue', { ...rawData, taskId: randomUUID() }, { maxAttempts: 3 }),
     },
   };
   const result: QueueLayerResult = {

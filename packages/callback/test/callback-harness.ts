@@ -177,6 +177,7 @@ function countingDatabase(db: Database): { db: Database; take(): number } {
       ...db,
       ...counted(db),
       kind: db.kind,
+      repeatable: counted(db.repeatable),
       transaction: (work) => {
         statements += 2;
         return db.transaction((tx) => work(counted(tx)));

@@ -4,8 +4,10 @@
  * Each racer is its own pool of connections, started together behind one barrier.
  */
 import { randomUUID } from 'node:crypto';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  applyJobCallback,
   claimNextTask,
   completeTask,
   createTask,
@@ -155,5 +157,57 @@ describe('concurrency on Postgres', () => {
       if (outcome.status === 'rejected') expect(outcome.reason).toBeInstanceOf(InFlightLimitError);
     }
     expect((await getProfile(opened.db, userId))?.credits).toBe(95);
+  });
+
+  it("claims a worker's concurrent jobs while its workers row is held elsewhere, and refreshes a stale row", async () => {
+    const db = opened.db;
+    const user = await newUser(db, 1000);
+    const workerId = `gpu-${randomUUID()}`;
+    const tasks: string[] = [];
+    for (let i = 0; i < 6; i++)
+      tasks.push((await createTask(db, { ...user, taskType: 'sdxl_image_fast' })).task.id);
+    await applyJobCallback(db, { taskId: tasks[0]!, status: 'processing', attempt: 1, workerId });
+
+    // Another transaction holds the worker's row as an update of it does (a heartbeat in flight,
+    // say) and does not commit. The tasks' foreign key to the row only needs a key-share lock.
+    const holder = new pg.Client({ connectionString: opened.url });
+    await holder.connect();
+    try {
+      await holder.query('begin');
+      await holder.query('select * from public.workers where id = $1 for no key update', [workerId]);
+      const claims = race(5, (index) =>
+        applyJobCallback(racers, { taskId: tasks[index + 1]!, status: 'processing', attempt: 1, workerId }),
+      );
+      const waited = new Promise<'waited'>((resolve) => setTimeout(() => resolve('waited'), 5_000));
+      const { outcomes, ms } = (await Promise.race([claims, waited])) as Awaited<typeof claims>;
+      expect(outcomes, 'the claims waited for the held row').toBeDefined();
+      report(`5 claims of one worker while its row was held: ${ms} ms`);
+      expect(outcomes.every((outcome) => outcome.status === 'fulfilled')).toBe(true);
+    } finally {
+      await holder.query('rollback');
+      await holder.end();
+    }
+    const { rows } = await db.query<{ n: number }>(
+      "select count(*)::int as n from public.tasks where id = any($1::uuid[]) and status = 'In Progress' and worker_id = $2",
+      [tasks, workerId],
+    );
+    expect(rows[0]!.n).toBe(6);
+
+    await db.query(
+      "update public.workers set last_heartbeat = now() - interval '1 hour', status = 'idle' where id = $1",
+      [workerId],
+    );
+    await applyJobCallback(db, {
+      taskId: tasks[0]!,
+      status: 'processing',
+      attempt: 1,
+      workerId,
+      progress: 0.5,
+    });
+    const worker = await db.query<{ status: string; fresh: boolean }>(
+      "select status, last_heartbeat > now() - interval '1 minute' as fresh from public.workers where id = $1",
+      [workerId],
+    );
+    expect(worker.rows).toEqual([{ status: 'active', fresh: true }]);
   });
 });

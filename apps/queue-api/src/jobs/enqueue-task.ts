@@ -12,10 +12,6 @@ import { TaskInputError, travelJobInputs } from '@gpuq/task-protocol';
 import { conditioningImageOf } from './conditioning-image.js';
 import { jobDataFor } from './job-data.js';
 
-/** BullMQ priorities: 1 is taken first. */
-const ADMIN_PRIORITY = 1;
-const USER_PRIORITY = 10;
-
 export interface TaskEnqueuerOptions {
   db: Database;
   queues: JobQueues;
@@ -52,7 +48,7 @@ export function taskEnqueuer(options: TaskEnqueuerOptions): (task: Task) => Prom
       { ...data, ...(travel ? { travel } : {}), ...(image ? { conditioningImage: image } : {}) },
       {
         maxAttempts: options.maxAttempts,
-        priority: task.cost === 0 ? ADMIN_PRIORITY : USER_PRIORITY,
+        first: task.cost === 0,
       },
     );
   };

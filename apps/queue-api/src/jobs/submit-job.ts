@@ -40,7 +40,10 @@ export async function submitJob(services: ApiServices, input: SubmitInput): Prom
   }
   const generation = resolveGenerationParams(input.request, () => randomInt(0, SEED_MAX));
   const { jobType, metadata, videoId, imageId, projectId } = input.request;
-  const submitted = await submitJobTask(db, {
+  // With an Idempotency-Key a retry after a lost answer returns the same task, so the call may go
+  // in one round trip with its COMMIT (Database.repeatable); without one, a 503 answered for a
+  // committed job would make the retry a second job, so the COMMIT is sent, and awaited, apart.
+  const submitted = await submitJobTask(input.idempotencyKey ? db.repeatable : db, {
     userId: input.userId,
     projectId: projectId ?? null,
     taskType: jobType,

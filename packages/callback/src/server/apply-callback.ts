@@ -52,8 +52,10 @@ export async function applyCallback(
   options: ApplyCallbackOptions,
 ): Promise<AppliedCallback> {
   const reported = { taskId: payload.jobId, attempt: payload.attempt, workerId: payload.workerId ?? null };
+  // A report the worker repeats after a 503 finds itself applied (the function answers a repeat
+  // with changed = false), so these go in one round trip: see Database.repeatable.
   if (payload.status === 'processing') {
-    const applied = await applyJobCallback(db, {
+    const applied = await applyJobCallback(db.repeatable, {
       ...reported,
       status: 'processing',
       progress: payload.progress ?? null,
@@ -69,7 +71,7 @@ export async function applyCallback(
       payload.status === 'failed'
         ? (payload.errorMessage ?? 'the worker reported a failure without a message')
         : (payload.errorMessage ?? 'cancelled');
-    applied = await applyJobCallback(db, { ...reported, status: payload.status, message });
+    applied = await applyJobCallback(db.repeatable, { ...reported, status: payload.status, message });
   }
   options.owners.forget(payload.jobId);
   return applied;

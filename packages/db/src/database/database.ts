@@ -48,6 +48,15 @@ export interface ListenerStatus {
 
 export interface Database extends Queryable {
   readonly kind: DatabaseKind;
+  /**
+   * For statements whose repeat is harmless because they check what was already done (a worker's
+   * callback, which it retries after a 503): each runs as its own transaction, as `query` does,
+   * but on Postgres under a request deadline in one message with its BEGIN and the
+   * deadline-checked COMMIT (one round trip instead of two). Its answer is waited for no longer
+   * than the deadline, so a 503 may be answered for a statement that did commit; the caller's
+   * retry then finds it applied. Never for a statement whose repeat would do the work twice.
+   */
+  readonly repeatable: Queryable;
   /** Runs `work` in one transaction: committed when it resolves, rolled back when it throws. */
   transaction<T>(work: (tx: Transaction) => Promise<T>): Promise<T>;
   /**

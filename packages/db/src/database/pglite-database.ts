@@ -36,6 +36,8 @@ export async function createPGliteDatabase(options: PGliteDatabaseOptions): Prom
     kind: 'pglite',
     query: direct.query,
     exec: direct.exec,
+    // One session, no network: nothing to fold.
+    repeatable: direct,
     transaction: (work) => pglite.transaction((tx) => work(wrap(tx))),
     async listen(channel, onPayload) {
       const stop = await pglite.listen(channel, onPayload);

@@ -14,6 +14,8 @@
  *   a COMMIT that a network holds back past the deadline rolls back instead of committing late.
  * - A transaction's `begin` travels with its first statement, so a guarded single statement costs
  *   two round trips (statement, deadline-checked COMMIT), not three.
+ * - A statement whose repeat is harmless (`repeatable`) travels in one message with its BEGIN and
+ *   deadline-checked COMMIT, and is waited for no longer than the deadline: one round trip.
  */
 import pg from 'pg';
 import { isConnectionFailure } from '../errors/connection-failure.js';
@@ -202,6 +204,8 @@ export function createPostgresDatabase(options: PostgresDatabaseOptions): Databa
     params: readonly unknown[] | undefined,
     deadline: Deadline | undefined,
     timeoutMs = Math.min(queryTimeoutMs, remainingMs(deadline)),
+    /** Of a script's results, the one this many from the end is the answer. */
+    answerFromEnd = 1,
   ): Promise<QueryResult<Row>> {
     if (deadline?.abandoned || timeoutMs <= 0)
       throw new DeadlineExceededError('the request deadline passed before the statement');
@@ -213,8 +217,8 @@ export function createPostgresDatabase(options: PostgresDatabaseOptions): Databa
           ? { text: sql, ...(values ? { values } : {}) }
           : timedQuery(sql, values, timeoutMs),
       );
-      // A script of several statements answers with one result each: the last one is the answer.
-      const last = (Array.isArray(result) ? result.at(-1) : result) as pg.QueryResult | undefined;
+      // A script of several statements answers with one result each.
+      const last = (Array.isArray(result) ? result.at(-answerFromEnd) : result) as pg.QueryResult | undefined;
       const rows = (last?.rows ?? []) as Row[];
       return { rows, rowCount: last?.rowCount ?? rows.length };
     } catch (error) {
@@ -244,21 +248,21 @@ export function createPostgresDatabase(options: PostgresDatabaseOptions): Databa
     if (remainingMs(deadline) === 0) {
       throw new DeadlineExceededError('the request deadline passed before commit');
     }
-    const at = new Date(deadline.at).toISOString();
     deadline.commitsInFlight += 1;
     try {
       // Once sent, the answer is awaited in full (not only what is left of the deadline): giving
       // up on a COMMIT the server may have applied would answer 503 for work that was done.
-      await run(
-        client,
-        `do $$ begin if clock_timestamp() > '${at}'::timestamptz then raise exception 'the request deadline passed before commit' using errcode = '57014'; end if; end $$; commit`,
-        undefined,
-        deadline,
-        queryTimeoutMs,
-      );
+      await run(client, checkedCommit(deadline), undefined, deadline, queryTimeoutMs);
     } finally {
       deadline.commitsInFlight -= 1;
     }
+  }
+
+  /** COMMIT, preceded in the same message by a check of the deadline on the server's clock. */
+  function checkedCommit(deadline: Deadline | undefined): string {
+    if (!deadline || deadline.unbounded) return 'commit';
+    const at = new Date(deadline.at).toISOString();
+    return `do $$ begin if clock_timestamp() > '${at}'::timestamptz then raise exception 'the request deadline passed before commit' using errcode = '57014'; end if; end $$; commit`;
   }
 
   /** BEGIN with the limits this transaction runs under (a pooled session carries none of its own). */
@@ -282,8 +286,9 @@ export function createPostgresDatabase(options: PostgresDatabaseOptions): Databa
    * (its values inlined, inline-params.ts): one round trip less per transaction. A first
    * statement that cannot be inlined is preceded by a `begin` of its own.
    */
-  function lazilyBegun(client: pg.PoolClient, deadline: Deadline | undefined) {
+  function lazilyBegun(client: pg.PoolClient, deadline: Deadline | undefined, commitWithFirst: boolean) {
     let begun = false;
+    let committed = false;
     const first = async <Row>(sql: string, params: readonly unknown[] | undefined) => {
       begun = true;
       const statement = params?.length ? inlineParams(sql, params) : sql;
@@ -291,12 +296,20 @@ export function createPostgresDatabase(options: PostgresDatabaseOptions): Databa
         await run(client, beginStatement(deadline, remainingMs(deadline)), undefined, deadline);
         return run<Row>(client, sql, params, deadline);
       }
-      return run<Row>(
+      const begin = `${beginStatement(deadline, remainingMs(deadline))}; ${statement.replace(/[\s;]+$/, '')}`;
+      if (!commitWithFirst) return run<Row>(client, begin, undefined, deadline);
+      // The answer is the statement's, before the deadline check's and the COMMIT's.
+      const commitSql = checkedCommit(deadline);
+      const answer = await run<Row>(
         client,
-        `${beginStatement(deadline, remainingMs(deadline))}; ${statement.replace(/[\s;]+$/, '')}`,
+        `${begin}; ${commitSql}`,
         undefined,
         deadline,
+        undefined,
+        commitSql === 'commit' ? 2 : 3,
       );
+      committed = true;
+      return answer;
     };
     const tx: Transaction = {
       query: (sql, params) => (begun ? run(client, sql, params, deadline) : first(sql, params)),
@@ -304,17 +317,17 @@ export function createPostgresDatabase(options: PostgresDatabaseOptions): Databa
         await (begun ? run(client, sql, undefined, deadline) : first(sql, undefined));
       },
     };
-    return { tx, begun: () => begun };
+    return { tx, begun: () => begun, committed: () => committed };
   }
 
-  async function transaction<T>(work: (tx: Transaction) => Promise<T>): Promise<T> {
+  async function transaction<T>(work: (tx: Transaction) => Promise<T>, commitWithFirst = false): Promise<T> {
     const deadline = currentDeadline();
     const client = await acquire(deadline);
-    const opened = lazilyBegun(client, deadline);
+    const opened = lazilyBegun(client, deadline, commitWithFirst);
     try {
       const value = await work(opened.tx);
       // Nothing was sent, so there is nothing to commit.
-      if (opened.begun()) await commit(client, deadline);
+      if (opened.begun() && !opened.committed()) await commit(client, deadline);
       client.release();
       return value;
     } catch (error) {
@@ -365,6 +378,19 @@ export function createPostgresDatabase(options: PostgresDatabaseOptions): Databa
             await run(client, sql, undefined, currentDeadline());
           }),
     transaction,
+    repeatable: {
+      // Unguarded, a statement is autocommitted in its own message already.
+      query: (sql, params) =>
+        guarded()
+          ? transaction((tx) => tx.query(sql, params), true)
+          : onPooledClient((client) => run(client, sql, params, currentDeadline())),
+      exec: (sql) =>
+        guarded()
+          ? transaction((tx) => tx.exec(sql), true)
+          : onPooledClient(async (client) => {
+              await run(client, sql, undefined, currentDeadline());
+            }),
+    },
     listen: (channel, onPayload, listenOptions) => listener.subscribe(channel, onPayload, listenOptions),
     listenerStatus: () => listener.status(),
     async close() {

@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { createTestDatabase, type PrivatePgbouncer, startPgbouncer, type TestDatabase } from '@gpuq/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from './database.js';
+import { createDeadline, runWithDeadline } from './deadline.js';
 import { openDatabase } from './open-database.js';
 import { withJwtClaims } from './with-jwt-claims.js';
 
@@ -53,6 +54,18 @@ describe('poolMode transaction', () => {
       "select current_user as role, nullif(current_setting('request.jwt.claims', true), '') as claims",
     );
     expect(rows).toEqual([{ role: 'postgres', claims: null }]);
+  });
+
+  it('runs a repeatable statement with its limits and leaves none of them to the next client', async () => {
+    const inside = await runWithDeadline(createDeadline(2_000), () =>
+      db.repeatable.query<{ statement: string }>("select current_setting('statement_timeout') as statement"),
+    );
+    // What was left of the deadline, not the session's configured value.
+    expect(Number.parseInt(inside.rows[0]!.statement, 10)).toBeLessThanOrEqual(2_000);
+    const { rows } = await db.query<{ statement: string }>(
+      "select current_setting('statement_timeout') as statement",
+    );
+    expect(rows).toEqual([{ statement: '4321ms' }]);
   });
 
   it('keeps LISTEN on the direct connection', async () => {
