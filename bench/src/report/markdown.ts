@@ -151,6 +151,23 @@ export function toMarkdown(report: BenchReport): string {
   }
   out.push(table(['path', 'process', 'Postgres statements / job', 'Redis commands / job'], ioRows));
 
+  out.push(
+    "CPU per job over the timed runs, by process (/proc user + system; `postgres` is the backends of the stack's database, `redis` the shared server, `load generator` the bench itself). On a machine whose cores are all busy, jobs/s is about cores ÷ `all`:",
+  );
+  const labels = [
+    ...new Set([...Object.keys(b.handwritten.cpuMsPerJob), ...Object.keys(b.ours.cpuMsPerJob)]),
+  ];
+  out.push(
+    table(
+      ['process', 'hand-written ms / job', 'ours ms / job'],
+      labels.map((label) => [
+        label,
+        b.handwritten.cpuMsPerJob[label] ?? '—',
+        b.ours.cpuMsPerJob[label] ?? '—',
+      ]),
+    ),
+  );
+
   out.push('## (c) Enqueue-to-pickup latency, idle workers');
   out.push(
     `One job at a time, round-robin over the three workers, ${size.pickupGapMs} ms apart, concurrency 1. The seed polled every 2 s (SDXL) / 5 s (WAN): a job waits a uniform share of the interval, so p50 = interval/2 and p99 = 0.99 × interval.`,

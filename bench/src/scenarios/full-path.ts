@@ -12,8 +12,10 @@ import type { BenchSize } from '../bench-size.js';
 import { type RunningStack, startGpuqStack } from '../stacks/gpuq-stack.js';
 import { startHandwrittenStack } from '../stacks/handwritten-stack.js';
 import type { IoCounts } from '../util/child.js';
+import { cpuSpent } from '../util/cpu-time.js';
 import { type LoadResult, runLoad } from '../util/load.js';
 import type { PeakLog } from '../util/peaks.js';
+import { redisCpuS } from '../util/redis-cpu.js';
 import { median, percentile, ratio, round } from '../util/stats.js';
 import { waitUntil } from '../util/wait.js';
 import { REQUEST_BODY } from './job-data.js';
@@ -28,6 +30,12 @@ export interface PathRun {
   ioPerJob: Record<string, IoCounts>;
   /** Stage name → p50 / p99 ms over every job of the stack. */
   stages: Record<string, { p50Ms: number; p99Ms: number }>;
+  /**
+   * CPU ms per job over the timed runs: the stack's `api` and `workers` processes, its database's
+   * backends (`postgres`), the shared Redis server (`redis`), the load generator (this process),
+   * and `all`.
+   */
+  cpuMsPerJob: Record<string, number>;
 }
 
 export interface FullPathResult {
@@ -108,13 +116,29 @@ export async function benchFullPath(size: BenchSize, peaks: PeakLog): Promise<Fu
     const runs = { handwritten: [] as number[], ours: [] as number[] };
     const last = {} as Record<keyof typeof stacks, LoadResult>;
     const io = { handwritten: {} as Record<string, IoCounts>, ours: {} as Record<string, IoCounts> };
+    const cpu = { handwritten: {} as Record<string, number>, ours: {} as Record<string, number> };
     for (const name of ['handwritten', 'ours'] as const) {
       await warmUp(stacks[name], size);
       await stacks[name].ioCounts();
     }
     for (let repeat = 0; repeat < size.fullRepeats; repeat += 1) {
       for (const name of ['handwritten', 'ours'] as const) {
+        const before = {
+          stack: await stacks[name].cpu(),
+          redis: await redisCpuS(),
+          self: process.cpuUsage(),
+        };
         const run = await timedRun(stacks[name], size);
+        const self = process.cpuUsage(before.self);
+        const spent = {
+          ...cpuSpent(before.stack, await stacks[name].cpu()),
+          redis: (await redisCpuS()) - before.redis,
+          'load generator': (self.user + self.system) / 1e6,
+        };
+        for (const [label, seconds] of Object.entries(spent)) {
+          const part = cpuPart(label);
+          cpu[name][part] = (cpu[name][part] ?? 0) + seconds;
+        }
         // Only the timed runs: the other stack idles meanwhile, and warm-up was read off above.
         for (const [label, counts] of Object.entries(await stacks[name].ioCounts())) {
           const sum = io[name][label] ?? { pg: 0, redis: 0 };
@@ -130,6 +154,7 @@ export async function benchFullPath(size: BenchSize, peaks: PeakLog): Promise<Fu
       http: last[name],
       ioPerJob: perJob(io[name], size.fullJobs * size.fullRepeats),
       stages: await stagesOf(stacks[name]),
+      cpuMsPerJob: msPerJob(cpu[name], size.fullJobs * size.fullRepeats),
     });
     const handwritten = await result('handwritten');
     const ours = await result('ours');
@@ -152,4 +177,20 @@ function perJob(totals: Record<string, IoCounts>, jobs: number): Record<string, 
   }
   rows['all processes'] = { pg: round(all.pg / jobs, 2), redis: round(all.redis / jobs, 2) };
   return rows;
+}
+
+/** Both stacks' processes under the same names: `api`, `workers`, and the shared ones as they are. */
+function cpuPart(label: string): string {
+  if (/worker/.test(label)) return 'workers';
+  if (/api/.test(label)) return 'api';
+  return label;
+}
+
+/** CPU seconds over `jobs` jobs → ms per job, largest first, with an `all` row. */
+function msPerJob(seconds: Record<string, number>, jobs: number): Record<string, number> {
+  const rows = Object.entries(seconds).sort((a, b) => b[1] - a[1]);
+  const all = rows.reduce((sum, [, value]) => sum + value, 0);
+  return Object.fromEntries(
+    [...rows, ['all', all] as const].map(([label, value]) => [label, round((value * 1000) / jobs, 2)]),
+  );
 }

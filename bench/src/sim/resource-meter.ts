@@ -4,9 +4,9 @@
  * counters (a private server, so every command and byte is the stack's), and the api's request
  * counts by route (its Prometheus /metrics). `snapshot()` twice and `delta()` gives a window.
  */
-import { readFileSync } from 'node:fs';
 import type { Redis } from 'ioredis';
 import type pg from 'pg';
+import { processCpuS } from '../util/cpu-time.js';
 
 export interface MeterSnapshot {
   atMs: number;
@@ -17,19 +17,6 @@ export interface MeterSnapshot {
   redis: { cpuS: number; commands: number; bytesIn: number; bytesOut: number };
   /** Request counts by route pattern. */
   requests: Record<string, number>;
-}
-
-const TICKS_PER_S = 100;
-
-function processCpuS(pid: number | undefined): number {
-  if (!pid) return 0;
-  try {
-    // Fields after the command name (which may hold spaces, so split after its ')').
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_S;
-  } catch {
-    return 0;
-  }
 }
 
 function infoNumber(info: string, key: string): number {

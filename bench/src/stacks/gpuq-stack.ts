@@ -17,6 +17,7 @@ import {
   startRole,
   stopInOrder,
 } from '../util/child.js';
+import { type CpuReading, readCpu } from '../util/cpu-time.js';
 import { waitUntil } from '../util/wait.js';
 
 const JWT_SECRET = 'bench-jwt-secret-0123456789abcdef';
@@ -47,6 +48,8 @@ export interface RunningStack {
   stages(): Promise<Record<string, number[]>>;
   /** With `countIo`: round trips per process since the last call (the first call starts counting). */
   ioCounts(): Promise<Record<string, IoCounts>>;
+  /** CPU seconds so far of each process of the stack and of its database's backends. */
+  cpu(): Promise<CpuReading>;
   /** Stops every process; returns their peak RSS by label. */
   stop(): Promise<Record<string, number | null>>;
 }
@@ -172,6 +175,7 @@ export async function startGpuqStack(users: number, options: StackOptions): Prom
       };
     },
     ioCounts: () => ioCountsOf(children),
+    cpu: () => readCpu(children, pool, new URL(database.url).pathname.slice(1)),
     async stop() {
       // Workers first, so nothing calls back into a stopped api.
       const peaks = await stopInOrder([...children.slice(1), api]);

@@ -5,6 +5,7 @@
 import { createTestDatabase, freePort, TEST_REDIS_URL, uniqueQueuePrefix } from '@gpuq/testing';
 import pg from 'pg';
 import { type Child, ioCountsOf, startRole, stopInOrder } from '../util/child.js';
+import { readCpu } from '../util/cpu-time.js';
 import type { RunningStack, StackOptions } from './gpuq-stack.js';
 import { userUuid } from './gpuq-stack.js';
 
@@ -69,6 +70,7 @@ export async function startHandwrittenStack(options: StackOptions): Promise<Hand
       return { 'request tx start → completed': rows.map((row) => Number(row.total)) };
     },
     ioCounts: () => ioCountsOf(children),
+    cpu: () => readCpu(children, pool, new URL(database.url).pathname.slice(1)),
     async stop() {
       const peaks = await stopInOrder([...children.slice(1), children[0]!]);
       await pool.end();

@@ -115,6 +115,46 @@ describe('callback client over real HTTP', () => {
     expect(retries.length).toBeGreaterThan(0);
   });
 
+  it('gives up on an attempt whose answer does not come within requestTimeoutMs, and retries it', async () => {
+    const port = await freePort();
+    let attempts = 0;
+    servers.push(
+      await listen(port, (body, _request, response) => {
+        attempts += 1;
+        // The first attempt is held until the client has long given up on it.
+        if (attempts === 1) setTimeout(() => reply(response, 200, { job: { id: 'too late' } }), 1_500);
+        else reply(response, 200, { job: { id: JSON.parse(body).jobId } });
+      }),
+    );
+    const retries: string[] = [];
+    const started = Date.now();
+    const sent = await createCallbackClient({
+      url: `http://127.0.0.1:${port}/cb`,
+      requestTimeoutMs: 200,
+      baseDelayMs: 10,
+      maxDelayMs: 20,
+      onRetry: ({ reason }) => retries.push(reason),
+    }).send(job(), { status: 'processing' });
+    expect(sent.id).not.toBe('too late');
+    expect(attempts).toBe(2);
+    expect(retries).toHaveLength(1);
+    expect(retries[0]).toMatch(/timeout/i);
+    expect(Date.now() - started).toBeLessThan(1_500);
+  });
+
+  it('stops at once when its signal is aborted', async () => {
+    const port = await freePort();
+    servers.push(await listen(port, () => undefined));
+    const controller = new AbortController();
+    const sending = createCallbackClient({ url: `http://127.0.0.1:${port}/cb` }).send(
+      job(),
+      { status: 'processing' },
+      controller.signal,
+    );
+    setTimeout(() => controller.abort(new Error('job cancelled')), 100);
+    await expect(sending).rejects.toThrow('job cancelled');
+  });
+
   it('gives up after its time bound with a clear error', async () => {
     const port = await freePort();
     const client = createCallbackClient({

@@ -17,6 +17,7 @@ import {
 } from '@gpuq/job-types';
 import { signedHeaders } from '../signing/request-signature.js';
 import { CallbackRejectedError } from './errors.js';
+import { createJsonPoster } from './json-post.js';
 import type { BackoffOptions } from './retry-delay.js';
 import { type RetryPolicy, retryingFetch } from './retrying-fetch.js';
 
@@ -78,25 +79,22 @@ export function createCallbackClient(options: CallbackClientOptions): CallbackCl
   const requestTimeoutMs = options.requestTimeoutMs ?? 15_000;
   const transferTimeoutMs = options.transferTimeoutMs ?? 10 * 60_000;
   const base = options.url.replace(/\/+$/, '');
+  const poster = createJsonPoster();
 
   /** A JSON POST signed with the job's credential; the body names the job, as the service checks. */
   async function postSigned(url: string, job: JobCredential, payload: object, signal?: AbortSignal) {
     const rawBody = JSON.stringify({ ...payload, jobId: job.taskId });
     const credential = { token: job.callbackToken, expiresAt: job.callbackExpiresAt };
-    const response = await retryingFetch(
+    return poster.post(
       'job-callback',
       () => ({
         url,
         // Re-signed per attempt: the timestamp must be fresh, the body stays identical.
-        init: {
-          method: 'POST',
-          headers: { 'content-type': 'application/json', ...signedHeaders(credential, rawBody) },
-          body: rawBody,
-        },
+        headers: { 'content-type': 'application/json', ...signedHeaders(credential, rawBody) },
+        body: rawBody,
       }),
       { policy, timeoutMs: requestTimeoutMs, signal },
     );
-    return (await response.json().catch(() => null)) as unknown;
   }
 
   async function storageUrl(route: string, job: JobCredential, payload: object, signal?: AbortSignal) {

@@ -22,43 +22,83 @@ export interface AttemptRequest {
 
 const RETRYABLE = (status: number) => status === 429 || status >= 500;
 
+/** One attempt's answer, as the retry loop needs it. */
+export interface AttemptAnswer {
+  status: number;
+  /** Drops the body of an answer that will be retried. */
+  discard(): Promise<void>;
+  /** The body of a final refusal, for CallbackRejectedError. */
+  refusal(): Promise<unknown>;
+}
+
 /**
- * Sends `request()` until an answer that is not retryable arrives, and returns the successful
- * response with its body unread (a download streams it). `timeoutMs` bounds each attempt until the
- * response headers arrive, not the reading of the body: a large video may take longer to stream.
- * `target` names the other side in errors ("job-callback", "storage").
+ * Runs `attempt()` until an answer that is not retryable arrives and returns it, successful, with
+ * its body unread. Throws CallbackRejectedError for a final 4xx and CallbackDeliveryError once the
+ * time bound is spent; `target` names the other side in errors ("job-callback", "storage").
+ */
+export async function retrying<Answer extends AttemptAnswer>(
+  target: string,
+  attempt: () => Promise<Answer>,
+  options: { policy: RetryPolicy; signal?: AbortSignal },
+): Promise<Answer> {
+  const { policy, signal } = options;
+  const started = Date.now();
+  let attempts = 0;
+  let lastError: unknown;
+  while (true) {
+    attempts += 1;
+    signal?.throwIfAborted();
+    try {
+      const answer = await attempt();
+      if (answer.status >= 200 && answer.status < 300) return answer;
+      if (!RETRYABLE(answer.status)) {
+        throw new CallbackRejectedError(answer.status, await answer.refusal(), target);
+      }
+      await answer.discard();
+      lastError = new Error(`HTTP ${answer.status}`);
+    } catch (error) {
+      if (error instanceof CallbackRejectedError || signal?.aborted) throw error;
+      lastError = error;
+    }
+    const delayMs = retryDelay(attempts, policy);
+    if (Date.now() - started + delayMs > policy.maxElapsedMs) {
+      throw new CallbackDeliveryError(attempts, Date.now() - started, { cause: lastError }, target);
+    }
+    policy.onRetry?.({
+      attempt: attempts,
+      delayMs,
+      reason: String((lastError as Error)?.message ?? lastError),
+    });
+    await new Promise((resolve) => setTimeout(resolve, delayMs));
+  }
+}
+
+/**
+ * `retrying` over `fetch`, for the signed-URL transfers: the successful `Response` comes back with
+ * its body unread (a download streams it). `timeoutMs` bounds each attempt until the response
+ * headers arrive, not the reading of the body: a large video may take longer to stream.
  */
 export async function retryingFetch(
   target: string,
   request: () => AttemptRequest,
   options: { policy: RetryPolicy; timeoutMs: number; signal?: AbortSignal },
 ): Promise<Response> {
-  const { policy, timeoutMs, signal } = options;
-  const started = Date.now();
-  let attempt = 0;
-  let lastError: unknown;
-  while (true) {
-    attempt += 1;
-    signal?.throwIfAborted();
-    try {
-      const response = await fetchWithHeaderTimeout(request(), timeoutMs, signal);
-      if (response.ok) return response;
-      if (!RETRYABLE(response.status)) {
-        throw new CallbackRejectedError(response.status, await readErrorBody(response), target);
-      }
-      await response.body?.cancel();
-      lastError = new Error(`HTTP ${response.status}`);
-    } catch (error) {
-      if (error instanceof CallbackRejectedError || signal?.aborted) throw error;
-      lastError = error;
-    }
-    const delayMs = retryDelay(attempt, policy);
-    if (Date.now() - started + delayMs > policy.maxElapsedMs) {
-      throw new CallbackDeliveryError(attempt, Date.now() - started, { cause: lastError }, target);
-    }
-    policy.onRetry?.({ attempt, delayMs, reason: String((lastError as Error)?.message ?? lastError) });
-    await new Promise((resolve) => setTimeout(resolve, delayMs));
-  }
+  const answer = await retrying(
+    target,
+    async () => {
+      const response = await fetchWithHeaderTimeout(request(), options.timeoutMs, options.signal);
+      return {
+        status: response.status,
+        response,
+        discard: async () => {
+          await response.body?.cancel();
+        },
+        refusal: () => readRefusal(response.text()),
+      };
+    },
+    options,
+  );
+  return answer.response;
 }
 
 async function fetchWithHeaderTimeout(
@@ -82,11 +122,11 @@ async function fetchWithHeaderTimeout(
 }
 
 /** The refusal's JSON body (`{ error: { code, message } }`), or its text when it is not JSON. */
-async function readErrorBody(response: Response): Promise<unknown> {
-  const text = await response.text().catch(() => '');
+export async function readRefusal(text: Promise<string>): Promise<unknown> {
+  const body = await text.catch(() => '');
   try {
-    return JSON.parse(text);
+    return JSON.parse(body);
   } catch {
-    return text.slice(0, 500) || null;
+    return body.slice(0, 500) || null;
   }
 }
