@@ -27,7 +27,10 @@ describe('the comment edits the migrator accepts', () => {
       .filter(Boolean)
       .map((commit) => git('show', `${commit}:${path}`));
     const earlier = earlierTexts.find((text) => sha256(text) === edit.fileChecksum);
-    expect(earlier, `no commit of ${path} has the listed checksum (a shallow clone lacks them)`).toBeDefined();
+    expect(
+      earlier,
+      `no commit of ${path} has the listed checksum (a shallow clone lacks them)`,
+    ).toBeDefined();
     expect(sha256(executableSql(earlier as string))).toBe(edit.sqlChecksum);
     expect(file?.sqlChecksum).toBe(edit.sqlChecksum);
   });

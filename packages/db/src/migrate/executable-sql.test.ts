@@ -22,7 +22,8 @@ describe('executableSql', () => {
 
   it('gives the same SQL whatever the comments say or however many lines they take', () => {
     const before = '-- one line\nselect 1; -- why\n/* short */ select 2;\n';
-    const after = '-- reworded,\n-- now on two lines\nselect 1; /* why, reworded */\n/* longer\n   */ select 2;\n\n';
+    const after =
+      '-- reworded,\n-- now on two lines\nselect 1; /* why, reworded */\n/* longer\n   */ select 2;\n\n';
     expect(executableSql(after)).toBe(executableSql(before));
   });
 
@@ -46,7 +47,7 @@ describe('executableSql', () => {
       'end $$;',
     ].join('\n');
     expect(executableSql(body)).toBe(body);
-    const tagged = "do $fn$ begin execute $body$ select 1 -- kept $body$; end $fn$; -- dropped";
+    const tagged = 'do $fn$ begin execute $body$ select 1 -- kept $body$; end $fn$; -- dropped';
     expect(executableSql(tagged)).toBe('do $fn$ begin execute $body$ select 1 -- kept $body$; end $fn$;');
   });
 

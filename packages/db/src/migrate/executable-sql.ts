@@ -82,14 +82,10 @@ function commentEnd(sql: string, start: number): number | undefined {
 
 /** The file's SQL with comments removed and whitespace outside quoted text normalised. */
 export function executableSql(sql: string): string {
-  let out = '';
-  let separator: '' | ' ' | '\n' = '';
+  const pieces: string[] = [];
+  // What stands between the last piece and the next: nothing, a space or a line break.
+  let separator = '';
   let at = 0;
-  const emit = (text: string): void => {
-    if (out !== '') out += separator;
-    separator = '';
-    out += text;
-  };
   while (at < sql.length) {
     const char = sql[at] as string;
     if (WHITESPACE.test(char)) {
@@ -104,14 +100,11 @@ export function executableSql(sql: string): string {
       at = afterComment;
       continue;
     }
-    const afterQuote = quotedTextEnd(sql, at);
-    if (afterQuote !== undefined) {
-      emit(sql.slice(at, afterQuote));
-      at = afterQuote;
-      continue;
-    }
-    emit(char);
-    at += 1;
+    const end = quotedTextEnd(sql, at) ?? at + 1;
+    if (pieces.length > 0 && separator !== '') pieces.push(separator);
+    separator = '';
+    pieces.push(sql.slice(at, end));
+    at = end;
   }
-  return out;
+  return pieces.join('');
 }

@@ -128,7 +128,10 @@ describe('migrate on Postgres', () => {
     await rewrite(dir, versions[0] as string, (sql) => `${sql}\nselect 1;\n`);
     const error = await migrate(db, { migrationsDir: dir }).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(MigrationError);
-    expect(error).toMatchObject({ version: versions[0], message: expect.stringMatching(/edited after it was applied/) });
+    expect(error).toMatchObject({
+      version: versions[0],
+      message: expect.stringMatching(/edited after it was applied/),
+    });
   });
 
   it('refuses a change inside a function body even where it looks like a comment', async () => {
@@ -173,7 +176,9 @@ describe('migrate on Postgres', () => {
   it('still refuses, on such a database, a file whose SQL changed since it was applied', async () => {
     const db = migrated;
     const listed = COMMENT_EDITS[0]?.version as string;
-    const unlisted = versions.find((version) => !COMMENT_EDITS.some((edit) => edit.version === version)) as string;
+    const unlisted = versions.find(
+      (version) => !COMMENT_EDITS.some((edit) => edit.version === version),
+    ) as string;
     for (const [version, change] of [
       [listed, (sql: string) => sql.replace(/;\s*$/, ';\nselect 1;\n')],
       [unlisted, (sql: string) => `${sql}\nselect 1;\n`],
@@ -185,7 +190,9 @@ describe('migrate on Postgres', () => {
     }
     // A recorded checksum that is neither the file's nor a listed earlier text's.
     await recordAsWholeFileMigrator(db);
-    await db.query("update gpuq_migrations.applied set checksum = repeat('0', 64) where version = $1", [unlisted]);
+    await db.query("update gpuq_migrations.applied set checksum = repeat('0', 64) where version = $1", [
+      unlisted,
+    ]);
     await expect(migrate(db)).rejects.toMatchObject({ version: unlisted });
     await db.query('update gpuq_migrations.applied set checksum = $2 where version = $1', [
       unlisted,

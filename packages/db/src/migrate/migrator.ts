@@ -6,16 +6,18 @@
  * once apply each file exactly once; the "already applied?" check is made under that lock. An
  * applied file whose SQL changed is refused: migrations are append-only, a fix is a new file.
  *
- * Checksums. A row holds two: `checksum`, SHA-256 of the whole file as applied (all that earlier
- * migrators recorded, and what they still compare, so one of them rolled back to still starts),
- * and `sql_checksum`, SHA-256 of the SQL that runs with comments left out (executable-sql.ts),
- * which is what this migrator compares, so a comment may be reworded in an applied file. Rows
- * written by an earlier migrator have no `sql_checksum` (the column is added here, idempotently);
- * such a row is accepted when its `checksum` is the file's whole-file checksum (the file is as it
- * was applied), or when comment-edits.ts lists that checksum as an earlier text of the file with
- * the SQL the file has now (its comments were edited since). An accepted row gets its
- * `sql_checksum` then, once, so the list is consulted only on a database's first start under this
- * migrator; any other row is refused as edited.
+ * Checksums. A row holds two. `sql_checksum` is SHA-256 of the SQL that runs, comments left out
+ * (executable-sql.ts): this migrator compares it, so a comment in an applied file may be reworded.
+ * `checksum` is SHA-256 of the whole file as applied: all that earlier migrators recorded and
+ * compared, still written so that an instance rolled back to one of them starts as before.
+ *
+ * Rows written by an earlier migrator have no `sql_checksum` (the column is added here,
+ * idempotently). Such a row is accepted when its `checksum` is the file's whole-file checksum (the
+ * file is as it was applied), or when comment-edits.ts lists that checksum as an earlier text of
+ * the file with the SQL the file has now (its comments were edited since: the earlier text is gone,
+ * so only that list can vouch for it). An accepted row is given its `sql_checksum` there and then,
+ * so the list is consulted only on a database's first start under this migrator; any other row is
+ * refused as edited.
  */
 import type { Database } from '../database/database.js';
 import { withoutTimeouts } from '../database/deadline.js';
