@@ -1,5 +1,6 @@
 -- tasks: every unit of GPU work, whether queued through BullMQ (the ten queue-job types) or
--- through the Headless task protocol (single_image, travel_*). DESIGN.md sections 4, 5 and 7.
+-- through the Headless task protocol (single_image, travel_*). docs/ARCHITECTURE.md describes
+-- both paths ("Callbacks", "Task protocol", "queue-job, end to end").
 --
 -- status moves only forward (Queued -> In Progress -> Complete | Failed | Cancelled) through the
 -- task functions; only the stale-claim reaper moves an HTTP claim back to Queued.

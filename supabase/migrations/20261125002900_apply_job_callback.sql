@@ -1,5 +1,6 @@
--- apply_job_callback: a BullMQ worker's callback (DESIGN.md section 4) applied in one call, so the
--- callback service makes one round trip per report instead of begin / lock / ... / commit.
+-- apply_job_callback: a BullMQ worker's callback (docs/CALLBACK_PROTOCOL.md) applied in one
+-- call, so the callback service makes one round trip per report instead of begin / lock / ... /
+-- commit.
 -- The moves themselves are the existing functions (claim_task, update_task_status, complete_task,
 -- fail_task, cancel_task, func_worker_heartbeat_with_logs, private.record_task_outputs); this one
 -- only orders them under the task's row lock, as the TypeScript transaction did before.

@@ -1,6 +1,7 @@
--- submit_job: queue-job's database work (DESIGN.md section 3) in one call: the profile on first
--- sight, the in-flight cap, the project, the task with its credit reservation, and the task's
--- place in its queue for the answer. One round trip per request instead of five.
+-- submit_job: queue-job's database work (docs/ARCHITECTURE.md, "queue-job, end to end") in one
+-- call: the profile on first sight, the in-flight cap, the project, the task with its credit
+-- reservation, and the task's place in its queue for the answer. One round trip per request
+-- instead of five.
 --
 -- public.submit_job(
 --   p_user_id uuid, p_project_id uuid, p_task_type text, p_params jsonb, p_cost integer,

@@ -16,17 +16,6 @@ const OUTSIDE_REFERENCES: { name: string; pattern: RegExp }[] = [
   { name: 'a milestone name', pattern: /\bEngine I{1,3}\b/ },
 ];
 
-/**
- * Files still allowed a reference, each with why. Migrations are checksummed once applied, so
- * their comments cannot change.
- */
-const ALLOWED: { file: RegExp; why: string }[] = [
-  {
-    file: /^supabase\/migrations\/(20261125000600_tasks|20261125002900_apply_job_callback|20261125003000_submit_job)\.sql$/,
-    why: 'applied migrations are immutable (the migrator refuses a changed checksum)',
-  },
-];
-
 /** Generated results and the lockfile quote no one. */
 const SKIPPED = /^(pnpm-lock\.yaml$|bench\/results\/)/;
 
@@ -34,7 +23,7 @@ describe('the repository stands alone', () => {
   it('has no reference to a document outside it or to an issue number', () => {
     const files = execFileSync('git', ['ls-files', '-z'], { cwd: repoRoot, encoding: 'utf8' })
       .split('\0')
-      .filter((file) => file && !SKIPPED.test(file) && !ALLOWED.some((allowed) => allowed.file.test(file)));
+      .filter((file) => file && !SKIPPED.test(file));
     const found: string[] = [];
     for (const file of files) {
       let text: string;

@@ -6,15 +6,23 @@ import { createHash } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { executableSql } from './executable-sql.js';
 
 export interface MigrationFile {
   /** The 14-digit timestamp that orders migrations. */
   version: string;
   name: string;
   sql: string;
-  /** SHA-256 of the file, recorded when applied, so an edited migration is noticed. */
-  checksum: string;
+  /** SHA-256 of the whole file, comments included: all that migrators before `sqlChecksum` recorded. */
+  fileChecksum: string;
+  /**
+   * SHA-256 of the SQL that runs (see executable-sql.ts), recorded when applied, so that a changed
+   * migration is noticed while an edit of its comments is not.
+   */
+  sqlChecksum: string;
 }
+
+const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex');
 
 const FILE_NAME = /^(\d{14})_([a-z0-9_]+)\.sql$/;
 
@@ -33,7 +41,8 @@ export async function readMigrationFiles(dir: string = DEFAULT_MIGRATIONS_DIR): 
         version: version as string,
         name: name as string,
         sql,
-        checksum: createHash('sha256').update(sql).digest('hex'),
+        fileChecksum: sha256(sql),
+        sqlChecksum: sha256(executableSql(sql)),
       };
     }),
   );

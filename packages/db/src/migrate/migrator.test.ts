@@ -1,10 +1,11 @@
 /**
  * The migrator on a real Postgres: applies every file once, in order, each in its own
  * transaction; a second run (or a concurrent one) applies nothing; a failing file is rolled back
- * and not recorded; an applied file that was edited is refused. The bootstrap leaves what a
- * Supabase project already has alone.
+ * and not recorded; an applied file whose SQL changed is refused, one whose comments alone changed
+ * is not; a database migrated when whole files were checksummed starts and is given SQL checksums.
+ * The bootstrap leaves what a Supabase project already has alone.
  */
-import { cp, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createTestDatabase, type TestDatabase } from '@gpuq/testing';
@@ -12,7 +13,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../database/database.js';
 import { openDatabase } from '../database/open-database.js';
 import { MigrationError } from '../errors/migration-error.js';
-import { DEFAULT_MIGRATIONS_DIR, readMigrationFiles } from './migration-files.js';
+import { COMMENT_EDITS } from './comment-edits.js';
+import { executableSql } from './executable-sql.js';
+import { DEFAULT_MIGRATIONS_DIR, type MigrationFile, readMigrationFiles } from './migration-files.js';
 import { appliedMigrations, migrate } from './migrator.js';
 
 const opened: Array<{ db: Database; testDb: TestDatabase }> = [];
@@ -32,9 +35,37 @@ async function copyOfMigrations(): Promise<string> {
   return dir;
 }
 
+/** Rewrites one migration in `dir`, failing the test if `change` leaves the file as it was. */
+async function rewrite(dir: string, version: string, change: (sql: string) => string): Promise<void> {
+  const file = files.find((candidate) => candidate.version === version) as MigrationFile;
+  const path = join(dir, `${file.version}_${file.name}.sql`);
+  const before = await readFile(path, 'utf8');
+  const after = change(before);
+  expect(after).not.toBe(before);
+  await writeFile(path, after);
+}
+
+/**
+ * Puts the tracking table back as the migrator before SQL checksums left it: no sql_checksum
+ * column, and each row's checksum SHA-256 of the whole file it applied, which for a file whose
+ * comments were edited since is the checksum of its earlier text.
+ */
+async function recordAsWholeFileMigrator(db: Database): Promise<void> {
+  await db.exec('alter table gpuq_migrations.applied drop column sql_checksum');
+  for (const file of files) {
+    const edit = COMMENT_EDITS.find((candidate) => candidate.version === file.version);
+    await db.query('update gpuq_migrations.applied set checksum = $2 where version = $1', [
+      file.version,
+      edit?.fileChecksum ?? file.fileChecksum,
+    ]);
+  }
+}
+
+let files: MigrationFile[];
 let versions: string[];
 beforeAll(async () => {
-  versions = (await readMigrationFiles()).map((file) => file.version);
+  files = await readMigrationFiles();
+  versions = files.map((file) => file.version);
 });
 
 afterAll(async () => {
@@ -81,13 +112,93 @@ describe('migrate on Postgres', () => {
     expect((await appliedMigrations(db)).map((row) => row.version)).toEqual(versions);
   });
 
-  it('refuses an applied migration that was edited since', async () => {
+  it('accepts an applied migration whose comments alone were reworded', async () => {
     const db = migrated;
     const dir = await copyOfMigrations();
-    expect((await migrate(db, { migrationsDir: dir })).applied).toEqual([]);
-    const [first] = (await readdir(dir)).sort();
-    await writeFile(join(dir, first as string), '-- edited\n', { flag: 'a' });
-    await expect(migrate(db, { migrationsDir: dir })).rejects.toThrow(/edited after it was applied/);
+    await rewrite(dir, '20261125002900', (sql) => {
+      expect(sql.startsWith('-- apply_job_callback:')).toBe(true);
+      return `-- A reworded header,\n-- now two lines longer,\n${sql.replace('-- apply_job_callback:', '/* a block */ -- apply_job_callback, reworded:')}\n/* and a note at the end */\n`;
+    });
+    expect(await migrate(db, { migrationsDir: dir })).toEqual({ applied: [], skipped: versions });
+  });
+
+  it('refuses an applied migration whose SQL changed', async () => {
+    const db = migrated;
+    const dir = await copyOfMigrations();
+    await rewrite(dir, versions[0] as string, (sql) => `${sql}\nselect 1;\n`);
+    const error = await migrate(db, { migrationsDir: dir }).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(MigrationError);
+    expect(error).toMatchObject({
+      version: versions[0],
+      message: expect.stringMatching(/edited after it was applied/),
+    });
+  });
+
+  it('refuses a change inside a function body even where it looks like a comment', async () => {
+    const db = migrated;
+    const dir = await copyOfMigrations();
+    await rewrite(dir, '20261125002900', (sql) =>
+      sql.replace('-- The lock makes a retried callback', '-- The lock lets a retried callback'),
+    );
+    await expect(migrate(db, { migrationsDir: dir })).rejects.toMatchObject({
+      version: '20261125002900',
+      message: expect.stringMatching(/edited after it was applied/),
+    });
+  });
+
+  it('keeps every function body Postgres stored, the comments in it included', async () => {
+    const { rows } = await migrated.query<{ name: string; body: string }>(
+      `select p.oid::regprocedure::text as name, p.prosrc as body
+         from pg_proc p join pg_language l on l.oid = p.prolang
+        where l.lanname in ('plpgsql', 'sql')
+          and p.pronamespace::regnamespace::text not in ('pg_catalog', 'information_schema')`,
+    );
+    expect(rows.filter((row) => row.body.includes('--')).length).toBeGreaterThan(0);
+    const executable = files.map((file) => executableSql(file.sql)).join('\n');
+    expect(rows.filter((row) => !executable.includes(row.body)).map((row) => row.name)).toEqual([]);
+  });
+
+  it('starts a database migrated when whole files were checksummed, comment edits since included, and records SQL checksums', async () => {
+    const db = migrated;
+    expect(COMMENT_EDITS.length).toBeGreaterThan(0);
+    await recordAsWholeFileMigrator(db);
+    expect(await migrate(db)).toEqual({ applied: [], skipped: versions });
+    const { rows } = await db.query<{ version: string; sql_checksum: string }>(
+      'select version, sql_checksum from gpuq_migrations.applied order by version',
+    );
+    expect(rows).toEqual(files.map((file) => ({ version: file.version, sql_checksum: file.sqlChecksum })));
+    // Upgraded rows are compared by SQL checksum from now on, so a comment edit needs no list.
+    const dir = await copyOfMigrations();
+    await rewrite(dir, versions[0] as string, (sql) => `-- reworded\n${sql}`);
+    expect(await migrate(db, { migrationsDir: dir })).toEqual({ applied: [], skipped: versions });
+  });
+
+  it('still refuses, on such a database, a file whose SQL changed since it was applied', async () => {
+    const db = migrated;
+    const listed = COMMENT_EDITS[0]?.version as string;
+    const unlisted = versions.find(
+      (version) => !COMMENT_EDITS.some((edit) => edit.version === version),
+    ) as string;
+    for (const [version, change] of [
+      [listed, (sql: string) => sql.replace(/;\s*$/, ';\nselect 1;\n')],
+      [unlisted, (sql: string) => `${sql}\nselect 1;\n`],
+    ] as const) {
+      await recordAsWholeFileMigrator(db);
+      const dir = await copyOfMigrations();
+      await rewrite(dir, version, change);
+      await expect(migrate(db, { migrationsDir: dir })).rejects.toMatchObject({ version });
+    }
+    // A recorded checksum that is neither the file's nor a listed earlier text's.
+    await recordAsWholeFileMigrator(db);
+    await db.query("update gpuq_migrations.applied set checksum = repeat('0', 64) where version = $1", [
+      unlisted,
+    ]);
+    await expect(migrate(db)).rejects.toMatchObject({ version: unlisted });
+    await db.query('update gpuq_migrations.applied set checksum = $2 where version = $1', [
+      unlisted,
+      files.find((file) => file.version === unlisted)?.fileChecksum,
+    ]);
+    expect(await migrate(db)).toEqual({ applied: [], skipped: versions });
   });
 
   it("keeps a Supabase project's own auth functions and roles, and fills its realtime publication", async () => {
