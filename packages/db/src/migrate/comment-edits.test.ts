@@ -17,7 +17,16 @@ const sha256 = (text: string): string => createHash('sha256').update(text).diges
 const git = (...args: string[]): string =>
   execFileSync('git', args, { cwd: repoRoot, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
 
-describe('the comment edits the migrator accepts', () => {
+/** Only a full clone holds the earlier texts: a shallow one or an export without .git skips. */
+function hasFullHistory(): boolean {
+  try {
+    return git('rev-parse', '--is-shallow-repository').trim() === 'false';
+  } catch {
+    return false;
+  }
+}
+
+describe.skipIf(!hasFullHistory())('the comment edits the migrator accepts', () => {
   it.each(COMMENT_EDITS)('$version: an earlier text of the file, with the SQL it has today', async (edit) => {
     const file = (await readMigrationFiles()).find((candidate) => candidate.version === edit.version);
     expect(file, `no migration ${edit.version}`).toBeDefined();
@@ -27,10 +36,7 @@ describe('the comment edits the migrator accepts', () => {
       .filter(Boolean)
       .map((commit) => git('show', `${commit}:${path}`));
     const earlier = earlierTexts.find((text) => sha256(text) === edit.fileChecksum);
-    expect(
-      earlier,
-      `no commit of ${path} has the listed checksum (a shallow clone lacks them)`,
-    ).toBeDefined();
+    expect(earlier, `no commit of ${path} has the listed checksum`).toBeDefined();
     expect(sha256(executableSql(earlier as string))).toBe(edit.sqlChecksum);
     expect(file?.sqlChecksum).toBe(edit.sqlChecksum);
   });
