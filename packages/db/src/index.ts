@@ -21,6 +21,7 @@ export * from './tasks/billing-clock.js';
 export * from './tasks/changed-tasks.js';
 export * from './tasks/claim.js';
 export * from './tasks/create-task.js';
+export * from './tasks/fail-unfinished-task.js';
 export * from './tasks/in-flight-cap.js';
 export * from './tasks/job-record.js';
 export * from './tasks/orchestration.js';

@@ -12,6 +12,7 @@ import {
   completeTask,
   createTask,
   type Database,
+  failUnfinishedTask,
   getProfile,
   InFlightLimitError,
   InsufficientCreditsError,
@@ -209,5 +210,22 @@ describe('concurrency on Postgres', () => {
       [workerId],
     );
     expect(worker.rows).toEqual([{ status: 'active', fresh: true }]);
+  });
+
+  it('fails a task once and tells exactly one of 10 concurrent callers it did, refunding once', async () => {
+    const db = opened.db;
+    const user = await newUser(db, 10);
+    const { task } = await createTask(db, { ...user, taskType: 'sdxl_image_fast' });
+    const { outcomes } = await race(10, () =>
+      failUnfinishedTask(racers, { taskId: task.id, errorMessage: 'died in the queue' }),
+    );
+    const answers = outcomes.map((outcome) =>
+      outcome.status === 'fulfilled' ? outcome.value : outcome.reason,
+    );
+    expect(answers.filter((answer) => answer === true)).toHaveLength(1);
+    expect(answers.filter((answer) => answer === false)).toHaveLength(9);
+    const kinds = (await listLedger(db, { userId: user.userId, taskId: task.id })).map((row) => row.kind);
+    expect(kinds).toEqual(['reservation', 'refund']);
+    expect(await failUnfinishedTask(db, { taskId: randomUUID() })).toBe(false);
   });
 });

@@ -5,7 +5,7 @@
  * tasks: Failed with BullMQ's last error, credits refunded. A task the worker already reported is
  * left alone (a repeat of its state changes nothing), so every api instance may run it.
  */
-import { type Database, failTask, getTask } from '@gpuq/db';
+import { type Database, failUnfinishedTask, getTask } from '@gpuq/db';
 import { isTaskFinished } from '@gpuq/job-types';
 import type { Logger } from '@gpuq/logger';
 import { createRedis, type JobQueues } from '@gpuq/queue';
@@ -49,10 +49,12 @@ export async function startDeadLetterWatcher(
         // Only when BullMQ has given up: a failure with attempts left is retried, not final.
         const job = await services.queues.queue(watcher.name as never).getJob(jobId);
         if (job && (await job.getState()) !== 'failed') return;
-        await failTask(services.db, {
+        const failedHere = await failUnfinishedTask(services.db, {
           taskId: jobId,
           errorMessage: failedReason || 'the job failed in the queue',
         });
+        // Every instance sees the event; the one whose call failed the task counts it.
+        if (!failedHere) return;
         services.metrics.jobOutcomes.inc({ job_type: task.taskType, outcome: 'failed' });
         services.logger.warn({ jobId, failedReason }, 'job died in the queue: task failed and refunded');
       })().catch((error: unknown) =>
