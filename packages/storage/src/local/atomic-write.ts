@@ -4,22 +4,28 @@
  * renamed over the target. A failure or a size overrun removes the temp file.
  */
 import { randomUUID } from 'node:crypto';
-import { link, mkdir, open, rename, rm } from 'node:fs/promises';
+import { link, open, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { ObjectTooLarge } from '../errors/object-too-large.js';
+import { createInFolder } from './create-in-folder.js';
 
 /** Temp files end with this; the local store refuses object names that do, so none can collide. */
 export const TEMP_SUFFIX = '.gpuq-tmp';
+
+export interface WrittenFile {
+  size: number;
+  /** Whether the write made the target's folder (see `CreatedInFolder.madeFolder`). */
+  madeFolder: boolean;
+}
 
 export async function writeFileAtomic(
   target: string,
   source: Uint8Array | AsyncIterable<Uint8Array>,
   maxBytes = Number.POSITIVE_INFINITY,
-): Promise<number> {
+): Promise<WrittenFile> {
   const folder = dirname(target);
-  await mkdir(folder, { recursive: true });
-  const temp = join(folder, `.${basename(target)}.${randomUUID()}${TEMP_SUFFIX}`);
-  const handle = await open(temp, 'wx');
+  const temp = tempName(target);
+  const { value: handle, madeFolder } = await createInFolder(folder, () => open(temp, 'wx'));
   let size = 0;
   try {
     const chunks = source instanceof Uint8Array ? [source] : source;
@@ -32,7 +38,7 @@ export async function writeFileAtomic(
     await handle.sync();
     await handle.close();
     await rename(temp, target);
-    return size;
+    return { size, madeFolder };
   } catch (error) {
     await handle.close().catch(() => undefined);
     await rm(temp, { force: true });
@@ -43,24 +49,15 @@ export async function writeFileAtomic(
 /**
  * Gives `source`'s file a second name `target`, replacing what is there in one step (a hard link
  * under a temp name, renamed over the target). The bytes were flushed when `source` was written,
- * so nothing is written or flushed again. False when the filesystem refuses hard links or
- * `source` is missing: the caller writes the file instead.
+ * so nothing is written or flushed again. The target's folder must exist (a move links after its
+ * data file's rename made it). False when the filesystem refuses hard links or `source` is
+ * missing: the caller writes the file instead.
  */
 export async function linkFileAtomic(source: string, target: string): Promise<boolean> {
-  const folder = dirname(target);
-  const temp = join(folder, `.${basename(target)}.${randomUUID()}${TEMP_SUFFIX}`);
-  // The folder is made only when the link says it is missing: a recursive mkdir of a folder that
-  // exists costs two system calls on every move.
+  const temp = tempName(target);
   const linked = await link(source, temp).then(
     () => true,
-    async (error: unknown) => {
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') return false;
-      await mkdir(folder, { recursive: true });
-      return link(source, temp).then(
-        () => true,
-        () => false,
-      );
-    },
+    () => false,
   );
   if (!linked) return false;
   try {
@@ -70,4 +67,8 @@ export async function linkFileAtomic(source: string, target: string): Promise<bo
     await rm(temp, { force: true });
     throw error;
   }
+}
+
+function tempName(target: string): string {
+  return join(dirname(target), `.${basename(target)}.${randomUUID()}${TEMP_SUFFIX}`);
 }

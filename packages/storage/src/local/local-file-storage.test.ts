@@ -1,4 +1,4 @@
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -36,16 +36,70 @@ describe('LocalFileStorage', () => {
     });
   });
 
-  it('keeps the content type beside the file, not guessed from the name', async () => {
+  it('keeps a content type its name does not say in a meta file beside the object', async () => {
     await storage.put('b', `${alice}/clip.bin`, new Uint8Array([1]), 'video/mp4');
     expect((await storage.stat('b', `${alice}/clip.bin`)).contentType).toBe('video/mp4');
+    expect((await storage.get('b', `${alice}/clip.bin`)).contentType).toBe('video/mp4');
     const meta = JSON.parse(await readFile(join(root, 'b', alice, `clip.bin${META_SUFFIX}`), 'utf8'));
     expect(meta).toEqual({ contentType: 'video/mp4' });
   });
 
-  it('falls back to the extension when the meta file is missing', async () => {
+  it('writes no meta file when the name says the type, and reads the type back from the name', async () => {
+    await storage.put('plain', `${alice}/t1/out.png`, new Uint8Array([1]), 'image/png');
+    await storage.put('plain', `${alice}/t1/clip.mp4`, new Uint8Array([2]), 'video/mp4');
+    expect((await readdir(join(root, 'plain', alice, 't1'))).sort()).toEqual(['clip.mp4', 'out.png']);
+    expect((await storage.stat('plain', `${alice}/t1/out.png`)).contentType).toBe('image/png');
+    expect((await storage.get('plain', `${alice}/t1/clip.mp4`)).contentType).toBe('video/mp4');
+  });
+
+  it('keeps an exact type that differs from the name only in case or parameters', async () => {
+    await storage.put('b', `${alice}/note.txt`, new Uint8Array([1]), 'text/plain; charset=utf-8');
+    expect((await storage.stat('b', `${alice}/note.txt`)).contentType).toBe('text/plain; charset=utf-8');
+  });
+
+  it('leaves no stale type when an object with a meta file is replaced by one that needs none', async () => {
+    await storage.put('b', `${alice}/o.bin`, new Uint8Array([1]), 'image/png');
+    await storage.put('b', `${alice}/o.bin`, new Uint8Array([2, 2]), 'application/octet-stream');
+    expect((await storage.stat('b', `${alice}/o.bin`)).contentType).toBe('application/octet-stream');
+    expect(await readdir(join(root, 'b', alice))).not.toContain(`o.bin${META_SUFFIX}`);
+  });
+
+  it('keeps the old object and its type when a replacement is refused', async () => {
+    await storage.put('b', `${alice}/keep.bin`, new Uint8Array([1]), 'image/png');
+    const tooLarge = Readable.from([Buffer.alloc(600), Buffer.alloc(600)]);
+    await expect(
+      storage.put('b', `${alice}/keep.bin`, tooLarge, 'application/octet-stream', { maxBytes: 1000 }),
+    ).rejects.toBeInstanceOf(ObjectTooLarge);
+    expect(await storage.stat('b', `${alice}/keep.bin`)).toMatchObject({ size: 1, contentType: 'image/png' });
+  });
+
+  it('puts into a new deep folder', async () => {
+    const path = `${alice}/deep/a/b/c/out.webp`;
+    await storage.put('fresh', path, new Uint8Array([5, 6]), 'image/webp');
+    expect(await storage.stat('fresh', path)).toMatchObject({ size: 2, contentType: 'image/webp' });
+    expect(await readdir(join(root, 'fresh', alice, 'deep/a/b/c'))).toEqual(['out.webp']);
+  });
+
+  it('reads objects stored with a meta file whatever their type (as every object once was)', async () => {
+    const folder = join(root, 'old', alice);
+    await mkdir(folder, { recursive: true });
+    await writeFile(join(folder, 'a.png'), new Uint8Array([1]));
+    await writeFile(join(folder, `a.png${META_SUFFIX}`), JSON.stringify({ contentType: 'image/png' }));
+    await writeFile(join(folder, 'b.png'), new Uint8Array([2]));
+    await writeFile(join(folder, `b.png${META_SUFFIX}`), JSON.stringify({ contentType: 'image/webp' }));
+    expect((await storage.get('old', `${alice}/a.png`)).contentType).toBe('image/png');
+    expect((await storage.stat('old', `${alice}/b.png`)).contentType).toBe('image/webp');
+
+    await storage.move('old', `${alice}/a.png`, 'moved', `${alice}/a.png`);
+    await storage.move('old', `${alice}/b.png`, 'moved', `${alice}/b.png`);
+    expect(await readdir(folder)).toEqual([]);
+    expect((await storage.stat('moved', `${alice}/a.png`)).contentType).toBe('image/png');
+    expect((await storage.stat('moved', `${alice}/b.png`)).contentType).toBe('image/webp');
+  });
+
+  it('falls back to the name when a meta file is broken', async () => {
     await storage.put('b', `${alice}/a.mp4`, new Uint8Array([1]), 'video/mp4');
-    await rm(join(root, 'b', alice, `a.mp4${META_SUFFIX}`));
+    await writeFile(join(root, 'b', alice, `a.mp4${META_SUFFIX}`), '{"contentType"');
     expect((await storage.stat('b', `${alice}/a.mp4`)).contentType).toBe('video/mp4');
   });
 
@@ -121,12 +175,39 @@ describe('LocalFileStorage', () => {
     expect((await storage.stat('staging', `${alice}/t3/out.png`)).contentType).toBe('image/webp');
   });
 
-  it('moves an object whose meta file is gone with the type its name says', async () => {
+  it('moves an object stored without a meta file, leaving none on either side', async () => {
     await storage.put('staging', `${alice}/t4/out.png`, new Uint8Array([1]), 'image/png');
-    await rm(join(root, 'staging', alice, 't4', `out.png${META_SUFFIX}`));
     const moved = await storage.move('staging', `${alice}/t4/out.png`, 'image_fast', `${alice}/t4/out.png`);
     expect(moved.contentType).toBe('image/png');
     expect((await storage.stat('image_fast', `${alice}/t4/out.png`)).contentType).toBe('image/png');
+    expect(await readdir(join(root, 'image_fast', alice, 't4'))).toEqual(['out.png']);
+    expect(await readdir(join(root, 'staging', alice, 't4'))).toEqual([]);
+  });
+
+  it('removes the meta file of the object a move replaces when the moved one needs none', async () => {
+    await storage.put('image_fast', `${alice}/t6/out.bin`, new Uint8Array([1]), 'video/mp4');
+    await storage.put('staging', `${alice}/t6/out.bin`, new Uint8Array([2, 3]), 'application/octet-stream');
+    await storage.move('staging', `${alice}/t6/out.bin`, 'image_fast', `${alice}/t6/out.bin`);
+    expect(await storage.stat('image_fast', `${alice}/t6/out.bin`)).toMatchObject({
+      size: 2,
+      contentType: 'application/octet-stream',
+    });
+    expect(await readdir(join(root, 'image_fast', alice, 't6'))).toEqual(['out.bin']);
+  });
+
+  it('keeps the type when a move gives the object a name that says another one', async () => {
+    await storage.put('staging', `${alice}/t7/out.png`, new Uint8Array([1]), 'image/png');
+    await storage.move('staging', `${alice}/t7/out.png`, 'image_fast', `${alice}/t7/renamed.bin`);
+    expect((await storage.stat('image_fast', `${alice}/t7/renamed.bin`)).contentType).toBe('image/png');
+    await storage.move('image_fast', `${alice}/t7/renamed.bin`, 'image_fast', `${alice}/t7/back.png`);
+    expect((await storage.stat('image_fast', `${alice}/t7/back.png`)).contentType).toBe('image/png');
+    expect(await readdir(join(root, 'image_fast', alice, 't7'))).toEqual(['back.png']);
+  });
+
+  it('keeps the type of an object moved onto itself', async () => {
+    await storage.put('b', `${alice}/self.bin`, new Uint8Array([1]), 'image/gif');
+    await storage.move('b', `${alice}/self.bin`, 'b', `${alice}/self.bin`);
+    expect((await storage.stat('b', `${alice}/self.bin`)).contentType).toBe('image/gif');
   });
 
   it('refuses to move a missing object with StorageObjectNotFound naming the source', async () => {

@@ -1,14 +1,14 @@
 /**
  * The default backend: objects are files under `<rootDir>/<bucket>/<path>` (the apps pass
- * `GPUQ_DATA_DIR/storage`), each with its content type in a small JSON file beside it. URLs point at
+ * `GPUQ_DATA_DIR/storage`), each with the content type its name says or, when that is not its type,
+ * a small JSON file beside it that says it (meta-file.ts). URLs point at
  * the routes of `createStorageRoutes`, mounted by queue-api at `baseUrl`, and are signed with
  * `secret`, so nothing is served without a URL the api handed out.
  */
 import { createReadStream } from 'node:fs';
-import { readFile, rename, rm, stat, unlink } from 'node:fs/promises';
-import { join, resolve, sep } from 'node:path';
+import { rename, rm, stat } from 'node:fs/promises';
+import { dirname, join, resolve, sep } from 'node:path';
 import { Readable } from 'node:stream';
-import { guessContentType } from '../content-type.js';
 import { InvalidStoragePath } from '../errors/invalid-storage-path.js';
 import { StorageBackendError } from '../errors/storage-backend-error.js';
 import { StorageObjectNotFound } from '../errors/storage-object-not-found.js';
@@ -25,8 +25,10 @@ import type {
   Storage,
   StoredObject,
 } from '../storage.js';
-import { linkFileAtomic, TEMP_SUFFIX, writeFileAtomic } from './atomic-write.js';
+import { TEMP_SUFFIX, writeFileAtomic } from './atomic-write.js';
 import type { ByteRange } from './byte-range.js';
+import { createInFolder } from './create-in-folder.js';
+import { keepContentType, META_SUFFIX, readContentType, removeMetaFile } from './meta-file.js';
 import { objectUrl } from './object-url.js';
 
 export interface LocalFileStorageOptions {
@@ -43,12 +45,7 @@ export interface LocalFileStorageOptions {
   now?: () => number;
 }
 
-/** The content-type file beside each object; object names ending with it are refused. */
-export const META_SUFFIX = '.gpuq-meta.json';
-
-interface MetaFile {
-  contentType: string;
-}
+export { META_SUFFIX } from './meta-file.js';
 
 export class LocalFileStorage implements Storage {
   readonly kind = 'local';
@@ -67,10 +64,11 @@ export class LocalFileStorage implements Storage {
   async put(bucket: string, path: string, body: PutBody, contentType: string, options: PutOptions = {}) {
     const file = this.#file(bucket, path);
     const source = body instanceof Uint8Array ? body : toAsyncIterable(body);
-    const size = await this.#io('put', () => writeFileAtomic(file, source, options.maxBytes));
-    const meta: MetaFile = { contentType };
-    await this.#io('put', () => writeFileAtomic(file + META_SUFFIX, Buffer.from(JSON.stringify(meta))));
-    return { bucket, path, size, contentType } satisfies ObjectInfo;
+    // The data first, then its type: a body refused on the way (too large, not its type) leaves the
+    // old object as it was, type included.
+    const written = await this.#io('put', () => writeFileAtomic(file, source, options.maxBytes));
+    await this.#io('put', () => keepContentType(file, contentType, { madeFolder: written.madeFolder }));
+    return { bucket, path, size: written.size, contentType } satisfies ObjectInfo;
   }
 
   async get(bucket: string, path: string): Promise<StoredObject> {
@@ -98,7 +96,7 @@ export class LocalFileStorage implements Storage {
       bucket,
       path,
       size: stats.size,
-      contentType: await this.#contentType(file),
+      contentType: await readContentType(file),
       updatedAt: stats.mtime,
     };
   }
@@ -112,25 +110,21 @@ export class LocalFileStorage implements Storage {
   ): Promise<ObjectInfo> {
     const from = this.#file(fromBucket, fromPath);
     const to = this.#file(toBucket, toPath);
-    let info = options.source ?? (await this.stat(fromBucket, fromPath));
-    // The destination's meta file first: the object is where its data file is, so the data's rename
-    // (atomic: every bucket is under one root) is the move itself. The source's meta file, linked:
-    // a move writes and flushes no bytes (fsync costs the most here).
-    const linked = await this.#io('move', () => linkFileAtomic(from + META_SUFFIX, to + META_SUFFIX));
-    if (!linked) {
-      // A given info may be older than the files (a concurrent move took them): read it again, which
-      // also names a source that is gone before anything is written.
-      if (options.source) info = await this.stat(fromBucket, fromPath);
-      const meta: MetaFile = { contentType: info.contentType };
-      await this.#io('move', () => writeFileAtomic(to + META_SUFFIX, Buffer.from(JSON.stringify(meta))));
-    }
-    await this.#io('move', () =>
-      rename(from, to).catch((error: unknown) => {
+    const info = options.source ?? (await this.stat(fromBucket, fromPath));
+    // The data's rename is the move itself (atomic: every bucket is under one root), and it comes
+    // first: a source that is gone (a given info can be older than the files, when a concurrent move
+    // took them) fails here, before anything was written. Then the type: the source's meta file,
+    // linked when the destination needs one (a move writes and flushes no bytes), else none.
+    const renamed = await this.#io('move', () =>
+      createInFolder(dirname(to), () => rename(from, to)).catch((error: unknown) => {
         throw isMissing(error) ? new StorageObjectNotFound(fromBucket, fromPath, { cause: error }) : error;
       }),
     );
-    // unlink, not rm: rm reads the file's type first, one more system call per move.
-    await this.#io('move', () => unlink(from + META_SUFFIX).catch(ignoreMissing));
+    await this.#io('move', () =>
+      keepContentType(to, info.contentType, { madeFolder: renamed.madeFolder, linkFrom: from }),
+    );
+    // A move onto itself keeps its meta file: it is the destination's too.
+    if (from !== to) await this.#io('move', () => removeMetaFile(from));
     return { bucket: toBucket, path: toPath, size: info.size, contentType: info.contentType };
   }
 
@@ -138,7 +132,7 @@ export class LocalFileStorage implements Storage {
     const file = this.#file(bucket, path);
     // The data first: once it is gone the object is gone, whatever happens to the meta file.
     await this.#io('delete', () => rm(file, { force: true }));
-    await this.#io('delete', () => rm(file + META_SUFFIX, { force: true }));
+    await this.#io('delete', () => removeMetaFile(file));
   }
 
   publicUrl(bucket: string, path: string): string {
@@ -189,16 +183,6 @@ export class LocalFileStorage implements Storage {
     return file;
   }
 
-  async #contentType(file: string): Promise<string> {
-    try {
-      const meta = JSON.parse(await readFile(file + META_SUFFIX, 'utf8')) as Partial<MetaFile>;
-      if (typeof meta.contentType === 'string') return meta.contentType;
-    } catch {
-      // A missing or broken meta file (a crash between the two renames) falls back to the extension.
-    }
-    return guessContentType(file);
-  }
-
   #signingKey(operation: string): string | Uint8Array {
     if (this.#secret === undefined) {
       throw new StorageBackendError(
@@ -224,10 +208,6 @@ export class LocalFileStorage implements Storage {
       throw new StorageBackendError(operation, error.message, undefined, { cause: error });
     }
   }
-}
-
-function ignoreMissing(error: unknown): void {
-  if (!isMissing(error)) throw error;
 }
 
 function isMissing(error: unknown): boolean {

@@ -79,6 +79,21 @@ describe('signed GET', () => {
     expect(Buffer.from(await response.arrayBuffer()).equals(video)).toBe(true);
   });
 
+  it('serves the stored type, whether the name says it or a meta file does, also after a move', async () => {
+    const png = fixture('tiny.png');
+    await storage.put('staging', `${alice}/t1/named.png`, png, 'image/png');
+    await storage.put('staging', `${alice}/t1/unnamed.bin`, png, 'image/png');
+    await storage.move('staging', `${alice}/t1/named.png`, 'image_fast', `${alice}/t1/named.png`);
+    await storage.move('staging', `${alice}/t1/unnamed.bin`, 'image_fast', `${alice}/t1/unnamed.bin`);
+    for (const name of ['named.png', 'unnamed.bin']) {
+      const response = await fetch(await storage.signedUrl('image_fast', `${alice}/t1/${name}`, 60));
+      expect(response.status, name).toBe(200);
+      expect(response.headers.get('content-type'), name).toBe('image/png');
+      expect(response.headers.get('content-disposition'), name).toBeNull();
+      expect(new Uint8Array(await response.arrayBuffer()), name).toEqual(png);
+    }
+  });
+
   it('answers HEAD with the headers and no body', async () => {
     const response = await fetch(await storage.signedUrl('video_fast', `${alice}/clip.mp4`, 60), {
       method: 'HEAD',

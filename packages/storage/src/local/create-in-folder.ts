@@ -1,0 +1,31 @@
+/**
+ * Runs a file-system call that creates an entry in `folder` (open of a new file, link, rename) and,
+ * only when it fails with ENOENT, makes the folder and runs it once more. The folder is there for
+ * nearly every call, and a recursive mkdir before each one would be one more thread-pool round trip
+ * every time. ENOENT can also mean the call's source is missing: then the second try fails the same
+ * way and its error is thrown.
+ */
+import { mkdir } from 'node:fs/promises';
+
+export interface CreatedInFolder<T> {
+  value: T;
+  /**
+   * Whether this call made the folder: it was empty a moment ago, so nothing from an earlier object
+   * can be beside the new entry. False when the folder was there (or another call made it first).
+   */
+  madeFolder: boolean;
+}
+
+export async function createInFolder<T>(
+  folder: string,
+  create: () => Promise<T>,
+): Promise<CreatedInFolder<T>> {
+  try {
+    return { value: await create(), madeFolder: false };
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    // mkdir answers the first folder it made, undefined when all of them were there already.
+    const made = await mkdir(folder, { recursive: true });
+    return { value: await create(), madeFolder: made !== undefined };
+  }
+}
