@@ -6,7 +6,8 @@
  */
 import type { Redis } from 'ioredis';
 import type pg from 'pg';
-import { processCpuS } from '../util/cpu-time.js';
+import { postgresBackendsCpuS, postgresSpentS, processCpuS } from '../util/cpu-time.js';
+import { infoCpuS, infoNumber } from '../util/redis-cpu.js';
 
 export interface MeterSnapshot {
   atMs: number;
@@ -17,11 +18,6 @@ export interface MeterSnapshot {
   redis: { cpuS: number; commands: number; bytesIn: number; bytesOut: number };
   /** Request counts by route pattern. */
   requests: Record<string, number>;
-}
-
-function infoNumber(info: string, key: string): number {
-  const match = new RegExp(`^${key}:([0-9.]+)`, 'm').exec(info);
-  return match ? Number(match[1]) : 0;
 }
 
 async function requestCounts(apiUrl: string): Promise<Record<string, number>> {
@@ -45,10 +41,7 @@ export interface MeterTargets {
 }
 
 export async function snapshot(targets: MeterTargets): Promise<MeterSnapshot> {
-  const { rows } = await targets.pool.query<{ pid: number }>(
-    'select pid from pg_stat_activity where datname = $1',
-    [targets.databaseName],
-  );
+  const postgresByPid = await postgresBackendsCpuS(targets.pool, targets.databaseName);
   const info = await targets.redis.info();
   return {
     atMs: performance.now(),
@@ -56,9 +49,9 @@ export async function snapshot(targets: MeterTargets): Promise<MeterSnapshot> {
       'queue-api': processCpuS(targets.apiPid),
       workers: targets.workerPids.reduce<number>((sum, pid) => sum + processCpuS(pid), 0),
     },
-    postgresByPid: Object.fromEntries(rows.map((row) => [String(row.pid), processCpuS(row.pid)])),
+    postgresByPid,
     redis: {
-      cpuS: infoNumber(info, 'used_cpu_sys') + infoNumber(info, 'used_cpu_user'),
+      cpuS: infoCpuS(info),
       commands: infoNumber(info, 'total_commands_processed'),
       bytesIn: infoNumber(info, 'total_net_input_bytes'),
       bytesOut: infoNumber(info, 'total_net_output_bytes'),
@@ -77,14 +70,12 @@ export interface MeterWindow {
 export function delta(before: MeterSnapshot, after: MeterSnapshot): MeterWindow {
   const minus = (a: Record<string, number>, b: Record<string, number>) =>
     Object.fromEntries(Object.keys(a).map((key) => [key, Math.max(0, (a[key] ?? 0) - (b[key] ?? 0))]));
-  // A backend that started in the window spent all its time in it; one that ended is not seen.
-  const postgres = Object.entries(after.postgresByPid).reduce(
-    (sum, [pid, cpuS]) => sum + Math.max(0, cpuS - (before.postgresByPid[pid] ?? 0)),
-    0,
-  );
   return {
     seconds: (after.atMs - before.atMs) / 1_000,
-    cpuS: { ...minus(after.cpuS, before.cpuS), postgres },
+    cpuS: {
+      ...minus(after.cpuS, before.cpuS),
+      postgres: postgresSpentS(before.postgresByPid, after.postgresByPid),
+    },
     redis: minus(after.redis, before.redis) as MeterSnapshot['redis'],
     requests: minus(after.requests, before.requests),
   };

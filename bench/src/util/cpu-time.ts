@@ -22,6 +22,23 @@ export function processCpuS(pid: number | undefined): number {
   }
 }
 
+/** CPU seconds so far of each Postgres backend serving `database`, by pid. */
+export async function postgresBackendsCpuS(pool: pg.Pool, database: string): Promise<Record<string, number>> {
+  const { rows } = await pool.query<{ pid: number }>('select pid from pg_stat_activity where datname = $1', [
+    database,
+  ]);
+  return Object.fromEntries(rows.map((row) => [String(row.pid), processCpuS(row.pid)]));
+}
+
+/** What the backends of two readings spent between them, together. */
+export function postgresSpentS(before: Record<string, number>, after: Record<string, number>): number {
+  // A backend that started in the window spent all its time in it; one that ended is not seen.
+  return Object.entries(after).reduce(
+    (sum, [pid, seconds]) => sum + Math.max(0, seconds - (before[pid] ?? 0)),
+    0,
+  );
+}
+
 /** CPU seconds by process label, and of each Postgres backend of the database by pid. */
 export interface CpuReading {
   byLabel: Record<string, number>;
@@ -33,12 +50,9 @@ export async function readCpu(
   pool: pg.Pool,
   database: string,
 ): Promise<CpuReading> {
-  const { rows } = await pool.query<{ pid: number }>('select pid from pg_stat_activity where datname = $1', [
-    database,
-  ]);
   return {
     byLabel: Object.fromEntries(children.map((child) => [child.label, processCpuS(child.process.pid)])),
-    postgresByPid: Object.fromEntries(rows.map((row) => [String(row.pid), processCpuS(row.pid)])),
+    postgresByPid: await postgresBackendsCpuS(pool, database),
   };
 }
 
@@ -47,10 +61,6 @@ export function cpuSpent(before: CpuReading, after: CpuReading): Record<string, 
   const spent: Record<string, number> = {};
   for (const [label, seconds] of Object.entries(after.byLabel))
     spent[label] = Math.max(0, seconds - (before.byLabel[label] ?? 0));
-  // A backend that started in the window spent all its time in it; one that ended is not seen.
-  spent.postgres = Object.entries(after.postgresByPid).reduce(
-    (sum, [pid, seconds]) => sum + Math.max(0, seconds - (before.postgresByPid[pid] ?? 0)),
-    0,
-  );
+  spent.postgres = postgresSpentS(before.postgresByPid, after.postgresByPid);
   return spent;
 }
