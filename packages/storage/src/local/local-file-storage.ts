@@ -28,6 +28,7 @@ import type {
 import { TEMP_SUFFIX, writeFileAtomic } from './atomic-write.js';
 import type { ByteRange } from './byte-range.js';
 import { createInFolder } from './create-in-folder.js';
+import { isMissing } from './is-missing.js';
 import { keepContentType, META_SUFFIX, readContentType, removeMetaFile } from './meta-file.js';
 import { objectUrl } from './object-url.js';
 
@@ -208,11 +209,6 @@ export class LocalFileStorage implements Storage {
       throw new StorageBackendError(operation, error.message, undefined, { cause: error });
     }
   }
-}
-
-function isMissing(error: unknown): boolean {
-  const code = (error as NodeJS.ErrnoException | undefined)?.code;
-  return code === 'ENOENT' || code === 'ENOTDIR';
 }
 
 function toAsyncIterable(

@@ -8,6 +8,7 @@
 import { readFile, unlink } from 'node:fs/promises';
 import { guessContentType } from '../content-type.js';
 import { linkFileAtomic, writeFileAtomic } from './atomic-write.js';
+import { isMissing } from './is-missing.js';
 
 /** The meta file's suffix; object names ending with it are refused. */
 export const META_SUFFIX = '.gpuq-meta.json';
@@ -59,7 +60,6 @@ export async function keepContentType(
 /** Removes `file`'s meta file; none there is fine. `unlink`, not `rm`: rm reads the file's type first. */
 export async function removeMetaFile(file: string): Promise<void> {
   await unlink(file + META_SUFFIX).catch((error: unknown) => {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code !== 'ENOENT' && code !== 'ENOTDIR') throw error;
+    if (!isMissing(error)) throw error;
   });
 }
