@@ -34,7 +34,9 @@ export async function expectRedisFeaturesWork(drill: Drill<DrillRedis>): Promise
     limit: 3,
     prefix: `${env.QUEUE_PREFIX}:rl-test`,
   });
-  await whenReady(limiterRedis);
+  // A fresh client's first connect to a TLS Cluster is three handshakes and a slot-map read, each
+  // retried after a 2 s timeout: on a loaded 2-core machine that passed 5 s (one run in four).
+  await whenReady(limiterRedis, 20_000);
   const key = `user-${uniqueSuffix()}`;
   const decisions = [];
   for (let hit = 0; hit < 4; hit += 1) decisions.push(await limiter.hit(key));
