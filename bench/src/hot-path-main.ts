@@ -34,7 +34,10 @@ async function measureRatios() {
   log(`(a) ours/raw ${queueLayer.ratio}`);
   log('(b) full path…');
   const fullPath = await benchFullPath(size, peaks);
-  log(`(b) ${fullPath.ours.jobsPerS} vs ${fullPath.handwritten.jobsPerS} jobs/s = ${fullPath.ratio}`);
+  log(
+    `(b) ${fullPath.ours.jobsPerS} vs ${fullPath.handwritten.jobsPerS} jobs/s = ${fullPath.ratio}; ` +
+      `vs same records ${fullPath.records.jobsPerS} jobs/s = ${fullPath.recordsRatio}`,
+  );
   log('(c) pickup…');
   const pickup = await benchPickupLatency(size, peaks);
   log(`(c) p99 ${pickup.map((row) => `${row.worker} ${row.p99Ms} ms`).join(', ')}`);

@@ -19,6 +19,8 @@ describe('the bench harness at a tiny size', () => {
       expect(report.queueLayer.ratio).toBeGreaterThan(0);
       expect(report.fullPath.ours.jobsPerS).toBeGreaterThan(0);
       expect(report.fullPath.handwritten.jobsPerS).toBeGreaterThan(0);
+      expect(report.fullPath.records.jobsPerS).toBeGreaterThan(0);
+      expect(report.fullPath.recordsRatio).toBeGreaterThan(0);
       expect(report.fullPath.ours.http.non2xx).toBe(0);
       expect(report.pickup.map((row) => row.samples)).toEqual([5, 5, 5]);
       expect(report.http.atRate.queueJob.ok).toBeGreaterThan(0);
@@ -37,6 +39,7 @@ describe('the bench harness at a tiny size', () => {
       const markdown = readFileSync(join(dir, 'latest.md'), 'utf8');
       expect(markdown).toContain('## Targets');
       expect(markdown).toContain('(b) full path, jobs/s end to end');
+      expect(markdown).toContain('against a hand-written path writing the same records');
       expect(markdown).toContain('## Fleet simulation');
     } finally {
       rmSync(dir, { recursive: true, force: true });

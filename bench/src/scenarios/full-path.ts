@@ -1,10 +1,11 @@
 /**
  * (b) Jobs per second end to end: queue-job over HTTP → Redis → worker with the no-op engine →
- * signed callbacks → Postgres, against the hand-written path doing the same I/O. Both stacks run
- * side by side (the idle one blocks in Redis); each first takes three requests per user untimed
- * (first sight of a user creates their profile and project; the rest warms the JIT), then timed
- * runs alternate hand-written, ours, hand-written, ours… of `fullJobs` requests over
- * `connections`, and each pair gives a ratio (drifting background load hits both alike). A run's
+ * signed callbacks → Postgres, against two hand-written paths (stacks/handwritten-stack.ts): a bare
+ * one, and one writing the records ours writes. The stacks run side by side (the idle ones block
+ * in Redis); each first takes three requests per user untimed (first sight of a user creates their
+ * profile and project; the rest warms the JIT), then timed runs go in rounds (bare, same records,
+ * ours) of `fullJobs` requests over `connections`, and each round gives a ratio (drifting
+ * background load hits all alike). A run's
  * clock stops when Postgres holds every job finished (polled while the load is still going).
  * Stage timings come from the database's own timestamps.
  */
@@ -40,11 +41,19 @@ export interface PathRun {
 
 export interface FullPathResult {
   handwritten: PathRun;
+  /** The hand-written path writing the records ours writes (stacks/handwritten-stack.ts). */
+  records: PathRun;
   ours: PathRun;
-  /** Median over the pairs of ours / hand-written jobs per second; target ≥ 0.5. */
+  /** Median over the rounds of ours / hand-written jobs per second; target ≥ 0.5. */
   ratio: number;
   pairRatios: number[];
+  /** The same against the hand-written same-records path: what our code costs beyond its records. */
+  recordsRatio: number;
+  recordsPairRatios: number[];
 }
+
+const PATHS = ['handwritten', 'records', 'ours'] as const;
+type PathName = (typeof PATHS)[number];
 
 const BODY = JSON.stringify(REQUEST_BODY);
 
@@ -104,25 +113,35 @@ async function stagesOf(stack: RunningStack): Promise<PathRun['stages']> {
   return stages;
 }
 
-export async function benchFullPath(size: BenchSize, peaks: PeakLog): Promise<FullPathResult> {
+async function startStacks(size: BenchSize): Promise<Record<PathName, RunningStack>> {
   const options = { workers: size.workers, concurrency: size.workerConcurrency, countIo: true };
-  const handwrittenStack = await startHandwrittenStack(options);
-  const oursStack = await startGpuqStack(size.users, options).catch(async (error) => {
-    await handwrittenStack.stop();
-    throw error;
-  });
+  const started: RunningStack[] = [];
   try {
-    const stacks = { handwritten: handwrittenStack, ours: oursStack };
-    const runs = { handwritten: [] as number[], ours: [] as number[] };
-    const last = {} as Record<keyof typeof stacks, LoadResult>;
-    const io = { handwritten: {} as Record<string, IoCounts>, ours: {} as Record<string, IoCounts> };
-    const cpu = { handwritten: {} as Record<string, number>, ours: {} as Record<string, number> };
-    for (const name of ['handwritten', 'ours'] as const) {
+    const handwritten = await startHandwrittenStack(options);
+    started.push(handwritten);
+    const records = await startHandwrittenStack({ ...options, kind: 'records', users: size.users });
+    started.push(records);
+    const ours = await startGpuqStack(size.users, options);
+    return { handwritten, records, ours };
+  } catch (error) {
+    await Promise.all(started.map((stack) => stack.stop()));
+    throw error;
+  }
+}
+
+export async function benchFullPath(size: BenchSize, peaks: PeakLog): Promise<FullPathResult> {
+  const stacks = await startStacks(size);
+  try {
+    const runs = { handwritten: [], records: [], ours: [] } as Record<PathName, number[]>;
+    const last = {} as Record<PathName, LoadResult>;
+    const io = { handwritten: {}, records: {}, ours: {} } as Record<PathName, Record<string, IoCounts>>;
+    const cpu = { handwritten: {}, records: {}, ours: {} } as Record<PathName, Record<string, number>>;
+    for (const name of PATHS) {
       await warmUp(stacks[name], size);
       await stacks[name].ioCounts();
     }
     for (let repeat = 0; repeat < size.fullRepeats; repeat += 1) {
-      for (const name of ['handwritten', 'ours'] as const) {
+      for (const name of PATHS) {
         const before = {
           stack: await stacks[name].cpu(),
           redis: await redisCpuS(),
@@ -139,7 +158,7 @@ export async function benchFullPath(size: BenchSize, peaks: PeakLog): Promise<Fu
           const part = cpuPart(label);
           cpu[name][part] = (cpu[name][part] ?? 0) + seconds;
         }
-        // Only the timed runs: the other stack idles meanwhile, and warm-up was read off above.
+        // Only the timed runs: the other stacks idle meanwhile, and warm-up was read off above.
         for (const [label, counts] of Object.entries(await stacks[name].ioCounts())) {
           const sum = io[name][label] ?? { pg: 0, redis: 0 };
           io[name][label] = { pg: sum.pg + counts.pg, redis: sum.redis + counts.redis };
@@ -148,7 +167,7 @@ export async function benchFullPath(size: BenchSize, peaks: PeakLog): Promise<Fu
         last[name] = run.http;
       }
     }
-    const result = async (name: keyof typeof stacks): Promise<PathRun> => ({
+    const result = async (name: PathName): Promise<PathRun> => ({
       jobsPerSRuns: runs[name],
       jobsPerS: median(runs[name]),
       http: last[name],
@@ -156,13 +175,21 @@ export async function benchFullPath(size: BenchSize, peaks: PeakLog): Promise<Fu
       stages: await stagesOf(stacks[name]),
       cpuMsPerJob: msPerJob(cpu[name], size.fullJobs * size.fullRepeats),
     });
-    const handwritten = await result('handwritten');
-    const ours = await result('ours');
-    const pairRatios = runs.ours.map((value, index) => ratio(value, runs.handwritten[index]!));
-    return { handwritten, ours, ratio: median(pairRatios), pairRatios };
+    const against = (baseline: PathName) =>
+      runs.ours.map((value, index) => ratio(value, runs[baseline][index]!));
+    const pairRatios = against('handwritten');
+    const recordsPairRatios = against('records');
+    return {
+      handwritten: await result('handwritten'),
+      records: await result('records'),
+      ours: await result('ours'),
+      ratio: median(pairRatios),
+      pairRatios,
+      recordsRatio: median(recordsPairRatios),
+      recordsPairRatios,
+    };
   } finally {
-    peaks.add('(b)', await handwrittenStack.stop());
-    peaks.add('(b)', await oursStack.stop());
+    for (const name of PATHS) peaks.add('(b)', await stacks[name].stop());
   }
 }
 

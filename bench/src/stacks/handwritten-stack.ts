@@ -1,7 +1,14 @@
 /**
- * The minimal hand-written path (roles/handwritten-*) on its own fresh database with the two
- * tables it needs, on a unique prefix of the same Redis: the yardstick for (b) and (d).
+ * The hand-written paths (roles/handwritten-*), the yardsticks for (b) and (d), each on its own
+ * fresh database, on a unique prefix of the same Redis:
+ * - `bare`: two tables of its own; enqueue = 1 tx + add, worker = one POST, completion = 1 update.
+ * - `records`: our migrated schema and the records ours writes per job (roles/handwritten-records-*),
+ *   with the worker's file written to staging and moved into its bucket.
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { migrate, openDatabase } from '@gpuq/db';
 import { createTestDatabase, freePort, TEST_REDIS_URL, uniqueQueuePrefix } from '@gpuq/testing';
 import pg from 'pg';
 import { type Child, ioCountsOf, startRole, stopInOrder } from '../util/child.js';
@@ -9,38 +16,72 @@ import { readCpu } from '../util/cpu-time.js';
 import type { RunningStack, StackOptions } from './gpuq-stack.js';
 import { userUuid } from './gpuq-stack.js';
 
-const SCHEMA = `
+export type HandwrittenKind = 'bare' | 'records';
+
+const BARE_SCHEMA = `
   create table bench_credits (user_id text primary key, credits bigint not null);
   create table bench_tasks (
     id uuid primary key, user_id text not null, body jsonb not null,
     status text not null default 'queued',
     created_at timestamptz not null default now(), updated_at timestamptz not null default now());`;
 
+/** What each kind reads back: its finished jobs and their request → completed durations. */
+const FINISHED = {
+  bare: { table: 'bench_tasks', done: `status = 'completed'`, finishedAt: 'updated_at' },
+  records: { table: 'public.tasks', done: `status = 'Complete'`, finishedAt: 'generation_processed_at' },
+} as const;
+
 export interface HandwrittenStack extends RunningStack {
   /** The bare Hono hello route on the same server, for (d). */
   helloUrl: string;
+  /** A pool on the stack's database, for the bench's own reads. */
+  pool: pg.Pool;
+  /** `records`: where an object of a bucket lies on disk. */
+  fileOf(bucket: string, path: string): string;
 }
 
-export async function startHandwrittenStack(options: StackOptions): Promise<HandwrittenStack> {
-  const database = await createTestDatabase('bench_hw');
+export interface HandwrittenOptions extends StackOptions {
+  kind?: HandwrittenKind;
+  /** `records`: users whose profile (with credits) and default project exist before the first job. */
+  users?: number;
+}
+
+export async function startHandwrittenStack(options: HandwrittenOptions): Promise<HandwrittenStack> {
+  const kind = options.kind ?? 'bare';
+  const database = await createTestDatabase(kind === 'bare' ? 'bench_hw' : 'bench_hwr');
   const pool = new pg.Pool({ connectionString: database.url, max: 2 });
-  await pool.query(SCHEMA);
+  const dataDir = mkdtempSync(join(tmpdir(), 'gpuq-bench-hwr-'));
+  const workerIds = Array.from({ length: options.workers }, (_, index) => `bench-hwr-${index + 1}`);
+  if (kind === 'bare') await pool.query(BARE_SCHEMA);
+  else await prepareRecordsSchema(database.url, pool, options.users ?? 1, workerIds);
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const common = { REDIS_URL: TEST_REDIS_URL, QUEUE_PREFIX: uniqueQueuePrefix('bench-hw') };
+  const common = {
+    REDIS_URL: TEST_REDIS_URL,
+    QUEUE_PREFIX: uniqueQueuePrefix(`bench-${kind}`),
+    DATA_DIR: dataDir,
+  };
+  const role = kind === 'bare' ? 'handwritten' : 'handwritten-records';
+  const label = kind === 'bare' ? 'hand-written' : 'hand-written records';
   const children: Child[] = [
-    startRole('handwritten-api', {
-      label: 'hand-written api',
+    startRole(`${role}-api`, {
+      label: `${label} api`,
       countIo: options.countIo,
       env: { ...common, PORT: String(port), DATABASE_URL: database.url },
     }),
   ];
-  for (let index = 0; index < options.workers; index += 1) {
+  for (const [index, workerId] of workerIds.entries()) {
     children.push(
-      startRole('handwritten-worker', {
-        label: `hand-written worker ${index + 1}`,
+      startRole(`${role}-worker`, {
+        label: `${label} worker ${index + 1}`,
         countIo: options.countIo,
-        env: { ...common, CALLBACK_URL: `${url}/callback`, CONCURRENCY: String(options.concurrency) },
+        env: {
+          ...common,
+          CALLBACK_URL: `${url}/callback`,
+          API_URL: url,
+          WORKER_ID: workerId,
+          CONCURRENCY: String(options.concurrency),
+        },
       }),
     );
   }
@@ -52,20 +93,25 @@ export async function startHandwrittenStack(options: StackOptions): Promise<Hand
     throw error;
   }
 
+  const finished = FINISHED[kind];
+  const users = options.users ?? 1;
   return {
     enqueueUrl: `${url}/enqueue`,
     helloUrl: `${url}/hello`,
-    headersFor: (index) => ({ 'x-user-id': userUuid(index) }),
+    pool,
+    fileOf: (bucket, path) => join(dataDir, bucket, path),
+    // Bare: any id is a user (its credit row is upserted); records: the users prepared above.
+    headersFor: (index) => ({ 'x-user-id': userUuid(kind === 'bare' ? index : index % users) }),
     async completed() {
       const { rows } = await pool.query(
-        `select count(*)::int as n from bench_tasks where status = 'completed'`,
+        `select count(*)::int as n from ${finished.table} where ${finished.done}`,
       );
       return rows[0].n as number;
     },
     async stages() {
       const { rows } = await pool.query(
-        `select extract(epoch from updated_at - created_at) * 1000 as total
-           from bench_tasks where status = 'completed'`,
+        `select extract(epoch from ${finished.finishedAt} - created_at) * 1000 as total
+           from ${finished.table} where ${finished.done}`,
       );
       return { 'request tx start → completed': rows.map((row) => Number(row.total)) };
     },
@@ -75,7 +121,33 @@ export async function startHandwrittenStack(options: StackOptions): Promise<Hand
       const peaks = await stopInOrder([...children.slice(1), children[0]!]);
       await pool.end();
       await database.drop().catch(() => {});
+      rmSync(dataDir, { recursive: true, force: true });
       return peaks;
     },
   };
+}
+
+/** Our schema, and what ours makes on a user's first request: profile, credits, default project. */
+async function prepareRecordsSchema(
+  url: string,
+  pool: pg.Pool,
+  users: number,
+  workerIds: readonly string[],
+): Promise<void> {
+  const db = await openDatabase({ url });
+  try {
+    await migrate(db);
+  } finally {
+    await db.close();
+  }
+  const ids = Array.from({ length: users }, (_, index) => userUuid(index));
+  await pool.query(`insert into public.profiles (id, credits) select unnest($1::uuid[]), 1000000000`, [ids]);
+  await pool.query(
+    `insert into public.projects (user_id, name, is_default) select unnest($1::uuid[]), 'Default', true`,
+    [ids],
+  );
+  await pool.query(
+    `insert into public.workers (id, status, last_heartbeat) select unnest($1::text[]), 'active', now()`,
+    [workerIds],
+  );
 }
