@@ -3,9 +3,11 @@
  * only when it fails with ENOENT, makes the folder and runs it once more. The folder is there for
  * nearly every call, and a recursive mkdir before each one would be one more thread-pool round trip
  * every time. ENOENT can also mean the call's source is missing: then the second try fails the same
- * way and its error is thrown.
+ * way, the folders this call made are removed again (a move of a missing object leaves no empty
+ * folder behind), and its error is thrown.
  */
-import { mkdir } from 'node:fs/promises';
+import { mkdir, rmdir } from 'node:fs/promises';
+import { dirname, relative } from 'node:path';
 
 export interface CreatedInFolder<T> {
   value: T;
@@ -26,6 +28,26 @@ export async function createInFolder<T>(
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
     // mkdir answers the first folder it made, undefined when all of them were there already.
     const made = await mkdir(folder, { recursive: true });
-    return { value: await create(), madeFolder: made !== undefined };
+    try {
+      return { value: await create(), madeFolder: made !== undefined };
+    } catch (again) {
+      if (made !== undefined) await removeEmptyFolders(folder, made);
+      throw again;
+    }
+  }
+}
+
+/**
+ * Removes `folder` and its parents up to and including `top`, deepest first, while they are empty.
+ * One at a time and never recursively: a concurrent call may have put an entry in one of them
+ * meanwhile, and that folder (with everything above it) stays.
+ */
+async function removeEmptyFolders(folder: string, top: string): Promise<void> {
+  for (let current = folder; ; current = dirname(current)) {
+    const removed = await rmdir(current).then(
+      () => true,
+      () => false,
+    );
+    if (!removed || current === top || relative(top, current).startsWith('..')) return;
   }
 }

@@ -216,6 +216,16 @@ describe('LocalFileStorage', () => {
     expect(await storage.exists('image_fast', `${alice}/t2/none.png`)).toBe(false);
   });
 
+  it('keeps the folders above a failed move that were there before it', async () => {
+    await storage.put('staging', `${alice}/t8/out.png`, new Uint8Array([1]), 'image/png');
+    await storage.put('image_fast', `${alice}/t8/kept.png`, new Uint8Array([1]), 'image/png');
+    const source = await storage.stat('staging', `${alice}/t8/out.png`);
+    await storage.delete('staging', source.path);
+    const moving = storage.move('staging', source.path, 'image_fast', `${alice}/t8/sub/out.png`, { source });
+    await expect(moving).rejects.toMatchObject({ name: 'StorageObjectNotFound' });
+    expect(await readdir(join(root, 'image_fast', alice, 't8'))).toEqual(['kept.png']);
+  });
+
   it('moves with the source info the caller read, and still names a source that is gone', async () => {
     await storage.put('staging', `${alice}/t5/out.png`, new Uint8Array([4, 5, 6]), 'image/png');
     const source = await storage.stat('staging', `${alice}/t5/out.png`);
@@ -227,7 +237,8 @@ describe('LocalFileStorage', () => {
     expect(await storage.exists('staging', source.path)).toBe(false);
     const again = storage.move('staging', source.path, 'video_slow', source.path, { source });
     await expect(again).rejects.toMatchObject({ name: 'StorageObjectNotFound', bucket: 'staging' });
-    expect(await readdir(join(root, 'video_slow', alice, 't5')).catch(() => [])).toEqual([]);
+    // The folders that move made for an object it never got are gone again, the bucket's too.
+    expect(await readdir(root)).not.toContain('video_slow');
   });
 
   it('does not treat a folder as an object', async () => {
