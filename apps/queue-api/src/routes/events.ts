@@ -67,8 +67,8 @@ export function eventRoutes(services: ApiServices): Hono<ApiHonoEnv> {
         onRefused: end,
       });
       let id = 0;
-      const unsubscribe = services.events.subscribe(({ userId, job }) => {
-        if (endReason !== null || (scope !== null && userId !== scope)) return;
+      const unsubscribe = services.events.subscribe(scope, ({ job }) => {
+        if (endReason !== null) return;
         id += 1;
         void stream.writeSSE({ event: 'job', data: JSON.stringify(job), id: String(id) });
       });
