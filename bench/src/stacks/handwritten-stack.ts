@@ -67,6 +67,7 @@ export async function startHandwrittenStack(options: HandwrittenOptions): Promis
     startRole(`${role}-api`, {
       label: `${label} api`,
       countIo: options.countIo,
+      cpuProfDir: options.cpuProfDir && join(options.cpuProfDir, `${role}-api`),
       env: { ...common, PORT: String(port), DATABASE_URL: database.url },
     }),
   ];
