@@ -4,10 +4,9 @@
  */
 
 import { errorHandler, requestDeadline } from '@gpuq/api-errors';
-import { HttpError, notFound, requestLog } from '@gpuq/http';
+import { bodySizeLimit, HttpError, notFound, requestLog } from '@gpuq/http';
 import type { Logger } from '@gpuq/logger';
 import { Hono, type MiddlewareHandler } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import { cors } from 'hono/cors';
 import { requestId } from 'hono/request-id';
 import type { ApiMetrics } from './metrics/metrics.js';
@@ -82,9 +81,9 @@ export function createApp(deps: AppDeps): Hono {
     maxAge: 600,
   });
   for (const path of ['/functions/*', '/v1/*', '/rest/*', '/storage/*']) app.use(path, browserApi);
-  const limitBody = bodyLimit({
-    maxSize: deps.bodyLimitBytes,
-    onError: () => {
+  const limitBody = bodySizeLimit({
+    maxBytes: deps.bodyLimitBytes,
+    onTooLarge: () => {
       throw new HttpError(
         413,
         'payload_too_large',

@@ -1,3 +1,4 @@
+export * from './body-size-limit.js';
 export * from './http-error.js';
 export * from './json-body.js';
 export * from './json-depth.js';
