@@ -39,6 +39,30 @@ function expectedOutputs(jobType: string): string[] {
   return JOB_CATALOG[jobType as JobType].preset.frames > 1 ? ['video', 'poster'] : ['image'];
 }
 
+/**
+ * Where an unfinished job is, for the failure message: its task row and its BullMQ job (state,
+ * attempts, the reason of a failure), so a run that leaves one behind says which part held it.
+ */
+async function whereIs(drill: Drill<DrillRedis>, id: string): Promise<string> {
+  const { rows } = await drill.direct.query(
+    `select task_type, status, claimed_by, worker_id, attempts, bullmq_attempt, created_at, updated_at
+       from public.tasks where id = $1`,
+    [id],
+  );
+  const task = rows[0];
+  if (!task) return 'no task row';
+  const queue = drill.api.services.queues.queue(JOB_CATALOG[task.task_type as JobType].queue);
+  const job = await queue.getJob(id).catch((error: unknown) => error as Error);
+  const inRedis =
+    job instanceof Error
+      ? `BullMQ unreadable: ${job.message}`
+      : job
+        ? `BullMQ ${await job.getState()}, attemptsMade ${job.attemptsMade}, started ${job.attemptsStarted}, ` +
+          `failedReason ${job.failedReason ?? '-'}, processedOn ${job.processedOn ?? '-'}`
+        : 'no BullMQ job';
+  return `task ${JSON.stringify(task)}; ${inRedis}`;
+}
+
 /** Each job finished Complete with its outputs recorded once, and the credits add up (the drill's audit). */
 async function expectEachCompletedOnce(
   drill: Drill<DrillRedis>,
@@ -51,7 +75,8 @@ async function expectEachCompletedOnce(
   );
   for (const { user, id } of jobs) {
     const record = await jobRecord(drill, user, id);
-    expect(record.status, `${id}: ${record.error ?? ''}`).toBe('completed');
+    const where = record.status === 'completed' ? '' : await whereIs(drill, id);
+    expect(record.status, `${id}: ${record.error ?? ''} ${where}`).toBe('completed');
     expect(record.outputs.map((output) => output.kind)).toEqual(expectedOutputs(record.jobType));
   }
   return report;
