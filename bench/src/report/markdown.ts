@@ -1,5 +1,6 @@
 /** The Markdown face of a BenchReport: targets first, then each scenario's detail, memory, profiles. */
 import type { BenchReport } from '../run-bench.js';
+import type { EngineGeneration } from '../scenarios/engine-steps.js';
 import type { LoadResult } from '../util/load.js';
 import { median } from '../util/stats.js';
 import { type Cell, table } from './markdown-table.js';
@@ -247,11 +248,16 @@ export function toMarkdown(report: BenchReport): string {
           ],
           [
             'SDXL tiny',
-            `SdxlEngine.generate, 64×64, ${e.steps} steps, guidance 5 (median between progress events)`,
-            e.engineStepMs,
-            `first step ${e.engineFirstStepMs} ms (incl. text encoding), total ${e.engineTotalMs} ms, load ${e.engineLoadMs} ms`,
+            `SdxlEngine.generate, 64×64, ${e.sdxl.steps} steps, guidance 5 (median between progress events)`,
+            e.sdxl.stepMs,
+            generationNotes(e.sdxl),
           ],
-          ['WAN tiny', '—', null, e.wan],
+          [
+            'WAN 2.1 tiny',
+            `WanEngine.generate, 48×32, 9 frames, ${e.wan.steps} steps, guidance 5 (median between progress events)`,
+            e.wan.stepMs,
+            generationNotes(e.wan),
+          ],
         ],
       ),
     );
@@ -297,4 +303,8 @@ export function toMarkdown(report: BenchReport): string {
   out.push('## Scenario wall time (s)');
   out.push(table(['scenario', 's'], Object.entries(report.seconds)));
   return `${out.join('\n\n')}\n`;
+}
+
+function generationNotes(generation: EngineGeneration): string {
+  return `first step ${generation.firstStepMs} ms (incl. text encoding), total ${generation.totalMs} ms, load ${generation.loadMs} ms`;
 }

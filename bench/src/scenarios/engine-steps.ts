@@ -1,8 +1,7 @@
 /**
- * (e) Per-step time of the tiny SDXL checkpoint on CPU, two ways: the engine's own bench program
- * (packages/engine `gpuq_bench --tiny-only`: one UNet step, batch 2 for guidance, C++ only) and
- * SdxlEngine.generate through the addon as a worker runs it (roles/engine-steps). WAN has no
- * engine yet, so it has no row.
+ * (e) Per-step time of the tiny checkpoints on CPU: for SDXL, the engine's own bench program
+ * (packages/engine `gpuq_bench --tiny-only`: one UNet step, batch 2 for guidance, C++ only); for
+ * SDXL and WAN 2.1, a generation through the addon as a worker runs it (roles/engine-steps).
  */
 import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -14,31 +13,53 @@ import { REPO_ROOT, startRole } from '../util/child.js';
 import type { PeakLog } from '../util/peaks.js';
 import { median, round } from '../util/stats.js';
 
+/** One generation through the addon: median ms between progress events (one step, guidance on). */
+export interface EngineGeneration {
+  stepMs: number;
+  firstStepMs: number;
+  totalMs: number;
+  loadMs: number;
+  steps: number;
+}
+
 export interface EngineResult {
   /** From gpuq_bench; null when the native build is missing. */
   nativeUnetStepMs: number | null;
   nativeUnetStepMeanMs: number | null;
   nativeSgemmGflops: number | null;
-  /** Through SdxlEngine: median ms between progress events (one step, guidance on). */
-  engineStepMs: number;
-  engineFirstStepMs: number;
-  engineTotalMs: number;
-  engineLoadMs: number;
-  steps: number;
-  wan: string;
+  /** SdxlEngine, 64x64. */
+  sdxl: EngineGeneration;
+  /** WanEngine, 48x32, 9 frames. */
+  wan: EngineGeneration;
 }
-
-const WAN = 'not measured: the WAN 2.1 engine is not built yet (wan-worker refuses generation)';
 
 export async function benchEngineSteps(size: BenchSize, peaks: PeakLog): Promise<EngineResult> {
   const dir = mkdtempSync(join(tmpdir(), 'gpuq-bench-engine-'));
   try {
     const native = await runNativeBench(dir, peaks);
-    const child = startRole('engine-steps', {
-      label: 'SdxlEngine',
-      env: { MODEL_DIR: join(dir, 'sdxl-tiny'), STEPS: String(size.engineSteps) },
-    });
-    await child.waitFor('result ', 120_000);
+    return {
+      ...native,
+      sdxl: await timeGeneration('sdxl', 'SdxlEngine', join(dir, 'sdxl-tiny'), size, peaks),
+      wan: await timeGeneration('wan', 'WanEngine', join(dir, 'wan-tiny'), size, peaks),
+    };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function timeGeneration(
+  engine: 'sdxl' | 'wan',
+  label: string,
+  modelDir: string,
+  size: BenchSize,
+  peaks: PeakLog,
+): Promise<EngineGeneration> {
+  const child = startRole('engine-steps', {
+    label,
+    env: { ENGINE: engine, MODEL_DIR: modelDir, STEPS: String(size.engineSteps) },
+  });
+  try {
+    await child.waitFor('result ', 180_000);
     const line = child
       .output()
       .split('\n')
@@ -50,19 +71,16 @@ export async function benchEngineSteps(size: BenchSize, peaks: PeakLog): Promise
       stepMs: number[];
       peakRssMiB: number;
     };
-    peaks.add('(e)', { 'SdxlEngine (tiny, node)': measured.peakRssMiB });
-    await child.stop();
+    peaks.add('(e)', { [`${label} (tiny, node)`]: measured.peakRssMiB });
     return {
-      ...native,
-      engineStepMs: round(median(measured.stepMs), 2),
-      engineFirstStepMs: round(measured.firstStepMs, 2),
-      engineTotalMs: round(measured.totalMs, 1),
-      engineLoadMs: round(measured.loadMs, 1),
+      stepMs: round(median(measured.stepMs), 2),
+      firstStepMs: round(measured.firstStepMs, 2),
+      totalMs: round(measured.totalMs, 1),
+      loadMs: round(measured.loadMs, 1),
       steps: size.engineSteps,
-      wan: WAN,
     };
   } finally {
-    rmSync(dir, { recursive: true, force: true });
+    await child.stop();
   }
 }
 
