@@ -12,11 +12,11 @@
 import { randomUUID } from 'node:crypto';
 import { mkdir, rename } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { serve } from '@hono/node-server';
 import { Queue } from 'bullmq';
 import { Hono } from 'hono';
 import { Redis } from 'ioredis';
 import pg from 'pg';
+import { serveRole } from '../util/serve-role.js';
 
 const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: 10 });
 const connection = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', { maxRetriesPerRequest: 1 });
@@ -114,10 +114,4 @@ app.post('/complete', async (c) => {
   return c.json({ ok: true });
 });
 
-const server = serve({ fetch: app.fetch, port: Number(process.env.PORT), hostname: '127.0.0.1' }, () =>
-  console.log('ready'),
-);
-process.once('SIGTERM', () => {
-  server.close();
-  void Promise.all([queue.close(), pool.end()]).finally(() => process.exit(0));
-});
+serveRole(app, () => Promise.all([queue.close(), pool.end()]));
