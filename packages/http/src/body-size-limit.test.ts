@@ -26,7 +26,7 @@ describe('bodySizeLimit', () => {
   });
   afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
-  const post = (body: BodyInit, init: RequestInit = {}) =>
+  const post = (body: string | ReadableStream<Uint8Array>, init: RequestInit = {}) =>
     fetch(`http://127.0.0.1:${port}/echo`, { method: 'POST', body, ...init });
   /** A chunked body, which fetch sends for a stream. */
   const chunked = (size: number) =>
