@@ -1,12 +1,13 @@
 /**
  * queue-job while a backing service is down. Redis stopped after the commit: 202, never a hang,
- * and the reconciler enqueues every accepted task exactly once when Redis is back. Postgres
- * unreachable: 503 with Retry-After, nothing committed.
+ * and the reconciler enqueues every accepted task exactly once when Redis is back — on its own,
+ * as soon as the connection is ready again, not at its next periodic pass. Postgres unreachable:
+ * 503 with Retry-After, nothing committed.
  */
 import { randomUUID } from 'node:crypto';
 import { startPrivateRedis, startTcpProxy, TEST_DATABASE_URL } from '@gpuq/testing';
 import { describe, expect, it } from 'vitest';
-import { reconcileOnce } from '../src/jobs/reconciler.js';
+import { reconcileOnce, startReconciler } from '../src/jobs/reconciler.js';
 import { startApi } from './api-harness.js';
 
 describe('Redis down during queue-job', () => {
@@ -44,6 +45,39 @@ describe('Redis down during queue-job', () => {
       for (const id of ids) expect((await queue.getJob(id))?.data.taskId).toBe(id);
       expect(await queue.count()).toBe(5);
     } finally {
+      await api.close().catch(() => {});
+      await redis.destroy();
+    }
+  }, 60_000);
+
+  it('enqueues the tasks accepted during the outage once Redis is back, without waiting for its next pass', async () => {
+    const redis = await startPrivateRedis({ appendOnly: true });
+    const api = await startApi({ REDIS_URL: redis.url });
+    // Its periodic pass is an hour away: only the pass after the reconnect can enqueue them.
+    const stop = startReconciler(api.services, { intervalMs: 3_600_000, graceSeconds: 1 });
+    try {
+      const token = await api.token(randomUUID());
+      await redis.stop();
+      const ids: string[] = [];
+      for (let i = 0; i < 3; i += 1) {
+        const response = await api.request('/functions/v1/queue-job', {
+          token,
+          json: { jobType: 'image_fast' },
+        });
+        expect(response.status).toBe(202);
+        ids.push(((await response.json()) as { job: { id: string } }).job.id);
+      }
+      await redis.start();
+      const queue = api.services.queues.queue('wan_queue');
+      await expect
+        .poll(async () => (await Promise.all(ids.map((id) => queue.getJob(id)))).filter(Boolean).length, {
+          timeout: 20_000,
+          interval: 250,
+        })
+        .toBe(3);
+      expect(await queue.count()).toBe(3);
+    } finally {
+      stop();
       await api.close().catch(() => {});
       await redis.destroy();
     }

@@ -1,8 +1,10 @@
 /**
  * Puts back on BullMQ every queue-job task that Postgres holds as Queued but Redis does not (Redis
- * was down at enqueue time, or lost its data). Runs at start and then periodically. Never twice:
- * a job's id is its task's id, so adding one that exists adds nothing, and a task that a worker
- * has claimed is no longer Queued.
+ * was down at enqueue time, or lost its data). Runs at start, periodically, and once more as soon
+ * as the tasks accepted during a Redis outage are past their grace: a job answered 202 while Redis
+ * was down (or failing over) then starts seconds after Redis is back, not at the next periodic
+ * pass. Never twice: a job's id is its task's id, so adding one that exists adds nothing, and a
+ * task that a worker has claimed is no longer Queued.
  */
 import { listQueuedJobTasks } from '@gpuq/db';
 import { JOB_CATALOG, JobType } from '@gpuq/job-types';
@@ -38,22 +40,77 @@ export async function reconcileOnce(
   return { checked: tasks.length, enqueued };
 }
 
-/** Runs `reconcileOnce` now and every `intervalMs`; returns the function that stops it. */
-export function startReconciler(services: ApiServices, intervalMs = 30_000): () => void {
+export interface ReconcilerOptions {
+  /** Between periodic passes. Default 30 s. */
+  intervalMs?: number;
+  /** Tasks younger than this are left alone. Default 5 s. */
+  graceSeconds?: number;
+}
+
+/**
+ * Runs `reconcileOnce` now, every `intervalMs`, and after the queue's Redis connection is ready
+ * again following a loss; returns the function that stops it.
+ */
+export function startReconciler(services: ApiServices, options: ReconcilerOptions = {}): () => void {
+  const graceSeconds = options.graceSeconds ?? GRACE_SECONDS;
   let running = false;
-  const tick = async () => {
-    if (running) return;
+  // A pass asked for while one runs follows it: the running one may have listed before the tasks it
+  // was asked for were past their grace.
+  let again = false;
+  const tick = async (): Promise<void> => {
+    if (running) {
+      again = true;
+      return;
+    }
     running = true;
     try {
-      await reconcileOnce(services);
+      await reconcileOnce(services, graceSeconds);
     } catch (error) {
       services.logger.warn({ err: (error as Error).message }, 'reconciler pass failed; next pass retries');
     } finally {
       running = false;
+      if (again) {
+        again = false;
+        void tick();
+      }
     }
   };
   void tick();
-  const timer = setInterval(() => void tick(), intervalMs);
+  const timer = setInterval(() => void tick(), options.intervalMs ?? 30_000);
   timer.unref();
-  return () => clearInterval(timer);
+
+  // The tasks accepted while Redis was away are at most as old as the outage: the pass waits until
+  // the youngest of them is past the grace (its request has answered by then).
+  let lost = false;
+  const passes = new Set<NodeJS.Timeout>();
+  const onLost = () => {
+    lost = true;
+  };
+  const onReady = () => {
+    if (!lost) return;
+    lost = false;
+    const pass = setTimeout(
+      () => {
+        passes.delete(pass);
+        void tick();
+      },
+      graceSeconds * 1000 + 250,
+    );
+    pass.unref();
+    passes.add(pass);
+  };
+  // A single node or a Sentinel master: the connection closes, then is ready again. A Cluster
+  // stays ready while a master fails over: a node errs, then the slots are read again.
+  const events = [
+    ['close', onLost],
+    ['ready', onReady],
+    ['node error', onLost],
+    ['refresh', onReady],
+  ] as const;
+  for (const [event, listener] of events) services.redis.on(event, listener);
+  return () => {
+    clearInterval(timer);
+    for (const pass of passes) clearTimeout(pass);
+    for (const [event, listener] of events) services.redis.off(event, listener);
+  };
 }

@@ -33,7 +33,7 @@ export async function redisDownAtEnqueue(drill: Drill): Promise<Row> {
   await drill.redis.start();
   await drill.fleet.start('enqueue-a', { steps: 5, stepMs: 50 });
   const accepted = answers.flatMap((answer) => (answer.id ? [answer.id] : []));
-  // The reconciler enqueues what Redis missed on its next pass (every 30 s).
+  // The reconciler enqueues what Redis missed once Redis is back (and every 30 s).
   await drill.settle(accepted, 90_000);
   await drill.fleet.stopAll();
   const statuses = answers.map((answer) => answer.status);
