@@ -81,7 +81,8 @@ export function startReconciler(services: ApiServices, options: ReconcilerOption
 
   // The tasks accepted while Redis was away are at most as old as the outage: the pass waits until
   // the youngest of them is past the grace (its request has answered by then).
-  let lost = false;
+  // Started while Redis is away (the api starts without it): its first ready counts as a return.
+  let lost = services.redis.status !== 'ready';
   const passes = new Set<NodeJS.Timeout>();
   const onLost = () => {
     lost = true;
