@@ -5,7 +5,7 @@
 import type { GenerationModel } from '@gpuq/worker-runtime';
 
 /** A valid 1x1 RGBA PNG (67 bytes): storage and the callback service see a real image file. */
-const ONE_PIXEL_PNG = Buffer.from(
+export const ONE_PIXEL_PNG = Buffer.from(
   'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==',
   'base64',
 );

@@ -10,6 +10,7 @@ import { Queue } from 'bullmq';
 import { Hono } from 'hono';
 import { Redis } from 'ioredis';
 import pg from 'pg';
+import { inTransaction } from '../util/pg-transaction.js';
 import { serveRole } from '../util/serve-role.js';
 
 const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: 10 });
@@ -23,9 +24,7 @@ app.post('/enqueue', async (c) => {
   const userId = c.req.header('x-user-id') ?? 'anonymous';
   const body = await c.req.json();
   const taskId = randomUUID();
-  const client = await pool.connect();
-  try {
-    await client.query('begin');
+  await inTransaction(pool, async (client) => {
     // The credit row serialises one user's requests, as queue-job's reservation does.
     await client.query(
       `insert into bench_credits (user_id, credits) values ($1, 1000000)
@@ -37,13 +36,7 @@ app.post('/enqueue', async (c) => {
       userId,
       body,
     ]);
-    await client.query('commit');
-  } catch (error) {
-    await client.query('rollback');
-    throw error;
-  } finally {
-    client.release();
-  }
+  });
   await queue.add('job', { taskId, userId, body }, { jobId: taskId });
   return c.json({ id: taskId });
 });

@@ -16,6 +16,7 @@ import { Queue } from 'bullmq';
 import { Hono } from 'hono';
 import { Redis } from 'ioredis';
 import pg from 'pg';
+import { inTransaction } from '../util/pg-transaction.js';
 import { serveRole } from '../util/serve-role.js';
 
 const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: 10 });
@@ -25,28 +26,13 @@ const dataDir = process.env.DATA_DIR ?? '/tmp/gpuq-bench-hwr';
 const TASK_TYPE = 'sdxl_image_fast';
 const COST = 1;
 
-async function inTransaction<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
-  const client = await pool.connect();
-  try {
-    await client.query('begin');
-    const result = await work(client);
-    await client.query('commit');
-    return result;
-  } catch (error) {
-    await client.query('rollback');
-    throw error;
-  } finally {
-    client.release();
-  }
-}
-
 const app = new Hono();
 
 app.post('/enqueue', async (c) => {
   const userId = c.req.header('x-user-id') ?? '';
   const body = await c.req.json();
   const taskId = randomUUID();
-  const projectId = await inTransaction(async (client) => {
+  const projectId = await inTransaction(pool, async (client) => {
     // The credit row serialises one user's requests, as queue-job's reservation does.
     const charged = await client.query(
       'update profiles set credits = credits - $2 where id = $1 and credits >= $2 returning credits',
@@ -89,7 +75,7 @@ app.post('/complete', async (c) => {
   const target = join(dataDir, TASK_TYPE, path);
   await mkdir(dirname(target), { recursive: true });
   await rename(join(dataDir, 'staging', path), target);
-  await inTransaction(async (client) => {
+  await inTransaction(pool, async (client) => {
     const done = await client.query(
       `update tasks set status = 'Complete', output_location = $2, generation_processed_at = now()
        where id = $1 and status = 'In Progress' returning project_id, params`,

@@ -1,6 +1,6 @@
 /**
  * The hand-written same-records path's worker: a bare BullMQ Worker that claims its job over
- * plain HTTP, writes the no-op engine's 1x1 PNG to staging (flushed, as ours), and reports the
+ * plain HTTP, writes the no-op engine's 1x1 PNG (noop-model.ts) to staging (flushed, as ours), and reports the
  * completion; a refused claim drops the job, as ours does.
  * Settings: REDIS_URL, QUEUE_PREFIX, API_URL, DATA_DIR, WORKER_ID, CONCURRENCY.
  */
@@ -8,11 +8,8 @@ import { mkdir, open } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { Worker } from 'bullmq';
 import { Redis } from 'ioredis';
+import { ONE_PIXEL_PNG } from '../noop-model.js';
 
-const ONE_PIXEL_PNG = Buffer.from(
-  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==',
-  'base64',
-);
 const connection = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', {
   maxRetriesPerRequest: null,
 });

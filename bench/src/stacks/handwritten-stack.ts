@@ -48,12 +48,13 @@ export interface HandwrittenOptions extends StackOptions {
 
 export async function startHandwrittenStack(options: HandwrittenOptions): Promise<HandwrittenStack> {
   const kind = options.kind ?? 'bare';
+  const users = options.users ?? 1;
   const database = await createTestDatabase(kind === 'bare' ? 'bench_hw' : 'bench_hwr');
   const pool = new pg.Pool({ connectionString: database.url, max: 2 });
   const dataDir = mkdtempSync(join(tmpdir(), 'gpuq-bench-hwr-'));
   const workerIds = Array.from({ length: options.workers }, (_, index) => `bench-hwr-${index + 1}`);
   if (kind === 'bare') await pool.query(BARE_SCHEMA);
-  else await prepareRecordsSchema(database.url, pool, options.users ?? 1, workerIds);
+  else await prepareRecordsSchema(database.url, pool, users, workerIds);
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const common = {
@@ -95,7 +96,6 @@ export async function startHandwrittenStack(options: HandwrittenOptions): Promis
   }
 
   const finished = FINISHED[kind];
-  const users = options.users ?? 1;
   return {
     enqueueUrl: `${url}/enqueue`,
     helloUrl: `${url}/hello`,
