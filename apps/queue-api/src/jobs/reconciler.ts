@@ -80,25 +80,20 @@ export function startReconciler(services: ApiServices, options: ReconcilerOption
   timer.unref();
 
   // The tasks accepted while Redis was away are at most as old as the outage: the pass waits until
-  // the youngest of them is past the grace (its request has answered by then).
+  // the youngest of them is past the grace (its request has answered by then). A later return
+  // moves the pass later, which covers the earlier outage's tasks too.
   // Started while Redis is away (the api starts without it): its first ready counts as a return.
   let lost = services.redis.status !== 'ready';
-  const passes = new Set<NodeJS.Timeout>();
+  let pass: NodeJS.Timeout | undefined;
   const onLost = () => {
     lost = true;
   };
   const onReady = () => {
     if (!lost) return;
     lost = false;
-    const pass = setTimeout(
-      () => {
-        passes.delete(pass);
-        void tick();
-      },
-      graceSeconds * 1000 + 250,
-    );
+    clearTimeout(pass);
+    pass = setTimeout(() => void tick(), graceSeconds * 1000 + 250);
     pass.unref();
-    passes.add(pass);
   };
   // A single node or a Sentinel master: the connection closes, then is ready again. A Cluster
   // stays ready while a master fails over: a node errs, then the slots are read again.
@@ -111,7 +106,7 @@ export function startReconciler(services: ApiServices, options: ReconcilerOption
   for (const [event, listener] of events) services.redis.on(event, listener);
   return () => {
     clearInterval(timer);
-    for (const pass of passes) clearTimeout(pass);
+    clearTimeout(pass);
     for (const [event, listener] of events) services.redis.off(event, listener);
   };
 }
