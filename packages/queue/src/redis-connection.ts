@@ -6,9 +6,11 @@
  *   commands) and reconnect, so a Redis restart never loses the job they are running.
  * Either side connects to the process's topology: one node, a Sentinel-managed master (found
  * through the sentinels, followed on failover) or a Cluster (slots learnt from the seed nodes).
+ * Every connection ends only when its owner closes it (owned-connections.ts).
  */
 import type { RedisTopology } from '@gpuq/config';
-import { Cluster, Redis, type RedisOptions } from 'ioredis';
+import { Cluster, type Redis, type RedisOptions } from 'ioredis';
+import { OwnedCluster, OwnedRedis } from './owned-connections.js';
 
 export type RedisRole = 'producer' | 'worker';
 
@@ -53,10 +55,10 @@ export function createRedis(connection: RedisConnectionOptions): RedisClient {
   };
   // A rediss:// URL alone turns TLS on; `tls` adds the CA and server name to check against.
   const tls = target.tls ? { tls: target.tls } : {};
-  if (target.kind === 'single') return new Redis(target.url, { ...options, ...tls });
+  if (target.kind === 'single') return new OwnedRedis(target.url, { ...options, ...tls });
   const credentials = { username: target.username, password: target.password, ...tls };
   if (target.kind === 'sentinel') {
-    return new Redis({
+    return new OwnedRedis(undefined, {
       ...options,
       ...credentials,
       sentinels: target.sentinels,
@@ -65,13 +67,16 @@ export function createRedis(connection: RedisConnectionOptions): RedisClient {
       // ioredis reaches the master over plain TCP unless told, even with `tls` set.
       enableTLSForSentinelMode: target.tls !== undefined,
       ...(target.sentinelTls ? { sentinelTLS: target.sentinelTls } : {}),
-      // Sentinel's +switch-master moves the connection at once instead of on the next error.
+      // Sentinel's +switch-master moves the connection at once instead of on the next error
+      // (a planned failover demotes a master that stays up, and the sentinels disconnect its
+      // clients only seconds later). The detector can end a connection it catches connecting;
+      // OwnedRedis connects such a connection again.
       failoverDetector: true,
       sentinelRetryStrategy: retryStrategy,
     });
   }
   const { enableOfflineQueue, retryStrategy: _nodeRetry, ...nodeOptions } = options;
-  return new Cluster(target.nodes, {
+  return new OwnedCluster(target.nodes, {
     redisOptions: { ...nodeOptions, ...credentials },
     enableOfflineQueue,
     clusterRetryStrategy: retryStrategy,

@@ -18,6 +18,13 @@ export interface PrivateRedisSentinel {
   caFile?: string;
   /** Kills (SIGKILL) the current master; resolves once the sentinels name a new one, with the ms that took. */
   killMaster(): Promise<{ port: number; recoveredMs: number }>;
+  /**
+   * A planned failover (`SENTINEL FAILOVER`): the master stays up and is demoted to a replica;
+   * resolves once the sentinels name the promoted one, with the ms that took.
+   */
+  failover(): Promise<{ port: number; recoveredMs: number }>;
+  /** The port of the master the sentinels name now. */
+  masterPort(): Promise<number>;
   destroy(): Promise<void>;
 }
 
@@ -76,6 +83,18 @@ export async function startRedisSentinel(
       `sentinel ${sentinel.port} sees the set-up`,
     );
 
+  // Resolves once the sentinels name another master and that node says it is one.
+  const promotedOtherThan = (port: number) =>
+    pollUntil(
+      async () => {
+        const next = await masterPort();
+        if (next === port) return false;
+        return (await redisCli(next, 'info', 'replication')).includes('role:master');
+      },
+      30_000,
+      'sentinel failover',
+    );
+
   return {
     masterName: MASTER_NAME,
     sentinels: sentinels.map((sentinel) => `127.0.0.1:${sentinel.port}`).join(','),
@@ -86,17 +105,17 @@ export async function startRedisSentinel(
       if (!victim) throw new Error(`the sentinels name master ${port}, which this set-up did not start`);
       const killedAt = Date.now();
       await victim.kill();
-      await pollUntil(
-        async () => {
-          const next = await masterPort();
-          if (next === port) return false;
-          return (await redisCli(next, 'info', 'replication')).includes('role:master');
-        },
-        30_000,
-        'sentinel failover',
-      );
+      await promotedOtherThan(port);
       return { port, recoveredMs: Date.now() - killedAt };
     },
+    async failover() {
+      const port = await masterPort();
+      const startedAt = Date.now();
+      await redisCli(sentinels[0]!.port, 'sentinel', 'failover', MASTER_NAME);
+      await promotedOtherThan(port);
+      return { port, recoveredMs: Date.now() - startedAt };
+    },
+    masterPort,
     async destroy() {
       for (const node of [...sentinels, ...data]) await node.kill();
       rmSync(dir, { recursive: true, force: true });
