@@ -33,9 +33,13 @@ export interface BenchSize {
   /** (b) worker processes and jobs at once per process (no-op engine). */
   workers: number;
   workerConcurrency: number;
-  /** (d) closed-loop requests per target, then an open loop at `rate` req/s for `rateDurationS`. */
+  /**
+   * (d) closed-loop requests per target, then open loops at `rate` req/s: evenly paced for
+   * `pacedDurationS`, in autocannon's bursts for `rateDurationS`.
+   */
   httpRequests: number;
   rate: number;
+  pacedDurationS: number;
   rateDurationS: number;
   /** Requests of the per-stage breakdown of queue-job, one at a time. */
   stageRequests: number;
@@ -61,6 +65,7 @@ export const FULL_SIZE: BenchSize = {
   workerConcurrency: 8,
   httpRequests: 800,
   rate: 100,
+  pacedDurationS: 10,
   rateDurationS: 4,
   stageRequests: 300,
   engineSteps: 10,
@@ -89,6 +94,7 @@ export const TINY_SIZE: BenchSize = {
   workerConcurrency: 2,
   httpRequests: 10,
   rate: 20,
+  pacedDurationS: 1,
   rateDurationS: 1,
   stageRequests: 5,
   engineSteps: 0,

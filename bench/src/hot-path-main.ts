@@ -44,7 +44,8 @@ async function measureRatios() {
   log('(d) queue-job HTTP…');
   const http = await benchHttpLoad(size, peaks);
   log(
-    `(d) p99 at rate ${http.atRate.queueJob.p99Ms} vs ${http.atRate.handwritten.p99Ms} ms = ${http.p99Ratio}`,
+    `(d) p99 at rate, paced ${http.paced.queueJob.p99Ms} vs ${http.paced.handwritten.p99Ms} ms = ${http.pacedP99Ratio}; ` +
+      `in bursts ${http.atRate.queueJob.p99Ms} vs ${http.atRate.handwritten.p99Ms} ms = ${http.p99Ratio}`,
   );
   return { queueLayer, fullPath, pickup, http };
 }

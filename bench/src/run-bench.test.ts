@@ -24,6 +24,10 @@ describe('the bench harness at a tiny size', () => {
       expect(report.fullPath.ours.http.non2xx).toBe(0);
       expect(report.pickup.map((row) => row.samples)).toEqual([5, 5, 5]);
       expect(report.http.atRate.queueJob.ok).toBeGreaterThan(0);
+      expect(report.http.paced.queueJob).toMatchObject({
+        ok: TINY_SIZE.rate * TINY_SIZE.pacedDurationS,
+        errors: 0,
+      });
       expect(report.http.max.hello.ok).toBe(TINY_SIZE.httpRequests);
       expect(report.stages.rows.map((row) => row.stage)).toContain(
         'submit_job (profile, in-flight cap, project, reserve credits, insert, queue position)',

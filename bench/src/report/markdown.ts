@@ -69,7 +69,15 @@ export function toMarkdown(report: BenchReport): string {
           verdict((sdxlPickup?.p99Ms ?? Infinity) < 5),
         ],
         [
-          `(d) queue-job p99 at ${d.rate} req/s (ms)`,
+          `(d) queue-job p99 at ${d.rate} req/s, evenly paced (ms)`,
+          d.paced.queueJob.p99Ms,
+          `${d.paced.handwritten.p99Ms} hand-written`,
+          d.pacedP99Ratio,
+          '≤ 2×',
+          verdict(d.pacedP99Ratio <= 2),
+        ],
+        [
+          `(d) the same in autocannon's bursts of ${size.connections} (ms)`,
           d.atRate.queueJob.p99Ms,
           `${d.atRate.handwritten.p99Ms} hand-written`,
           d.p99Ratio,
@@ -209,7 +217,20 @@ export function toMarkdown(report: BenchReport): string {
     ),
   );
   out.push(
-    `Open loop at the same offered load, ${d.rate} req/s for ${size.rateDurationS} s each. autocannon's rate limit releases each second's share at the start of the second over all ${size.connections} connections, so this is bursty load (16 at once, then idle), the same for all three routes:`,
+    `Open loop at the same offered load, ${d.rate} req/s evenly paced (one request due every ${1000 / d.rate} ms, sent when due over a keep-alive pool of ${size.connections} sockets; latency from when it was due) for ${size.pacedDurationS} s each:`,
+  );
+  out.push(
+    table(
+      ['route', 'req/s', 'p50 ms', 'p99 ms', 'max ms', 'errors'],
+      [
+        loadRow('bare Hono hello', d.paced.hello),
+        loadRow('hand-written enqueue', d.paced.handwritten),
+        loadRow('queue-job', d.paced.queueJob),
+      ],
+    ),
+  );
+  out.push(
+    `The same offered load through autocannon, ${d.rate} req/s for ${size.rateDurationS} s each. Its rate limit releases each second's share at the start of the second over all ${size.connections} connections, so this is bursty load (${size.connections} at once, then idle): its p99 is close to the latency of ${size.connections} requests at once, i.e. to the closed loop's, the same for all three routes:`,
   );
   out.push(
     table(
