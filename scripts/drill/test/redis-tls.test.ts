@@ -3,14 +3,16 @@
  * through REDIS_TLS and a Sentinel set-up through REDIS_TLS and REDIS_SENTINEL_TLS, all with
  * certificates from a throwaway CA given as REDIS_TLS_CA_FILE. The api, the rate limiter,
  * cancellation, Bull Board and both worker fleets connect over TLS; a client that does not trust
- * the CA is refused by the TLS handshake.
+ * the CA is refused by the TLS handshake. The Sentinel set-up's master is killed mid-run: every
+ * client finds the promoted replica through the sentinels and reconnects to it over TLS, with no
+ * job lost and no credit charged twice.
  */
 import type { RedisTopology } from '@gpuq/config';
 import { createRedis } from '@gpuq/queue';
 import { startPrivateRedis, startRedisCluster, startRedisSentinel } from '@gpuq/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Drill, DrillRedis } from '../src/drill.js';
-import { expectAllJobTypesComplete } from './topology-checks.js';
+import { expectAllJobTypesComplete, killMasterMidRun } from './topology-checks.js';
 import { expectRedisFeaturesWork } from './topology-features.js';
 import { startTopologyDrill, type TopologyUnderTest } from './topology-suite.js';
 
@@ -32,9 +34,13 @@ function firstConnectionError(topology: RedisTopology): Promise<NodeJS.ErrnoExce
   }).finally(() => client.disconnect());
 }
 
-function describeTlsRedis(name: string, start: TopologyUnderTest<DrillRedis>['start']): void {
+function describeTlsRedis<Redis extends DrillRedis>(
+  name: string,
+  start: TopologyUnderTest<Redis>['start'],
+  killMaster?: TopologyUnderTest<Redis>['killMaster'],
+): void {
   describe(name, () => {
-    let drill: Drill<DrillRedis>;
+    let drill: Drill<Redis>;
 
     beforeAll(async () => {
       drill = await startTopologyDrill(name, start);
@@ -61,6 +67,16 @@ function describeTlsRedis(name: string, start: TopologyUnderTest<DrillRedis>['st
       expect(error.code).toBe('SELF_SIGNED_CERT_IN_CHAIN');
       expect(error.message).toMatch(/self[- ]signed certificate in certificate chain/);
     }, 30_000);
+
+    it.runIf(killMaster)(
+      'loses no job and charges no credit twice when the master is killed mid-run',
+      async () => {
+        const report = await killMasterMidRun(drill, () => killMaster!(drill));
+        console.info(`${name} failover: ${JSON.stringify(report)}`);
+        expect(report).toMatchObject({ lost: 0, duplicated: 0, ledgerMismatches: 0 });
+      },
+      180_000,
+    );
   });
 }
 
@@ -78,16 +94,20 @@ describeTlsRedis('TLS Redis Cluster', async () => {
   };
 });
 
-describeTlsRedis('TLS Redis Sentinel', async () => {
-  const redis = await startRedisSentinel({ tls: true });
-  return {
-    redis,
-    settings: {
-      REDIS_SENTINELS: redis.sentinels,
-      REDIS_SENTINEL_MASTER: redis.masterName,
-      REDIS_TLS: 'true',
-      REDIS_SENTINEL_TLS: 'true',
-      REDIS_TLS_CA_FILE: redis.caFile ?? '',
-    },
-  };
-});
+describeTlsRedis(
+  'TLS Redis Sentinel',
+  async () => {
+    const redis = await startRedisSentinel({ tls: true });
+    return {
+      redis,
+      settings: {
+        REDIS_SENTINELS: redis.sentinels,
+        REDIS_SENTINEL_MASTER: redis.masterName,
+        REDIS_TLS: 'true',
+        REDIS_SENTINEL_TLS: 'true',
+        REDIS_TLS_CA_FILE: redis.caFile ?? '',
+      },
+    };
+  },
+  (drill) => drill.redis.killMaster(),
+);
