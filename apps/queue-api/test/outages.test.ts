@@ -37,10 +37,11 @@ describe('Redis down during queue-job', () => {
       }
       await redis.start();
       await expect.poll(() => api.services.redis.status, { timeout: 10_000 }).toBe('ready');
-      const first = await reconcileOnce(api.services, 0);
-      expect(first.enqueued).toBe(5);
-      const second = await reconcileOnce(api.services, 0);
-      expect(second.enqueued).toBe(0);
+      // Pages of 2: one pass reads them all (2, 2, 1), not only the oldest page.
+      const first = await reconcileOnce(api.services, 0, 2);
+      expect(first).toEqual({ checked: 5, enqueued: 5 });
+      const second = await reconcileOnce(api.services, 0, 2);
+      expect(second).toEqual({ checked: 5, enqueued: 0 });
       const queue = api.services.queues.queue('wan_queue');
       for (const id of ids) expect((await queue.getJob(id))?.data.taskId).toBe(id);
       expect(await queue.count()).toBe(5);

@@ -60,6 +60,23 @@ describe('JobQueues on a real Redis', () => {
     expect((await queues.queue('wan_queue').getJob(data.taskId))?.data.bucket).toBe('video_fast');
   });
 
+  it('names the tasks with no job on a queue, in one call', async () => {
+    const onWan = jobData('image_fast');
+    const onSdxl = jobData('sdxl_image_fast');
+    await queues.enqueue('wan_queue', onWan);
+    await queues.enqueue('sdxl_queue', onSdxl);
+    const never = randomUUID();
+    expect(await queues.missingJobs('wan_queue', [onWan.taskId, onSdxl.taskId, never])).toEqual([
+      onSdxl.taskId,
+      never,
+    ]);
+    expect(await queues.missingJobs('sdxl_queue', [onWan.taskId, onSdxl.taskId])).toEqual([onWan.taskId]);
+    // A job BullMQ removed (as removeOnComplete does) is missing again.
+    await queues.queue('wan_queue').remove(onWan.taskId);
+    expect(await queues.missingJobs('wan_queue', [onWan.taskId])).toEqual([onWan.taskId]);
+    expect(await queues.missingJobs('wan_queue', [])).toEqual([]);
+  });
+
   it('keeps its keys under the hash-tagged prefix', async () => {
     const keys = await redis.keys(`${prefix}:sdxl_queue:*`);
     expect(keys.length).toBeGreaterThan(0);

@@ -24,8 +24,10 @@ export interface JobQueuesOptions {
 
 export class JobQueues {
   readonly byName: Record<QueueName, GpuqQueue>;
+  private readonly connection: RedisClient;
 
   constructor(options: JobQueuesOptions) {
+    this.connection = options.connection;
     const make = (name: QueueName): GpuqQueue => {
       const queue = new Queue<QueueJobData, unknown, string>(name, {
         connection: options.connection,
@@ -48,6 +50,24 @@ export class JobQueues {
   /** Adds the task's job; a job with that id already present is returned unchanged. */
   async enqueue(queue: QueueName, data: QueueJobData, config?: JobOptionsConfig): Promise<GpuqJob> {
     return this.queue(queue).add(data.taskType, data, jobOptions(data.taskId, config));
+  }
+
+  /**
+   * Of `ids`, those with no job on `queue`: one pipelined EXISTS per id, a single round trip,
+   * where fetching each job would be one round trip and a parse apiece.
+   */
+  async missingJobs(queue: QueueName, ids: readonly string[]): Promise<string[]> {
+    if (ids.length === 0) return [];
+    const bull = this.queue(queue);
+    // The queues' own connection; on a Cluster the prefix's hash tag keeps these keys in one slot.
+    const pipeline = this.connection.pipeline();
+    for (const id of ids) pipeline.exists(bull.toKey(id));
+    const replies = (await pipeline.exec()) ?? [];
+    return ids.filter((_, index) => {
+      const [error, exists] = replies[index] ?? [new Error('no reply'), 0];
+      if (error) throw error;
+      return exists === 0;
+    });
   }
 
   /** Jobs not yet finished: waiting, prioritized, delayed and active. */

@@ -6,8 +6,8 @@
  * pass. Never twice: a job's id is its task's id, so adding one that exists adds nothing, and a
  * task that a worker has claimed is no longer Queued.
  */
-import { listQueuedJobTasks } from '@gpuq/db';
-import { JOB_CATALOG, JobType } from '@gpuq/job-types';
+import { getTask, listQueuedJobTaskRefs, type QueuedTaskRef } from '@gpuq/db';
+import { JOB_CATALOG, JobType, type QueueName } from '@gpuq/job-types';
 import type { ApiServices } from '../services.js';
 
 export interface ReconcileReport {
@@ -18,26 +18,50 @@ export interface ReconcileReport {
 /** Tasks younger than this are left alone: their own request may still be enqueueing them. */
 const GRACE_SECONDS = 5;
 
+/** Queued tasks read and checked per round trip; a pass pages through all of them. */
+const PAGE_SIZE = 1_000;
+
+/**
+ * One pass over every Queued task past its grace, a page at a time: their ids from Postgres, one
+ * pipelined existence check per queue in Redis, and only a task found missing read in full and
+ * enqueued. A backlog of thousands costs a few cheap round trips, and no task waits behind
+ * the oldest page for its turn to be checked.
+ */
 export async function reconcileOnce(
   services: ApiServices,
   graceSeconds = GRACE_SECONDS,
+  pageSize = PAGE_SIZE,
 ): Promise<ReconcileReport> {
-  const tasks = await listQueuedJobTasks(services.db, {
-    jobTypes: JobType.options,
-    olderThanSeconds: graceSeconds,
-    limit: 500,
-  });
+  let checked = 0;
   let enqueued = 0;
-  for (const task of tasks) {
-    const queueName = JOB_CATALOG[task.taskType as JobType].queue;
-    const queue = services.queues.queue(queueName);
-    if (await queue.getJob(task.id)) continue;
-    await services.enqueueTask(task);
-    enqueued += 1;
+  let after: QueuedTaskRef | undefined;
+  for (;;) {
+    const page = await listQueuedJobTaskRefs(services.db, {
+      jobTypes: JobType.options,
+      olderThanSeconds: graceSeconds,
+      limit: pageSize,
+      ...(after ? { after } : {}),
+    });
+    checked += page.length;
+    const byQueue = new Map<QueueName, string[]>();
+    for (const ref of page) {
+      const queue = JOB_CATALOG[ref.taskType as JobType].queue;
+      byQueue.set(queue, [...(byQueue.get(queue) ?? []), ref.id]);
+    }
+    for (const [queue, ids] of byQueue)
+      for (const id of await services.queues.missingJobs(queue, ids)) {
+        // Read now: a worker may have claimed it since the page was listed.
+        const task = await getTask(services.db, { taskId: id });
+        if (task?.status !== 'Queued') continue;
+        await services.enqueueTask(task);
+        enqueued += 1;
+      }
+    if (page.length < pageSize) break;
+    after = page.at(-1);
   }
   if (enqueued > 0)
-    services.logger.info({ enqueued, checked: tasks.length }, 'reconciler enqueued tasks missing from Redis');
-  return { checked: tasks.length, enqueued };
+    services.logger.info({ enqueued, checked }, 'reconciler enqueued tasks missing from Redis');
+  return { checked, enqueued };
 }
 
 export interface ReconcilerOptions {

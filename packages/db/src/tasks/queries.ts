@@ -126,17 +126,36 @@ export async function countTasks(
 }
 
 /** Queued queue-job tasks older than `olderThanSeconds`: the reconciler re-enqueues them. */
-export async function listQueuedJobTasks(
+/** Where a Queued task sits in the oldest-first order: the reconciler's page boundary. */
+export interface QueuedTaskRef {
+  id: string;
+  taskType: string;
+  /** As Postgres prints it, to the microsecond: a JS Date would cut it to the millisecond. */
+  createdAt: string;
+}
+
+/**
+ * Queued tasks of `jobTypes` older than `olderThanSeconds`, oldest first, after `after` (a page's
+ * last ref): ids and types only, so a pass over a large backlog stays cheap.
+ */
+export async function listQueuedJobTaskRefs(
   db: Queryable,
-  input: { jobTypes: readonly string[]; olderThanSeconds?: number; limit?: number },
-): Promise<Task[]> {
-  return queryCamel<Task>(
+  input: { jobTypes: readonly string[]; olderThanSeconds?: number; after?: QueuedTaskRef; limit?: number },
+): Promise<QueuedTaskRef[]> {
+  return queryCamel<QueuedTaskRef>(
     db,
-    `select * from public.tasks
+    `select id, task_type, created_at::text as created_at from public.tasks
       where status = 'Queued' and task_type = any ($1::text[])
         and created_at < now() - make_interval(secs => $2)
-      order by created_at limit $3`,
-    [input.jobTypes, input.olderThanSeconds ?? 0, input.limit ?? 100],
+        and ($4::timestamptz is null or (created_at, id) > ($4::timestamptz, $5::uuid))
+      order by created_at, id limit $3`,
+    [
+      input.jobTypes,
+      input.olderThanSeconds ?? 0,
+      input.limit ?? 1_000,
+      input.after?.createdAt ?? null,
+      input.after?.id ?? null,
+    ],
   );
 }
 

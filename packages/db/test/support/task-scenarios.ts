@@ -19,8 +19,10 @@ import {
   InsufficientCreditsError,
   InvalidTransitionError,
   listLedger,
+  listQueuedJobTaskRefs,
   listTasks,
   ProjectNotFoundError,
+  type QueuedTaskRef,
   TaskNotFoundError,
   updateTaskStatus,
 } from '../../src/index.js';
@@ -230,6 +232,35 @@ export function defineTaskScenarios(engine: string, getDb: () => Database): void
       expect(await credits(db, user.userId)).toBe(0);
       expect((await cancelTask(db, { taskId: task.id, reason: 'user' })).status).toBe('Cancelled');
       expect(await credits(db, user.userId)).toBe(3);
+    });
+
+    it('pages through the Queued tasks oldest first, ties (one transaction) by id, each once', async () => {
+      const db = getDb();
+      const user = await newUser(db);
+      const early = (await createTask(db, { ...user, taskType: 'image_fast' })).task.id;
+      // One transaction: the same created_at to the microsecond, which a page boundary must not split wrongly.
+      const tied = await db.transaction(async (tx) => {
+        const ids: string[] = [];
+        for (let index = 0; index < 5; index += 1)
+          ids.push((await createTask(tx, { ...user, taskType: 'image_fast' })).task.id);
+        return ids;
+      });
+      const cancelled = (await createTask(db, { ...user, taskType: 'image_fast' })).task.id;
+      await cancelTask(db, { taskId: cancelled, reason: 'user' });
+      const mine = new Set([early, ...tied, cancelled]);
+      const seen: string[] = [];
+      let after: QueuedTaskRef | undefined;
+      for (let pages = 0; pages < 10_000; pages += 1) {
+        const page = await listQueuedJobTaskRefs(db, {
+          jobTypes: ['image_fast'],
+          limit: 2,
+          ...(after ? { after } : {}),
+        });
+        seen.push(...page.filter((ref) => mine.has(ref.id)).map((ref) => ref.id));
+        if (page.length < 2) break;
+        after = page.at(-1);
+      }
+      expect(seen).toEqual([early, ...[...tied].sort()]);
     });
 
     it('moves status forward only through update-task-status', async () => {
