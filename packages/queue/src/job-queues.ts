@@ -22,6 +22,11 @@ export interface JobQueuesOptions {
   onError?: (error: Error) => void;
 }
 
+/** EXISTS of each key, as an array in the keys' order. */
+const EXISTS_EACH = `local found = {}
+for index, key in ipairs(KEYS) do found[index] = redis.call('EXISTS', key) end
+return found`;
+
 export class JobQueues {
   readonly byName: Record<QueueName, GpuqQueue>;
   private readonly connection: RedisClient;
@@ -53,21 +58,20 @@ export class JobQueues {
   }
 
   /**
-   * Of `ids`, those with no job on `queue`: one pipelined EXISTS per id, a single round trip,
-   * where fetching each job would be one round trip and a parse apiece.
+   * Of `ids`, those with no job on `queue`, in one command: a script answers EXISTS for every job
+   * key at once (an array of 0/1), where a job fetch apiece, or even a pipeline of EXISTS, costs a
+   * round trip or a command object and a reply per id.
    */
   async missingJobs(queue: QueueName, ids: readonly string[]): Promise<string[]> {
     if (ids.length === 0) return [];
     const bull = this.queue(queue);
-    // The queues' own connection; on a Cluster the prefix's hash tag keeps these keys in one slot.
-    const pipeline = this.connection.pipeline();
-    for (const id of ids) pipeline.exists(bull.toKey(id));
-    const replies = (await pipeline.exec()) ?? [];
-    return ids.filter((_, index) => {
-      const [error, exists] = replies[index] ?? [new Error('no reply'), 0];
-      if (error) throw error;
-      return exists === 0;
-    });
+    // On a Cluster the prefix's hash tag keeps every key of the queue in one slot, as EVAL needs.
+    const exists = (await this.connection.eval(
+      EXISTS_EACH,
+      ids.length,
+      ...ids.map((id) => bull.toKey(id)),
+    )) as number[];
+    return ids.filter((_, index) => exists[index] === 0);
   }
 
   /** Jobs not yet finished: waiting, prioritized, delayed and active. */
