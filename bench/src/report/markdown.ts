@@ -1,6 +1,7 @@
 /** The Markdown face of a BenchReport: targets first, then each scenario's detail, memory, profiles. */
 import type { BenchReport } from '../run-bench.js';
 import type { EngineGeneration } from '../scenarios/engine-steps.js';
+import type { Target } from '../scenarios/http-load.js';
 import type { LoadResult } from '../util/load.js';
 import { median } from '../util/stats.js';
 import { type Cell, table } from './markdown-table.js';
@@ -19,6 +20,18 @@ function loadRow(name: string, result: LoadResult): Cell[] {
     result.maxMs,
     result.non2xx + result.errors,
   ];
+}
+
+/** (d): one load shape's results for the three routes. */
+function routesTable(results: Record<Target, LoadResult>): string {
+  return table(
+    ['route', 'req/s', 'p50 ms', 'p99 ms', 'max ms', 'errors'],
+    [
+      loadRow('bare Hono hello', results.hello),
+      loadRow('hand-written enqueue', results.handwritten),
+      loadRow('queue-job', results.queueJob),
+    ],
+  );
 }
 
 export function toMarkdown(report: BenchReport): string {
@@ -206,42 +219,15 @@ export function toMarkdown(report: BenchReport): string {
   out.push(
     `No workers (HTTP side only); ${size.connections} connections, users warmed up. Closed loop, ${size.httpRequests} requests each:`,
   );
-  out.push(
-    table(
-      ['route', 'req/s', 'p50 ms', 'p99 ms', 'max ms', 'errors'],
-      [
-        loadRow('bare Hono hello', d.max.hello),
-        loadRow('hand-written enqueue', d.max.handwritten),
-        loadRow('queue-job', d.max.queueJob),
-      ],
-    ),
-  );
+  out.push(routesTable(d.max));
   out.push(
     `Open loop at the same offered load, ${d.rate} req/s evenly paced (one request due every ${1000 / d.rate} ms, sent when due over a keep-alive pool of ${size.connections} sockets; latency from when it was due) for ${size.pacedDurationS} s each:`,
   );
-  out.push(
-    table(
-      ['route', 'req/s', 'p50 ms', 'p99 ms', 'max ms', 'errors'],
-      [
-        loadRow('bare Hono hello', d.paced.hello),
-        loadRow('hand-written enqueue', d.paced.handwritten),
-        loadRow('queue-job', d.paced.queueJob),
-      ],
-    ),
-  );
+  out.push(routesTable(d.paced));
   out.push(
     `The same offered load through autocannon, ${d.rate} req/s for ${size.rateDurationS} s each. Its rate limit releases each second's share at the start of the second over all ${size.connections} connections, so this is bursty load (${size.connections} at once, then idle): its p99 is close to the latency of ${size.connections} requests at once, i.e. to the closed loop's, the same for all three routes:`,
   );
-  out.push(
-    table(
-      ['route', 'req/s', 'p50 ms', 'p99 ms', 'max ms', 'errors'],
-      [
-        loadRow('bare Hono hello', d.atRate.hello),
-        loadRow('hand-written enqueue', d.atRate.handwritten),
-        loadRow('queue-job', d.atRate.queueJob),
-      ],
-    ),
-  );
+  out.push(routesTable(d.atRate));
 
   out.push('## Per-stage timings of one queue-job request');
   out.push(

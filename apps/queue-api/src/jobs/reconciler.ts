@@ -18,8 +18,13 @@ export interface ReconcileReport {
 /** Tasks younger than this are left alone: their own request may still be enqueueing them. */
 const GRACE_SECONDS = 5;
 
-/** Queued tasks read and checked per round trip; a pass pages through all of them. */
-const PAGE_SIZE = 1_000;
+/**
+ * Queued tasks read and checked per page; a pass pages through all of them. Measured over a
+ * backlog of 3 000: pages of 500 hold the api's event loop at most 3.5 – 4.9 ms at a time (1 000:
+ * 7 ms), as the old 500-task pass did, and check the whole backlog for the CPU that pass spent on
+ * its 500 (about 30 ms).
+ */
+const PAGE_SIZE = 500;
 
 /**
  * One pass over every Queued task past its grace, a page at a time: their ids from Postgres, one
