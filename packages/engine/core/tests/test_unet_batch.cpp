@@ -27,13 +27,17 @@ int main() {
   };
   Tensor both = unet.forward(inputs(0, 2));
   Tensor first = unet.forward(inputs(0, 1)), second = unet.forward(inputs(1, 1));
-  double err = 0;
+  double err = 0, scale = 0;
   for (int64_t i = 0; i < first.numel(); ++i) {
     err = std::max(err, double(std::fabs(both.f32()[i] - first.f32()[i])));
     err = std::max(err, double(std::fabs(both.f32()[first.numel() + i] - second.f32()[i])));
   }
-  std::printf("batch 2 vs 2 x batch 1: max |diff| %.3g\n", err);
-  CHECK(err < 1e-5);
+  for (int64_t i = 0; i < both.numel(); ++i) scale = std::max(scale, double(std::fabs(both.f32()[i])));
+  // The same sums in another order: a batch of 2 tiles the GEMMs differently (how, depends on the
+  // CPU's vector width under -march=native), so the items agree to float32 rounding of the
+  // output's scale, not bit for bit. A leaked item (wrong timestep or conditioning) is off by O(1).
+  std::printf("batch 2 vs 2 x batch 1: max |diff| %.3g, output max |x| %.3g, relative %.3g\n", err, scale, err / scale);
+  CHECK(err / scale < 1e-4);
 
   CrossAttentionCache cache;
   UNetInputs in = inputs(0, 2);
