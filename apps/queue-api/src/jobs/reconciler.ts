@@ -28,8 +28,8 @@ const PAGE_SIZE = 500;
 
 /**
  * One pass over every Queued task past its grace, a page at a time: their ids from Postgres, one
- * pipelined existence check per queue in Redis, and only a task found missing read in full and
- * enqueued. A backlog of thousands costs a few cheap round trips, and no task waits behind
+ * Redis script call per queue to find which have no job, and only a task found missing read in
+ * full and enqueued. A backlog of thousands costs a few cheap round trips, and no task waits behind
  * the oldest page for its turn to be checked.
  */
 export async function reconcileOnce(
@@ -51,7 +51,9 @@ export async function reconcileOnce(
     const byQueue = new Map<QueueName, string[]>();
     for (const ref of page) {
       const queue = JOB_CATALOG[ref.taskType as JobType].queue;
-      byQueue.set(queue, [...(byQueue.get(queue) ?? []), ref.id]);
+      const ids = byQueue.get(queue) ?? [];
+      ids.push(ref.id);
+      byQueue.set(queue, ids);
     }
     for (const [queue, ids] of byQueue)
       for (const id of await services.queues.missingJobs(queue, ids)) {
