@@ -47,15 +47,16 @@ export async function benchHttpLoad(size: BenchSize, peaks: PeakLog): Promise<Ht
     handwritten: { url: handwritten.enqueueUrl, post: true, headersFor: handwritten.headersFor },
     queueJob: { url: ours.enqueueUrl, post: true, headersFor: ours.headersFor },
   };
+  // What a request to `target` is, whatever the load's shape.
+  const requests = (target: Target) => ({
+    url: targets[target].url,
+    method: targets[target].post ? ('POST' as const) : ('GET' as const),
+    body: targets[target].post ? body : undefined,
+    headersFor: targets[target].headersFor,
+    connections: size.connections,
+  });
   const load = (target: Target, shape: { amount?: number; rate?: number; durationS?: number }) =>
-    runLoad({
-      url: targets[target].url,
-      method: targets[target].post ? 'POST' : 'GET',
-      body: targets[target].post ? body : undefined,
-      headersFor: targets[target].headersFor,
-      connections: size.connections,
-      ...shape,
-    });
+    runLoad({ ...requests(target), ...shape });
   try {
     for (const target of ['handwritten', 'queueJob'] as const) await load(target, { amount: size.users });
     const max = {} as Record<Target, LoadResult>;
@@ -66,11 +67,7 @@ export async function benchHttpLoad(size: BenchSize, peaks: PeakLog): Promise<Ht
     const paced = {} as Record<Target, LoadResult>;
     for (const target of ['hello', 'handwritten', 'queueJob'] as const) {
       paced[target] = await runPacedLoad({
-        url: targets[target].url,
-        method: targets[target].post ? 'POST' : 'GET',
-        body: targets[target].post ? body : undefined,
-        headersFor: targets[target].headersFor,
-        connections: size.connections,
+        ...requests(target),
         rate: size.rate,
         durationS: size.pacedDurationS,
       });

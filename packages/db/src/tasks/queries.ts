@@ -125,7 +125,6 @@ export async function countTasks(
   return row ?? { queued: 0, inProgress: 0 };
 }
 
-/** Queued queue-job tasks older than `olderThanSeconds`: the reconciler re-enqueues them. */
 /** Where a Queued task sits in the oldest-first order: the reconciler's page boundary. */
 export interface QueuedTaskRef {
   id: string;
@@ -136,7 +135,8 @@ export interface QueuedTaskRef {
 
 /**
  * Queued tasks of `jobTypes` older than `olderThanSeconds`, oldest first, after `after` (a page's
- * last ref): ids and types only, so a pass over a large backlog stays cheap.
+ * last ref): the ones the reconciler checks are on the queue. Ids and types only, so a pass over a
+ * large backlog stays cheap.
  */
 export async function listQueuedJobTaskRefs(
   db: Queryable,
