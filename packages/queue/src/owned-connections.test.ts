@@ -1,9 +1,8 @@
 /**
  * On a real Redis: a connection ioredis ends without its owner asking connects again, and one its
- * owner closes stays closed. The unasked end is made the way ioredis makes it: the connector is
- * closed (a reconnect asked for) while the client is connecting, which fails that connect.
+ * owner closes stays closed. The unasked end is made the way ioredis makes it (endRedisUnasked).
  */
-import { TEST_REDIS_URL } from '@gpuq/testing';
+import { endRedisUnasked, TEST_REDIS_URL } from '@gpuq/testing';
 import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createRedis, type RedisClient, type RedisRole } from './redis-connection.js';
@@ -20,19 +19,11 @@ async function ready(client: RedisClient): Promise<void> {
   if (client.status !== 'ready') await new Promise((resolve) => client.once('ready', resolve));
 }
 
-/** Closes the connector while the client connects again: ioredis then ends the connection. */
-async function endUnasked(client: RedisClient): Promise<void> {
-  const ended = new Promise((resolve) => client.once('end', resolve));
-  client.once('connecting', () => client.disconnect(true));
-  client.disconnect(true);
-  await ended;
-}
-
 describe('connections that only their owner ends', () => {
   it('a bare ioredis connection ended that way stays ended (what the guard is for)', async () => {
     const bare = new Redis(TEST_REDIS_URL, { retryStrategy: () => 50 });
     await ready(bare);
-    await endUnasked(bare);
+    await endRedisUnasked(bare);
     await new Promise((resolve) => setTimeout(resolve, 1_000));
     expect(bare.status).toBe('end');
     await expect(bare.ping()).rejects.toThrow('Connection is closed');
@@ -44,12 +35,12 @@ describe('connections that only their owner ends', () => {
       const reported: string[] = [];
       client.on('error', (error: Error) => reported.push(error.message));
       await ready(client);
-      await endUnasked(client);
+      await endRedisUnasked(client);
       await expect.poll(() => client.status, { timeout: 5_000 }).toBe('ready');
       expect(await client.ping()).toBe('PONG');
       expect(reported).toContain('Redis connection ended without being closed; connecting again in 200 ms');
       // And again: each unasked end is recovered, not only the first.
-      await endUnasked(client);
+      await endRedisUnasked(client);
       await expect.poll(() => client.status, { timeout: 5_000 }).toBe('ready');
       expect(await client.ping()).toBe('PONG');
     });

@@ -6,8 +6,7 @@
  * terminal state never reconnects and reports nothing (an api that enqueues nothing, a worker
  * that takes no jobs). That loss is a race one connection rarely loses, so many connect at once.
  */
-import { readFileSync } from 'node:fs';
-import type { RedisTopology } from '@gpuq/config';
+import { RedisNodeList, redisTopology } from '@gpuq/config';
 import { type PrivateRedisSentinel, redisCli, startRedisSentinel } from '@gpuq/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRedis, type RedisClient, type RedisRole } from './redis-connection.js';
@@ -66,17 +65,20 @@ describe('connections through TLS Sentinel across failovers', () => {
 
   beforeAll(async () => {
     sentinel = await startRedisSentinel({ tls: true });
-    const tls = { ca: readFileSync(sentinel.caFile!, 'utf8') };
-    const topology: RedisTopology = {
-      kind: 'sentinel',
-      masterName: sentinel.masterName,
-      sentinels: sentinel.sentinels.split(',').map((address) => {
-        const [host, port] = address.split(':');
-        return { host: host!, port: Number(port) };
-      }),
-      tls,
-      sentinelTls: tls,
-    };
+    // Built from the settings a deployment would set, as every process builds its own.
+    const problems: string[] = [];
+    const topology = redisTopology(
+      {
+        REDIS_SENTINELS: RedisNodeList.parse(sentinel.sentinels),
+        REDIS_SENTINEL_MASTER: sentinel.masterName,
+        REDIS_TLS: true,
+        REDIS_SENTINEL_TLS: true,
+        REDIS_TLS_CA_FILE: sentinel.caFile,
+        QUEUE_PREFIX: '{gpuq-failover-test}',
+      },
+      problems,
+    );
+    expect(problems).toEqual([]);
     for (const role of ['producer', 'worker'] as RedisRole[])
       for (let index = 0; index < CLIENTS_PER_ROLE; index += 1) {
         const name = `${role}-${index}`;

@@ -5,6 +5,7 @@ export * from './redis-node.js';
 export * from './redis-sentinel.js';
 export * from './redis-server.js';
 export * from './redis-test-tls.js';
+export * from './redis-unasked-end.js';
 export * from './round-robin-proxy.js';
 export * from './services.js';
 export * from './tcp-proxy.js';

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { QueueJobData } from '@gpuq/job-types';
 import { createLogger } from '@gpuq/logger';
 import { createRedis, JobQueues, type RedisClient } from '@gpuq/queue';
-import { TEST_REDIS_URL, uniqueQueuePrefix } from '@gpuq/testing';
+import { endRedisUnasked, TEST_REDIS_URL, uniqueQueuePrefix } from '@gpuq/testing';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startGpuWorker } from './gpu-worker.js';
 
@@ -86,16 +86,10 @@ describe('GPU worker loop on a real Redis', () => {
       const first = data('sdxl_image_fast');
       await queues.enqueue('sdxl_queue', first);
       await expect.poll(() => done, { timeout: 10_000 }).toContain(first.taskId);
-      // Ended the way ioredis ends one on its own (a reconnect asked while it connects): never
-      // reconnected by ioredis. The queue connection is ours (createRedis), the blocking one BullMQ's.
+      // Ended the way ioredis ends one on its own: never reconnected by ioredis. The queue connection is ours (createRedis), the blocking one BullMQ's.
       const backend = worker.worker.getBackend();
       const clients = [await backend.client, await backend.blockingClient] as unknown as RedisClient[];
-      for (const client of clients) {
-        const ended = new Promise((resolve) => client.once('end', resolve));
-        client.once('connecting', () => client.disconnect(true));
-        client.disconnect(true);
-        await ended;
-      }
+      for (const client of clients) await endRedisUnasked(client);
       const second = data('sdxl_image_fast');
       await queues.enqueue('sdxl_queue', second);
       await expect.poll(() => done, { timeout: 20_000 }).toContain(second.taskId);
