@@ -102,6 +102,8 @@ const Schema = z.object({
   GPUQ_SIGNUP_CREDITS: z.coerce.number().int().nonnegative().default(100),
   /** Postgres connections in the pool. */
   DB_POOL_SIZE: PositiveInt.default(10),
+  /** How long a pooled Postgres connection may sit idle before it is closed; 0: never. */
+  DB_POOL_IDLE_TIMEOUT_MS: z.coerce.number().int().nonnegative().default(300_000),
   /** Longest wait for a Postgres connection (a new one, or a free one from a full pool). */
   DB_CONNECT_TIMEOUT_MS: PositiveInt.default(3_000),
   /** Server-side statement_timeout of every session. */

@@ -16,6 +16,7 @@ import { TaskEventHub } from './events/task-event-hub.js';
 import { startDeadLetterWatcher } from './jobs/dead-letter-watcher.js';
 import { taskEnqueuer } from './jobs/enqueue-task.js';
 import { jobPresenter, type PresentJob } from './jobs/job-presenter.js';
+import { queuePositionReader } from './jobs/queue-position.js';
 import { backlogSeconds } from './metrics/backlog.js';
 import { ApiMetrics } from './metrics/metrics.js';
 
@@ -62,6 +63,7 @@ export async function openServices(env: ApiEnv, logger: Logger): Promise<ApiServ
       ...(env.DB_QUERY_TIMEOUT_MS ? { queryTimeoutMs: env.DB_QUERY_TIMEOUT_MS } : {}),
       idleInTransactionTimeoutMs: env.DB_IDLE_IN_TRANSACTION_TIMEOUT_MS,
       listenerHeartbeatMs: env.DB_LISTENER_HEARTBEAT_MS,
+      poolIdleTimeoutMs: env.DB_POOL_IDLE_TIMEOUT_MS,
     },
   });
   const report = await migrate(db);
@@ -139,7 +141,7 @@ export async function openServices(env: ApiEnv, logger: Logger): Promise<ApiServ
     roleCacheMs: env.ADMIN_ROLE_CACHE_MS,
   });
   const metrics = new ApiMetrics({ queues, backlogSeconds: () => backlogSeconds(db) });
-  const present = jobPresenter({ db, storage });
+  const present = jobPresenter({ db, storage, queuePosition: queuePositionReader({ db, queues }) });
   const events = new TaskEventHub(db, present, logger);
   await events.start();
   let stopDeadLetters: () => Promise<void> = async () => {};

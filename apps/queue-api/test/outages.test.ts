@@ -26,10 +26,12 @@ describe('Redis down during queue-job', () => {
         });
         expect(response.status).toBe(202);
         const body = (await response.json()) as {
-          job: { id: string; status: string };
+          job: { id: string; status: string; queuePosition: number | null };
           debug: { redisConfigured: boolean };
         };
         expect(body.job.status).toBe('queued');
+        // No queue to ask: Postgres counts the Queued tasks ahead instead.
+        expect(body.job.queuePosition).toBe(i + 1);
         expect(body.debug.redisConfigured).toBe(false);
         ids.push(body.job.id);
         // Logged for the record; the suite's timeout is the bound that matters.
@@ -45,6 +47,9 @@ describe('Redis down during queue-job', () => {
       const queue = api.services.queues.queue('wan_queue');
       for (const id of ids) expect((await queue.getJob(id))?.data.taskId).toBe(id);
       expect(await queue.count()).toBe(5);
+      // Back in line, in the order they were accepted.
+      const last = await api.request(`/v1/jobs/${ids[4]}`, { token });
+      expect(await last.json()).toMatchObject({ job: { queuePosition: 5 } });
     } finally {
       await api.close().catch(() => {});
       await redis.destroy();

@@ -85,6 +85,44 @@ describe('POST /functions/v1/queue-job', () => {
     }
   });
 
+  it("answers each job's place in its queue's line, and moves it up as jobs ahead leave", async () => {
+    const userId = randomUUID();
+    const token = await api.token(userId);
+    const queue = api.services.queues.queue('sdxl_queue');
+    const ahead = await queue.getWaitingCount();
+    const jobs: Array<{ id: string; queuePosition: number | null }> = [];
+    for (let index = 0; index < 3; index += 1) {
+      const response = await api.request('/functions/v1/queue-job', {
+        token,
+        json: { jobType: 'sdxl_image_fast', metadata: { prompt: `a fox ${index}` } },
+      });
+      expect(response.status).toBe(200);
+      jobs.push(QueueJobResponse.parse(await response.json()).job);
+    }
+    expect(jobs.map((job) => job.queuePosition)).toEqual([ahead + 1, ahead + 2, ahead + 3]);
+
+    const db = api.services.db;
+    const query = db.query;
+    let statements = 0;
+    db.query = (sql, params) => {
+      statements += 1;
+      return query(sql, params);
+    };
+    try {
+      const read = await api.request(`/v1/jobs/${jobs[2]!.id}`, { token });
+      expect(await read.json()).toMatchObject({ job: { status: 'queued', queuePosition: ahead + 3 } });
+      // The task's row and nothing else: the place comes from the queue, not a count in Postgres.
+      expect(statements).toBe(1);
+    } finally {
+      db.query = query;
+    }
+
+    const cancel = await api.request(`/v1/jobs/${jobs[0]!.id}/cancel`, { method: 'POST', token });
+    expect(cancel.status).toBe(200);
+    const read = await api.request(`/v1/jobs/${jobs[2]!.id}`, { token });
+    expect(await read.json()).toMatchObject({ job: { status: 'queued', queuePosition: ahead + 2 } });
+  });
+
   it('works from the real supabase-js client, CORS preflight included', async () => {
     const userId = randomUUID();
     const supabase = createClient(api.url, 'anon-key-of-the-frontend', {

@@ -2,10 +2,11 @@
  * The minimal hand-written path's HTTP side, the yardstick for (b) and (d): bare Hono, one pg
  * transaction (charge the user's credit row, insert the task), queue.add; a callback route that
  * is one pg update; and a hello route. No auth, validation, limits, logs or metrics, on purpose:
- * the gap to queue-api is what those cost. The pool has queue-api's size (10).
+ * the gap to queue-api is what those cost.
  * Settings: PORT, DATABASE_URL, REDIS_URL, QUEUE_PREFIX.
  */
 import { randomUUID } from 'node:crypto';
+import { POSTGRES_TIMEOUT_DEFAULTS } from '@gpuq/db';
 import { Queue } from 'bullmq';
 import { Hono } from 'hono';
 import { Redis } from 'ioredis';
@@ -13,7 +14,13 @@ import pg from 'pg';
 import { inTransaction } from '../util/pg-transaction.js';
 import { serveRole } from '../util/serve-role.js';
 
-const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: 10 });
+// queue-api's pool size and idle timeout: with pg's own 10 s, the first requests after each idle
+// phase of the bench would open new connections, which measures the pool, not the path.
+const pool = new pg.Pool({
+  connectionString: process.env.DATABASE_URL,
+  max: 10,
+  idleTimeoutMillis: POSTGRES_TIMEOUT_DEFAULTS.poolIdleTimeoutMs,
+});
 const connection = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', { maxRetriesPerRequest: 1 });
 const queue = new Queue('sdxl_queue', { connection, prefix: process.env.QUEUE_PREFIX ?? '{gpuq-bench-hw}' });
 

@@ -10,7 +10,7 @@
 import { createAuthenticator, signDevJwt } from '@gpuq/auth';
 import { issueCallbackCredential } from '@gpuq/callback-client/signing';
 import { migrate, openDatabase, recentDurationSeconds, submitJobTask } from '@gpuq/db';
-import { creditCost, JOB_CATALOG, JobType, QueueJobRequest, resolveGenerationParams } from '@gpuq/job-types';
+import { creditCost, JOB_CATALOG, QueueJobRequest, resolveGenerationParams } from '@gpuq/job-types';
 import { createRedis, JobQueues } from '@gpuq/queue';
 import { createRateLimitStore, RateLimiter } from '@gpuq/rate-limit';
 import { createTestDatabase, TEST_REDIS_URL, uniqueQueuePrefix } from '@gpuq/testing';
@@ -39,7 +39,6 @@ const SECRET = 'bench-stages-jwt-secret-0123456789';
 const QUEUE_LENGTH_STAGE = 'queue length for the response (cached 1 s)';
 const DURATION_STAGE = 'present: recent duration for the ETA (cached 5 s)';
 const CACHED_STAGES = new Set([QUEUE_LENGTH_STAGE, DURATION_STAGE]);
-const SDXL_TYPES = JobType.options.filter((type) => JOB_CATALOG[type].queue === 'sdxl_queue');
 
 export async function benchQueueJobStages(size: BenchSize): Promise<QueueJobStagesResult> {
   const database = await createTestDatabase('bench_stages');
@@ -79,7 +78,7 @@ export async function benchQueueJobStages(size: BenchSize): Promise<QueueJobStag
       await run('rate limit', 'Redis script', () => limiter.enforce(userId));
       const generation = resolveGenerationParams(request, () => 7);
       const { task } = await run(
-        'submit_job (profile, in-flight cap, project, reserve credits, insert, queue position)',
+        'submit_job (profile, in-flight cap, project, reserve credits, insert)',
         'Postgres',
         () =>
           submitJobTask(db, {
@@ -89,7 +88,6 @@ export async function benchQueueJobStages(size: BenchSize): Promise<QueueJobStag
             cost: creditCost(request),
             signupCredits: 1_000_000_000,
             maxInFlight: 1_000_000,
-            queueTaskTypes: SDXL_TYPES,
           }),
       );
       await run('credential + enqueue', 'Redis script', () => {
@@ -110,6 +108,7 @@ export async function benchQueueJobStages(size: BenchSize): Promise<QueueJobStag
           { maxAttempts: 3 },
         );
       });
+      await run('present: place in line', 'Redis script', () => queues.place('sdxl_queue', task.id));
       await run(QUEUE_LENGTH_STAGE, 'Redis', () => queues.length('sdxl_queue'));
       await run(DURATION_STAGE, 'Postgres', () => recentDurationSeconds(db, { taskType: request.jobType }));
     }

@@ -149,7 +149,6 @@ describe('concurrency on Postgres', () => {
         cost: 1,
         signupCredits: 100,
         maxInFlight: 5,
-        queueTaskTypes: ['image_fast'],
       }),
     );
     report(`20 concurrent submit_job calls, cap 5: ${ms} ms`);

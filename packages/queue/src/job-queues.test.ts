@@ -7,6 +7,7 @@ import {
   resolveGenerationParams,
 } from '@gpuq/job-types';
 import { startPrivateRedis, TEST_REDIS_URL, uniqueQueuePrefix } from '@gpuq/testing';
+import { Worker } from 'bullmq';
 import { afterAll, describe, expect, it } from 'vitest';
 import { JobQueues } from './job-queues.js';
 import { createRedis, evictionPolicy } from './redis-connection.js';
@@ -84,6 +85,91 @@ describe('JobQueues on a real Redis', () => {
 
   it('reads the eviction policy BullMQ depends on', async () => {
     expect(typeof (await evictionPolicy(redis))).toBe('string');
+  });
+});
+
+describe("a job's place in line, on a real Redis", () => {
+  const redis = createRedis({ url: TEST_REDIS_URL, role: 'producer', name: 'queue-place-test' });
+  const queues = new JobQueues({ connection: redis, prefix: uniqueQueuePrefix('place') });
+  const worker = { close: async () => {} };
+
+  afterAll(async () => {
+    await worker.close();
+    for (const queue of queues.all()) await queue.obliterate({ force: true });
+    await queues.close();
+    redis.disconnect();
+  });
+
+  const positions = async (ids: string[]) =>
+    Promise.all(ids.map(async (id) => queues.place('sdxl_queue', id)));
+  const waitingAt = (...places: number[]) => places.map((position) => ({ state: 'waiting', position }));
+
+  it('counts from the job workers take next, moves up as jobs ahead are taken, and puts admin images first', async () => {
+    const line: string[] = [];
+    for (let index = 0; index < 3; index += 1) {
+      const data = jobData('sdxl_image_fast');
+      await queues.enqueue('sdxl_queue', data);
+      line.push(data.taskId);
+    }
+    expect(await positions(line)).toEqual(waitingAt(1, 2, 3));
+
+    const admin = jobData('sdxl_image_fast');
+    await queues.enqueue('sdxl_queue', admin, { first: true });
+    expect(await positions([admin.taskId, ...line])).toEqual(waitingAt(1, 2, 3, 4));
+
+    // A real worker takes the next job (the admin image) and holds it until the test ends.
+    let release = () => {};
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const taken = new Promise<string | undefined>((resolve) => {
+      const connection = createRedis({ url: TEST_REDIS_URL, role: 'worker' });
+      const bullWorker = new Worker(
+        'sdxl_queue',
+        async (job) => {
+          resolve(job.id);
+          await held;
+        },
+        {
+          connection,
+          prefix: queues.queue('sdxl_queue').opts.prefix,
+          concurrency: 1,
+        },
+      );
+      worker.close = async () => {
+        release();
+        await bullWorker.close();
+        connection.disconnect();
+      };
+    });
+    expect(await taken).toBe(admin.taskId);
+    expect(await queues.place('sdxl_queue', admin.taskId)).toEqual({ state: 'taken' });
+    expect(await positions(line)).toEqual(waitingAt(1, 2, 3));
+  });
+
+  it('finds a job in the middle of a long line, and in a paused queue', async () => {
+    const queue = queues.queue('wan_queue');
+    const ids: string[] = [];
+    for (let index = 0; index < 400; index += 1) ids.push(jobData('video_fast').taskId);
+    for (const taskId of ids) await queues.enqueue('wan_queue', { ...jobData('video_fast'), taskId });
+    const at = (index: number) => queues.place('wan_queue', ids[index] ?? '');
+    expect([await at(0), await at(199), await at(399)]).toEqual(waitingAt(1, 200, 400));
+    await queue.pause();
+    expect([await at(0), await at(199), await at(399)]).toEqual(waitingAt(1, 200, 400));
+    await queue.resume();
+  });
+
+  it('answers elsewhere for a job waiting out a retry delay, a removed job and an unknown id', async () => {
+    const delayed = jobData('sdxl_image_fast');
+    await queues.queue('sdxl_queue').add(delayed.taskType, delayed, { jobId: delayed.taskId, delay: 60_000 });
+    const removed = jobData('sdxl_image_fast');
+    await queues.enqueue('sdxl_queue', removed);
+    await queues.queue('sdxl_queue').remove(removed.taskId);
+    expect(await positions([delayed.taskId, removed.taskId, randomUUID()])).toEqual([
+      { state: 'elsewhere' },
+      { state: 'elsewhere' },
+      { state: 'elsewhere' },
+    ]);
   });
 });
 

@@ -27,6 +27,29 @@ const EXISTS_EACH = `local found = {}
 for index, key in ipairs(KEYS) do found[index] = redis.call('EXISTS', key) end
 return found`;
 
+/**
+ * A job's 1-based place in line: its index counted from the end workers take from (BullMQ pushes
+ * a job on the left and workers pop from the right; an admin image is pushed on the right). The
+ * left end is searched first, briefly, because a job just added sits there; then from the right,
+ * where a job about to start sits, so a lookup costs about the job's distance from the nearer
+ * end. 0: a worker has taken it (active); -1: in none of these lists (delayed for a retry, done,
+ * or unknown).
+ */
+const PLACE_IN_LINE = `local id = ARGV[1]
+for i = 1, 2 do
+  local index = redis.call('LPOS', KEYS[i], id, 'MAXLEN', 64)
+  if not index then index = redis.call('LPOS', KEYS[i], id, 'RANK', -1) end
+  if index then return redis.call('LLEN', KEYS[i]) - index end
+end
+if redis.call('LPOS', KEYS[3], id) then return 0 end
+return -1`;
+
+/** Where a job is in its queue's line (`JobQueues.place`). */
+export type PlaceInLine =
+  | { state: 'waiting'; position: number }
+  | { state: 'taken' }
+  | { state: 'elsewhere' };
+
 export class JobQueues {
   readonly byName: Record<QueueName, GpuqQueue>;
   private readonly connection: RedisClient;
@@ -72,6 +95,25 @@ export class JobQueues {
       ...ids.map((id) => bull.toKey(id)),
     )) as number[];
     return ids.filter((_, index) => exists[index] === 0);
+  }
+
+  /**
+   * Where job `id` is in `queue`'s line, in one command: waiting (1 = next to be taken; a paused
+   * queue's line counts too), taken by a worker, or elsewhere. Reads Redis only, so its cost does
+   * not grow with the Postgres backlog, and it is the order workers really take jobs in.
+   */
+  async place(queue: QueueName, id: string): Promise<PlaceInLine> {
+    const bull = this.queue(queue);
+    const answer = (await this.connection.eval(
+      PLACE_IN_LINE,
+      3,
+      bull.toKey('wait'),
+      bull.toKey('paused'),
+      bull.toKey('active'),
+      id,
+    )) as number;
+    if (answer > 0) return { state: 'waiting', position: answer };
+    return answer === 0 ? { state: 'taken' } : { state: 'elsewhere' };
   }
 
   /** Jobs not yet finished: waiting, prioritized, delayed and active. */

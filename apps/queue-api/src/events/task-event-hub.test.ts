@@ -10,11 +10,15 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Database, migrate, openDatabase, submitJobTask, type Task } from '@gpuq/db';
+import { QueueJobRequest, resolveGenerationParams } from '@gpuq/job-types';
 import { createLogger } from '@gpuq/logger';
+import { createRedis, JobQueues, type RedisClient } from '@gpuq/queue';
 import { LocalFileStorage } from '@gpuq/storage';
-import { createTestDatabase, type TestDatabase } from '@gpuq/testing';
+import { createTestDatabase, TEST_REDIS_URL, type TestDatabase, uniqueQueuePrefix } from '@gpuq/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { taskEnqueuer } from '../jobs/enqueue-task.js';
 import { jobPresenter } from '../jobs/job-presenter.js';
+import { queuePositionReader } from '../jobs/queue-position.js';
 import { type JobEvent, TaskEventHub } from './task-event-hub.js';
 
 const logger = createLogger({ name: 'event-hub-test', level: 'silent' });
@@ -24,6 +28,9 @@ describe('the task event hub', () => {
   let db: Database;
   let hub: TaskEventHub;
   let dataDir: string;
+  let redis: RedisClient;
+  let queues: JobQueues;
+  let enqueue: (task: Task) => Promise<void>;
   /** Task ids the hub presented, in order. */
   const presented: string[] = [];
 
@@ -37,12 +44,22 @@ describe('the task event hub', () => {
       baseUrl: 'http://127.0.0.1:1/storage/v1',
       secret: 's',
     });
-    const present = jobPresenter({ db, storage });
+    redis = createRedis({ url: TEST_REDIS_URL, role: 'producer', name: 'event-hub-test' });
+    queues = new JobQueues({ connection: redis, prefix: uniqueQueuePrefix('event-hub') });
+    enqueue = taskEnqueuer({
+      db,
+      queues,
+      logger,
+      callbackSecret: 'event-hub-test-callback-secret',
+      maxAttempts: 3,
+      storageBaseUrls: [],
+    });
+    const present = jobPresenter({ db, storage, queuePosition: queuePositionReader({ db, queues }) });
     hub = new TaskEventHub(
       db,
-      (task: Task, known) => {
+      (task: Task) => {
         presented.push(task.id);
-        return present(task, known);
+        return present(task);
       },
       logger,
     );
@@ -50,23 +67,30 @@ describe('the task event hub', () => {
   });
   afterAll(async () => {
     await hub?.close();
+    for (const queue of queues?.all() ?? []) await queue.obliterate({ force: true });
+    await queues?.close();
+    redis?.disconnect();
     await db?.close();
     await database?.drop();
     if (dataDir) await rm(dataDir, { recursive: true, force: true });
   });
 
-  const submit = async (userId: string) =>
-    (
-      await submitJobTask(db, {
-        userId,
-        taskType: 'sdxl_image_fast',
-        params: { prompt: 'a lighthouse' },
-        cost: 1,
-        signupCredits: 100,
-        maxInFlight: null,
-        queueTaskTypes: ['sdxl_image_fast'],
-      })
-    ).task.id;
+  /** As queue-job does: the task committed, then its job added to the queue. */
+  const submit = async (userId: string) => {
+    const { task } = await submitJobTask(db, {
+      userId,
+      taskType: 'sdxl_image_fast',
+      params: resolveGenerationParams(
+        QueueJobRequest.parse({ jobType: 'sdxl_image_fast', metadata: { prompt: 'a lighthouse' } }),
+        () => 7,
+      ),
+      cost: 1,
+      signupCredits: 100,
+      maxInFlight: null,
+    });
+    await enqueue(task);
+    return task.id;
+  };
   const collect = (events: JobEvent[]) => (event: JobEvent) => events.push(event);
   const idsOf = (events: JobEvent[]) => events.map((event) => event.job.id);
 

@@ -1,23 +1,17 @@
 /**
- * Tasks as the API shows them (JobRecord): queue position and ETA while waiting or running, and
- * outputs as signed URLs that expire. A caller that already knows the queue position (queue-job,
- * whose submit_job call returns it) passes it and saves the query; the ETA's per-job duration
- * comes from a cache refreshed every few seconds.
+ * Tasks as the API shows them (JobRecord): queue position (queue-position.ts) and ETA while
+ * waiting or running, and outputs as signed URLs that expire. The ETA's per-job duration comes
+ * from a cache refreshed every few seconds.
  */
-import { type Database, queuePosition, type Task, toJobRecord } from '@gpuq/db';
-import { fleetQueueOf, JOB_CATALOG, type JobRecord, type JobType, type TaskType } from '@gpuq/job-types';
+import { type Database, type Task, toJobRecord } from '@gpuq/db';
+import { JOB_CATALOG, type JobRecord, type JobType } from '@gpuq/job-types';
 import type { Storage } from '@gpuq/storage';
+import type { ReadQueuePosition } from './queue-position.js';
 import { RecentDurationCache } from './recent-duration-cache.js';
-import { sameQueueTypes } from './same-queue-types.js';
 
 export const OUTPUT_URL_TTL_SECONDS = 3600;
 
-export interface KnownPlacement {
-  /** The task's queue position, read in the same statement that returned the task. */
-  queuePosition: number | null;
-}
-
-export type PresentJob = (task: Task, known?: KnownPlacement) => Promise<JobRecord>;
+export type PresentJob = (task: Task) => Promise<JobRecord>;
 
 function expectedSeconds(task: Task): number {
   const spec = JOB_CATALOG[task.taskType as JobType];
@@ -25,22 +19,17 @@ function expectedSeconds(task: Task): number {
   return spec ? spec.expectedSeconds * images : 60;
 }
 
-export function jobPresenter(deps: { db: Database; storage: Storage }): PresentJob {
+export function jobPresenter(deps: {
+  db: Database;
+  storage: Storage;
+  queuePosition: ReadQueuePosition;
+}): PresentJob {
   const durations = new RecentDurationCache({ db: deps.db });
-  return async function presentJob(task, known) {
+  return async function presentJob(task) {
     const taskType = task.taskType;
     const waiting = task.status === 'Queued';
     const running = task.status === 'In Progress';
-    let position: number | null = null;
-    if (waiting) {
-      position = known
-        ? known.queuePosition
-        : await queuePosition(deps.db, {
-            taskId: task.id,
-            // A registered type waits among its own kind for a pull-worker.
-            taskTypes: fleetQueueOf(taskType) ? sameQueueTypes(taskType as TaskType) : [taskType],
-          });
-    }
+    const position = waiting ? await deps.queuePosition(task) : null;
     let etaSeconds: number | null = null;
     if (waiting || running) {
       const perJob = (await durations.seconds(taskType)) ?? expectedSeconds(task);

@@ -1,4 +1,4 @@
-/** The task types sharing one BullMQ queue: a waiting task's queue position counts all of them. */
+/** The task types sharing one BullMQ queue: a queue position counted in Postgres counts all of them. */
 import { JOB_CATALOG, JobType, type TaskType, taskSpec } from '@gpuq/job-types';
 
 export function sameQueueTypes(taskType: TaskType): JobType[] {

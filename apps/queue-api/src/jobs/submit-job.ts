@@ -11,7 +11,6 @@ import { ProjectNotFoundError, submitJobTask, type Task } from '@gpuq/db';
 import { HttpError } from '@gpuq/http';
 import { creditCost, type QueueJobRequest, resolveGenerationParams, SEED_MAX } from '@gpuq/job-types';
 import type { ApiServices } from '../services.js';
-import { sameQueueTypes } from './same-queue-types.js';
 
 export interface SubmitInput {
   userId: string;
@@ -29,8 +28,6 @@ export interface SubmitResult {
   created: boolean;
   /** False: committed, but Redis did not take the job (the reconciler will). */
   enqueued: boolean;
-  /** The task's place in its queue when it was submitted; null once it is no longer Queued. */
-  queuePosition: number | null;
 }
 
 export async function submitJob(services: ApiServices, input: SubmitInput): Promise<SubmitResult> {
@@ -51,24 +48,23 @@ export async function submitJob(services: ApiServices, input: SubmitInput): Prom
     cost: input.privileged ? 0 : creditCost(input.request),
     signupCredits: env.GPUQ_SIGNUP_CREDITS,
     maxInFlight: input.privileged ? null : workLimits.maxInFlight,
-    queueTaskTypes: sameQueueTypes(jobType),
     idempotencyKey: input.idempotencyKey,
     requestHash: input.idempotencyKey ? createHash('sha256').update(input.rawBody).digest('hex') : undefined,
   }).catch((error: unknown) => {
     throw submitError(error);
   });
-  const { task, created, queuePosition } = submitted;
-  if (!created) return { task, created, enqueued: true, queuePosition };
+  const { task, created } = submitted;
+  if (!created) return { task, created, enqueued: true };
 
   try {
     await services.enqueueTask(task);
-    return { task, created, enqueued: true, queuePosition };
+    return { task, created, enqueued: true };
   } catch (error) {
     logger.warn(
       { jobId: task.id, err: (error as Error).message },
       'enqueue failed after commit; the reconciler will retry',
     );
-    return { task, created, enqueued: false, queuePosition };
+    return { task, created, enqueued: false };
   }
 }
 

@@ -44,7 +44,7 @@ export function queueJobRoutes(services: ApiServices): Hono<ApiHonoEnv> {
     const queueLength = await queueLengths.length(spec.queue);
     const body200: QueueJobResponse = {
       success: true,
-      job: await services.present(result.task, { queuePosition: result.queuePosition }),
+      job: await services.present(result.task),
       message: !result.created
         ? 'Job already queued for this Idempotency-Key'
         : result.enqueued

@@ -1,7 +1,8 @@
 /**
  * queue-job's database work in one call to public.submit_job: the profile on first sight, the
- * in-flight cap, the project (default or named), the task with its credit reservation, and its
- * place in the queue for the answer. One statement, one round trip, its own transaction.
+ * in-flight cap, the project (default or named) and the task with its credit reservation. One
+ * statement, one round trip, its own transaction. The task's place in line is not counted here
+ * (a count grows with the backlog); queue-api asks the queue in Redis.
  */
 import { type TaskType, taskSpec } from '@gpuq/job-types';
 import type { Queryable } from '../database/database.js';
@@ -20,8 +21,6 @@ export interface SubmitJobTaskInput {
   signupCredits: number;
   /** MAX_JOBS_IN_FLIGHT; null: no cap (admin images). */
   maxInFlight: number | null;
-  /** The task types sharing this task's BullMQ queue: the queue position counts them. */
-  queueTaskTypes: readonly string[];
   idempotencyKey?: string;
   requestHash?: string;
 }
@@ -30,8 +29,6 @@ export interface SubmittedJobTask {
   task: Task;
   /** False when the Idempotency-Key returned an earlier task (nothing was charged). */
   created: boolean;
-  /** 1-based place among the queue's Queued tasks; null when the task is not Queued. */
-  queuePosition: number | null;
 }
 
 /**
@@ -39,10 +36,12 @@ export interface SubmittedJobTask {
  *   InsufficientCreditsError, IdempotencyConflictError
  */
 export async function submitJobTask(db: Queryable, input: SubmitJobTaskInput): Promise<SubmittedJobTask> {
-  const row = await queryOne<Task & { created: boolean; queuePosition: number | null }>(
+  // The eighth argument (the queue's task types, for a count the function no longer makes) is
+  // kept in its signature for instances of the previous release during a rolling deploy.
+  const row = await queryOne<Task & { created: boolean }>(
     db,
-    `select r.created, r.queue_position, (r.task).*
-       from public.submit_job($1, $2, $3, $4::jsonb, $5, $6, $7, $8::text[], $9, $10, $11) r`,
+    `select r.created, (r.task).*
+       from public.submit_job($1, $2, $3, $4::jsonb, $5, $6, $7, null::text[], $8, $9, $10) r`,
     [
       input.userId,
       input.projectId ?? null,
@@ -51,12 +50,11 @@ export async function submitJobTask(db: Queryable, input: SubmitJobTaskInput): P
       input.cost,
       input.signupCredits,
       input.maxInFlight,
-      input.queueTaskTypes,
       input.idempotencyKey ?? null,
       input.requestHash ?? null,
       taskSpec(input.taskType).runType,
     ],
   );
-  const { created, queuePosition, ...task } = row;
-  return { task, created, queuePosition };
+  const { created, ...task } = row;
+  return { task, created };
 }
