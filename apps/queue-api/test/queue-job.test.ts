@@ -23,6 +23,22 @@ async function taskCount(userId: string): Promise<number> {
   return rows[0]!.n;
 }
 
+/** What `work` returns, and the Postgres statements queue-api sent while it ran. */
+async function countingStatements<T>(work: () => Promise<T>): Promise<{ result: T; statements: number }> {
+  const db = api.services.db;
+  const query = db.query;
+  let statements = 0;
+  db.query = (sql, params) => {
+    statements += 1;
+    return query(sql, params);
+  };
+  try {
+    return { result: await work(), statements };
+  } finally {
+    db.query = query;
+  }
+}
+
 describe('POST /functions/v1/queue-job', () => {
   it.each(JobType.options)('%s lands on its queue under the task id, with a task row', async (jobType) => {
     const userId = randomUUID();
@@ -66,23 +82,12 @@ describe('POST /functions/v1/queue-job', () => {
         json: { jobType: 'image_fast', metadata: { prompt: 'a fox' } },
       });
     expect((await send()).status).toBe(200);
-    const db = api.services.db;
-    const query = db.query;
-    let statements = 0;
-    db.query = (sql, params) => {
-      statements += 1;
-      return query(sql, params);
-    };
-    try {
-      const response = await send();
-      expect(response.status).toBe(200);
-      const body = QueueJobResponse.parse(await response.json());
-      expect(body.job.queuePosition).toBeGreaterThanOrEqual(1);
-      expect(body.job.etaSeconds).toBeGreaterThan(0);
-      expect(statements).toBe(1);
-    } finally {
-      db.query = query;
-    }
+    const { result: response, statements } = await countingStatements(send);
+    expect(response.status).toBe(200);
+    const body = QueueJobResponse.parse(await response.json());
+    expect(body.job.queuePosition).toBeGreaterThanOrEqual(1);
+    expect(body.job.etaSeconds).toBeGreaterThan(0);
+    expect(statements).toBe(1);
   });
 
   it("answers each job's place in its queue's line, and moves it up as jobs ahead leave", async () => {
@@ -101,26 +106,17 @@ describe('POST /functions/v1/queue-job', () => {
     }
     expect(jobs.map((job) => job.queuePosition)).toEqual([ahead + 1, ahead + 2, ahead + 3]);
 
-    const db = api.services.db;
-    const query = db.query;
-    let statements = 0;
-    db.query = (sql, params) => {
-      statements += 1;
-      return query(sql, params);
-    };
-    try {
-      const read = await api.request(`/v1/jobs/${jobs[2]!.id}`, { token });
-      expect(await read.json()).toMatchObject({ job: { status: 'queued', queuePosition: ahead + 3 } });
-      // The task's row and nothing else: the place comes from the queue, not a count in Postgres.
-      expect(statements).toBe(1);
-    } finally {
-      db.query = query;
-    }
+    const { result: read, statements } = await countingStatements(() =>
+      api.request(`/v1/jobs/${jobs[2]!.id}`, { token }),
+    );
+    expect(await read.json()).toMatchObject({ job: { status: 'queued', queuePosition: ahead + 3 } });
+    // The task's row and nothing else: the place comes from the queue, not a count in Postgres.
+    expect(statements).toBe(1);
 
     const cancel = await api.request(`/v1/jobs/${jobs[0]!.id}/cancel`, { method: 'POST', token });
     expect(cancel.status).toBe(200);
-    const read = await api.request(`/v1/jobs/${jobs[2]!.id}`, { token });
-    expect(await read.json()).toMatchObject({ job: { status: 'queued', queuePosition: ahead + 2 } });
+    const moved = await api.request(`/v1/jobs/${jobs[2]!.id}`, { token });
+    expect(await moved.json()).toMatchObject({ job: { status: 'queued', queuePosition: ahead + 2 } });
   });
 
   it('works from the real supabase-js client, CORS preflight included', async () => {
