@@ -2,6 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import { getProfile, listLedger } from '@gpuq/db';
 import { JOB_CATALOG, JobType, QueueJobResponse } from '@gpuq/job-types';
+import { countingQueries } from '@gpuq/testing';
 import { createClient } from '@supabase/supabase-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
@@ -21,22 +22,6 @@ async function taskCount(userId: string): Promise<number> {
     [userId],
   );
   return rows[0]!.n;
-}
-
-/** What `work` returns, and the Postgres statements queue-api sent while it ran. */
-async function countingStatements<T>(work: () => Promise<T>): Promise<{ result: T; statements: number }> {
-  const db = api.services.db;
-  const query = db.query;
-  let statements = 0;
-  db.query = (sql, params) => {
-    statements += 1;
-    return query(sql, params);
-  };
-  try {
-    return { result: await work(), statements };
-  } finally {
-    db.query = query;
-  }
 }
 
 describe('POST /functions/v1/queue-job', () => {
@@ -82,7 +67,7 @@ describe('POST /functions/v1/queue-job', () => {
         json: { jobType: 'image_fast', metadata: { prompt: 'a fox' } },
       });
     expect((await send()).status).toBe(200);
-    const { result: response, statements } = await countingStatements(send);
+    const { result: response, statements } = await countingQueries(api.services.db, send);
     expect(response.status).toBe(200);
     const body = QueueJobResponse.parse(await response.json());
     expect(body.job.queuePosition).toBeGreaterThanOrEqual(1);
@@ -106,7 +91,7 @@ describe('POST /functions/v1/queue-job', () => {
     }
     expect(jobs.map((job) => job.queuePosition)).toEqual([ahead + 1, ahead + 2, ahead + 3]);
 
-    const { result: read, statements } = await countingStatements(() =>
+    const { result: read, statements } = await countingQueries(api.services.db, () =>
       api.request(`/v1/jobs/${jobs[2]!.id}`, { token }),
     );
     expect(await read.json()).toMatchObject({ job: { status: 'queued', queuePosition: ahead + 3 } });

@@ -159,16 +159,19 @@ describe("a job's place in line, on a real Redis", () => {
     await queue.resume();
   });
 
-  it('answers elsewhere for a job waiting out a retry delay, a removed job and an unknown id', async () => {
+  it('answers elsewhere, with the line’s length, for a job waiting out a retry delay, a removed job and an unknown id', async () => {
+    const queue = queues.queue('sdxl_queue');
+    const waiting = await queue.getWaitingCount();
     const delayed = jobData('sdxl_image_fast');
-    await queues.queue('sdxl_queue').add(delayed.taskType, delayed, { jobId: delayed.taskId, delay: 60_000 });
+    await queue.add(delayed.taskType, delayed, { jobId: delayed.taskId, delay: 60_000 });
     const removed = jobData('sdxl_image_fast');
     await queues.enqueue('sdxl_queue', removed);
-    await queues.queue('sdxl_queue').remove(removed.taskId);
+    await queue.remove(removed.taskId);
+    const elsewhere = { state: 'elsewhere', lineLength: waiting };
     expect(await positions([delayed.taskId, removed.taskId, randomUUID()])).toEqual([
-      { state: 'elsewhere' },
-      { state: 'elsewhere' },
-      { state: 'elsewhere' },
+      elsewhere,
+      elsewhere,
+      elsewhere,
     ]);
   });
 });

@@ -28,27 +28,28 @@ for index, key in ipairs(KEYS) do found[index] = redis.call('EXISTS', key) end
 return found`;
 
 /**
- * A job's 1-based place in line: its index counted from the end workers take from (BullMQ pushes
- * a job on the left and workers pop from the right; an admin image is pushed on the right). The
- * left end is searched first, briefly, because a job just added sits there; then from the right,
- * where a job about to start sits, so a lookup costs about the job's distance from the nearer
- * end. 0: a worker has taken it (active); -1: in none of these lists (delayed for a retry, done,
- * or unknown).
+ * A job's place in its queue's line, as `{kind, n}`. Waiting (kind 1): n is its 1-based index
+ * counted from the end workers take from (BullMQ pushes a job on the left and workers pop from the
+ * right; an admin image is pushed on the right). The left end is searched first, briefly, because
+ * a job just added sits there; then from the right, where a job about to start sits, so a lookup
+ * costs about the job's distance from the nearer end. Taken by a worker (kind 2). In none of these
+ * lists (kind 3: not added yet, delayed for a retry, done, or unknown): n is the line's length.
  */
 const PLACE_IN_LINE = `local id = ARGV[1]
 for i = 1, 2 do
   local index = redis.call('LPOS', KEYS[i], id, 'MAXLEN', 64)
   if not index then index = redis.call('LPOS', KEYS[i], id, 'RANK', -1) end
-  if index then return redis.call('LLEN', KEYS[i]) - index end
+  if index then return {1, redis.call('LLEN', KEYS[i]) - index} end
 end
-if redis.call('LPOS', KEYS[3], id) then return 0 end
-return -1`;
+if redis.call('LPOS', KEYS[3], id) then return {2, 0} end
+return {3, redis.call('LLEN', KEYS[1]) + redis.call('LLEN', KEYS[2])}`;
 
 /** Where a job is in its queue's line (`JobQueues.place`). */
 export type PlaceInLine =
   | { state: 'waiting'; position: number }
   | { state: 'taken' }
-  | { state: 'elsewhere' };
+  /** In no line; `lineLength` jobs are waiting. */
+  | { state: 'elsewhere'; lineLength: number };
 
 export class JobQueues {
   readonly byName: Record<QueueName, GpuqQueue>;
@@ -99,21 +100,22 @@ export class JobQueues {
 
   /**
    * Where job `id` is in `queue`'s line, in one command: waiting (1 = next to be taken; a paused
-   * queue's line counts too), taken by a worker, or elsewhere. Reads Redis only, so its cost does
-   * not grow with the Postgres backlog, and it is the order workers really take jobs in.
+   * queue's line counts too), taken by a worker, or elsewhere (with the line's length). Reads
+   * Redis only, so its cost does not grow with the Postgres backlog, and it is the order workers
+   * really take jobs in.
    */
   async place(queue: QueueName, id: string): Promise<PlaceInLine> {
     const bull = this.queue(queue);
-    const answer = (await this.connection.eval(
+    const [kind, n] = (await this.connection.eval(
       PLACE_IN_LINE,
       3,
       bull.toKey('wait'),
       bull.toKey('paused'),
       bull.toKey('active'),
       id,
-    )) as number;
-    if (answer > 0) return { state: 'waiting', position: answer };
-    return answer === 0 ? { state: 'taken' } : { state: 'elsewhere' };
+    )) as [number, number];
+    if (kind === 1) return { state: 'waiting', position: n };
+    return kind === 2 ? { state: 'taken' } : { state: 'elsewhere', lineLength: n };
   }
 
   /** Jobs not yet finished: waiting, prioritized, delayed and active. */

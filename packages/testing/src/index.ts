@@ -1,4 +1,5 @@
 export * from './child-process.js';
+export * from './counting-queries.js';
 export * from './pgbouncer.js';
 export * from './redis-cluster.js';
 export * from './redis-node.js';

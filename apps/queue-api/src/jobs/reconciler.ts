@@ -16,7 +16,7 @@ export interface ReconcileReport {
 }
 
 /** Tasks younger than this are left alone: their own request may still be enqueueing them. */
-const GRACE_SECONDS = 5;
+export const ENQUEUE_GRACE_SECONDS = 5;
 
 /**
  * Queued tasks read and checked per page; a pass pages through all of them. Measured over a
@@ -34,7 +34,7 @@ const PAGE_SIZE = 500;
  */
 export async function reconcileOnce(
   services: ApiServices,
-  graceSeconds = GRACE_SECONDS,
+  graceSeconds = ENQUEUE_GRACE_SECONDS,
   pageSize = PAGE_SIZE,
 ): Promise<ReconcileReport> {
   let checked = 0;
@@ -83,7 +83,7 @@ export interface ReconcilerOptions {
  * again following a loss; returns the function that stops it.
  */
 export function startReconciler(services: ApiServices, options: ReconcilerOptions = {}): () => void {
-  const graceSeconds = options.graceSeconds ?? GRACE_SECONDS;
+  const graceSeconds = options.graceSeconds ?? ENQUEUE_GRACE_SECONDS;
   let running = false;
   // A pass asked for while one runs follows it: the running one may have listed before the tasks it
   // was asked for were past their grace.
