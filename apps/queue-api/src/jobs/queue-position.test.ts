@@ -4,6 +4,7 @@
  * from Postgres's count when it is older and in no line; and from Postgres when Redis does not
  * answer.
  */
+import { randomUUID } from 'node:crypto';
 import { type Database, migrate, openDatabase, submitJobTask, type Task } from '@gpuq/db';
 import { QueueJobRequest, resolveGenerationParams } from '@gpuq/job-types';
 import { createLogger } from '@gpuq/logger';
@@ -60,7 +61,7 @@ const generation = resolveGenerationParams(
 const commit = async (cost = 1) =>
   (
     await submitJobTask(db, {
-      userId: crypto.randomUUID(),
+      userId: randomUUID(),
       taskType: 'sdxl_image_fast',
       params: generation,
       cost,

@@ -17,7 +17,7 @@
 import { type Database, queuePosition, type Task } from '@gpuq/db';
 import { fleetQueueOf, type TaskType } from '@gpuq/job-types';
 import type { JobQueues } from '@gpuq/queue';
-import { ENQUEUE_GRACE_SECONDS } from './reconciler.js';
+import { ENQUEUE_GRACE_SECONDS } from './enqueue-grace.js';
 import { sameQueueTypes } from './same-queue-types.js';
 
 export type ReadQueuePosition = (task: Task) => Promise<number | null>;

@@ -9,14 +9,12 @@
 import { getTask, listQueuedJobTaskRefs, type QueuedTaskRef } from '@gpuq/db';
 import { JOB_CATALOG, JobType, type QueueName } from '@gpuq/job-types';
 import type { ApiServices } from '../services.js';
+import { ENQUEUE_GRACE_SECONDS } from './enqueue-grace.js';
 
 export interface ReconcileReport {
   checked: number;
   enqueued: number;
 }
-
-/** Tasks younger than this are left alone: their own request may still be enqueueing them. */
-export const ENQUEUE_GRACE_SECONDS = 5;
 
 /**
  * Queued tasks read and checked per page; a pass pages through all of them. Measured over a
