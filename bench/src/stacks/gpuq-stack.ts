@@ -18,6 +18,7 @@ import {
   stopInOrder,
 } from '../util/child.js';
 import { type CpuReading, readCpu } from '../util/cpu-time.js';
+import { dropRedisKeys } from '../util/drop-redis-keys.js';
 import { waitUntil } from '../util/wait.js';
 
 const JWT_SECRET = 'bench-jwt-secret-0123456789abcdef';
@@ -63,6 +64,8 @@ export interface GpuqStack extends RunningStack {
   databaseName: string;
   /** A pool on the stack's database, for the bench's own reads. */
   pool: pg.Pool;
+  /** The BullMQ prefix of its queues; stop() deletes every key under it. */
+  queuePrefix: string;
 }
 
 export async function startGpuqStack(users: number, options: StackOptions): Promise<GpuqStack> {
@@ -70,11 +73,12 @@ export async function startGpuqStack(users: number, options: StackOptions): Prom
   const dataDir = mkdtempSync(join(tmpdir(), 'gpuq-bench-'));
   const port = await freePort();
   const prefix = uniqueQueuePrefix('bench');
+  const redisUrl = options.redisUrl ?? TEST_REDIS_URL;
   const url = `http://127.0.0.1:${port}`;
   const common = {
     NODE_ENV: 'production',
     LOG_LEVEL: 'warn',
-    REDIS_URL: options.redisUrl ?? TEST_REDIS_URL,
+    REDIS_URL: redisUrl,
     QUEUE_PREFIX: prefix,
   };
   const api = startQueueApi({
@@ -152,6 +156,7 @@ export async function startGpuqStack(users: number, options: StackOptions): Prom
     workerPids: children.slice(1).map((child) => child.process.pid),
     databaseName: new URL(database.url).pathname.slice(1),
     pool,
+    queuePrefix: prefix,
     enqueueUrl: `${url}/functions/v1/queue-job`,
     headersFor: (index) => ({ authorization: `Bearer ${tokens[index % users]}` }),
     async completed() {
@@ -181,6 +186,7 @@ export async function startGpuqStack(users: number, options: StackOptions): Prom
       const peaks = await stopInOrder([...children.slice(1), api]);
       await pool.end();
       await database.drop().catch(() => {});
+      await dropRedisKeys(redisUrl, prefix).catch(() => {});
       rmSync(dataDir, { recursive: true, force: true });
       return peaks;
     },

@@ -4,6 +4,8 @@
  * each job left in our schema, table by table, and its file in its bucket.
  */
 import { existsSync } from 'node:fs';
+import { TEST_REDIS_URL } from '@gpuq/testing';
+import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REQUEST_BODY } from '../scenarios/job-data.js';
 import { type GpuqStack, startGpuqStack } from './gpuq-stack.js';
@@ -51,8 +53,8 @@ async function recordsOf(stack: GpuqStack | HandwrittenStack, taskId: string) {
 }
 
 describe('the hand-written same-records path', () => {
-  let ours: GpuqStack;
-  let records: HandwrittenStack;
+  let ours: GpuqStack | undefined;
+  let records: HandwrittenStack | undefined;
   beforeAll(async () => {
     const options = { workers: 1, concurrency: 1 };
     ours = await startGpuqStack(1, options);
@@ -64,6 +66,7 @@ describe('the hand-written same-records path', () => {
   });
 
   it('leaves the rows a job of ours leaves, and its file in the bucket', async () => {
+    if (!records || !ours) throw new Error('the stacks did not start');
     const theirs = await recordsOf(records, await oneJob(records));
     const mine = await recordsOf(ours, await oneJob(ours));
     expect(theirs.task).toEqual(mine.task);
@@ -73,4 +76,20 @@ describe('the hand-written same-records path', () => {
     expect(existsSync(records.fileOf('sdxl_image_fast', theirs.storagePath))).toBe(true);
     expect(existsSync(records.fileOf('staging', theirs.storagePath))).toBe(false);
   }, 90_000);
+
+  it('leaves nothing of its queues in the shared Redis once stopped', async () => {
+    const redis = new Redis(TEST_REDIS_URL);
+    try {
+      const prefixes = [ours, records].map((stack) => stack?.queuePrefix ?? '');
+      const keysOf = (prefix: string) => redis.keys(`${prefix}:*`);
+      for (const prefix of prefixes) expect((await keysOf(prefix)).length).toBeGreaterThan(0);
+      await records?.stop();
+      await ours?.stop();
+      records = undefined;
+      ours = undefined;
+      for (const prefix of prefixes) expect(await keysOf(prefix)).toEqual([]);
+    } finally {
+      redis.disconnect();
+    }
+  }, 60_000);
 });

@@ -13,6 +13,7 @@ import { createTestDatabase, freePort, TEST_REDIS_URL, uniqueQueuePrefix } from 
 import pg from 'pg';
 import { type Child, ioCountsOf, startRole, stopInOrder } from '../util/child.js';
 import { readCpu } from '../util/cpu-time.js';
+import { dropRedisKeys } from '../util/drop-redis-keys.js';
 import type { RunningStack, StackOptions } from './gpuq-stack.js';
 import { userUuid } from './gpuq-stack.js';
 
@@ -38,6 +39,8 @@ export interface HandwrittenStack extends RunningStack {
   pool: pg.Pool;
   /** `records`: where an object of a bucket lies on disk. */
   fileOf(bucket: string, path: string): string;
+  /** The BullMQ prefix of its queue; stop() deletes every key under it. */
+  queuePrefix: string;
 }
 
 export interface HandwrittenOptions extends StackOptions {
@@ -57,9 +60,10 @@ export async function startHandwrittenStack(options: HandwrittenOptions): Promis
   else await prepareRecordsSchema(database.url, pool, users, workerIds);
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
+  const queuePrefix = uniqueQueuePrefix(`bench-${kind}`);
   const common = {
     REDIS_URL: TEST_REDIS_URL,
-    QUEUE_PREFIX: uniqueQueuePrefix(`bench-${kind}`),
+    QUEUE_PREFIX: queuePrefix,
     DATA_DIR: dataDir,
   };
   const role = kind === 'bare' ? 'handwritten' : 'handwritten-records';
@@ -99,6 +103,7 @@ export async function startHandwrittenStack(options: HandwrittenOptions): Promis
   return {
     enqueueUrl: `${url}/enqueue`,
     helloUrl: `${url}/hello`,
+    queuePrefix,
     pool,
     fileOf: (bucket, path) => join(dataDir, bucket, path),
     // Bare: any id is a user (its credit row is upserted); records: the users prepared above.
@@ -122,6 +127,7 @@ export async function startHandwrittenStack(options: HandwrittenOptions): Promis
       const peaks = await stopInOrder([...children.slice(1), children[0]!]);
       await pool.end();
       await database.drop().catch(() => {});
+      await dropRedisKeys(TEST_REDIS_URL, queuePrefix).catch(() => {});
       rmSync(dataDir, { recursive: true, force: true });
       return peaks;
     },
