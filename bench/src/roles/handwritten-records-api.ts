@@ -12,21 +12,14 @@
 import { randomUUID } from 'node:crypto';
 import { mkdir, rename } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { POSTGRES_TIMEOUT_DEFAULTS } from '@gpuq/db';
 import { Queue } from 'bullmq';
 import { Hono } from 'hono';
 import { Redis } from 'ioredis';
-import pg from 'pg';
+import { handwrittenPool } from '../util/handwritten-pool.js';
 import { inTransaction } from '../util/pg-transaction.js';
 import { serveRole } from '../util/serve-role.js';
 
-// queue-api's pool size and idle timeout: with pg's own 10 s, the first requests after each idle
-// phase of the bench would open new connections, which measures the pool, not the path.
-const pool = new pg.Pool({
-  connectionString: process.env.DATABASE_URL,
-  max: 10,
-  idleTimeoutMillis: POSTGRES_TIMEOUT_DEFAULTS.poolIdleTimeoutMs,
-});
+const pool = handwrittenPool(process.env.DATABASE_URL);
 const connection = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', { maxRetriesPerRequest: 1 });
 const queue = new Queue('sdxl_queue', { connection, prefix: process.env.QUEUE_PREFIX ?? '{gpuq-bench-hwr}' });
 const dataDir = process.env.DATA_DIR ?? '/tmp/gpuq-bench-hwr';

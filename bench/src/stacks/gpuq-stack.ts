@@ -41,6 +41,8 @@ export interface StackOptions {
 export interface RunningStack {
   /** POST target of a queue job. */
   enqueueUrl: string;
+  /** The BullMQ prefix of its queues; stop() deletes every key under it. */
+  queuePrefix: string;
   /** The same request body for both stacks; headers per user. */
   headersFor(userIndex: number): Record<string, string>;
   /** Jobs finished end to end (recorded in Postgres). */
@@ -64,8 +66,6 @@ export interface GpuqStack extends RunningStack {
   databaseName: string;
   /** A pool on the stack's database, for the bench's own reads. */
   pool: pg.Pool;
-  /** The BullMQ prefix of its queues; stop() deletes every key under it. */
-  queuePrefix: string;
 }
 
 export async function startGpuqStack(users: number, options: StackOptions): Promise<GpuqStack> {

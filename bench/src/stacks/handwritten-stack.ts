@@ -39,8 +39,6 @@ export interface HandwrittenStack extends RunningStack {
   pool: pg.Pool;
   /** `records`: where an object of a bucket lies on disk. */
   fileOf(bucket: string, path: string): string;
-  /** The BullMQ prefix of its queue; stop() deletes every key under it. */
-  queuePrefix: string;
 }
 
 export interface HandwrittenOptions extends StackOptions {
