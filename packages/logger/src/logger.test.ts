@@ -41,6 +41,38 @@ describe('logger', () => {
     expect(text).toContain('[redacted]');
   });
 
+  it('redacts in arrays and in child bindings, and leaves the logged objects unchanged', () => {
+    const { lines, destination } = capture();
+    const headers = { authorization: 'Bearer xyz', accept: 'json' };
+    const logged = {
+      request: { headers },
+      tokens: [{ token: 'ghi' }],
+      depth: { a: { b: { token: 'deep' } } },
+    };
+    const child = createLogger({ name: 'worker', destination }).child({ jobId: 'j1', callbackToken: 'def' });
+    child.info(logged, 'job');
+    const text = JSON.stringify(lines[0]);
+    expect(text).not.toMatch(/xyz|ghi|def/);
+    expect(lines[0]).toMatchObject({
+      request: { headers: { authorization: '[redacted]', accept: 'json' } },
+      tokens: [{ token: '[redacted]' }],
+      jobId: 'j1',
+      callbackToken: '[redacted]',
+    });
+    // Three levels down is past the search, as it was with pino's wildcard paths.
+    expect(text).toContain('deep');
+    expect(headers.authorization).toBe('Bearer xyz');
+    expect(logged.tokens[0]?.token).toBe('ghi');
+  });
+
+  it('serializes errors whole', () => {
+    const { lines, destination } = capture();
+    const error = Object.assign(new Error('boom'), { code: 'E_TEST' });
+    createLogger({ name: 'worker', destination }).error({ err: error }, 'failed');
+    expect(lines[0]).toMatchObject({ err: { message: 'boom', code: 'E_TEST', type: 'Error' } });
+    expect(String((lines[0]?.err as { stack?: string }).stack)).toContain('boom');
+  });
+
   it('caps long strings', () => {
     expect(truncateForLog('x'.repeat(500), 10)).toBe('xxxxxxxxxx… (500 chars)');
     expect(truncateForLog('short')).toBe('short');
