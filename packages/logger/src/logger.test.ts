@@ -70,7 +70,7 @@ describe('logger', () => {
     const error = Object.assign(new Error('boom'), { code: 'E_TEST' });
     createLogger({ name: 'worker', destination }).error({ err: error }, 'failed');
     expect(lines[0]).toMatchObject({ err: { message: 'boom', code: 'E_TEST', type: 'Error' } });
-    expect(String((lines[0]?.err as { stack?: string }).stack)).toContain('boom');
+    expect(JSON.stringify(lines[0]?.err)).toContain('"stack":"Error: boom');
   });
 
   it('caps long strings', () => {
