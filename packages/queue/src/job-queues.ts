@@ -51,12 +51,26 @@ export type PlaceInLine =
   /** In no line; `lineLength` jobs are waiting. */
   | { state: 'elsewhere'; lineLength: number };
 
+/**
+ * The scripts above as commands of the connection: ioredis sends a defined command by its SHA
+ * (EVALSHA, loading the script once on NOSCRIPT), not the script's text each call.
+ */
+interface ScriptCommands {
+  /** Defined without a key count: the call gives it first. */
+  gpuqExistsEach(keyCount: number, ...keys: string[]): Promise<number[]>;
+  gpuqPlaceInLine(wait: string, paused: string, active: string, id: string): Promise<[number, number]>;
+}
+
 export class JobQueues {
   readonly byName: Record<QueueName, GpuqQueue>;
-  private readonly connection: RedisClient;
+  private readonly scripts: ScriptCommands;
 
   constructor(options: JobQueuesOptions) {
-    this.connection = options.connection;
+    const { connection } = options;
+    // Defining again (a second JobQueues on one connection) replaces the command with itself.
+    connection.defineCommand('gpuqExistsEach', { lua: EXISTS_EACH });
+    connection.defineCommand('gpuqPlaceInLine', { numberOfKeys: 3, lua: PLACE_IN_LINE });
+    this.scripts = connection as unknown as ScriptCommands;
     const make = (name: QueueName): GpuqQueue => {
       const queue = new Queue<QueueJobData, unknown, string>(name, {
         connection: options.connection,
@@ -90,11 +104,7 @@ export class JobQueues {
     if (ids.length === 0) return [];
     const bull = this.queue(queue);
     // On a Cluster the prefix's hash tag keeps every key of the queue in one slot, as EVAL needs.
-    const exists = (await this.connection.eval(
-      EXISTS_EACH,
-      ids.length,
-      ...ids.map((id) => bull.toKey(id)),
-    )) as number[];
+    const exists = await this.scripts.gpuqExistsEach(ids.length, ...ids.map((id) => bull.toKey(id)));
     return ids.filter((_, index) => exists[index] === 0);
   }
 
@@ -106,14 +116,12 @@ export class JobQueues {
    */
   async place(queue: QueueName, id: string): Promise<PlaceInLine> {
     const bull = this.queue(queue);
-    const [kind, n] = (await this.connection.eval(
-      PLACE_IN_LINE,
-      3,
+    const [kind, n] = await this.scripts.gpuqPlaceInLine(
       bull.toKey('wait'),
       bull.toKey('paused'),
       bull.toKey('active'),
       id,
-    )) as [number, number];
+    );
     if (kind === 1) return { state: 'waiting', position: n };
     return kind === 2 ? { state: 'taken' } : { state: 'elsewhere', lineLength: n };
   }

@@ -26,8 +26,12 @@ export interface SubmitResult {
   task: Task;
   /** False: an earlier request with the same Idempotency-Key made this task. */
   created: boolean;
-  /** False: committed, but Redis did not take the job (the reconciler will). */
-  enqueued: boolean;
+  /**
+   * Settles once the job is added: false when Redis did not take it after the commit (the
+   * reconciler will). Never rejects. Returned unsettled so that a caller can read the job's place
+   * in line while it is being added (queue-position.ts answers either way round).
+   */
+  enqueued: Promise<boolean>;
 }
 
 export async function submitJob(services: ApiServices, input: SubmitInput): Promise<SubmitResult> {
@@ -54,18 +58,18 @@ export async function submitJob(services: ApiServices, input: SubmitInput): Prom
     throw submitError(error);
   });
   const { task, created } = submitted;
-  if (!created) return { task, created, enqueued: true };
-
-  try {
-    await services.enqueueTask(task);
-    return { task, created, enqueued: true };
-  } catch (error) {
-    logger.warn(
-      { jobId: task.id, err: (error as Error).message },
-      'enqueue failed after commit; the reconciler will retry',
-    );
-    return { task, created, enqueued: false };
-  }
+  if (!created) return { task, created, enqueued: Promise.resolve(true) };
+  const enqueued = services.enqueueTask(task).then(
+    () => true,
+    (error: unknown) => {
+      logger.warn(
+        { jobId: task.id, err: (error as Error).message },
+        'enqueue failed after commit; the reconciler will retry',
+      );
+      return false;
+    },
+  );
+  return { task, created, enqueued };
 }
 
 /**

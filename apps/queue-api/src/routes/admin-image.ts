@@ -58,12 +58,13 @@ export function adminImageRoutes(services: ApiServices): Hono<ApiHonoEnv> {
         jobType: body.mode === 'high' ? 'sdxl_image_high' : 'sdxl_image_fast',
         metadata: { ...body.metadata, prompt: body.prompt },
       });
-      const { task } = await submitJob(services, {
+      const { task, enqueued } = await submitJob(services, {
         userId: user.userId,
         request,
         rawBody: JSON.stringify(body),
         privileged: true,
       });
+      await enqueued;
       await waitForFinish(services, task.id, services.env.ADMIN_IMAGE_WAIT_S * 1000);
       const finished = (await getTask(services.db, { taskId: task.id })) ?? task;
       const job: JobRecord = await services.present(finished);
