@@ -12,6 +12,8 @@ import {
   completeTask,
   createTask,
   type Database,
+  ensureDefaultProject,
+  ensureProfile,
   failUnfinishedTask,
   getProfile,
   InFlightLimitError,
@@ -226,5 +228,16 @@ describe('concurrency on Postgres', () => {
     const kinds = (await listLedger(db, { userId: user.userId, taskId: task.id })).map((row) => row.kind);
     expect(kinds).toEqual(['reservation', 'refund']);
     expect(await failUnfinishedTask(db, { taskId: randomUUID() })).toBe(false);
+  });
+
+  it("makes one default project when a new user's first ten submissions race, and every one gets it", async () => {
+    const userId = randomUUID();
+    await ensureProfile(opened.db, { userId, signupCredits: 100 });
+    const { outcomes } = await race(CONNECTIONS, () => ensureDefaultProject(racers, { userId }));
+    const ids = outcomes.map((outcome) => (outcome.status === 'fulfilled' ? outcome.value.id : 'rejected'));
+    expect(new Set(ids).size).toBe(1);
+    expect(ids[0]).not.toBe('rejected');
+    const rows = await opened.db.query('select id from public.projects where user_id = $1', [userId]);
+    expect(rows.rows.map((row) => row.id)).toEqual([ids[0]]);
   });
 });
