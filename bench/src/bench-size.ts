@@ -40,6 +40,8 @@ export interface BenchSize {
   httpRequests: number;
   rate: number;
   pacedDurationS: number;
+  /** (d) rounds of each open-loop shape (hand-written, then queue-job); the ratio is their median. */
+  httpRounds: number;
   rateDurationS: number;
   /** Requests of the per-stage breakdown of queue-job, one at a time. */
   stageRequests: number;
@@ -66,6 +68,7 @@ export const FULL_SIZE: BenchSize = {
   httpRequests: 800,
   rate: 100,
   pacedDurationS: 10,
+  httpRounds: 3,
   rateDurationS: 4,
   stageRequests: 300,
   engineSteps: 10,
@@ -95,6 +98,7 @@ export const TINY_SIZE: BenchSize = {
   httpRequests: 10,
   rate: 20,
   pacedDurationS: 1,
+  httpRounds: 1,
   rateDurationS: 1,
   stageRequests: 5,
   engineSteps: 0,

@@ -43,9 +43,10 @@ async function measureRatios() {
   log(`(c) p99 ${pickup.map((row) => `${row.worker} ${row.p99Ms} ms`).join(', ')}`);
   log('(d) queue-job HTTP…');
   const http = await benchHttpLoad(size, peaks);
+  const rounds = (list: typeof http.pacedRounds) => list.map((round) => round.p99Ratio).join(', ');
   log(
-    `(d) p99 at rate, paced ${http.paced.queueJob.p99Ms} vs ${http.paced.handwritten.p99Ms} ms = ${http.pacedP99Ratio}; ` +
-      `in bursts ${http.atRate.queueJob.p99Ms} vs ${http.atRate.handwritten.p99Ms} ms = ${http.p99Ratio}`,
+    `(d) p99 ratio at rate, median of rounds: paced ${http.pacedP99Ratio} (${rounds(http.pacedRounds)}); ` +
+      `in bursts ${http.p99Ratio} (${rounds(http.atRateRounds)})`,
   );
   return { queueLayer, fullPath, pickup, http };
 }

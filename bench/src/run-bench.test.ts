@@ -28,6 +28,8 @@ describe('the bench harness at a tiny size', () => {
         ok: TINY_SIZE.rate * TINY_SIZE.pacedDurationS,
         errors: 0,
       });
+      expect(report.http.pacedRounds).toHaveLength(TINY_SIZE.httpRounds);
+      expect(report.http.pacedP99Ratio).toBe(report.http.pacedRounds[0]?.p99Ratio);
       expect(report.http.max.hello.ok).toBe(TINY_SIZE.httpRequests);
       expect(report.stages.rows.map((row) => row.stage)).toEqual(
         expect.arrayContaining([

@@ -1,7 +1,7 @@
 /** The Markdown face of a BenchReport: targets first, then each scenario's detail, memory, profiles. */
 import type { BenchReport } from '../run-bench.js';
 import type { EngineGeneration } from '../scenarios/engine-steps.js';
-import type { Target } from '../scenarios/http-load.js';
+import type { LoadRound, Target } from '../scenarios/http-load.js';
 import type { LoadResult } from '../util/load.js';
 import { median } from '../util/stats.js';
 import { type Cell, table } from './markdown-table.js';
@@ -31,6 +31,19 @@ function routesTable(results: Record<Target, LoadResult>): string {
       loadRow('hand-written enqueue', results.handwritten),
       loadRow('queue-job', results.queueJob),
     ],
+  );
+}
+
+/** Every round of an open-loop shape; the routes table above shows the median one. */
+function roundsTable(rounds: readonly LoadRound[]): string {
+  return table(
+    ['round', 'hand-written p50 / p99 ms', 'queue-job p50 / p99 ms', 'p99 ratio'],
+    rounds.map((round, index) => [
+      index + 1,
+      `${round.handwritten.p50Ms} / ${round.handwritten.p99Ms}`,
+      `${round.queueJob.p50Ms} / ${round.queueJob.p99Ms}`,
+      round.p99Ratio,
+    ]),
   );
 }
 
@@ -82,7 +95,7 @@ export function toMarkdown(report: BenchReport): string {
           verdict((sdxlPickup?.p99Ms ?? Infinity) < 5),
         ],
         [
-          `(d) queue-job p99 at ${d.rate} req/s, evenly paced (ms)`,
+          `(d) queue-job p99 at ${d.rate} req/s, evenly paced (ms; the median of ${d.pacedRounds.length} rounds)`,
           d.paced.queueJob.p99Ms,
           `${d.paced.handwritten.p99Ms} hand-written`,
           d.pacedP99Ratio,
@@ -90,7 +103,7 @@ export function toMarkdown(report: BenchReport): string {
           verdict(d.pacedP99Ratio <= 2),
         ],
         [
-          `(d) the same in autocannon's bursts of ${size.connections} (ms)`,
+          `(d) the same in autocannon's bursts of ${size.connections} (ms; the median of ${d.atRateRounds.length} rounds)`,
           d.atRate.queueJob.p99Ms,
           `${d.atRate.handwritten.p99Ms} hand-written`,
           d.p99Ratio,
@@ -102,7 +115,7 @@ export function toMarkdown(report: BenchReport): string {
   );
 
   out.push(
-    "(a) and (b): the ratio is the median of alternating pairs' ratios, so it need not equal the two medians' quotient. (c): the seed's polling is the expected wait of a 2 s poll, not a measurement.",
+    "(a) and (b): the ratio is the median of alternating pairs' ratios, so it need not equal the two medians' quotient. (d): ours and the baseline are the round whose ratio is the median. (c): the seed's polling is the expected wait of a 2 s poll, not a measurement.",
   );
 
   out.push('## (a) Queue layer against raw BullMQ');
@@ -224,10 +237,12 @@ export function toMarkdown(report: BenchReport): string {
     `Open loop at the same offered load, ${d.rate} req/s evenly paced (one request due every ${1000 / d.rate} ms, sent when due over a keep-alive pool of ${size.connections} sockets; latency from when it was due) for ${size.pacedDurationS} s each:`,
   );
   out.push(routesTable(d.paced));
+  out.push(roundsTable(d.pacedRounds));
   out.push(
     `The same offered load through autocannon, ${d.rate} req/s for ${size.rateDurationS} s each. Its rate limit releases each second's share at the start of the second over all ${size.connections} connections, so this is bursty load (${size.connections} at once, then idle): its p99 is close to the latency of ${size.connections} requests at once, i.e. to the closed loop's, the same for all three routes:`,
   );
   out.push(routesTable(d.atRate));
+  out.push(roundsTable(d.atRateRounds));
 
   out.push('## Per-stage timings of one queue-job request');
   out.push(
