@@ -35,12 +35,17 @@ for (const s of Object.values(sides)) await s.child.waitFor('ready');
 const res = {};
 async function run(name, n) {
   const s = sides[name];
+  const st = async () => Object.fromEntries((await producer.info('commandstats')).split('\n').filter((l) => l.startsWith('cmdstat_')).map((l) => { const m = /cmdstat_([^:]+):calls=(\d+),usec=(\d+)/.exec(l); return [m[1], [Number(m[2]), Number(m[3])]]; }));
+  const c0 = await st();
   const w0 = processCpuS(s.child.process.pid), p0 = process.cpuUsage(), r0 = await redisCpuS();
   const t0 = performance.now();
   await mapLimit(Array.from({ length: n }), C, s.add);
   await waitUntil(async () => (await s.queue.getCompletedCount()) >= n, name, { intervalMs: 5 });
   const dt = (performance.now() - t0) / 1000;
   const w1 = processCpuS(s.child.process.pid), p1 = process.cpuUsage(p0), r1 = await redisCpuS();
+  const c1 = await st();
+  const diff = Object.fromEntries(Object.entries(c1).map(([k, v]) => [k, [((v[0] - (c0[k]?.[0] ?? 0)) / n).toFixed(2), ((v[1] - (c0[k]?.[1] ?? 0)) / n).toFixed(1)]]).filter(([, v]) => Number(v[0]) > 0.01));
+  if (process.env.STATS) console.log(name, JSON.stringify(diff));
   await s.queue.clean(0, 1_000_000, 'completed');
   return { jps: Math.round(n / dt), workerUs: Math.round((w1 - w0) * 1e6 / n), producerUs: Math.round((p1.user + p1.system) / n), redisUs: Math.round((r1 - r0) * 1e6 / n) };
 }
