@@ -50,29 +50,41 @@ async function callsPer(n, run) {
   return `${+(total / n).toFixed(2)} (${each})`;
 }
 
+// As a worker stores a job's first output and the api promotes it: each into a new task folder,
+// said so with the new-folder hint (a build from before the hint ignores it).
 const putLoop = (storage, tag) => (i) =>
-  storage.put('staging', `${USER}/${tag}-${i}/out.png`, PNG, 'image/png');
+  storage.put('staging', `${USER}/${tag}-${i}/out.png`, PNG, 'image/png', { newFolder: true });
 const moveLoop = (storage, tag) => async (i) => {
   const path = `${USER}/${tag}-${i}/out.png`;
   const source = await storage.stat('staging', path);
-  await storage.move('staging', path, 'image_fast', path, { source });
+  await storage.move('staging', path, 'image_fast', path, { source, newFolder: true });
 };
 
 async function countCalls(dist) {
   const storage = await storageOf(dist);
   const n = 200;
   const path = (i, name) => `${USER}/c-${i}/${name}`;
+  const hinted = (i) => `${USER}/h-${i}/out.png`;
   const moveGivenStat = (name) => (i) =>
     storage.move('staging', path(i, name), 'image_fast', path(i, name), {
       source: { bucket: 'staging', path: path(i, name), size: PNG.length, contentType: 'image/png' },
     });
   const counts = {
     'put, new folder': await callsPer(n, (i) => storage.put('staging', path(i, 'out.png'), PNG, 'image/png')),
+    'put, new folder, hinted': await callsPer(n, (i) =>
+      storage.put('staging', hinted(i), PNG, 'image/png', { newFolder: true }),
+    ),
     'put, folder there': await callsPer(n, (i) =>
       storage.put('staging', path(i, 'poster.png'), PNG, 'image/png'),
     ),
     'stat (the check)': await callsPer(n, (i) => storage.stat('staging', path(i, 'out.png'))),
     'move given its stat, new folder': await callsPer(n, moveGivenStat('out.png')),
+    'move given its stat, new folder, hinted': await callsPer(n, (i) =>
+      storage.move('staging', hinted(i), 'image_fast', hinted(i), {
+        source: { bucket: 'staging', path: hinted(i), size: PNG.length, contentType: 'image/png' },
+        newFolder: true,
+      }),
+    ),
     'move given its stat, folder there': await callsPer(n, moveGivenStat('poster.png')),
   };
   await fsp.rm(storage.rootDir, { recursive: true, force: true });

@@ -8,7 +8,17 @@
 /** What `put` takes: all of it in memory, or a stream (web or Node) for large videos. */
 export type PutBody = Uint8Array | ReadableStream<Uint8Array> | AsyncIterable<Uint8Array>;
 
-export interface PutOptions {
+/** Writes into a folder (`put`, `move`) may say the folder is new. */
+export interface NewFolderHint {
+  /**
+   * The object is most likely the first in its folder (a job's first output): a backend with real
+   * folders makes the folder before the write, rather than after the write has failed for want of
+   * it, one file-system call fewer. Only a hint: a folder that is there is used as it is.
+   */
+  newFolder?: boolean;
+}
+
+export interface PutOptions extends NewFolderHint {
   /** Refuse bodies larger than this with `ObjectTooLarge` (nothing is stored). Default: no limit. */
   maxBytes?: number;
 }
@@ -22,7 +32,7 @@ export interface ObjectInfo {
   updatedAt?: Date;
 }
 
-export interface MoveOptions {
+export interface MoveOptions extends NewFolderHint {
   /**
    * The source's info as the caller has just read it (its `stat`): the move then does not read it
    * again. Default: the move reads it.

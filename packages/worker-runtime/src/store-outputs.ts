@@ -19,9 +19,10 @@ export async function storeOutputs(
   files: readonly GeneratedFile[],
 ): Promise<StoredFile[]> {
   const stored: StoredFile[] = [];
-  for (const file of files) {
+  for (const [index, file] of files.entries()) {
     const path = ownerPath(job.userId, job.taskId, file.filename);
-    await storage.put(STAGING_BUCKET, path, file.bytes, file.contentType);
+    // The job's folder is new for its first file (on a retried attempt it is there: no matter).
+    await storage.put(STAGING_BUCKET, path, file.bytes, file.contentType, { newFolder: index === 0 });
     stored.push({ kind: file.kind, path });
   }
   return stored;

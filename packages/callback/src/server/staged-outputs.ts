@@ -7,6 +7,7 @@
  * readable. A refused report (the task was cancelled or failed meanwhile) has its staged files
  * removed: the outputs of a job nobody pays for are never served.
  */
+import { posix } from 'node:path';
 import type { StoredOutput } from '@gpuq/db';
 import { HttpError } from '@gpuq/http';
 import {
@@ -74,13 +75,18 @@ export async function promoteStagedOutputs(
       await storage.move(output.bucket, output.path, STAGING_BUCKET, output.path).catch(() => undefined);
     }
   };
+  // A job's outputs share a folder per bucket, new for the first moved into it.
+  const folders = new Set<string>();
   try {
     for (const [index, reported] of outputs.entries()) {
       const { output, field } = reported;
       // The check just read each file's info: the move does not read it again.
       const source = infos[index];
+      const folder = `${output.bucket}/${posix.dirname(output.path)}`;
+      const newFolder = !folders.has(folder);
+      folders.add(folder);
       await storage
-        .move(STAGING_BUCKET, output.path, output.bucket, output.path, { source })
+        .move(STAGING_BUCKET, output.path, output.bucket, output.path, { source, newFolder })
         .catch((error: unknown) => {
           if (!(error instanceof StorageObjectNotFound)) throw error;
           throw refused(field, `${output.path} was not stored (no such staged output)`, error);

@@ -21,11 +21,14 @@ export interface WrittenFile {
 export async function writeFileAtomic(
   target: string,
   source: Uint8Array | AsyncIterable<Uint8Array>,
-  maxBytes = Number.POSITIVE_INFINITY,
+  options: { maxBytes?: number; newFolder?: boolean } = {},
 ): Promise<WrittenFile> {
+  const maxBytes = options.maxBytes ?? Number.POSITIVE_INFINITY;
   const folder = dirname(target);
   const temp = tempName(target);
-  const { value: handle, madeFolder } = await createInFolder(folder, () => open(temp, 'wx'));
+  const { value: handle, madeFolder } = await createInFolder(folder, () => open(temp, 'wx'), {
+    folderFirst: options.newFolder,
+  });
   let size = 0;
   try {
     const chunks = source instanceof Uint8Array ? [source] : source;

@@ -1,10 +1,11 @@
 /**
  * Runs a file-system call that creates an entry in `folder` (open of a new file, link, rename) and,
- * only when it fails with ENOENT, makes the folder and runs it once more. The folder is there for
- * nearly every call, and a recursive mkdir before each one would be one more thread-pool round trip
- * every time. ENOENT can also mean the call's source is missing: then the second try fails the same
- * way, the folders this call made are removed again (a move of a missing object leaves no empty
- * folder behind), and its error is thrown.
+ * only when it fails with ENOENT, makes the folder and runs it once more: a recursive mkdir before
+ * every call would be one more thread-pool round trip each time the folder is there. A caller that
+ * knows the folder is most likely new (`folderFirst`: a job's first output) has it made first
+ * instead, saving the failed try. ENOENT can also mean the call's source is missing: then the call
+ * fails even with the folder there, the folders this call made are removed again (a move of a
+ * missing object leaves no empty folder behind), and its error is thrown.
  */
 import { mkdir, rmdir } from 'node:fs/promises';
 import { dirname, relative } from 'node:path';
@@ -21,19 +22,25 @@ export interface CreatedInFolder<T> {
 export async function createInFolder<T>(
   folder: string,
   create: () => Promise<T>,
+  options: { folderFirst?: boolean } = {},
 ): Promise<CreatedInFolder<T>> {
+  if (options.folderFirst) return createAfterMkdir(folder, create);
   try {
     return { value: await create(), madeFolder: false };
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-    // mkdir answers the first folder it made, undefined when all of them were there already.
-    const made = await mkdir(folder, { recursive: true });
-    try {
-      return { value: await create(), madeFolder: made !== undefined };
-    } catch (again) {
-      if (made !== undefined) await removeEmptyFolders(folder, made);
-      throw again;
-    }
+    return createAfterMkdir(folder, create);
+  }
+}
+
+async function createAfterMkdir<T>(folder: string, create: () => Promise<T>): Promise<CreatedInFolder<T>> {
+  // mkdir answers the first folder it made, undefined when all of them were there already.
+  const made = await mkdir(folder, { recursive: true });
+  try {
+    return { value: await create(), madeFolder: made !== undefined };
+  } catch (error) {
+    if (made !== undefined) await removeEmptyFolders(folder, made);
+    throw error;
   }
 }
 

@@ -80,6 +80,31 @@ describe('LocalFileStorage', () => {
     expect(await readdir(join(root, 'fresh', alice, 'deep/a/b/c'))).toEqual(['out.webp']);
   });
 
+  it('puts and moves with the new-folder hint into a missing folder and into one that is there', async () => {
+    const first = `${alice}/hinted/a/out-0.png`;
+    const second = `${alice}/hinted/a/out-1.bin`;
+    // The hint right (the folder is new) and wrong (it is there): both store the object.
+    await storage.put('staging', first, new Uint8Array([1]), 'image/png', { newFolder: true });
+    await storage.put('staging', second, new Uint8Array([2, 3]), 'video/mp4', { newFolder: true });
+    expect(await readdir(join(root, 'staging', alice, 'hinted/a'))).toEqual(
+      expect.arrayContaining(['out-0.png', 'out-1.bin']),
+    );
+    await storage.move('staging', first, 'image_fast', first, { newFolder: true });
+    await storage.move('staging', second, 'image_fast', second, { newFolder: true });
+    expect(await storage.stat('image_fast', first)).toMatchObject({ size: 1, contentType: 'image/png' });
+    expect(await storage.stat('image_fast', second)).toMatchObject({ size: 2, contentType: 'video/mp4' });
+    expect(await storage.exists('staging', first)).toBe(false);
+    expect(await readdir(join(root, 'staging', alice, 'hinted/a'))).toEqual([]);
+  });
+
+  it('leaves no folder behind when a move with the new-folder hint finds its source gone', async () => {
+    const moving = storage.move('staging', `${alice}/t9/none.png`, 'image_fast', `${alice}/t9/none.png`, {
+      newFolder: true,
+    });
+    await expect(moving).rejects.toMatchObject({ name: 'StorageObjectNotFound', bucket: 'staging' });
+    expect(await readdir(join(root, 'image_fast', alice))).not.toContain('t9');
+  });
+
   it('reads objects stored with a meta file whatever their type (as every object once was)', async () => {
     const folder = join(root, 'old', alice);
     await mkdir(folder, { recursive: true });

@@ -67,7 +67,7 @@ export class LocalFileStorage implements Storage {
     const source = body instanceof Uint8Array ? body : toAsyncIterable(body);
     // The data first, then its type: a body refused on the way (too large, not its type) leaves the
     // old object as it was, type included.
-    const written = await this.#io('put', () => writeFileAtomic(file, source, options.maxBytes));
+    const written = await this.#io('put', () => writeFileAtomic(file, source, options));
     await this.#io('put', () => keepContentType(file, contentType, { madeFolder: written.madeFolder }));
     return { bucket, path, size: written.size, contentType } satisfies ObjectInfo;
   }
@@ -117,9 +117,11 @@ export class LocalFileStorage implements Storage {
     // took them) fails here, before anything was written. Then the type: the source's meta file,
     // linked when the destination needs one (a move writes and flushes no bytes), else none.
     const renamed = await this.#io('move', () =>
-      createInFolder(dirname(to), () => rename(from, to)).catch((error: unknown) => {
-        throw isMissing(error) ? new StorageObjectNotFound(fromBucket, fromPath, { cause: error }) : error;
-      }),
+      createInFolder(dirname(to), () => rename(from, to), { folderFirst: options.newFolder }).catch(
+        (error: unknown) => {
+          throw isMissing(error) ? new StorageObjectNotFound(fromBucket, fromPath, { cause: error }) : error;
+        },
+      ),
     );
     await this.#io('move', () =>
       keepContentType(to, info.contentType, { madeFolder: renamed.madeFolder, linkFrom: from }),
