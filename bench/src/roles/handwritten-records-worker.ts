@@ -6,9 +6,9 @@
  */
 import { mkdir, open } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import { ONE_PIXEL_PNG } from '@gpuq/testing';
 import { Worker } from 'bullmq';
 import { Redis } from 'ioredis';
-import { ONE_PIXEL_PNG } from '../noop-model.js';
 
 const connection = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', {
   maxRetriesPerRequest: null,

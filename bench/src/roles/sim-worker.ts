@@ -5,6 +5,7 @@
  */
 import { parseEnv } from '@gpuq/config';
 import { QueueName } from '@gpuq/job-types';
+import { encodePlaceholderClip } from '@gpuq/media';
 import { runWorkerProcess, SharedWorkerSettings } from '@gpuq/worker-runtime';
 import { simulatedGpu } from '../sim-model.js';
 
@@ -13,7 +14,7 @@ await runWorkerProcess({
   name: 'bench-sim-worker',
   queue: QueueName.parse(process.env.SIM_QUEUE ?? 'sdxl_queue'),
   loadSettings: (env) => parseEnv('bench-sim-worker', SharedWorkerSettings, env),
-  prepare: async () => simulatedGpu(timeScale),
+  prepare: async () => simulatedGpu(timeScale, await encodePlaceholderClip()),
   shutdownGraceMs: 2_000,
   progressIntervalMs: 1_000 / timeScale,
 });

@@ -12,6 +12,7 @@ export { type EvenSize, evenSize, type OddSizePolicy } from './even-size.js';
 export { type FfmpegTools, type FfmpegToolsOptions, resolveFfmpegTools } from './ffmpeg/ffmpeg-tools.js';
 export type { FrameSource } from './frame-source.js';
 export { isFaststart, type Mp4Box, readTopLevelBoxes } from './mp4-boxes.js';
+export { encodePlaceholderClip } from './placeholder-clip.js';
 export { type DecodedImage, decodePng, encodePng } from './png.js';
 export { type ProbeOptions, probeVideo, type VideoProbe } from './probe.js';
 export { type ReadFrameOptions, type RgbFrame, readFrame } from './read-frame.js';

@@ -9,5 +9,6 @@ export * from './redis-test-tls.js';
 export * from './redis-unasked-end.js';
 export * from './round-robin-proxy.js';
 export * from './services.js';
+export * from './synthetic-media.js';
 export * from './tcp-proxy.js';
 export * from './test-database.js';

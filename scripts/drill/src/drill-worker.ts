@@ -4,11 +4,9 @@
  * and writes a 1×1 PNG (a video job: a 2-frame 16×16 MP4, encoded by ffmpeg once at start, and its
  * poster), so the drills exercise every path a job takes without the native engine.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { parseEnv } from '@gpuq/config';
-import { encodeMp4 } from '@gpuq/media';
+import { encodePlaceholderClip } from '@gpuq/media';
+import { ONE_PIXEL_PNG } from '@gpuq/testing';
 import { type GenerationModel, runWorkerProcess, SharedWorkerSettings } from '@gpuq/worker-runtime';
 import { z } from 'zod';
 
@@ -21,26 +19,7 @@ const Schema = SharedWorkerSettings.extend({
 });
 type DrillWorkerSettings = z.infer<typeof Schema>;
 
-const PNG_1X1 = Buffer.from(
-  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==',
-  'base64',
-);
-
 const settings = parseEnv('drill-worker', Schema, process.env);
-
-/** A real (tiny) H.264 MP4: the callback checks that a video job's output is one. */
-async function tinyMp4(): Promise<Uint8Array> {
-  const dir = mkdtempSync(join(tmpdir(), 'gpuq-drill-video-'));
-  try {
-    const frames = [0, 255].map((shade) => new Uint8Array(16 * 16 * 3).fill(shade));
-    const video = await encodeMp4(frames, { width: 16, height: 16, fps: 16 }, join(dir, 'video.mp4'), {
-      preset: 'ultrafast',
-    });
-    return readFileSync(video.path);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
 
 function syntheticModel(options: DrillWorkerSettings, video: Uint8Array): GenerationModel {
   return {
@@ -55,11 +34,11 @@ function syntheticModel(options: DrillWorkerSettings, video: Uint8Array): Genera
         return {
           files: [
             { kind: 'video', filename: 'video.mp4', contentType: 'video/mp4', bytes: video },
-            { kind: 'poster', filename: 'poster.png', contentType: 'image/png', bytes: PNG_1X1 },
+            { kind: 'poster', filename: 'poster.png', contentType: 'image/png', bytes: ONE_PIXEL_PNG },
           ],
         };
       return {
-        files: [{ kind: 'image', filename: 'image-0.png', contentType: 'image/png', bytes: PNG_1X1 }],
+        files: [{ kind: 'image', filename: 'image-0.png', contentType: 'image/png', bytes: ONE_PIXEL_PNG }],
       };
     },
   };
@@ -69,6 +48,6 @@ await runWorkerProcess({
   name: 'drill-worker',
   queue: settings.DRILL_QUEUE,
   loadSettings: (env) => parseEnv('drill-worker', Schema, env),
-  prepare: async (loaded) => syntheticModel(loaded, await tinyMp4()),
+  prepare: async (loaded) => syntheticModel(loaded, await encodePlaceholderClip()),
   shutdownGraceMs: settings.DRILL_GRACE_MS,
 });
