@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { link, open, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { ObjectTooLarge } from '../errors/object-too-large.js';
+import type { PutOptions } from '../storage.js';
 import { createInFolder } from './create-in-folder.js';
 
 /** Temp files end with this; the local store refuses object names that do, so none can collide. */
@@ -21,7 +22,7 @@ export interface WrittenFile {
 export async function writeFileAtomic(
   target: string,
   source: Uint8Array | AsyncIterable<Uint8Array>,
-  options: { maxBytes?: number; newFolder?: boolean } = {},
+  options: PutOptions = {},
 ): Promise<WrittenFile> {
   const maxBytes = options.maxBytes ?? Number.POSITIVE_INFINITY;
   const folder = dirname(target);
