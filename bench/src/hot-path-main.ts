@@ -43,10 +43,13 @@ async function measureRatios() {
   log(`(c) p99 ${pickup.map((row) => `${row.worker} ${row.p99Ms} ms`).join(', ')}`);
   log('(d) queue-job HTTP…');
   const http = await benchHttpLoad(size, peaks);
-  const rounds = (list: typeof http.pacedRounds) => list.map((round) => round.p99Ratio).join(', ');
+  const rounds = (list: typeof http.pacedRounds, by: 'p99Ratio' | 'recordsP99Ratio') =>
+    list.map((round) => round[by]).join(', ');
   log(
-    `(d) p99 ratio at rate, median of rounds: paced ${http.pacedP99Ratio} (${rounds(http.pacedRounds)}); ` +
-      `in bursts ${http.p99Ratio} (${rounds(http.atRateRounds)})`,
+    `(d) p99 ratio at rate, median of rounds: paced ${http.pacedP99Ratio} (${rounds(http.pacedRounds, 'p99Ratio')}); ` +
+      `in bursts ${http.p99Ratio} (${rounds(http.atRateRounds, 'p99Ratio')}); against the same records: ` +
+      `paced ${http.pacedRecordsP99Ratio} (${rounds(http.pacedRounds, 'recordsP99Ratio')}), ` +
+      `in bursts ${http.recordsP99Ratio} (${rounds(http.atRateRounds, 'recordsP99Ratio')})`,
   );
   return { queueLayer, fullPath, pickup, http };
 }

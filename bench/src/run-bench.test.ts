@@ -30,7 +30,16 @@ describe('the bench harness at a tiny size', () => {
       });
       expect(report.http.pacedRounds).toHaveLength(TINY_SIZE.httpRounds);
       expect(report.http.pacedP99Ratio).toBe(report.http.pacedRounds[0]?.p99Ratio);
+      expect(report.http.paced.records).toMatchObject({
+        ok: TINY_SIZE.rate * TINY_SIZE.pacedDurationS,
+        errors: 0,
+      });
+      expect(report.http.recordsP99Ratio).toBe(report.http.atRateRounds[0]?.recordsP99Ratio);
       expect(report.http.max.hello.ok).toBe(TINY_SIZE.httpRequests);
+      // Per-process CPU of each enqueue (a tiny run's may round to 0 ms: /proc counts 10 ms ticks).
+      expect(Object.keys(report.http.maxCpuMsPerRequest.queueJob)).toEqual(
+        expect.arrayContaining(['api', 'postgres', 'redis', 'all']),
+      );
       expect(report.stages.rows.map((row) => row.stage)).toEqual(
         expect.arrayContaining([
           'submit_job (profile, in-flight cap, project, reserve credits, insert)',
@@ -49,6 +58,7 @@ describe('the bench harness at a tiny size', () => {
       expect(markdown).toContain('## Targets');
       expect(markdown).toContain('(b) full path, jobs/s end to end');
       expect(markdown).toContain('against a hand-written path writing the same records');
+      expect(markdown).toContain('(d) in bursts, against a hand-written enqueue writing the same records');
       expect(markdown).toContain('## Fleet simulation');
     } finally {
       rmSync(dir, { recursive: true, force: true });

@@ -1,7 +1,7 @@
 /** The Markdown face of a BenchReport: targets first, then each scenario's detail, memory, profiles. */
 import type { BenchReport } from '../run-bench.js';
 import type { EngineGeneration } from '../scenarios/engine-steps.js';
-import type { LoadRound, Target } from '../scenarios/http-load.js';
+import { type LoadRound, medianRound, type Target } from '../scenarios/http-load.js';
 import type { LoadResult } from '../util/load.js';
 import { median } from '../util/stats.js';
 import { type Cell, table } from './markdown-table.js';
@@ -22,13 +22,14 @@ function loadRow(name: string, result: LoadResult): Cell[] {
   ];
 }
 
-/** (d): one load shape's results for the three routes. */
+/** (d): one load shape's results for the four routes. */
 function routesTable(results: Record<Target, LoadResult>): string {
   return table(
     ['route', 'req/s', 'p50 ms', 'p99 ms', 'max ms', 'errors'],
     [
       loadRow('bare Hono hello', results.hello),
       loadRow('hand-written enqueue', results.handwritten),
+      loadRow('hand-written enqueue, same records', results.records),
       loadRow('queue-job', results.queueJob),
     ],
   );
@@ -37,18 +38,29 @@ function routesTable(results: Record<Target, LoadResult>): string {
 /** Every round of an open-loop shape; the routes table above shows the median one. */
 function roundsTable(rounds: readonly LoadRound[]): string {
   return table(
-    ['round', 'hand-written p50 / p99 ms', 'queue-job p50 / p99 ms', 'p99 ratio'],
+    [
+      'round',
+      'hand-written p50 / p99 ms',
+      'same records p50 / p99 ms',
+      'queue-job p50 / p99 ms',
+      'p99 ratio',
+      'p99 ratio, same records',
+    ],
     rounds.map((round, index) => [
       index + 1,
       `${round.handwritten.p50Ms} / ${round.handwritten.p99Ms}`,
+      `${round.records.p50Ms} / ${round.records.p99Ms}`,
       `${round.queueJob.p50Ms} / ${round.queueJob.p99Ms}`,
       round.p99Ratio,
+      round.recordsP99Ratio,
     ]),
   );
 }
 
 export function toMarkdown(report: BenchReport): string {
   const { queueLayer: a, fullPath: b, pickup: c, http: d, engine: e, size } = report;
+  const pacedByRecords = medianRound(d.pacedRounds, 'recordsP99Ratio');
+  const burstsByRecords = medianRound(d.atRateRounds, 'recordsP99Ratio');
   const sdxlPickup = c.find((row) => row.worker.includes('sdxl_queue'));
   const out: string[] = [];
   out.push(`# gpuq bench — ${report.startedAt}`);
@@ -103,12 +115,28 @@ export function toMarkdown(report: BenchReport): string {
           verdict(d.pacedP99Ratio <= 2),
         ],
         [
-          `(d) the same in autocannon's bursts of ${size.connections} (ms; the median of ${d.atRateRounds.length} rounds)`,
+          '(d) the same, against a hand-written enqueue writing the same records',
+          pacedByRecords.queueJob.p99Ms,
+          `${pacedByRecords.records.p99Ms} hand-written, same records`,
+          d.pacedRecordsP99Ratio,
+          '≤ 2×',
+          verdict(d.pacedRecordsP99Ratio <= 2),
+        ],
+        [
+          `(d) queue-job p99 in autocannon's bursts of ${size.connections} (ms; the median of ${d.atRateRounds.length} rounds)`,
           d.atRate.queueJob.p99Ms,
           `${d.atRate.handwritten.p99Ms} hand-written`,
           d.p99Ratio,
           '≤ 2×',
           verdict(d.p99Ratio <= 2),
+        ],
+        [
+          '(d) in bursts, against a hand-written enqueue writing the same records',
+          burstsByRecords.queueJob.p99Ms,
+          `${burstsByRecords.records.p99Ms} hand-written, same records`,
+          d.recordsP99Ratio,
+          '≤ 2×',
+          verdict(d.recordsP99Ratio <= 2),
         ],
       ],
     ),
@@ -228,18 +256,33 @@ export function toMarkdown(report: BenchReport): string {
     ),
   );
 
-  out.push('## (d) queue-job HTTP against a bare Hono hello route');
+  out.push('## (d) queue-job HTTP against the hand-written enqueues and a bare Hono hello route');
   out.push(
-    `No workers (HTTP side only); ${size.connections} connections, users warmed up. Closed loop, ${size.httpRequests} requests each:`,
+    `No workers (HTTP side only); ${size.connections} connections, users warmed up. The same-records enqueue is (b)'s: bare Hono and plain SQL on our schema charging the credit, logging the reservation and inserting the task, then the add (no auth, validation, limits, logs or metrics). Against the bare enqueue (d) prices our code and our records together; against it, our code alone. Closed loop, ${size.httpRequests} requests each:`,
   );
   out.push(routesTable(d.max));
+  out.push(
+    "CPU per request of those closed loops, by process (/proc user + system; `postgres` is the backends of the stack's database, `redis` the shared server, `load generator` the bench itself). A burst is answered at the pace `all` allows:",
+  );
+  const enqueues = [
+    ['hand-written', d.maxCpuMsPerRequest.handwritten],
+    ['same records', d.maxCpuMsPerRequest.records],
+    ['queue-job', d.maxCpuMsPerRequest.queueJob],
+  ] as const;
+  const parts = [...new Set(enqueues.flatMap(([, cpu]) => Object.keys(cpu)))];
+  out.push(
+    table(
+      ['process', ...enqueues.map(([name]) => `${name} ms / request`)],
+      parts.map((part) => [part, ...enqueues.map(([, cpu]) => cpu[part] ?? '—')]),
+    ),
+  );
   out.push(
     `Open loop at the same offered load, ${d.rate} req/s evenly paced (one request due every ${1000 / d.rate} ms, sent when due over a keep-alive pool of ${size.connections} sockets; latency from when it was due) for ${size.pacedDurationS} s each:`,
   );
   out.push(routesTable(d.paced));
   out.push(roundsTable(d.pacedRounds));
   out.push(
-    `The same offered load through autocannon, ${d.rate} req/s for ${size.rateDurationS} s each. Its rate limit releases each second's share at the start of the second over all ${size.connections} connections, so this is bursty load (${size.connections} at once, then idle): its p99 is close to the latency of ${size.connections} requests at once, i.e. to the closed loop's, the same for all three routes:`,
+    `The same offered load through autocannon, ${d.rate} req/s for ${size.rateDurationS} s each. Its rate limit releases each second's share at the start of the second over all ${size.connections} connections, so this is bursty load (${size.connections} at once, then idle): its p99 is close to the latency of ${size.connections} requests at once, i.e. to the closed loop's, the same for all four routes:`,
   );
   out.push(routesTable(d.atRate));
   out.push(roundsTable(d.atRateRounds));

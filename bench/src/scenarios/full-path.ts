@@ -13,10 +13,9 @@ import type { BenchSize } from '../bench-size.js';
 import { type RunningStack, startGpuqStack } from '../stacks/gpuq-stack.js';
 import { startHandwrittenStack } from '../stacks/handwritten-stack.js';
 import type { IoCounts } from '../util/child.js';
-import { cpuSpent } from '../util/cpu-time.js';
+import { addCpu, cpuDuring, msEach } from '../util/cpu-window.js';
 import { type LoadResult, runLoad } from '../util/load.js';
 import type { PeakLog } from '../util/peaks.js';
-import { redisCpuS } from '../util/redis-cpu.js';
 import { median, percentile, ratio, round } from '../util/stats.js';
 import { waitUntil } from '../util/wait.js';
 import { REQUEST_BODY } from './job-data.js';
@@ -142,22 +141,8 @@ export async function benchFullPath(size: BenchSize, peaks: PeakLog): Promise<Fu
     }
     for (let repeat = 0; repeat < size.fullRepeats; repeat += 1) {
       for (const name of PATHS) {
-        const before = {
-          stack: await stacks[name].cpu(),
-          redis: await redisCpuS(),
-          self: process.cpuUsage(),
-        };
-        const run = await timedRun(stacks[name], size);
-        const self = process.cpuUsage(before.self);
-        const spent = {
-          ...cpuSpent(before.stack, await stacks[name].cpu()),
-          redis: (await redisCpuS()) - before.redis,
-          'load generator': (self.user + self.system) / 1e6,
-        };
-        for (const [label, seconds] of Object.entries(spent)) {
-          const part = cpuPart(label);
-          cpu[name][part] = (cpu[name][part] ?? 0) + seconds;
-        }
+        const { value: run, spent } = await cpuDuring(stacks[name], () => timedRun(stacks[name], size));
+        addCpu(cpu[name], spent);
         // Only the timed runs: the other stacks idle meanwhile, and warm-up was read off above.
         for (const [label, counts] of Object.entries(await stacks[name].ioCounts())) {
           const sum = io[name][label] ?? { pg: 0, redis: 0 };
@@ -173,7 +158,7 @@ export async function benchFullPath(size: BenchSize, peaks: PeakLog): Promise<Fu
       http: last[name],
       ioPerJob: perJob(io[name], size.fullJobs * size.fullRepeats),
       stages: await stagesOf(stacks[name]),
-      cpuMsPerJob: msPerJob(cpu[name], size.fullJobs * size.fullRepeats),
+      cpuMsPerJob: msEach(cpu[name], size.fullJobs * size.fullRepeats),
     });
     const against = (baseline: PathName) =>
       runs.ours.map((value, index) => ratio(value, runs[baseline][index]!));
@@ -204,20 +189,4 @@ function perJob(totals: Record<string, IoCounts>, jobs: number): Record<string, 
   }
   rows['all processes'] = { pg: round(all.pg / jobs, 2), redis: round(all.redis / jobs, 2) };
   return rows;
-}
-
-/** Both stacks' processes under the same names: `api`, `workers`, and the shared ones as they are. */
-function cpuPart(label: string): string {
-  if (/worker/.test(label)) return 'workers';
-  if (/api/.test(label)) return 'api';
-  return label;
-}
-
-/** CPU seconds over `jobs` jobs → ms per job, largest first, with an `all` row. */
-function msPerJob(seconds: Record<string, number>, jobs: number): Record<string, number> {
-  const rows = Object.entries(seconds).sort((a, b) => b[1] - a[1]);
-  const all = rows.reduce((sum, [, value]) => sum + value, 0);
-  return Object.fromEntries(
-    [...rows, ['all', all] as const].map(([label, value]) => [label, round((value * 1000) / jobs, 2)]),
-  );
 }
