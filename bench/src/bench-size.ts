@@ -68,7 +68,7 @@ export const FULL_SIZE: BenchSize = {
   httpRequests: 800,
   rate: 100,
   pacedDurationS: 10,
-  httpRounds: 3,
+  httpRounds: 5,
   rateDurationS: 4,
   stageRequests: 300,
   engineSteps: 10,

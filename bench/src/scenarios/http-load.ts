@@ -1,17 +1,18 @@
 /**
  * (d) queue-job on its own (no workers: the HTTP side only) against two hand-written enqueues
- * and a bare Hono hello route: first as fast as `connections` allow (requests/s), then all at
- * the same fixed offered load (latency), twice: at an even pace (one request every 1/rate s) and
- * in autocannon's bursts (each second's share sent at once over all connections). The
- * hand-written enqueues are (b)'s two yardsticks: the bare one (one transaction on a table of its
- * own, then the add) and the one writing the records queue-job writes (the credit charge and its
- * ledger row, the task on our schema, then the add): against the first, (d) prices our code and
- * our records together; against the second, our code alone. All stacks run side by side, idle
- * while another is measured; users are warmed up first so every timed request is a steady-state
- * one. Each open-loop shape runs in rounds, the hand-written enqueues and queue-job back to back,
- * and each ratio is the median of the rounds' ratios, as (a) and (b) do: a p99 is the few slowest
- * requests of a window, and one window's stall on a shared machine would otherwise decide the
- * result.
+ * and a bare Hono hello route: first as fast as `connections` allow (requests/s, and the CPU
+ * each process spends per request), then all at the same fixed offered load (latency), twice: at
+ * an even pace (one request every 1/rate s) and in autocannon's bursts (each second's share sent
+ * at once over all connections). The hand-written enqueues are (b)'s two yardsticks: the bare one
+ * (one transaction on a table of its own, then the add) and the one writing the records
+ * queue-job writes (the credit charge and its ledger row, the task on our schema, then the add):
+ * against the first, (d) prices our code and our records together; against the second, our code
+ * alone. All stacks run side by side, idle while another is measured. Users are warmed up first,
+ * and a closed loop's worth of requests per route is sent untimed, so the JIT's compilation falls
+ * in no measured window. Each open-loop shape runs in rounds, the hand-written enqueues and
+ * queue-job back to back, and each ratio is the median of the rounds' ratios, as (a) and (b) do:
+ * a p99 is the few slowest requests of a window, and one window's stall on a shared machine would
+ * otherwise decide the result.
  */
 import type { BenchSize } from '../bench-size.js';
 import { startGpuqStack } from '../stacks/gpuq-stack.js';
@@ -95,7 +96,10 @@ export async function benchHttpLoad(size: BenchSize, peaks: PeakLog): Promise<Ht
   const load = (target: Target, shape: { amount?: number; rate?: number; durationS?: number }) =>
     runLoad({ ...requests(target), ...shape });
   try {
+    // A request per user (their profile and project), then a closed loop's worth untimed: the
+    // JIT's compilation belongs to no measured window.
     for (const target of ROUND_TARGETS) await load(target, { amount: size.users });
+    for (const target of ROUND_TARGETS) await load(target, { amount: size.httpRequests });
     const stacks = { handwritten, records, queueJob: ours };
     const max = { hello: await load('hello', { amount: size.httpRequests }) } as Record<Target, LoadResult>;
     const maxCpuMsPerRequest = {} as Record<RoundTarget, Record<string, number>>;
