@@ -176,6 +176,62 @@ describe("a job's place in line, on a real Redis", () => {
   });
 });
 
+describe('what reading a place costs Redis, on a private Redis of its own', () => {
+  // Its own server, so that the command counts of INFO commandstats are this test's alone.
+  const server = startPrivateRedis();
+  const connect = async () => {
+    const { url } = await server;
+    const redis = createRedis({ url, role: 'producer', name: 'queue-place-cost-test' });
+    return { redis, queues: new JobQueues({ connection: redis, prefix: uniqueQueuePrefix('place-cost') }) };
+  };
+  const lposCalls = async (redis: ReturnType<typeof createRedis>) => {
+    const stats = await redis.info('commandstats');
+    return Number(/^cmdstat_lpos:calls=(\d+)/m.exec(stats)?.[1] ?? 0);
+  };
+
+  afterAll(async () => {
+    await (await server).destroy();
+  });
+
+  it('answers a job not added yet, delayed or done without searching a deep line, and still finds each waiting one', async () => {
+    const { redis, queues } = await connect();
+    try {
+      const queue = queues.queue('sdxl_queue');
+      // A deep line: 300 real jobs, then 5 000 older entries behind them (the end workers take).
+      const ids: string[] = [];
+      for (let index = 0; index < 300; index += 1) {
+        const data = jobData('sdxl_image_fast');
+        await queues.enqueue('sdxl_queue', data);
+        ids.push(data.taskId);
+      }
+      const older = Array.from({ length: 5_000 }, (_, index) => `older-${index}`);
+      await redis.rpush(queue.toKey('wait'), ...older);
+      const length = 5_300;
+      const delayed = jobData('sdxl_image_fast');
+      await queue.add(delayed.taskType, delayed, { jobId: delayed.taskId, delay: 60_000 });
+
+      await redis.config('RESETSTAT');
+      const inNoLine = { state: 'elsewhere', lineLength: length };
+      expect(await queues.place('sdxl_queue', randomUUID())).toEqual(inNoLine);
+      expect(await queues.place('sdxl_queue', delayed.taskId)).toEqual(inNoLine);
+      expect(await lposCalls(redis)).toBe(0);
+
+      // ids[0] was added first: 5 001st from the end workers take; the last added is last in line.
+      for (const index of [0, 1, 63, 64, 65, 150, 236, 299]) {
+        expect(await queues.place('sdxl_queue', ids[index]!)).toEqual({
+          state: 'waiting',
+          position: 5_001 + index,
+        });
+      }
+      expect(await queues.place('sdxl_queue', 'older-0')).toEqual({ state: 'elsewhere', lineLength: length });
+    } finally {
+      for (const queue of queues.all()) await queue.obliterate({ force: true });
+      await queues.close();
+      redis.disconnect();
+    }
+  });
+});
+
 describe('a producer whose Redis is down', () => {
   it('fails the enqueue promptly instead of waiting for Redis to return', async () => {
     const server = await startPrivateRedis();
